@@ -1,0 +1,146 @@
+/// RFC 4180 CSV, read as a stream of records so that a file of any size is read
+/// in constant memory, and written with spreadsheet formula injection defused.
+public struct CSVReader {
+    public struct Record {
+        /// The line the record starts on, counting from 1.
+        public let line: Int
+        public let fields: [String]
+    }
+
+    public struct SyntaxError: Error, CustomStringConvertible {
+        public let line: Int
+        public let message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    private let read: (inout [UInt8]) throws -> Bool
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var line = 1
+    private var exhausted = false
+    private var atStart = true
+
+    /// `read` appends the next bytes to its argument and returns false at the end.
+    public init(read: @escaping (inout [UInt8]) throws -> Bool) {
+        self.read = read
+    }
+
+    public init(bytes: [UInt8]) {
+        var remaining: [UInt8]? = bytes
+        self.init { buffer in
+            guard let bytes = remaining else { return false }
+            buffer.append(contentsOf: bytes)
+            remaining = nil
+            return true
+        }
+    }
+
+    /// The next record, or nil at the end of the input.
+    public mutating func next() throws -> Record? {
+        guard try fill() else { return nil }
+        if atStart {
+            atStart = false
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }  // a UTF-8 byte order mark
+        }
+        let start = line
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var wasQuoted = false
+
+        while true {
+            guard try fill() else {
+                if quoted { throw SyntaxError(line: start, message: "a quoted field is never closed") }
+                fields.append(String(decoding: field, as: UTF8.self))
+                return Record(line: start, fields: fields)
+            }
+            let byte = buffer[position]
+            position += 1
+            if quoted {
+                if byte == UInt8(ascii: "\"") {
+                    guard try fill() else { quoted = false; continue }
+                    if buffer[position] == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        position += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if byte == UInt8(ascii: "\n") { line += 1 }
+                    field.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: ","):
+                fields.append(String(decoding: field, as: UTF8.self))
+                field.removeAll(keepingCapacity: true)
+                wasQuoted = false
+            case UInt8(ascii: "\""):
+                guard field.isEmpty, !wasQuoted else {
+                    throw SyntaxError(line: line, message: "a quote inside an unquoted field")
+                }
+                quoted = true
+                wasQuoted = true
+            case UInt8(ascii: "\r"):
+                continue
+            case UInt8(ascii: "\n"):
+                line += 1
+                fields.append(String(decoding: field, as: UTF8.self))
+                return Record(line: start, fields: fields)
+            default:
+                if wasQuoted { throw SyntaxError(line: line, message: "text after a closing quote") }
+                field.append(byte)
+            }
+        }
+    }
+
+    /// Makes sure a byte is ready at `position`; false at the end of the input.
+    private mutating func fill() throws -> Bool {
+        while position >= buffer.count {
+            if exhausted { return false }
+            buffer.removeAll(keepingCapacity: true)
+            position = 0
+            exhausted = !(try read(&buffer))
+        }
+        return true
+    }
+}
+
+public enum CSVWriter {
+    /// One line of CSV, ending in CRLF as RFC 4180 has it.
+    public static func line(_ fields: [String]) -> String {
+        fields.map(cell).joined(separator: ",") + "\r\n"
+    }
+
+    /// A cell, quoted when needed and defused: a cell a spreadsheet would run as a
+    /// formula (starting with = + - @, tab or CR) gets a leading apostrophe, which
+    /// `CSVCell.restore` takes off again so that a round trip is lossless.
+    public static func cell(_ value: String) -> String {
+        let defused = CSVCell.defuse(value)
+        let needsQuotes = defused.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            || defused.first == " " || defused.last == " "
+        guard needsQuotes else { return defused }
+        return "\"" + defused.replacing("\"", with: "\"\"") + "\""
+    }
+}
+
+public enum CSVCell {
+    private static let triggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    public static func defuse(_ value: String) -> String {
+        guard let first = value.first else { return value }
+        if triggers.contains(first) { return "'" + value }
+        // An apostrophe that restore would take off is doubled, to survive it.
+        if first == "'", let second = value.dropFirst().first, triggers.contains(second) || second == "'" {
+            return "'" + value
+        }
+        return value
+    }
+
+    public static func restore(_ cell: String) -> String {
+        guard cell.first == "'", let second = cell.dropFirst().first,
+              triggers.contains(second) || second == "'" else { return cell }
+        return String(cell.dropFirst())
+    }
+}

@@ -1,0 +1,190 @@
+/// One line of the CSV format: a participation figure and the event it belongs to.
+public struct FigureRecord: Equatable, Sendable {
+    public var organisation: String
+    public var body: String
+    public var session: Int?
+    public var title: String
+    public var date: PartialDate
+    public var endDate: PartialDate?
+    public var city: String?
+    public var country: String?
+    public var format: EventFormat?
+    public var dimension: String?
+    public var priorityArea: String?
+    public var measure: Measure
+    public var value: Int
+    public var qualifier: Qualifier
+    public var scope: Scope
+    public var source: String
+    public var locator: String
+    public var note: String?
+
+    public enum Column: String, CaseIterable, Sendable {
+        case organisation, body, session, title, date
+        case endDate = "end_date"
+        case city, country, format, dimension
+        case priorityArea = "priority_area"
+        case measure, value, qualifier, scope, source, locator, note
+
+        public var isRequired: Bool {
+            switch self {
+            case .organisation, .body, .title, .date, .measure, .value, .qualifier, .scope, .source, .locator: true
+            default: false
+            }
+        }
+    }
+
+    /// Where each column stands in a file's header.
+    public struct Header: Sendable {
+        let index: [Column: Int]
+        let width: Int
+
+        /// Reads a header line; unknown, repeated and missing columns are errors.
+        public init(_ names: [String]) throws(FieldError) {
+            var index: [Column: Int] = [:]
+            var problems: [String] = []
+            for (position, name) in names.enumerated() {
+                let trimmed = name.trimmingSpaces
+                guard let column = Column(rawValue: trimmed) else {
+                    problems.append("unknown column '\(trimmed)'")
+                    continue
+                }
+                if index[column] != nil { problems.append("column '\(trimmed)' appears twice") }
+                index[column] = position
+            }
+            let missing = Column.allCases.filter { $0.isRequired && index[$0] == nil }.map(\.rawValue)
+            if !missing.isEmpty { problems.append("missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))") }
+            guard problems.isEmpty else { throw FieldError(problems.joined(separator: "; ")) }
+            self.index = index
+            width = names.count
+        }
+    }
+
+    /// Reads one line, reporting every bad field of it at once.
+    public init(fields: [String], header: Header) throws(FieldError) {
+        var problems: [String] = []
+        func text(_ column: Column) -> String? {
+            guard let position = header.index[column], position < fields.count else { return nil }
+            let value = CSVCell.restore(fields[position]).trimmingSpaces
+            return value.isEmpty ? nil : value
+        }
+        func required(_ column: Column) -> String {
+            if let value = text(column) { return value }
+            problems.append("\(column.rawValue) is empty")
+            return ""
+        }
+        func parsed<T>(_ column: Column, _ parse: (String) -> Result<T, FieldError>) -> T? {
+            guard let value = text(column) else { return nil }
+            switch parse(value) {
+            case .success(let parsed): return parsed
+            case .failure(let error):
+                problems.append("\(column.rawValue): \(error)")
+                return nil
+            }
+        }
+        func word<T: RawRepresentable & CaseIterable>(_ column: Column, _ type: T.Type) -> T?
+        where T.RawValue == String {
+            parsed(column) { parseWord($0, as: type) }
+        }
+        func number(_ column: Column, minimum: Int) -> Int? {
+            parsed(column) { text in
+                guard let value = Int(text) else { return .failure(FieldError("'\(text)' is not a whole number")) }
+                guard value >= minimum else { return .failure(FieldError("\(value) is below \(minimum)")) }
+                return .success(value)
+            }
+        }
+        func partialDate(_ column: Column) -> PartialDate? {
+            parsed(column) { text in Result { () throws(FieldError) in try PartialDate(parsing: text) } }
+        }
+
+        if fields.count != header.width {
+            problems.append("has \(fields.count) fields where the header has \(header.width)")
+        }
+        organisation = required(.organisation)
+        body = required(.body)
+        session = number(.session, minimum: 1)
+        title = required(.title)
+        let date = partialDate(.date)
+        if text(.date) == nil { problems.append("date is empty") }
+        endDate = partialDate(.endDate)
+        city = text(.city)
+        country = text(.country)
+        if let country, !isCountryCode(country) {
+            problems.append("country: '\(country)' is not an ISO 3166-1 alpha-3 code")
+        }
+        format = word(.format, EventFormat.self)
+        dimension = text(.dimension)
+        priorityArea = text(.priorityArea)
+        let measure = word(.measure, Measure.self)
+        if text(.measure) == nil { problems.append("measure is empty") }
+        let value = number(.value, minimum: 0)
+        if text(.value) == nil { problems.append("value is empty") }
+        let qualifier = word(.qualifier, Qualifier.self)
+        if text(.qualifier) == nil { problems.append("qualifier is empty") }
+        let scope = word(.scope, Scope.self)
+        if text(.scope) == nil { problems.append("scope is empty") }
+        source = required(.source)
+        locator = required(.locator)
+        note = text(.note)
+        if let endDate, let date {
+            if endDate.precision != .day { problems.append("end_date: must be a day (YYYY-MM-DD)") }
+            if endDate.lastDay < date.firstDay { problems.append("end_date: is before date") }
+        }
+
+        guard problems.isEmpty, let date, let measure, let value, let qualifier, let scope else {
+            throw FieldError(problems.joined(separator: "; "))
+        }
+        self.date = date
+        self.measure = measure
+        self.value = value
+        self.qualifier = qualifier
+        self.scope = scope
+    }
+
+    public init(event: Dataset.Event, figure: Dataset.Figure) {
+        organisation = event.organisation; body = event.body; session = event.session
+        title = event.title; date = event.date; endDate = event.endDate; city = event.city
+        country = event.country; format = event.format; dimension = event.dimension
+        priorityArea = event.priorityArea; measure = figure.measure; value = figure.value
+        qualifier = figure.qualifier; scope = figure.scope; source = figure.source
+        locator = figure.locator; note = figure.note
+    }
+
+    /// The record's cells, in `Column.allCases` order.
+    public var cells: [String] {
+        Column.allCases.map { column in
+            switch column {
+            case .organisation: organisation
+            case .body: body
+            case .session: session.map { String($0) } ?? ""
+            case .title: title
+            case .date: date.description
+            case .endDate: endDate?.description ?? ""
+            case .city: city ?? ""
+            case .country: country ?? ""
+            case .format: format?.rawValue ?? ""
+            case .dimension: dimension ?? ""
+            case .priorityArea: priorityArea ?? ""
+            case .measure: measure.rawValue
+            case .value: String(value)
+            case .qualifier: qualifier.rawValue
+            case .scope: scope.rawValue
+            case .source: source
+            case .locator: locator
+            case .note: note ?? ""
+            }
+        }
+    }
+
+    public static var headerLine: String { CSVWriter.line(Column.allCases.map(\.rawValue)) }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var view = Substring(self)
+        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
+        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Runs a program to completion with posix_spawn and waitpid, its output
+/// collected in a temporary file (a pipe could fill up, or be inherited by a
+/// server the program starts and never reach end-of-file).
+enum Subprocess {
+    struct Outcome {
+        let status: Int32
+        let output: String
+    }
+
+    static func run(_ program: String, _ arguments: [String]) throws -> Outcome {
+        let log = FileManager.default.temporaryDirectory
+            .appendingPathComponent("quorum-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out").path
+        defer { unlink(log) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw PQError.embedded("cannot run \(program): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw PQError.embedded("lost track of \(program)") }
+        }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
+        let exited = status & 0x7f == 0
+        return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output: output)
+    }
+}

@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import QuorumModel
+import QuorumStore
+
+@main
+struct Quorum: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quorum",
+        abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
+        version: QuorumVersion.current,
+        subcommands: [Migrate.self, Seed.self, Import.self, Export.self, Generate.self])
+}
+
+enum QuorumVersion {
+    static let current = "0.1.0"
+}
+
+/// Options every command that touches the database shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"),
+            help: "PostgreSQL URL or conninfo (default: $DATABASE_URL, then libpq's PG* variables, then the embedded cluster).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("data-dir"),
+            help: "Quorum's data directory, home of the embedded cluster (default: $QUORUM_DATA_DIR, /var/lib/quorum as root, else ~/.local/share/quorum).")
+    var dataDirectory: String?
+
+    var resolvedDataDirectory: URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let dataDirectory { return URL(fileURLWithPath: dataDirectory) }
+        if let fromEnvironment = environment["QUORUM_DATA_DIR"] { return URL(fileURLWithPath: fromEnvironment) }
+        if geteuid() == 0 { return URL(fileURLWithPath: "/var/lib/quorum") }
+        let base = environment["XDG_DATA_HOME"] ?? ((environment["HOME"] ?? ".") + "/.local/share")
+        return URL(fileURLWithPath: base).appendingPathComponent("quorum")
+    }
+
+    /// Opens the database, brings its schema up to date, runs `body`, and stops
+    /// the embedded cluster again if this command started it.
+    func withDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+        let database = try Database(url: databaseURL, dataDirectory: resolvedDataDirectory)
+        defer { database.close() }
+        let connection = try database.connect()
+        defer { connection.finish() }
+        let applied = try Migrator().migrate(connection)
+        if !applied.isEmpty { Terminal.note("applied migration\(applied.count > 1 ? "s" : "") \(applied.map(String.init).joined(separator: ", "))") }
+        return try body(connection)
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        try database.withDatabase { connection in
+            let version = try connection.query("SELECT max(version) FROM quorum.schema_migration").first?.decode(Int.self, at: 0)
+            print("schema at version \(version ?? 0)")
+        }
+    }
+}
+
+struct Seed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the built-in CICA 2020–2024 dataset (idempotent).")
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Load the demo dataset taken from the CICA and SCO source documents.")
+    var demo = false
+
+    func validate() throws {
+        guard demo else { throw ValidationError("say which dataset: --demo") }
+    }
+
+    func run() throws {
+        let dataset = try DemoData.dataset()
+        let summary = try database.withDatabase { try DatasetImporter($0).run(dataset, file: "built-in CICA dataset") }
+        print(summary)
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import a CSV or JSON file (docs/data-format.md); nothing is written unless the whole file is valid.")
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: "The file to import; its format follows from .csv or .json.")
+    var file: String
+    @Option(help: "csv or json, when the file name does not say.")
+    var format: DataFormat?
+
+    func run() throws {
+        let format = try format ?? DataFormat(fileName: file)
+        let url = URL(fileURLWithPath: file)
+        do {
+            let summary: ImportSummary = try database.withDatabase { connection in
+                switch format {
+                case .json:
+                    let data = try Data(contentsOf: url)
+                    return try DatasetImporter(connection).run(try Dataset.decode(json: data, file: file), file: file)
+                case .csv:
+                    guard let handle = FileHandle(forReadingAtPath: file) else {
+                        throw ValidationError("cannot open \(file)")
+                    }
+                    defer { try? handle.close() }
+                    let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+                    let progress = Progress(total: size)
+                    var reader = CSVReader { buffer in
+                        guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return false }
+                        buffer.append(contentsOf: chunk)
+                        progress.bytes += chunk.count
+                        return true
+                    }
+                    defer { progress.finish() }
+                    return try FigureImporter(connection).run(&reader, file: file) { progress.show(lines: $0) }
+                }
+            }
+            print(summary)
+        } catch let error as InvalidInput {
+            Terminal.error(error.description)
+            throw ExitCode(65)  // EX_DATAERR
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the data in the import formats: figures as CSV, or the whole dataset as JSON.")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "csv (one figure per line) or json (everything).")
+    var format: DataFormat = .csv
+    @Option(name: .customLong("out"), help: "Write to this file instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        let sink = try OutputFile(path: output)
+        try database.withDatabase { connection in
+            let exporter = Exporter(connection)
+            switch format {
+            case .csv: try exporter.writeCSV { try sink.write($0) }
+            case .json: try sink.write(data: try exporter.dataset().encodedJSON())
+            }
+        }
+        try sink.commit()
+    }
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write synthetic data for benchmarks: a reference JSON and a CSV of figures (organisation SYNTH, never real data).")
+    @Option(help: "Number of figure lines.")
+    var rows = 1_000_000
+    @Option(help: "Seed of the generator; the same seed gives the same files.")
+    var seed: UInt64 = 42
+    @Option(name: .customLong("out"), help: "Directory for synthetic-reference.json and synthetic-figures.csv.")
+    var directory = "."
+
+    func run() throws {
+        let generator = SyntheticData(seed: seed)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let reference = try OutputFile(path: directory + "/synthetic-reference.json")
+        try reference.write(data: try generator.reference.encodedJSON())
+        try reference.commit()
+        let figures = try OutputFile(path: directory + "/synthetic-figures.csv")
+        try figures.write(FigureRecord.headerLine)
+        for record in generator.figures(rows: rows) {
+            try figures.write(CSVWriter.line(record.cells))
+        }
+        try figures.commit()
+        print("wrote \(rows) figures to \(directory)/synthetic-figures.csv and their reference to \(directory)/synthetic-reference.json")
+    }
+}
+
+enum DataFormat: String, ExpressibleByArgument, CaseIterable {
+    case csv, json
+
+    init(fileName: String) throws {
+        switch URL(fileURLWithPath: fileName).pathExtension.lowercased() {
+        case "csv": self = .csv
+        case "json": self = .json
+        default: throw ValidationError("cannot tell the format of \(fileName): name it .csv or .json, or pass --format")
+        }
+    }
+}
