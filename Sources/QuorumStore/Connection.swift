@@ -263,7 +263,12 @@ public final class Connection: @unchecked Sendable {
         }
         // libpq's PG_DIAG_* codes are character macros, which Swift does not import.
         let sqlState = field(Int32(UInt8(ascii: "C")))
-        let message = field(Int32(UInt8(ascii: "M"))) ?? errorMessage(handle)
+        var message = field(Int32(UInt8(ascii: "M"))) ?? errorMessage(handle)
+        // Data exceptions quote the offending value ("invalid input syntax for type
+        // integer: \"…\""), which may be a parameter: keep it out of the message.
+        if sqlState?.hasPrefix("22") == true, let colon = message.range(of: ": \"") {
+            message = message[..<colon.lowerBound] + " (value withheld)"
+        }
         if sqlState == nil, PQstatus(handle) != CONNECTION_OK {
             return PQError.connection(message)
         }

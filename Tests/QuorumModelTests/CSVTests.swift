@@ -1,0 +1,87 @@
+import Testing
+@testable import QuorumModel
+
+@Suite struct CSVTests {
+    func records(_ text: String) throws -> [CSVReader.Record] {
+        var reader = CSVReader(bytes: Array(text.utf8))
+        var all: [CSVReader.Record] = []
+        while let record = try reader.next() { all.append(record) }
+        return all
+    }
+
+    @Test func readsQuotesCommasAndNewlines() throws {
+        let all = try records("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nlast,,\n")
+        #expect(all.map(\.fields) == [["a", "b", "c"], ["x, y", "say \"hi\"", "two\nlines"], ["last", "", ""]])
+        #expect(all.map(\.line) == [1, 2, 4])  // the record after a quoted newline starts on line 4
+    }
+
+    @Test func skipsAByteOrderMarkAndReadsAFinalLineWithoutNewline() throws {
+        let all = try records("\u{FEFF}organisation\nCICA")
+        #expect(all.map(\.fields) == [["organisation"], ["CICA"]])
+    }
+
+    @Test func readsAcrossChunkBoundaries() throws {
+        let text = Array("a,\"b\"\"c\",d\n1,2,3\n".utf8)
+        var chunks = text.map { [$0] }[...]
+        var reader = CSVReader { buffer in
+            guard let next = chunks.popFirst() else { return false }
+            buffer.append(contentsOf: next)
+            return true
+        }
+        #expect(try reader.next()?.fields == ["a", "b\"c", "d"])
+        #expect(try reader.next()?.fields == ["1", "2", "3"])
+        #expect(try reader.next() == nil)
+    }
+
+    @Test func namesTheLineOfAnUnclosedQuote() throws {
+        #expect(throws: CSVReader.SyntaxError.self) { try records("a\n\"open\n") }
+        do { _ = try records("a\nb\n\"open\n") } catch let error as CSVReader.SyntaxError { #expect(error.line == 3) }
+    }
+
+    @Test func defusesFormulasAndRestoresThemExactly() {
+        for value in ["=SUM(A1)", "+1", "-1", "@cmd", "\tx", "'=x", "''", "'", "'a", "plain", "", "Türkiye"] {
+            let cell = CSVCell.defuse(value)
+            if let first = value.first, "=+-@\t".contains(first) { #expect(cell.hasPrefix("'")) }
+            #expect(CSVCell.restore(cell) == value, "round trip of \(value)")
+        }
+        #expect(CSVWriter.cell("=1+1") == "'=1+1")
+        #expect(CSVWriter.cell("a,b") == "\"a,b\"")
+        #expect(CSVWriter.cell("say \"x\"") == "\"say \"\"x\"\"\"")
+    }
+}
+
+@Suite struct FigureRecordTests {
+    let header = try! FigureRecord.Header(FigureRecord.Column.allCases.map(\.rawValue))
+
+    func fields(_ changes: [FigureRecord.Column: String] = [:]) -> [String] {
+        var values: [FigureRecord.Column: String] = [
+            .organisation: "CICA", .body: "youth-council", .session: "4", .title: "4th Session", .date: "2021-06",
+            .measure: "participants", .value: "50", .qualifier: "exact", .scope: "all",
+            .source: "cica-2020-2024", .locator: "Annex, 1.2",
+        ]
+        values.merge(changes) { $1 }
+        return FigureRecord.Column.allCases.map { values[$0] ?? "" }
+    }
+
+    @Test func readsAGoodLine() throws {
+        let record = try FigureRecord(fields: fields(), header: header)
+        #expect(record.value == 50)
+        #expect(record.date.precision == .month)
+        #expect(record.cells == fields())
+    }
+
+    @Test func reportsEveryBadFieldOfALine() {
+        do {
+            _ = try FigureRecord(fields: fields([.value: "-3", .qualifier: "more than", .date: "June 2021"]), header: header)
+            Issue.record("a bad line was accepted")
+        } catch {
+            #expect(error.description.contains("value: -3 is below 0"))
+            #expect(error.description.contains("qualifier: 'more than' is not one of: exact, at_least, approximately"))
+            #expect(error.description.contains("date: 'June 2021' is not a date"))
+        }
+    }
+
+    @Test func refusesAHeaderWithMissingOrUnknownColumns() {
+        #expect(throws: FieldError.self) { try FigureRecord.Header(["organisation", "body", "colour"]) }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+@testable import QuorumStore
+
+@Suite struct ConnectionTests {
+    @Test func decodesTypesAndNulls() throws {
+        let c = try TestDatabase.connect(migrated: false)
+        let text = "Türkiye \"quoted\" 'single' \\ back\nslash"
+        let row = try c.query("""
+            SELECT \(42)::int AS i, \(Int64.max)::bigint AS b, \(2.5)::float8 AS d, \(true)::bool AS t,
+                   \(text)::text AS s, \(Optional<String>.none)::text AS n
+            """)[0]
+        #expect(try row.require(Int.self, "i") == 42)
+        #expect(try row.require(Int64.self, "b") == Int64.max)
+        #expect(try row.require(Double.self, "d") == 2.5)
+        #expect(try row.require(Bool.self, "t") == true)
+        #expect(try row.require(String.self, "s") == text)
+        #expect(try row.decode(String.self, "n") == nil)
+        #expect(throws: PQError.self) { try row.require(String.self, "n") }
+        #expect(throws: PQError.self) { try row.require(Int.self, "s") }
+    }
+
+    @Test func bindsValuesSoTheyCannotBecomeSQL() throws {
+        let c = try TestDatabase.connect(migrated: false)
+        let hostile = "x'); DROP TABLE pg_class; --"
+        #expect(try c.query("SELECT \(hostile)::text")[0].require(String.self, at: 0) == hostile)
+        let array = TextArray(["a\"b", "c\\d", "e,f", "{g}"])
+        #expect(try c.query("SELECT array_to_json(\(array)::text[])::text")[0].require(String.self, at: 0)
+            == #"["a\"b","c\\d","e,f","{g}"]"#)
+    }
+
+    @Test func errorsCarrySQLStateButNoParameters() throws {
+        let c = try TestDatabase.connect(migrated: false)
+        try c.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        try c.execute("INSERT INTO t VALUES (1)")
+        do {
+            try c.execute("INSERT INTO t VALUES (\(1))")
+            Issue.record("duplicate accepted")
+        } catch let error as PQError {
+            #expect(error.sqlState == "23505")
+            #expect(error.constraint == "t_pkey")
+        }
+        do {
+            try c.execute("INSERT INTO t VALUES (\("supersecret-value")::int)")
+            Issue.record("bad integer accepted")
+        } catch let error as PQError {
+            #expect(error.sqlState == "22P02")
+            #expect(!error.description.contains("supersecret"))
+            #expect(!"\(error)".contains("INSERT"))
+        }
+        #expect(throws: PQError.self) { try c.execute("SELEKT 1") }
+        // The session is still usable after statement errors.
+        #expect(try c.query("SELECT 1")[0].require(Int.self, at: 0) == 1)
+    }
+
+    @Test func connectionErrorsNeverShowThePassword() throws {
+        #expect {
+            try Connection(conninfo: "postgresql://quorum:hunter2secret@127.0.0.1:1/none?connect_timeout=2")
+        } throws: { error in
+            !"\(error)".contains("hunter2secret") && (error as? PQError)?.isConnectionFailure == true
+        }
+    }
+
+    @Test func transactionsCommitOrRollBack() throws {
+        let c = try TestDatabase.connect(migrated: false)
+        try c.execute("CREATE TABLE t (v int NOT NULL)")
+        try c.transaction { try $0.execute("INSERT INTO t VALUES (1)") }
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try c.transaction { c in
+                try c.execute("INSERT INTO t VALUES (2)")
+                throw Stop()
+            }
+        }
+        #expect(throws: PQError.self) {
+            try c.transaction { c in
+                try c.execute("INSERT INTO t VALUES (3)")
+                try c.execute("INSERT INTO t VALUES (NULL)")
+            }
+        }
+        #expect(try c.query("SELECT array_agg(v)::text FROM t")[0].require(String.self, at: 0) == "{1}")
+        #expect(c.isAlive)
+    }
+
+    @Test func copiesInAndAbortsCleanly() throws {
+        let c = try TestDatabase.connect(migrated: false)
+        try c.execute("CREATE TABLE t (n int, s text)")
+        let copied = try c.copyIn("COPY t FROM STDIN") { copy in
+            for n in 0..<10_000 { try copy.write("\(n)\tline \(n)\\twith tab\n") }
+        }
+        #expect(copied == 10_000)
+        #expect(try c.query("SELECT s FROM t WHERE n = 7")[0].require(String.self, at: 0) == "line 7\twith tab")
+
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try c.copyIn("COPY t FROM STDIN") { copy in
+                try copy.write("1\tkept?\n")
+                throw Stop()
+            }
+        }
+        #expect(throws: PQError.self) {
+            try c.copyIn("COPY t FROM STDIN") { try $0.write("not a number\tx\n") }
+        }
+        #expect(try c.query("SELECT count(*) FROM t")[0].require(Int.self, at: 0) == 10_000)
+    }
+
+    @Test func streamsLargeResultsRowByRow() throws {
+        let c = try TestDatabase.connect(migrated: false)
+        var sum = 0
+        var rows = 0
+        try c.forEachRow("SELECT g FROM generate_series(1, \(100_000)) g") { row in
+            sum += try row.require(Int.self, at: 0)
+            rows += 1
+        }
+        #expect(rows == 100_000)
+        #expect(sum == 100_000 * 100_001 / 2)
+        #expect(throws: PQError.self) { try c.forEachRow("SELECT 1/0") { _ in } }
+        #expect(try c.query("SELECT 2")[0].require(Int.self, at: 0) == 2)
+    }
+
+    @Test func deliversNotifications() throws {
+        let conninfo = try TestDatabase.fresh(migrated: false)
+        let listener = try Connection(conninfo: conninfo)
+        let sender = try Connection(conninfo: conninfo)
+        try listener.listen("quorum data")
+        #expect(try listener.waitForNotifications(timeout: .milliseconds(50)).isEmpty)
+        try sender.notify("quorum data", payload: "version 7")
+        let received = try listener.waitForNotifications(timeout: .seconds(5))
+        #expect(received.map(\.payload) == ["version 7"])
+        #expect(received.first?.channel == "quorum data")
+    }
+}
+
+@Suite struct ConnectionPoolTests {
+    @Test func sharesFewConnectionsAmongManyTasks() async throws {
+        let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 2)
+        defer { pool.close() }
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for n in 0..<20 {
+                group.addTask { try await pool.withConnection { try $0.query("SELECT \(n)::int FROM pg_sleep(0.01)")[0].require(Int.self, at: 0) } }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.sorted() == Array(0..<20))
+        #expect(pool.openConnections <= 2)
+    }
+
+    @Test func reconnectsAfterTheServerRestarts() async throws {
+        // A cluster of its own: restarting the shared one would disturb other tests.
+        let directory = URL(fileURLWithPath: "/tmp/quorum-restart-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let cluster = EmbeddedCluster(dataDirectory: directory)
+        _ = try cluster.start()
+        defer {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let pool = ConnectionPool(conninfo: cluster.conninfo, maxConnections: 2)
+        defer { pool.close() }
+        let before = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
+
+        try cluster.stop()
+        await #expect(throws: PQError.self) { try await pool.withConnection { try $0.query("SELECT 1") } }
+        _ = try cluster.start()
+
+        let after = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
+        #expect(before != after)
+        #expect(pool.openConnections == 1)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import QuorumModel
+import Testing
+@testable import QuorumStore
+
+/// A database with the CICA dataset loaded.
+func seededConnection() throws -> Connection {
+    let c = try TestDatabase.connect()
+    _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
+    return c
+}
+
+func importCSV(_ text: String, into c: Connection) throws -> ImportSummary {
+    var reader = CSVReader(bytes: Array(text.utf8))
+    return try FigureImporter(c).run(&reader, file: "test.csv")
+}
+
+func count(_ c: Connection, _ table: String) throws -> Int {
+    try c.query(SQL("SELECT count(*) FROM quorum.\(table)", binds: []))[0].require(Int.self, at: 0)
+}
+
+let header = FigureRecord.headerLine
+
+func line(session: Int, measure: String = "participants", value: String = "10", body: String = "youth-council",
+          title: String? = nil, source: String = "cica-2020-2024") -> String {
+    CSVWriter.line(["CICA", body, "\(session)", title ?? "Session \(session)", "2030-01", "", "Astana", "KAZ",
+                    "hybrid", "", "", measure, value, "exact", "all", source, "test line", ""])
+}
+
+@Suite struct ImportTests {
+    @Test func aCSVWithOneBadLineAmongAThousandLoadsNothingAndNamesIt() throws {
+        let c = try seededConnection()
+        let figures = try count(c, "figure")
+        var text = header
+        for n in 1...1000 { text += line(session: 100 + n, value: n == 500 ? "many" : "\(n)") }
+        do {
+            _ = try importCSV(text, into: c)
+            Issue.record("a bad file was imported")
+        } catch let error as InvalidInput {
+            #expect(error.issues.map(\.description) == ["line 501: value: 'many' is not a whole number"])
+        }
+        #expect(try count(c, "figure") == figures)
+        #expect(try count(c, "event") == 25)
+    }
+
+    @Test func unknownReferencesAndRepeatsAreNamedByLine() throws {
+        let c = try seededConnection()
+        let text = header + line(session: 200) + line(session: 201, body: "no-such-body")
+            + line(session: 202, source: "nowhere") + line(session: 200, value: "11")
+        do {
+            _ = try importCSV(text, into: c)
+            Issue.record("imported")
+        } catch let error as InvalidInput {
+            let issues = error.issues.map(\.description)
+            #expect(issues.contains("line 3: unknown body 'no-such-body' of organisation 'CICA'"))
+            #expect(issues.contains("line 4: unknown source 'nowhere'"))
+            #expect(issues.contains("line 5: repeats the participants figure of line 2"))
+        }
+        #expect(try count(c, "event") == 25)
+    }
+
+    @Test func reimportUpdatesInsteadOfDuplicating() throws {
+        let c = try seededConnection()
+        let first = try importCSV(header + line(session: 300) + line(session: 300, measure: "member_states", value: "5"), into: c)
+        #expect(first.counts["events"]?.created == 1)
+        #expect(first.counts["figures"]?.created == 2)
+        let again = try importCSV(header + line(session: 300) + line(session: 300, measure: "member_states", value: "6"), into: c)
+        #expect(again.counts["events"]?.created == 0)
+        #expect(again.counts["figures"]?.updated == 1)
+        #expect(again.counts["figures"]?.unchanged == 1)
+        #expect(try count(c, "event") == 26)
+        #expect(try c.query("""
+            SELECT f.value FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
+            WHERE e.session = 300 AND f.measure = 'member_states'
+            """)[0].require(Int.self, at: 0) == 6)
+    }
+
+    @Test func theDatabaseRefusesMoreMemberStatesThanMembers() throws {
+        let c = try seededConnection()
+        // CICA had 28 members in 2030 by the dataset's latest count.
+        let text = header + line(session: 400, measure: "member_states", value: "29").replacingOccurrences(of: ",all,", with: ",member_states,")
+        #expect {
+            try importCSV(text, into: c)
+        } throws: { "\($0)".contains("reports 29 member states, but its organisation had 28 members then") }
+        #expect(try count(c, "event") == 25)
+        #expect(throws: PQError.self) {
+            try c.execute("UPDATE quorum.figure SET value = -1 WHERE measure = 'participants'")
+        }
+    }
+
+    @Test func aJSONFileWithABadReferenceLoadsNothing() throws {
+        let c = try TestDatabase.connect()
+        var d = try DemoData.dataset()
+        d.events[3].body = "missing-body"
+        d.milestones[0].source = "missing-source"
+        do {
+            _ = try DatasetImporter(c).run(d, file: "x.json")
+            Issue.record("imported")
+        } catch let error as InvalidInput {
+            #expect(error.issues.contains { $0.location == "events[3].body" })
+            #expect(error.issues.contains { $0.location == "milestones[0].source" })
+        }
+        #expect(try count(c, "source") == 0)
+    }
+}
+
+@Suite struct ExportTests {
+    @Test func jsonRoundTripIsLossless() throws {
+        let first = try seededConnection()
+        let exported = try Exporter(first).dataset()
+
+        let second = try TestDatabase.connect()
+        _ = try DatasetImporter(second).run(exported, file: "export")
+        let again = try Exporter(second).dataset()
+        #expect(try again.encodedJSON() == exported.encodedJSON())
+
+        // Nothing of the built-in dataset is lost on the way: the same parts, in another order.
+        let original = try DemoData.dataset()
+        #expect(exported.events.count == original.events.count)
+        for event in original.events {
+            let match = exported.events.first { $0.naturalKey == event.naturalKey }
+            #expect(match?.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }
+                == event.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }, "\(event.naturalKey)")
+            #expect(match?.topics == event.topics)
+            #expect(match?.attendees.count == event.attendees.count)
+        }
+        #expect(Set(exported.milestones.map(\.subject)) == Set(original.milestones.map(\.subject)))
+        #expect(exported.totals.count == original.totals.count)
+        #expect(exported.coordinators.count == original.coordinators.count)
+    }
+
+    @Test func csvRoundTripIsLosslessAndDefusesFormulas() throws {
+        let first = try seededConnection()
+        _ = try importCSV(header + line(session: 500, title: "=HYPERLINK(\"http://x\",\"click\")"), into: first)
+        var csv = ""
+        try Exporter(first).writeCSV { csv += $0 }
+        #expect(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\","))
+
+        let second = try TestDatabase.connect()
+        var reference = try Exporter(first).dataset()
+        reference.events = []
+        _ = try DatasetImporter(second).run(reference, file: "reference")
+        _ = try importCSV(csv, into: second)
+        var again = ""
+        try Exporter(second).writeCSV { again += $0 }
+        #expect(again == csv)
+        #expect(try second.query("SELECT title FROM quorum.event WHERE session = 500")[0].require(String.self, at: 0)
+            == "=HYPERLINK(\"http://x\",\"click\")")
+    }
+}
