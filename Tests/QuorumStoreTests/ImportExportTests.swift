@@ -148,3 +148,21 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
             == "=HYPERLINK(\"http://x\",\"click\")")
     }
 }
+
+@Suite struct DocumentedExampleTests {
+    let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../docs/examples").standardized
+
+    @Test func theExamplesInTheDocsImport() throws {
+        let c = try seededConnection()
+        let json = try Data(contentsOf: examples.appendingPathComponent("dataset.json"))
+        let summary = try DatasetImporter(c).run(try Dataset.decode(json: json, file: "dataset.json"), file: "dataset.json")
+        #expect(summary.counts["events"]?.created == 1)
+        let csv = try String(contentsOf: examples.appendingPathComponent("figures.csv"), encoding: .utf8)
+        #expect(try importCSV(csv, into: c).counts["figures"]?.created == 2)
+        #expect(try c.query("""
+            SELECT f.qualifier::text FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
+            WHERE e.city = 'Baku' AND f.measure = 'participants'
+            """)[0].require(String.self, at: 0) == "approximately")
+    }
+}
