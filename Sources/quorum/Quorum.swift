@@ -38,6 +38,9 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database, brings its schema up to date, runs `body`, and stops
     /// the embedded cluster again if this command started it.
     func withDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+        // A closed pipe (`quorum export | head`) must end the command through its
+        // error path, which stops the embedded cluster, not kill it outright.
+        signal(SIGPIPE, SIG_IGN)
         let database = try Database(url: databaseURL, dataDirectory: resolvedDataDirectory)
         defer { database.close() }
         let connection = try database.connect()
