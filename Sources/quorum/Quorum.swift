@@ -9,7 +9,7 @@ struct Quorum: ParsableCommand {
         commandName: "quorum",
         abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
         version: QuorumVersion.current,
-        subcommands: [Migrate.self, Seed.self, Import.self, Export.self, Generate.self])
+        subcommands: [Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self])
 }
 
 enum QuorumVersion {
@@ -180,6 +180,34 @@ enum DataFormat: String, ExpressibleByArgument, CaseIterable {
         case "csv": self = .csv
         case "json": self = .json
         default: throw ValidationError("cannot tell the format of \(fileName): name it .csv or .json, or pass --format")
+        }
+    }
+}
+
+struct Schedule: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the next run times of a cron schedule, in its time zone and in UTC.",
+        discussion: """
+            A local time that does not exist (clocks jump forward) runs once, shifted forward by \
+            the jump; a local time that occurs twice (clocks go back) runs once, at its first occurrence.
+            """)
+    @Option(help: "Cron expression: minute hour day-of-month month day-of-week, or @hourly, @daily, …")
+    var cron = "@hourly"
+    @Option(name: .customLong("time-zone"), help: "IANA time zone the expression is read in.")
+    var timeZone = TimeZone.current.identifier
+    @Option(help: "How many runs to print.")
+    var count = 10
+
+    func run() throws {
+        let schedule: CronSchedule
+        do { schedule = try CronSchedule(cron, timeZone: timeZone) } catch { throw ValidationError(error.description) }
+        let local = DateFormatter()
+        local.timeZone = schedule.timeZone
+        local.dateFormat = "yyyy-MM-dd HH:mm zzz"
+        let utc = ISO8601DateFormatter()
+        print("\(schedule)")
+        for run in schedule.runs(after: Date(), count: count) {
+            print("\(local.string(from: run))    \(utc.string(from: run))")
         }
     }
 }
