@@ -28,14 +28,18 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("Migrations/m0001_domain.sql"),
+                .embedInCode("Migrations/m0002_snapshots.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),
 
+        // Aggregate definitions and the snapshots they make.
+        .target(name: "QuorumAggregates", dependencies: ["QuorumStore", "QuorumModel"]),
+
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore",
+                "QuorumModel", "QuorumStore", "QuorumAggregates",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -43,6 +47,7 @@ let package = Package(
 
         .testTarget(name: "QuorumModelTests", dependencies: ["QuorumModel"]),
         .testTarget(name: "QuorumStoreTests", dependencies: ["QuorumStore", "QuorumModel"]),
+        .testTarget(name: "QuorumAggregatesTests", dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,7 @@ public struct Migrator: Sendable {
     /// Every migration Quorum knows, oldest first.
     public static let all: [Migration] = [
         Migration(version: 1, name: "domain", sql: text(PackageResources.m0001_domain_sql)),
+        Migration(version: 2, name: "snapshots", sql: text(PackageResources.m0002_snapshots_sql)),
     ]
 
     public let migrations: [Migration]

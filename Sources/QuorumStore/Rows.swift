@@ -3,12 +3,15 @@ import CLibPQ
 /// The rows of a result, copied out of libpq so that no C memory outlives the call.
 public struct Rows: Sendable, RandomAccessCollection {
     public let columns: [String]
+    /// Each column's PostgreSQL type OID (23 int4, 20 int8, 701 float8, 1700 numeric, …).
+    public let columnTypes: [UInt32]
     private let values: [[String?]]
 
     init(copying result: OpaquePointer) {
         let columnCount = Int(PQnfields(result))
         let rowCount = Int(PQntuples(result))
         columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        columnTypes = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
         values = (0..<rowCount).map { row in
             (0..<columnCount).map { column in
                 PQgetisnull(result, Int32(row), Int32(column)) == 1
