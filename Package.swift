@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C libraries, wrapped by exactly one module each.
@@ -36,10 +37,21 @@ let package = Package(
         // Aggregate definitions and the snapshots they make.
         .target(name: "QuorumAggregates", dependencies: ["QuorumStore", "QuorumModel"]),
 
+        // The long-running daemon: configuration, leader election, aggregation on change and schedule.
+        .target(
+            name: "QuorumDaemon",
+            dependencies: [
+                "QuorumModel", "QuorumStore", "QuorumAggregates",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +59,7 @@ let package = Package(
 
         .testTarget(name: "QuorumModelTests", dependencies: ["QuorumModel"]),
         .testTarget(name: "QuorumStoreTests", dependencies: ["QuorumStore", "QuorumModel"]),
+        .testTarget(name: "QuorumDaemonTests", dependencies: ["QuorumDaemon", "QuorumAggregates", "QuorumStore", "QuorumModel"]),
         .testTarget(name: "QuorumAggregatesTests", dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel"]),
     ],
     swiftLanguageModes: [.v6]

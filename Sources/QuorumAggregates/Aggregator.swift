@@ -18,8 +18,10 @@ public struct Aggregator: Sendable {
         self.retention = retention
     }
 
-    /// Runs the aggregates and stores the snapshot, returning it.
-    public func run(_ connection: Connection) throws -> Snapshot {
+    /// Runs the aggregates and stores the snapshot, returning it. `fence` runs in
+    /// the same transaction just before the snapshot is written, and can refuse it
+    /// (a process that lost the leadership must not publish).
+    public func run(_ connection: Connection, fence: (Connection) throws -> Void = { _ in }) throws -> Snapshot {
         let startedAt = Date()
         do {
             return try connection.transaction { connection in
@@ -30,6 +32,7 @@ public struct Aggregator: Sendable {
                     tables.append(try definition.evaluate(connection))
                 }
                 let payload = try JSONEncoder.snapshot.encode(tables)
+                try fence(connection)
                 let row = try connection.query("""
                     INSERT INTO quorum.snapshot (started_at, finished_at, data_version, status, payload)
                     VALUES (to_timestamp(\(startedAt.timeIntervalSince1970)),

@@ -4,12 +4,12 @@ import QuorumModel
 import QuorumStore
 
 @main
-struct Quorum: ParsableCommand {
+struct Quorum: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quorum",
         abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
         version: QuorumVersion.current,
-        subcommands: [Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self])
 }
 
 enum QuorumVersion {

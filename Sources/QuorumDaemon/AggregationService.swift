@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import QuorumAggregates
+import QuorumModel
+import QuorumStore
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps a current snapshot.
+///
+/// Every process listens for new snapshots (NOTIFY `quorum_snapshot`) and loads
+/// them into its cache. The leader also listens for data changes (NOTIFY
+/// `quorum_data`, sent by triggers), waits for a quiet moment (the debounce) and
+/// aggregates; it also aggregates on the cron schedule — but only when the data
+/// version moved since the last snapshot, so nothing runs when nothing changed.
+public final class AggregationService: Service, Sendable {
+    static let dataChannel = "quorum_data"
+    static let snapshotChannel = "quorum_snapshot"
+
+    private let pool: ConnectionPool
+    private let listener: NotificationListener
+    private let election: LeaderElection
+    public let cache: SnapshotCache
+    private let logger: Logger
+    private let settings: Mutex<Configuration>
+    private let events: AsyncStream<Event>.Continuation
+    private let eventStream: AsyncStream<Event>
+    /// Runs done by this process, for tests and metrics.
+    public let runs = Atomic<Int>(0)
+
+    enum Event: Sendable {
+        case listener(NotificationListener.Event)
+        case role(LeaderElection.Role)
+        case tick
+        case quiet(generation: Int)
+        case reconfigured
+    }
+
+    public init(pool: ConnectionPool, conninfo: String, election: LeaderElection, cache: SnapshotCache,
+                configuration: Configuration, logger: Logger) {
+        self.pool = pool
+        self.election = election
+        self.cache = cache
+        self.logger = logger
+        settings = Mutex(configuration)
+        listener = NotificationListener(conninfo: conninfo, channels: [Self.dataChannel, Self.snapshotChannel], logger: logger)
+        (eventStream, events) = AsyncStream<Event>.makeStream()
+    }
+
+    /// Applies a reloaded configuration (SIGHUP): schedule, debounce, retention.
+    public func reconfigure(_ configuration: Configuration) {
+        settings.withLock { $0 = configuration }
+        events.yield(.reconfigured)
+    }
+
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { [self] in
+                for await event in listener.events() { events.yield(.listener(event)) }
+            }
+            group.addTask { [self] in
+                for await role in election.roles() { events.yield(.role(role)) }
+            }
+            group.addTask { [self] in try await scheduleTicks() }
+
+            // Load what is there before anything else, so a restart serves at once.
+            await loadLatest()
+            var generation = 0
+            for await event in eventStream.cancelOnGracefulShutdown() {
+                switch event {
+                case .listener(.connected), .role(.leader), .tick, .reconfigured:
+                    await loadLatest()
+                    await aggregateIfChanged()
+                case .listener(.notification(let channel, _)) where channel == Self.dataChannel:
+                    generation += 1
+                    let mine = generation
+                    let debounce = settings.withLock { $0.aggregationDebounceMilliseconds }
+                    group.addTask { [self] in
+                        try? await Task.sleep(for: .milliseconds(debounce))
+                        events.yield(.quiet(generation: mine))
+                    }
+                case .listener(.notification):
+                    await loadLatest()
+                case .quiet(let seen) where seen == generation:
+                    await aggregateIfChanged()
+                case .quiet, .role(.follower):
+                    break
+                }
+            }
+            listener.stop()
+            events.finish()
+            group.cancelAll()
+        }
+    }
+
+    /// Yields a tick at every run time of the schedule (re-read after each tick).
+    private func scheduleTicks() async throws {
+        while !Task.isCancelled {
+            let schedule = settings.withLock { $0.aggregationCron }
+            guard let next = schedule.next(after: Date()) else { return }
+            try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow)))
+            events.yield(.tick)
+        }
+    }
+
+    /// Aggregates if this process leads and the data moved since the last snapshot.
+    private func aggregateIfChanged() async {
+        guard case .leader(let backend) = election.role else { return }
+        let retention = settings.withLock { $0.snapshotRetention }
+        let known = cache.snapshot?.dataVersion
+        do {
+            let snapshot: Snapshot? = try await pool.withConnection { connection in
+                let version = try Aggregator.dataVersion(connection)
+                if let known, known == version { return nil }
+                let snapshot = try Aggregator(retention: retention).run(connection) { connection in
+                    try LeaderElection.fence(connection, backend: backend)
+                }
+                try connection.notify(Self.snapshotChannel, payload: String(snapshot.id))
+                return snapshot
+            }
+            if let snapshot {
+                runs.add(1, ordering: .relaxed)
+                cache.offer(snapshot)
+                logger.info("aggregated", metadata: [
+                    "snapshot": "\(snapshot.id)", "data_version": "\(snapshot.dataVersion)",
+                    "ms": "\(Int(snapshot.finishedAt.timeIntervalSince(snapshot.startedAt) * 1000))",
+                ])
+            }
+        } catch {
+            logger.error("aggregation failed; the last snapshot stays", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func loadLatest() async {
+        do {
+            let known = cache.snapshot?.id ?? 0
+            let latest = try await pool.withConnection { connection -> Snapshot? in
+                // Only the id first: the payload is read when it is new.
+                let newest = try connection.query("""
+                    SELECT max(id) FROM quorum.snapshot WHERE status = 'complete'
+                    """)[0].decode(Int64.self, at: 0)
+                guard let newest, newest > known else { return nil }
+                return try Aggregator.latest(connection)
+            }
+            if let latest, cache.offer(latest) {
+                logger.debug("loaded snapshot", metadata: ["snapshot": "\(latest.id)"])
+            }
+        } catch {
+            logger.warning("cannot load the latest snapshot; serving the one held", metadata: ["error": "\(error)"])
+        }
+    }
+}

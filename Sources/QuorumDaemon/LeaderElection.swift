@@ -1,0 +1,128 @@
+import Logging
+import QuorumStore
+import ServiceLifecycle
+import Synchronization
+
+/// Chooses the one process that aggregates and mails: the holder of a
+/// PostgreSQL advisory lock, taken on a dedicated connection of its own.
+///
+/// The lock lives as long as that session: if the leader dies or its connection
+/// breaks, PostgreSQL releases it and another process takes it at its next
+/// attempt. The leader checks its connection every heartbeat and steps down the
+/// moment it fails. Side effects are fenced as well: they commit only if the
+/// lock is still held by this leader's session (see `fence`).
+public final class LeaderElection: Service, Sendable {
+    /// The lock's two keys: "quor" and 1, visible as classid/objid in pg_locks.
+    static let lockKeys: (Int32, Int32) = (0x7175_6f72, 1)
+
+    public enum Role: Sendable, Equatable {
+        case follower
+        /// Leader, holding the lock in the session with this backend process id.
+        case leader(backend: Int32)
+    }
+
+    private let conninfo: String
+    private let heartbeat: Duration
+    private let logger: Logger
+    private let queue = BlockingQueue(label: "quorum.leader")
+    private let state = Mutex<(role: Role, connection: Connection?)>((.follower, nil))
+    private let watchers = Mutex<[AsyncStream<Role>.Continuation]>([])
+
+    public init(conninfo: String, heartbeat: Duration, logger: Logger) {
+        self.conninfo = conninfo
+        self.heartbeat = heartbeat
+        self.logger = logger
+    }
+
+    public var role: Role { state.withLock { $0.role } }
+
+    /// Role changes, starting with the current role.
+    public func roles() -> AsyncStream<Role> {
+        let (stream, continuation) = AsyncStream<Role>.makeStream(bufferingPolicy: .bufferingNewest(8))
+        watchers.withLock { $0.append(continuation) }
+        continuation.yield(role)
+        return stream
+    }
+
+    public func run() async throws {
+        var failures = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await queue.run { try self.step() }
+                failures = 0
+            } catch {
+                failures += 1
+                if failures == 1 || failures % 30 == 0 {
+                    logger.warning("leader election: database unreachable", metadata: ["error": "\(error)"])
+                }
+            }
+            // Back off while the database is unreachable, up to ten heartbeats.
+            let pause = failures == 0 ? heartbeat : heartbeat * min(10, failures)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+        }
+        try? await queue.run { self.stepDown(closing: true) }
+    }
+
+    /// One heartbeat: connect if needed, check a held lock, or try to take it.
+    private func step() throws {
+        let connection = try state.withLock { state -> Connection in
+            if let connection = state.connection { return connection }
+            let connection = try Connection(conninfo: conninfo)
+            state.connection = connection
+            return connection
+        }
+        do {
+            if case .leader = role {
+                try connection.execute("SELECT 1")
+                return
+            }
+            let taken = try connection.query("""
+                SELECT pg_try_advisory_lock(\(Self.lockKeys.0), \(Self.lockKeys.1)), pg_backend_pid()
+                """)[0]
+            if try taken.require(Bool.self, at: 0) {
+                let backend = try taken.require(Int32.self, at: 1)
+                set(.leader(backend: backend))
+                logger.notice("leader: this process now aggregates and sends mail", metadata: ["backend": "\(backend)"])
+            }
+        } catch {
+            stepDown(closing: true)
+            throw error
+        }
+    }
+
+    private func stepDown(closing: Bool) {
+        let (wasLeader, connection) = state.withLock { state -> (Bool, Connection?) in
+            let was = state.role != .follower
+            let connection = closing ? state.connection : nil
+            if closing { state.connection = nil }
+            return (was, connection)
+        }
+        // Closing the session releases the lock at once.
+        connection?.finish()
+        if wasLeader {
+            set(.follower)
+            logger.notice("leader: stepped down")
+        }
+    }
+
+    private func set(_ role: Role) {
+        state.withLock { $0.role = role }
+        watchers.withLock { $0.forEach { $0.yield(role) } }
+    }
+
+    /// Checks, inside a side effect's own transaction, that this process still
+    /// leads: the lock must still be held by the leader's session.
+    public static func fence(_ connection: Connection, backend: Int32) throws {
+        let held = try connection.query("""
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+            AND classid = \(Int64(lockKeys.0))::oid AND objid = \(Int64(lockKeys.1))::oid AND objsubid = 2
+            AND pid = \(backend)
+            """)[0].require(Int.self, at: 0)
+        guard held == 1 else { throw LeadershipLost() }
+    }
+}
+
+/// A side effect was refused because this process no longer leads.
+public struct LeadershipLost: Error, CustomStringConvertible {
+    public var description: String { "this process is no longer the leader" }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import QuorumDaemon
+
+@Suite struct ConfigurationTests {
+    func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-\(UUID()).toml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func readsTheFileThenTheEnvironment() throws {
+        let path = try file("""
+            # a comment
+            [server]
+            port = 9090   # trailing comment
+            [aggregation]
+            schedule = "*/5 * * * *"
+            time_zone = "Asia/Almaty"
+            """)
+        let configuration = try Configuration.load(file: path, environment: ["QUORUM_SERVER_PORT": "9191"])
+        #expect(configuration.serverPort == 9191)
+        #expect(configuration.aggregationSchedule == "*/5 * * * *")
+        #expect(configuration.aggregationTimeZone == "Asia/Almaty")
+        #expect(configuration.serverHost == "127.0.0.1")
+    }
+
+    @Test func namesEveryBadKey() throws {
+        let path = try file("""
+            [server]
+            port = 70000
+            colour = "blue"
+            [aggregation]
+            time_zone = "Europe/Atlantis"
+            """)
+        do {
+            _ = try Configuration.load(file: path, environment: ["QUORUM_LOG_LEVEL": "chatty"])
+            Issue.record("accepted")
+        } catch let error as Configuration.Invalid {
+            let text = error.description
+            #expect(text.contains("server.port must be a whole number from 1 to 65535"))
+            #expect(text.contains("unknown key server.colour"))
+            #expect(text.contains("'Europe/Atlantis' is not an IANA time zone"))
+            #expect(text.contains("QUORUM_LOG_LEVEL: log.level must be one of"))
+        }
+    }
+
+    @Test func syntaxErrorsNameTheLine() throws {
+        let path = try file("[server]\nport 8080\n")
+        #expect { try Configuration.load(file: path, environment: [:]) } throws: { "\($0)".contains("line 2: expected key = value") }
+    }
+
+    @Test func theExampleConfigurationIsValid() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Deploy/quorum.example.toml").standardized.path
+        _ = try Configuration.load(file: example, environment: [:])
+    }
+}

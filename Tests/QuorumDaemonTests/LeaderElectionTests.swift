@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import QuorumAggregates
+import QuorumModel
+import QuorumStore
+import Synchronization
+import Testing
+@testable import QuorumDaemon
+
+/// Runs services in a task group for a test; cancels them at the end.
+func withServices<T>(_ services: [@Sendable () async throws -> Void], _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in services { group.addTask { try await service() } }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+func eventually(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try condition()
+}
+
+let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+@Suite struct LeaderElectionTests {
+    @Test func exactlyOneOfThreeLeadsAndAnotherTakesOverWhenItDies() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let elections = (0..<3).map { _ in LeaderElection(conninfo: conninfo, heartbeat: .milliseconds(100), logger: quiet) }
+        let leaders: @Sendable () -> [LeaderElection] = { elections.filter { $0.role != .follower } }
+        let overlap = Atomic<Int>(0)
+
+        try await withServices(elections.map { election in { try await election.run() } } + [{
+            // A watcher: never two leaders at once, sampled all through the test.
+            while !Task.isCancelled {
+                if leaders().count > 1 { overlap.add(1, ordering: .relaxed) }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }]) {
+            #expect(try await eventually { leaders().count == 1 })
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(leaders().count == 1)
+
+            // The leader's session dies (a crash, a network cut): its lock goes with it.
+            let first = leaders()[0]
+            guard case .leader(let backend) = first.role else { return }
+            let admin = try Connection(conninfo: conninfo)
+            try admin.execute("SELECT pg_terminate_backend(\(backend))")
+            #expect(try await eventually { first.role == .follower })
+            #expect(try await eventually(timeout: .seconds(5)) { leaders().count == 1 && leaders()[0] !== first })
+        }
+        #expect(overlap.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func aStaleLeaderCannotPublish() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let election = LeaderElection(conninfo: conninfo, heartbeat: .seconds(60), logger: quiet)
+        try await withServices([{ try await election.run() }]) {
+            #expect(try await eventually { election.role != .follower })
+            guard case .leader(let backend) = election.role else { return }
+            let c = try Connection(conninfo: conninfo)
+            // While it leads, the fence lets its run through.
+            _ = try Aggregator().run(c) { try LeaderElection.fence($0, backend: backend) }
+            // Its lock session dies; with a long heartbeat it has not noticed yet.
+            try c.execute("SELECT pg_terminate_backend(\(backend))")
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(throws: LeadershipLost.self) {
+                try Aggregator().run(c) { try LeaderElection.fence($0, backend: backend) }
+            }
+            #expect(try c.query("SELECT count(*) FROM quorum.snapshot WHERE status = 'complete'")[0].require(Int.self, at: 0) == 1)
+        }
+    }
+}
+
+@Suite struct AggregationServiceTests {
+    @Test func aggregatesWithinASecondOfAChangeAndNotWithoutOne() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let c = try Connection(conninfo: conninfo)
+        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
+        var configuration = Configuration()
+        configuration.aggregationDebounceMilliseconds = 100
+        configuration.leaderHeartbeatMilliseconds = 100
+        let leader = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
+        let follower = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
+        let daemons = [leader, follower]
+        defer { daemons.forEach { $0.pool.close() } }
+
+        try await withServices([
+            { try await leader.election.run() }, { try await leader.aggregation.run() },
+        ]) {
+            #expect(try await eventually { leader.cache.snapshot != nil })
+            try await withServices([{ try await follower.election.run() }, { try await follower.aggregation.run() }]) {
+                #expect(try await eventually { follower.cache.snapshot?.id == leader.cache.snapshot?.id })
+                let first = try #require(leader.cache.snapshot)
+
+                // A change: a new snapshot within about a second, on the leader and the follower.
+                let changed = ContinuousClock.now
+                try c.execute("UPDATE quorum.figure SET value = 117 WHERE value = 116 AND measure = 'participants'")
+                #expect(try await eventually(timeout: .seconds(3)) {
+                    follower.cache.snapshot.map { $0.id > first.id } ?? false
+                })
+                #expect(ContinuousClock.now - changed < .seconds(2))
+                let business = leader.cache.snapshot?["body_year"]?.records.first {
+                    $0["body"]?.text == "business-council" && $0["year"]?.integer == 2021
+                }
+                #expect(business?["participants"]?.integer == 117)
+
+                // No change, no run: the same data imported again.
+                let runs = leader.aggregation.runs.load(ordering: .relaxed)
+                _ = try DatasetImporter(c).run(try Exporter(c).dataset(), file: "again")
+                try await Task.sleep(for: .milliseconds(600))
+                #expect(leader.aggregation.runs.load(ordering: .relaxed) == runs)
+                #expect(follower.aggregation.runs.load(ordering: .relaxed) == 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import QuorumStore
+
+/// A real PostgreSQL for the tests: an embedded cluster in a temporary
+/// directory, started once per test run and stopped when the run exits. Every
+/// test gets a database of its own, so tests run in parallel without meeting.
+enum TestDatabase {
+    static let cluster: Result<EmbeddedCluster, Error> = Result {
+        let directory = URL(fileURLWithPath: "/tmp/quorum-tests-\(getpid())")
+        let cluster = EmbeddedCluster(dataDirectory: directory)
+        if try cluster.start() {
+            clusterToStop = cluster
+            atexit {
+                try? clusterToStop?.stop()
+                if let directory = clusterToStop?.directory.deletingLastPathComponent() {
+                    try? FileManager.default.removeItem(at: directory)
+                }
+            }
+        }
+        return cluster
+    }
+    nonisolated(unsafe) static var clusterToStop: EmbeddedCluster?
+
+    /// The conninfo of a new, empty database, migrated unless told otherwise.
+    static func fresh(migrated: Bool = true) throws -> String {
+        let cluster = try cluster.get()
+        let name = "test_\(UInt64.random(in: 0...UInt64.max))"
+        let admin = try Connection(conninfo: cluster.conninfo)
+        defer { admin.finish() }
+        try admin.execute(SQL("CREATE DATABASE \(name)", binds: []))
+        let conninfo = cluster.conninfo.replacingOccurrences(of: "dbname=\(cluster.database)", with: "dbname=\(name)")
+        if migrated {
+            let connection = try Connection(conninfo: conninfo)
+            defer { connection.finish() }
+            try Migrator().migrate(connection)
+        }
+        return conninfo
+    }
+
+    static func connect(migrated: Bool = true) throws -> Connection {
+        try Connection(conninfo: fresh(migrated: migrated))
+    }
+}
+
