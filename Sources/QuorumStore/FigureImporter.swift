@@ -1,9 +1,15 @@
 import QuorumModel
 
-/// Loads the CSV format (one participation figure per line) in one transaction:
-/// every line is checked and streamed through COPY into a staging table, the
-/// references are checked there, and only then are events and figures upserted.
-/// A file with a single bad line loads nothing and names every bad line.
+/// Loads the CSV format (one participation figure per line) in one transaction,
+/// reading the file once.
+///
+/// Every line is checked as it is read — its form, its references (organisations,
+/// bodies, sources, countries, dimensions and priority areas are small tables,
+/// loaded up front), a figure given twice, an event described two ways — and
+/// streamed through COPY into a staging table as a small typed row that names its
+/// event by number. Events are kept in memory, one per event, and upserted
+/// together; then the figures are upserted by joining on that number. A file
+/// with a single bad line loads nothing and names every bad line.
 public struct FigureImporter {
     let connection: Connection
     /// Issues listed in full; beyond this many only their number is reported.
@@ -17,35 +23,13 @@ public struct FigureImporter {
     public func run(_ reader: inout CSVReader, file: String,
                     progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         do {
-            return try connection.transaction { connection in
-                try stageAndUpsert(&reader, file: file, progress: progress)
-            }
+            return try connection.transaction { _ in try load(&reader, file: file, progress: progress) }
         } catch let error as CSVReader.SyntaxError {
             throw InvalidInput(file: file, issues: [InputIssue("line \(error.line)", error.message)])
         }
     }
 
-    private func stageAndUpsert(_ reader: inout CSVReader, file: String,
-                                progress: (Int) -> Void) throws -> ImportSummary {
-        try connection.executeScript("""
-            CREATE TEMP TABLE import_figure (
-                line integer NOT NULL, organisation text NOT NULL, body text NOT NULL, session integer,
-                title text NOT NULL, start_date date NOT NULL, date_precision quorum.date_precision NOT NULL,
-                end_date date, city text, country text, format quorum.event_format, dimension text,
-                priority_area text, measure text NOT NULL, value integer NOT NULL,
-                qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source text NOT NULL,
-                locator text NOT NULL, note text,
-                natural_key text GENERATED ALWAYS AS (quorum.event_key(session, start_date, title)) STORED
-            ) ON COMMIT DROP
-            """)
-
-        var issues: [InputIssue] = []
-        var more = 0
-        var lines = 0
-        func report(_ issue: InputIssue) {
-            if issues.count < issueLimit { issues.append(issue) } else { more += 1 }
-        }
-
+    private func load(_ reader: inout CSVReader, file: String, progress: (Int) -> Void) throws -> ImportSummary {
         guard let headerRecord = try reader.next() else {
             throw InvalidInput(file: file, issues: [InputIssue("line 1", "the file is empty; it needs a header line")])
         }
@@ -53,61 +37,82 @@ public struct FigureImporter {
         do { header = try FigureRecord.Header(headerRecord.fields) } catch {
             throw InvalidInput(file: file, issues: [InputIssue("line \(headerRecord.line)", error.description)])
         }
+        let references = try References(connection)
+        var events = EventTable()
+        var issues: [InputIssue] = []
+        var more = 0
+        var lines = 0
 
+        try connection.executeScript("""
+            CREATE TEMP TABLE import_figure (
+                event integer NOT NULL, measure text NOT NULL, value integer NOT NULL,
+                qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
+                locator text NOT NULL, note text
+            ) ON COMMIT DROP;
+            CREATE TEMP TABLE import_event (
+                event integer NOT NULL, body_id bigint NOT NULL, session integer, title text NOT NULL,
+                start_date date NOT NULL, date_precision quorum.date_precision NOT NULL, end_date date,
+                city text, country_code text, format quorum.event_format, dimension_code text,
+                priority_area_code text
+            ) ON COMMIT DROP;
+            """)
         try connection.copyIn("""
-            COPY import_figure (line, organisation, body, session, title, start_date, date_precision, end_date,
-                city, country, format, dimension, priority_area, measure, value, qualifier, scope, source,
-                locator, note) FROM STDIN
+            COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
             """) { copy in
             while let record = try reader.next() {
-                if record.fields == [""] { continue }  // a blank line
+                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
                 lines += 1
                 if lines % 10_000 == 0 { progress(lines) }
-                let figure: FigureRecord
                 do {
-                    figure = try FigureRecord(fields: record.fields, header: header)
+                    let figure = try FigureRecord(fields: record.fields, header: header)
+                    let (bodyID, sourceID) = try references.resolve(figure)
+                    let event = try events.add(figure, body: bodyID, line: record.line)
+                    // Once a line is bad nothing will be loaded: keep checking, stop copying.
+                    if issues.isEmpty { try copy.write(CopyText.figure(event: event, figure, source: sourceID)) }
                 } catch {
-                    report(InputIssue("line \(record.line)", "\(error)"))
-                    continue
+                    if issues.count < issueLimit { issues.append(InputIssue("line \(record.line)", "\(error)")) } else { more += 1 }
                 }
-                // Once a line is bad nothing will be loaded: keep checking, stop copying.
-                if issues.isEmpty { try copy.write(CopyText.line(record.line, figure)) }
             }
         }
         progress(lines)
         guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
 
-        for issue in try referenceIssues() { report(issue) }
-        guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
+        try connection.copyIn("""
+            COPY import_event (event, body_id, session, title, start_date, date_precision, end_date, city,
+                country_code, format, dimension_code, priority_area_code) FROM STDIN
+            """) { copy in
+            for (number, event) in events.all.enumerated() { try copy.write(CopyText.event(number, event)) }
+        }
 
         var summary = ImportSummary()
         summary.rowsRead = lines
         do {
-            let events = try counts("""
+            let upserted = try counts("""
                 WITH upserted AS (
                     INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
                         city, country_code, format, dimension_code, priority_area_code)
-                    SELECT DISTINCT ON (b.id, s.natural_key) b.id, s.session, s.title, s.start_date,
-                        s.date_precision, s.end_date, s.city, s.country, s.format, s.dimension, s.priority_area
-                    FROM import_figure s
-                    JOIN quorum.organisation o ON o.code = s.organisation
-                    JOIN quorum.body b ON b.organisation_id = o.id AND b.code = s.body
-                    ORDER BY b.id, s.natural_key, s.line
+                    SELECT body_id, session, title, start_date, date_precision, end_date, city, country_code,
+                           format, dimension_code, priority_area_code
+                    FROM import_event
                     ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision",
                         "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code"))
                     RETURNING xmax = 0 AS inserted)
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
                 """)
-            summary.add("events", created: events.created, updated: events.updated)
+            summary.add("events", created: upserted.created, updated: upserted.updated,
+                        unchanged: events.all.count - upserted.created - upserted.updated)
+            try connection.executeScript("""
+                CREATE TEMP TABLE import_event_id ON COMMIT DROP AS
+                    SELECT i.event, e.id FROM import_event i
+                    JOIN quorum.event e ON e.body_id = i.body_id
+                     AND e.natural_key = quorum.event_key(i.session, i.start_date, i.title);
+                ANALYZE import_event_id, import_figure;
+                """)
             let figures = try counts("""
                 WITH upserted AS (
                     INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
-                    SELECT e.id, s.measure, s.value, s.qualifier, s.scope, src.id, s.locator, s.note
-                    FROM import_figure s
-                    JOIN quorum.organisation o ON o.code = s.organisation
-                    JOIN quorum.body b ON b.organisation_id = o.id AND b.code = s.body
-                    JOIN quorum.event e ON e.body_id = b.id AND e.natural_key = s.natural_key
-                    JOIN quorum.source src ON src.key = s.source
+                    SELECT m.id, s.measure, s.value, s.qualifier, s.scope, s.source_id, s.locator, s.note
+                    FROM import_figure s JOIN import_event_id m ON m.event = s.event
                     ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id",
                         "locator", "note"))
                     RETURNING xmax = 0 AS inserted)
@@ -125,66 +130,116 @@ public struct FigureImporter {
         let row = try connection.query(sql).first!
         return (try row.require(Int.self, at: 0), try row.require(Int.self, at: 1))
     }
+}
 
-    /// References to unknown organisations, bodies, sources, countries, dimensions
-    /// or priority areas; a figure given twice; an event described two ways.
-    private func referenceIssues() throws -> [InputIssue] {
-        let checks: [SQL] = [
-            """
-            SELECT s.line, 'unknown organisation ''' || s.organisation || '''' FROM import_figure s
-            WHERE NOT EXISTS (SELECT 1 FROM quorum.organisation o WHERE o.code = s.organisation)
-            """,
-            """
-            SELECT s.line, 'unknown body ''' || s.body || ''' of organisation ''' || s.organisation || ''''
-            FROM import_figure s JOIN quorum.organisation o ON o.code = s.organisation
-            WHERE NOT EXISTS (SELECT 1 FROM quorum.body b WHERE b.organisation_id = o.id AND b.code = s.body)
-            """,
-            """
-            SELECT s.line, 'unknown source ''' || s.source || '''' FROM import_figure s
-            WHERE NOT EXISTS (SELECT 1 FROM quorum.source x WHERE x.key = s.source)
-            """,
-            """
-            SELECT s.line, 'unknown country ''' || s.country || '''' FROM import_figure s
-            WHERE s.country IS NOT NULL AND NOT EXISTS (SELECT 1 FROM quorum.country c WHERE c.code = s.country)
-            """,
-            """
-            SELECT s.line, 'unknown dimension ''' || s.dimension || '''' FROM import_figure s
-            WHERE s.dimension IS NOT NULL AND NOT EXISTS (SELECT 1 FROM quorum.dimension d WHERE d.code = s.dimension)
-            """,
-            """
-            SELECT s.line, 'unknown priority area ''' || s.priority_area || '''' FROM import_figure s
-            WHERE s.priority_area IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM quorum.priority_area p WHERE p.code = s.priority_area)
-            """,
-            """
-            SELECT max(line), 'repeats the ' || measure || ' figure of line ' || min(line) FROM import_figure
-            GROUP BY organisation, body, natural_key, measure HAVING count(*) > 1
-            """,
-            """
-            SELECT max(line), 'describes the event of line ' || min(line) || ' differently (title, dates, place, format, dimension or priority area)'
-            FROM import_figure GROUP BY organisation, body, natural_key
-            HAVING count(DISTINCT (title, start_date, date_precision, end_date, city, country, format, dimension,
-                                   priority_area)) > 1
-            """,
-        ]
-        var issues: [InputIssue] = []
-        for check in checks {
-            for row in try connection.query(SQL(check.text + " ORDER BY 1 LIMIT \(issueLimit)", binds: [])) {
-                issues.append(InputIssue("line \(try row.require(Int.self, at: 0))", try row.require(String.self, at: 1)))
-            }
+/// The small tables a CSV line refers to, loaded once per import.
+private struct References {
+    var organisations: Set<String> = []
+    var bodies: [String: Int64] = [:]
+    var sources: [String: Int64] = [:]
+    var countries: Set<String> = []
+    var dimensions: Set<String> = []
+    var priorityAreas: Set<String> = []
+
+    init(_ connection: Connection) throws {
+        func strings(_ sql: SQL) throws -> Set<String> {
+            Set(try connection.query(sql).map { try $0.require(String.self, at: 0) })
         }
-        return issues.sorted { $0.location.count == $1.location.count ? $0.location < $1.location : $0.location.count < $1.location.count }
+        organisations = try strings("SELECT code FROM quorum.organisation")
+        countries = try strings("SELECT code FROM quorum.country")
+        dimensions = try strings("SELECT code FROM quorum.dimension")
+        priorityAreas = try strings("SELECT code FROM quorum.priority_area")
+        for row in try connection.query("""
+            SELECT o.code || '/' || b.code, b.id FROM quorum.body b JOIN quorum.organisation o ON o.id = b.organisation_id
+            """) { bodies[try row.require(at: 0)] = try row.require(at: 1) }
+        for row in try connection.query("SELECT key, id FROM quorum.source") {
+            sources[try row.require(at: 0)] = try row.require(at: 1)
+        }
+    }
+
+    /// The body's and the source's ids, or every unknown reference of the line.
+    func resolve(_ figure: FigureRecord) throws(FieldError) -> (body: Int64, source: Int64) {
+        var problems: [String] = []
+        let body = bodies["\(figure.organisation)/\(figure.body)"]
+        if !organisations.contains(figure.organisation) {
+            problems.append("unknown organisation '\(figure.organisation)'")
+        } else if body == nil {
+            problems.append("unknown body '\(figure.body)' of organisation '\(figure.organisation)'")
+        }
+        let source = sources[figure.source]
+        if source == nil { problems.append("unknown source '\(figure.source)'") }
+        if let country = figure.country, !countries.contains(country) { problems.append("unknown country '\(country)'") }
+        if let dimension = figure.dimension, !dimensions.contains(dimension) { problems.append("unknown dimension '\(dimension)'") }
+        if let area = figure.priorityArea, !priorityAreas.contains(area) { problems.append("unknown priority area '\(area)'") }
+        guard let body, let source, problems.isEmpty else { throw FieldError(problems.joined(separator: "; ")) }
+        return (body, source)
+    }
+}
+
+/// The events of a file, each once, numbered in order of first appearance.
+private struct EventTable {
+    struct Event: Equatable {
+        var body: Int64
+        var session: Int?
+        var title: String
+        var date: PartialDate
+        var endDate: PartialDate?
+        var city: String?
+        var country: String?
+        var format: EventFormat?
+        var dimension: String?
+        var priorityArea: String?
+    }
+
+    private(set) var all: [Event] = []
+    private var lines: [Int] = []
+    private var numbers: [String: Int32] = [:]
+    /// Event number × 8 + measure: the figures seen, to catch one given twice.
+    private var figures: [Int: Int] = [:]
+
+    /// The event's number; an error if the line describes a known event differently
+    /// or repeats one of its figures.
+    mutating func add(_ figure: FigureRecord, body: Int64, line: Int) throws(FieldError) -> Int32 {
+        let event = Event(body: body, session: figure.session, title: figure.title, date: figure.date,
+                          endDate: figure.endDate, city: figure.city, country: figure.country, format: figure.format,
+                          dimension: figure.dimension, priorityArea: figure.priorityArea)
+        // The same natural key as quorum.event_key in the database.
+        let key = figure.session.map { "\(body) session \($0)" } ?? "\(body) \(figure.date.firstDay) \(figure.title)"
+        let number: Int32
+        if let known = numbers[key] {
+            guard all[Int(known)] == event else {
+                throw FieldError("describes the event of line \(lines[Int(known)]) differently (title, dates, place, format, dimension or priority area)")
+            }
+            number = known
+        } else {
+            number = Int32(all.count)
+            numbers[key] = number
+            all.append(event)
+            lines.append(line)
+        }
+        let measure = Measure.allCases.firstIndex(of: figure.measure)!
+        let slot = Int(number) * 8 + measure
+        if let first = figures[slot] { throw FieldError("repeats the \(figure.measure.rawValue) figure of line \(first)") }
+        figures[slot] = line
+        return number
     }
 }
 
 /// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
 enum CopyText {
-    static func line(_ number: Int, _ f: FigureRecord) -> String {
+    static func figure(event: Int32, _ f: FigureRecord, source: Int64) -> String {
+        var line = String(event)
+        line += "\t" + f.measure.rawValue + "\t" + String(f.value) + "\t" + f.qualifier.rawValue
+        line += "\t" + f.scope.rawValue + "\t" + String(source) + "\t" + escape(f.locator)
+        line += "\t" + (f.note.map(escape) ?? "\\N") + "\n"
+        return line
+    }
+
+    fileprivate static func event(_ number: Int, _ e: EventTable.Event) -> String {
         let fields: [String?] = [
-            String(number), f.organisation, f.body, f.session.map(String.init), f.title, f.date.firstDay,
-            f.date.precision.rawValue, f.endDate?.firstDay, f.city, f.country, f.format?.rawValue, f.dimension,
-            f.priorityArea, f.measure.rawValue, String(f.value), f.qualifier.rawValue, f.scope.rawValue,
-            f.source, f.locator, f.note,
+            String(number), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
+            e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
+            e.priorityArea,
         ]
         return fields.map { $0.map(escape) ?? "\\N" }.joined(separator: "\t") + "\n"
     }
@@ -204,3 +259,4 @@ enum CopyText {
         return escaped
     }
 }
+

@@ -207,9 +207,6 @@ DECLARE
     period_end date;
     members integer;
 BEGIN
-    IF NEW.measure <> 'member_states' OR NEW.scope <> 'member_states' THEN
-        RETURN NEW;
-    END IF;
     SELECT * INTO e FROM quorum.event WHERE id = NEW.event_id;
     SELECT organisation_id INTO org FROM quorum.body WHERE id = e.body_id;
     period_end := CASE e.date_precision
@@ -227,4 +224,5 @@ END $$;
 
 CREATE TRIGGER figure_member_states_within_membership
     BEFORE INSERT OR UPDATE ON quorum.figure
-    FOR EACH ROW EXECUTE FUNCTION quorum.check_member_states();
+    FOR EACH ROW WHEN (NEW.measure = 'member_states' AND NEW.scope = 'member_states')
+    EXECUTE FUNCTION quorum.check_member_states();
