@@ -13,6 +13,8 @@ public struct CSVReader {
         public var description: String { "line \(line): \(message)" }
     }
 
+    private let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), newline = UInt8(ascii: "\n")
+    private let carriageReturn = UInt8(ascii: "\r")
     private let read: (inout [UInt8]) throws -> Bool
     private var buffer: [UInt8] = []
     private var position = 0
@@ -49,7 +51,7 @@ public struct CSVReader {
         var wasQuoted = false
 
         while true {
-            guard try fill() else {
+            if position >= buffer.count, !(try fill()) {
                 if quoted { throw SyntaxError(line: start, message: "a quoted field is never closed") }
                 fields.append(String(decoding: field, as: UTF8.self))
                 return Record(line: start, fields: fields)
@@ -57,40 +59,49 @@ public struct CSVReader {
             let byte = buffer[position]
             position += 1
             if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    guard try fill() else { quoted = false; continue }
-                    if buffer[position] == UInt8(ascii: "\"") {
+                if byte == quote {
+                    if position >= buffer.count, !(try fill()) { quoted = false; continue }
+                    if buffer[position] == quote {
                         field.append(byte)
                         position += 1
                     } else {
                         quoted = false
                     }
                 } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
+                    if byte == newline { line += 1 }
                     field.append(byte)
+                    // The rest of the quoted run at once, up to the next quote or newline.
+                    let end = buffer[position...].firstIndex { $0 == quote || $0 == newline } ?? buffer.count
+                    field.append(contentsOf: buffer[position..<end])
+                    position = end
                 }
                 continue
             }
             switch byte {
-            case UInt8(ascii: ","):
+            case comma:
                 fields.append(String(decoding: field, as: UTF8.self))
                 field.removeAll(keepingCapacity: true)
                 wasQuoted = false
-            case UInt8(ascii: "\""):
+            case quote:
                 guard field.isEmpty, !wasQuoted else {
                     throw SyntaxError(line: line, message: "a quote inside an unquoted field")
                 }
                 quoted = true
                 wasQuoted = true
-            case UInt8(ascii: "\r"):
+            case carriageReturn:
                 continue
-            case UInt8(ascii: "\n"):
+            case newline:
                 line += 1
                 fields.append(String(decoding: field, as: UTF8.self))
                 return Record(line: start, fields: fields)
             default:
                 if wasQuoted { throw SyntaxError(line: line, message: "text after a closing quote") }
                 field.append(byte)
+                // The rest of an unquoted run at once: this is where most bytes go.
+                let end = buffer[position...].firstIndex { $0 == comma || $0 == newline || $0 == quote || $0 == carriageReturn }
+                    ?? buffer.count
+                field.append(contentsOf: buffer[position..<end])
+                position = end
             }
         }
     }
@@ -139,7 +150,7 @@ public enum CSVCell {
     }
 
     public static func restore(_ cell: String) -> String {
-        guard cell.first == "'", let second = cell.dropFirst().first,
+        guard cell.utf8.first == UInt8(ascii: "'"), let second = cell.dropFirst().first,
               triggers.contains(second) || second == "'" else { return cell }
         return String(cell.dropFirst())
     }

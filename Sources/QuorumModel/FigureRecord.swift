@@ -26,6 +26,9 @@ public struct FigureRecord: Equatable, Sendable {
         case priorityArea = "priority_area"
         case measure, value, qualifier, scope, source, locator, note
 
+        /// The column's place in `allCases`: an array index, cheaper than hashing per cell.
+        var ordinal: Int { Column.allCases.firstIndex(of: self)! }
+
         public var isRequired: Bool {
             switch self {
             case .organisation, .body, .title, .date, .measure, .value, .qualifier, .scope, .source, .locator: true
@@ -36,7 +39,8 @@ public struct FigureRecord: Equatable, Sendable {
 
     /// Where each column stands in a file's header.
     public struct Header: Sendable {
-        let index: [Column: Int]
+        /// By `Column.ordinal`: the column's position in a line, if the file has it.
+        let positions: [Int?]
         let width: Int
 
         /// Reads a header line; unknown, repeated and missing columns are errors.
@@ -55,7 +59,7 @@ public struct FigureRecord: Equatable, Sendable {
             let missing = Column.allCases.filter { $0.isRequired && index[$0] == nil }.map(\.rawValue)
             if !missing.isEmpty { problems.append("missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", "))") }
             guard problems.isEmpty else { throw FieldError(problems.joined(separator: "; ")) }
-            self.index = index
+            positions = Column.allCases.map { index[$0] }
             width = names.count
         }
     }
@@ -64,7 +68,7 @@ public struct FigureRecord: Equatable, Sendable {
     public init(fields: [String], header: Header) throws(FieldError) {
         var problems: [String] = []
         func text(_ column: Column) -> String? {
-            guard let position = header.index[column], position < fields.count else { return nil }
+            guard let position = header.positions[column.ordinal], position < fields.count else { return nil }
             let value = CSVCell.restore(fields[position]).trimmingSpaces
             return value.isEmpty ? nil : value
         }
@@ -182,6 +186,8 @@ public struct FigureRecord: Equatable, Sendable {
 extension String {
     /// Without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
+        func blank(_ byte: UInt8?) -> Bool { byte == 0x20 || byte == 0x09 }
+        guard blank(utf8.first) || blank(utf8.last) else { return self }  // the common case, no copy
         var view = Substring(self)
         while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
         while let last = view.last, last == " " || last == "\t" { view.removeLast() }

@@ -11,6 +11,10 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the day exists.
     public init(parsing text: String) throws(FieldError) {
+        if let fast = PartialDate(digits: Array(text.utf8)) {
+            self = fast
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let lengths = parts.map(\.count)
         guard (1...3).contains(parts.count), lengths[0] == 4, lengths.dropFirst().allSatisfy({ $0 == 2 }),
@@ -22,6 +26,35 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
         if let month, !(1...12).contains(month) { throw FieldError("'\(text)' has no month \(month)") }
         if let day, let month, !(1...PartialDate.daysIn(month: month, year: year)).contains(day) {
             throw FieldError("'\(text)' is not a day of that month")
+        }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` read straight from bytes, when well formed
+    /// (the common case); nil sends the text to the checking parser for a message.
+    private init?(digits bytes: [UInt8]) {
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        let dash = UInt8(ascii: "-")
+        guard [4, 7, 10].contains(bytes.count), let year = number(0..<4), year >= 1000 else { return nil }
+        var month: Int?
+        var day: Int?
+        if bytes.count >= 7 {
+            guard bytes[4] == dash, let m = number(5..<7), (1...12).contains(m) else { return nil }
+            month = m
+        }
+        if bytes.count == 10 {
+            guard bytes[7] == dash, let d = number(8..<10), (1...PartialDate.daysIn(month: month!, year: year)).contains(d) else { return nil }
+            day = d
         }
         self.year = year
         self.month = month

@@ -292,6 +292,11 @@ public struct CopyWriter {
         if buffer.count >= CopyWriter.chunk { try flush() }
     }
 
+    /// Adds text without sending; the next `write` sends when the buffer is full.
+    public mutating func append(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+    }
+
     public mutating func write(bytes: some Sequence<UInt8>) throws {
         buffer.append(contentsOf: bytes)
         if buffer.count >= CopyWriter.chunk { try flush() }
