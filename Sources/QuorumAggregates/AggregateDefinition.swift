@@ -12,6 +12,9 @@ public struct AggregateDefinition: Sendable {
         self.sql = sql
     }
 
+    /// The statement, for people and for psql.
+    public var sqlText: String { sql.text }
+
     func evaluate(_ connection: Connection) throws -> AggregateTable {
         let rows = try connection.query(sql)
         let kinds = rows.columnTypes.map(ColumnKind.init(oid:))

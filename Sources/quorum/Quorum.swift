@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuorumAggregates
 import QuorumDaemon
 import QuorumModel
 import QuorumStore
@@ -10,7 +11,7 @@ struct Quorum: AsyncParsableCommand {
         commandName: "quorum",
         abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
         version: QuorumVersion.current,
-        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self])
+        subcommands: [Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self])
 }
 
 enum QuorumVersion {
@@ -218,5 +219,26 @@ struct Schedule: ParsableCommand {
         for run in schedule.runs(after: Date(), count: count) {
             print("\(local.string(from: run)) \(schedule.timeZone.identifier)    \(utc.string(from: run))")
         }
+    }
+}
+
+struct Aggregate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the aggregates once and store a snapshot (what the daemon's leader does on change).")
+    @OptionGroup var database: DatabaseOptions
+    @Flag(help: "Print the aggregates' SQL instead, one statement per aggregate (for psql, for benchmarks).")
+    var sql = false
+
+    func run() throws {
+        if sql {
+            for definition in AggregateDefinition.builtIn {
+                print("-- \(definition.name): \(definition.description)\n\(definition.sqlText);\n")
+            }
+            return
+        }
+        let snapshot = try database.withDatabase { try Aggregator().run($0) }
+        let milliseconds = Int((snapshot.finishedAt.timeIntervalSince(snapshot.startedAt) * 1000).rounded())
+        print("snapshot \(snapshot.id) of data version \(snapshot.dataVersion): "
+              + "\(snapshot.tables.count) aggregates, \(snapshot.tables.map(\.rows.count).reduce(0, +)) rows, \(milliseconds) ms")
     }
 }

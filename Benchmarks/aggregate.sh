@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Benchmarks/aggregate.sh — how long a full aggregation run takes, next to psql
+# running the same SELECTs (`quorum aggregate --sql`) in one REPEATABLE READ
+# transaction on the same data, and how long a refresh after 1,000 new rows takes.
+#
+# Goals (issue "The daemon"): a full run costs at most 1.2× the bare SQL; a refresh
+# after 1,000 new rows finishes in under 100 ms whatever the table size.
+#
+#   Benchmarks/aggregate.sh [ROWS]      # default 1,000,000 generated figures
+#
+# It builds quorum in release mode (.build-release), generates ROWS synthetic
+# figures into a throwaway embedded cluster, imports them with the demo dataset,
+# then times three quorum runs and three psql runs alternately. Quorum's figure is
+# its own start-to-commit time (it includes storing the snapshot); psql's is wall
+# clock around the psql process. Then it imports 1,000 more rows and times the
+# next run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+
+swift build -c release --product quorum --scratch-path .build-release >/dev/null
+quorum=$PWD/.build-release/release/quorum
+work=$(mktemp -d)
+export QUORUM_DATA_DIR=$work/data
+pgctl() {
+    local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$bin/pg_ctl" "$@"; else "$bin/pg_ctl" "$@"; fi
+}
+cleanup() { pgctl -D "$work/data/postgres" stop -m fast -s >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$quorum" migrate >/dev/null 2>&1            # creates the cluster
+pgctl -D "$work/data/postgres" -l "$work/server.log" start -w -s   # keep it up across commands
+psql_quorum() { psql -X -q "host=$work/data/postgres dbname=quorum user=quorum" "$@"; }
+
+"$quorum" generate --rows "$rows" --out "$work/gen" >/dev/null
+"$quorum" seed --demo >/dev/null
+"$quorum" import "$work/gen/synthetic-reference.json" >/dev/null
+"$quorum" import "$work/gen/synthetic-figures.csv" >/dev/null
+"$quorum" aggregate --sql > "$work/aggregates.sql"
+psql_quorum -c "VACUUM ANALYZE" >/dev/null
+
+ms() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%d", (e - s) * 1000 }'; }
+quorum_runs=(); psql_runs=()
+for _ in 1 2 3; do
+    quorum_runs+=("$("$quorum" aggregate | sed -E 's/.* ([0-9]+) ms$/\1/')")
+    start=$(date +%s.%N)
+    psql_quorum -o /dev/null -c "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" -f "$work/aggregates.sql" -c "COMMIT"
+    psql_runs+=("$(ms "$start" "$(date +%s.%N)")")
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+q=$(median "${quorum_runs[@]}"); p=$(median "${psql_runs[@]}")
+
+# A refresh: 1,000 new figures (250 new events), then the next run.
+head -1 "$work/gen/synthetic-figures.csv" > "$work/more.csv"
+"$quorum" generate --rows $((rows + 1000)) --out "$work/more" >/dev/null
+tail -1000 "$work/more/synthetic-figures.csv" >> "$work/more.csv"
+"$quorum" import "$work/more.csv" >/dev/null
+refresh=$("$quorum" aggregate | sed -E 's/.* ([0-9]+) ms$/\1/')
+
+printf '%-34s %s\n' "figures" "$rows"
+printf '%-34s %s ms (runs: %s)\n' "quorum aggregate, median" "$q" "${quorum_runs[*]}"
+printf '%-34s %s ms (runs: %s)\n' "psql, same SQL, median" "$p" "${psql_runs[*]}"
+printf '%-34s %s ms\n' "refresh after 1,000 new rows" "$refresh"
+awk -v q="$q" -v p="$p" 'BEGIN { printf "aggregation cost ratio: %.2f (goal <= 1.2)\n", q / p }'
+echo "refresh: $refresh ms (goal < 100 ms)"
