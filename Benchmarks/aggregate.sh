@@ -21,6 +21,7 @@ rows=${1:-1000000}
 swift build -c release --product quorum --scratch-path .build-release >/dev/null
 quorum=$PWD/.build-release/release/quorum
 work=$(mktemp -d)
+chmod 755 "$work"   # as root the server runs as postgres, which must reach the cluster
 export QUORUM_DATA_DIR=$work/data
 pgctl() {
     local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -29,8 +30,8 @@ pgctl() {
 cleanup() { pgctl -D "$work/data/postgres" stop -m fast -s >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$quorum" migrate >/dev/null 2>&1            # creates the cluster
-pgctl -D "$work/data/postgres" -l "$work/server.log" start -w -s   # keep it up across commands
+"$quorum" migrate >/dev/null                   # creates the cluster
+pgctl -D "$work/data/postgres" -l "$work/data/postgres/server.log" start -w -s   # kept up across commands
 psql_quorum() { psql -X -q "host=$work/data/postgres dbname=quorum user=quorum" "$@"; }
 
 "$quorum" generate --rows "$rows" --out "$work/gen" >/dev/null

@@ -1,15 +1,13 @@
 import QuorumModel
 
-/// Loads the CSV format (one participation figure per line) in one transaction,
-/// reading the file once.
+/// Loads the CSV format (one participation figure per line) in one transaction.
 ///
-/// Every line is checked as it is read — its form, its references (organisations,
-/// bodies, sources, countries, dimensions and priority areas are small tables,
-/// loaded up front), a figure given twice, an event described two ways — and
-/// streamed through COPY into a staging table as a small typed row that names its
-/// event by number. Events are kept in memory, one per event, and upserted
-/// together; then the figures are upserted by joining on that number. A file
-/// with a single bad line loads nothing and names every bad line.
+/// Every line is checked — its form, its references (organisations, bodies,
+/// sources, countries, dimensions and priority areas are small tables, loaded up
+/// front), a figure given twice, an event described two ways — before anything is
+/// written; a file with a single bad line loads nothing and names every bad line.
+/// Events are kept in memory, one per event, and upserted together; figures
+/// stream through COPY, so memory grows with the number of events, not of lines.
 public struct FigureImporter {
     let connection: Connection
     /// Issues listed in full; beyond this many only their number is reported.
@@ -19,17 +17,110 @@ public struct FigureImporter {
         self.connection = connection
     }
 
-    /// `progress` is called now and then with the number of lines read.
-    public func run(_ reader: inout CSVReader, file: String,
+    /// Imports the CSV that `open` reads; it is called once per pass over the file.
+    /// `progress` is called now and then with the number of lines read in the current pass.
+    public func run(open: () throws -> CSVReader, file: String,
                     progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         do {
-            return try connection.transaction { _ in try load(&reader, file: file, progress: progress) }
+            return try connection.transaction { _ in try load(open: open, file: file, progress: progress) }
         } catch let error as CSVReader.SyntaxError {
             throw InvalidInput(file: file, issues: [InputIssue("line \(error.line)", error.message)])
         }
     }
 
-    private func load(_ reader: inout CSVReader, file: String, progress: (Int) -> Void) throws -> ImportSummary {
+    /// Three passes at most. The first checks every line and collects the events;
+    /// the events are then upserted. The second streams the figures of events this
+    /// import created straight into quorum.figure with COPY — they cannot exist yet —
+    /// while the server works; a third, only when some events existed before, stages
+    /// their figures for an upsert.
+    private func load(open: () throws -> CSVReader, file: String, progress: (Int) -> Void) throws -> ImportSummary {
+        let references = try References(connection)
+        var events = EventTable()
+        var issues: [InputIssue] = []
+        var more = 0
+
+        // Pass 1: check everything; write nothing.
+        var lines = 0
+        try forEachLine(open, file: file) { line, fields, header in
+            lines += 1
+            if lines % 10_000 == 0 { progress(lines) }
+            do {
+                let figure = try FigureRecord(fields: fields, header: header)
+                let (bodyID, _) = try references.resolve(figure)
+                _ = try events.add(figure, body: bodyID, line: line)
+            } catch {
+                if issues.count < issueLimit { issues.append(InputIssue("line \(line)", "\(error)")) } else { more += 1 }
+            }
+        }
+        guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
+
+        var summary = ImportSummary()
+        summary.rowsRead = lines
+        do {
+            let ids = try upsertEvents(events, into: &summary)
+            // Pass 2: figures of new events, straight in.
+            var seen = 0
+            var staged = 0
+            var created = 0
+            try connection.copyIn("""
+                COPY quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
+                """) { copy in
+                try forEachLine(open, file: file) { line, fields, header in
+                    seen += 1
+                    if seen % 10_000 == 0 { progress(seen) }
+                    let (figure, event, source) = try checked(fields, header, line, references, events, file: file)
+                    guard ids.created[Int(event)] else { staged += 1; return }
+                    created += 1
+                    try CopyText.figure(event: ids.id[Int(event)], figure, source: source, into: &copy)
+                }
+            }
+            guard seen == lines else { throw changed(file) }
+
+            // Pass 3: figures of events that existed, staged and upserted.
+            var updated = 0
+            var unchanged = 0
+            if staged > 0 {
+                try connection.executeScript("""
+                    CREATE TEMP TABLE import_figure (
+                        event_id bigint NOT NULL, measure text NOT NULL, value integer NOT NULL,
+                        qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
+                        locator text NOT NULL, note text
+                    ) ON COMMIT DROP
+                    """)
+                try connection.copyIn("""
+                    COPY import_figure (event_id, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
+                    """) { copy in
+                    try forEachLine(open, file: file) { line, fields, header in
+                        let (figure, event, source) = try checked(fields, header, line, references, events, file: file)
+                        guard !ids.created[Int(event)] else { return }
+                        try CopyText.figure(event: ids.id[Int(event)], figure, source: source, into: &copy)
+                    }
+                }
+                let upserted = try counts("""
+                    WITH upserted AS (
+                        INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
+                        SELECT event_id, measure, value, qualifier, scope, source_id, locator, note FROM import_figure
+                        ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id",
+                            "locator", "note"))
+                        RETURNING xmax = 0 AS inserted)
+                    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+                    """)
+                created += upserted.created
+                updated = upserted.updated
+                unchanged = staged - upserted.created - upserted.updated
+            }
+            progress(lines)
+            summary.add("figures", created: created, updated: updated, unchanged: unchanged)
+        } catch let error as PQError where !error.isConnectionFailure {
+            throw InvalidInput(file: file, issues: [InputIssue("file", error.message)])
+        }
+        return summary
+    }
+
+    /// Calls `body` with every non-blank line after the header.
+    private func forEachLine(_ open: () throws -> CSVReader, file: String,
+                             _ body: (Int, [String], FigureRecord.Header) throws -> Void) throws {
+        var reader = try open()
         guard let headerRecord = try reader.next() else {
             throw InvalidInput(file: file, issues: [InputIssue("line 1", "the file is empty; it needs a header line")])
         }
@@ -37,103 +128,63 @@ public struct FigureImporter {
         do { header = try FigureRecord.Header(headerRecord.fields) } catch {
             throw InvalidInput(file: file, issues: [InputIssue("line \(headerRecord.line)", error.description)])
         }
-        let references = try References(connection)
-        var events = EventTable()
-        var issues: [InputIssue] = []
-        var more = 0
-        var lines = 0
+        while let record = try reader.next() {
+            if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
+            try body(record.line, record.fields, header)
+        }
+    }
 
+    /// A line read again after the first pass accepted it; it must still be good.
+    private func checked(_ fields: [String], _ header: FigureRecord.Header, _ line: Int, _ references: References,
+                         _ events: EventTable, file: String) throws -> (FigureRecord, Int32, Int64) {
+        guard let figure = try? FigureRecord(fields: fields, header: header),
+              let (body, source) = try? references.resolve(figure),
+              let event = events.number(of: figure, body: body) else { throw changed(file) }
+        return (figure, event, source)
+    }
+
+    private func changed(_ file: String) -> InvalidInput {
+        InvalidInput(file: file, issues: [InputIssue("file", "changed while it was being imported; nothing was imported")])
+    }
+
+    /// Upserts the file's events; returns each event's id and whether this import created it.
+    private func upsertEvents(_ events: EventTable, into summary: inout ImportSummary) throws -> (id: [Int64], created: [Bool]) {
         try connection.executeScript("""
-            CREATE TEMP TABLE import_figure (
-                event integer NOT NULL, measure text NOT NULL, value integer NOT NULL,
-                qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
-                locator text NOT NULL, note text
-            ) ON COMMIT DROP;
             CREATE TEMP TABLE import_event (
                 event integer NOT NULL, body_id bigint NOT NULL, session integer, title text NOT NULL,
                 start_date date NOT NULL, date_precision quorum.date_precision NOT NULL, end_date date,
                 city text, country_code text, format quorum.event_format, dimension_code text,
                 priority_area_code text
-            ) ON COMMIT DROP;
+            ) ON COMMIT DROP
             """)
-        try connection.copyIn("""
-            COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
-            """) { copy in
-            while let record = try reader.next() {
-                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
-                lines += 1
-                if lines % 10_000 == 0 { progress(lines) }
-                do {
-                    let figure = try FigureRecord(fields: record.fields, header: header)
-                    let (bodyID, sourceID) = try references.resolve(figure)
-                    let event = try events.add(figure, body: bodyID, line: record.line)
-                    // Once a line is bad nothing will be loaded: keep checking, stop copying.
-                    if issues.isEmpty { try CopyText.figure(event: event, figure, source: sourceID, into: &copy) }
-                } catch {
-                    if issues.count < issueLimit { issues.append(InputIssue("line \(record.line)", "\(error)")) } else { more += 1 }
-                }
-            }
-        }
-        progress(lines)
-        guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
-
         try connection.copyIn("""
             COPY import_event (event, body_id, session, title, start_date, date_precision, end_date, city,
                 country_code, format, dimension_code, priority_area_code) FROM STDIN
             """) { copy in
             for (number, event) in events.all.enumerated() { try copy.write(CopyText.event(number, event)) }
         }
-
-        var summary = ImportSummary()
-        summary.rowsRead = lines
-        do {
-            // Events made by this import have ids above today's largest: their figures are
-            // new for certain and go in with a plain INSERT, cheaper than an upsert.
-            let largest = try connection.query("SELECT coalesce(max(id), 0) FROM quorum.event")[0].require(Int64.self, at: 0)
-            let upserted = try counts("""
-                WITH upserted AS (
-                    INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
-                        city, country_code, format, dimension_code, priority_area_code)
-                    SELECT body_id, session, title, start_date, date_precision, end_date, city, country_code,
-                           format, dimension_code, priority_area_code
-                    FROM import_event
-                    ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision",
-                        "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code"))
-                    RETURNING xmax = 0 AS inserted)
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-                """)
-            summary.add("events", created: upserted.created, updated: upserted.updated,
-                        unchanged: events.all.count - upserted.created - upserted.updated)
-            try connection.executeScript("""
-                CREATE TEMP TABLE import_event_id ON COMMIT DROP AS
-                    SELECT i.event, e.id FROM import_event i
-                    JOIN quorum.event e ON e.body_id = i.body_id
-                     AND e.natural_key = quorum.event_key(i.session, i.start_date, i.title);
-                ANALYZE import_event_id, import_figure;
-                """)
-            let created = try connection.execute("""
-                INSERT INTO quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, note)
-                SELECT m.id, s.measure, s.value, s.qualifier, s.scope, s.source_id, s.locator, s.note
-                FROM import_figure s JOIN import_event_id m ON m.event = s.event
-                WHERE m.id > \(largest)
-                """)
-            let figures = try counts("""
-                WITH upserted AS (
-                    INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
-                    SELECT m.id, s.measure, s.value, s.qualifier, s.scope, s.source_id, s.locator, s.note
-                    FROM import_figure s JOIN import_event_id m ON m.event = s.event
-                    WHERE m.id <= \(largest)
-                    ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id",
-                        "locator", "note"))
-                    RETURNING xmax = 0 AS inserted)
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-                """)
-            summary.add("figures", created: created + figures.created, updated: figures.updated,
-                        unchanged: lines - created - figures.created - figures.updated)
-        } catch let error as PQError where !error.isConnectionFailure {
-            throw InvalidInput(file: file, issues: [InputIssue("file", error.message)])
-        }
-        return summary
+        // Events made by this import get ids above today's largest.
+        let largest = try connection.query("SELECT coalesce(max(id), 0) FROM quorum.event")[0].require(Int64.self, at: 0)
+        let upserted = try counts("""
+            WITH upserted AS (
+                INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
+                    city, country_code, format, dimension_code, priority_area_code)
+                SELECT body_id, session, title, start_date, date_precision, end_date, city, country_code,
+                       format, dimension_code, priority_area_code
+                FROM import_event ORDER BY event
+                ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision",
+                    "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code"))
+                RETURNING xmax = 0 AS inserted)
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+            """)
+        summary.add("events", created: upserted.created, updated: upserted.updated,
+                    unchanged: events.all.count - upserted.created - upserted.updated)
+        var ids = [Int64](repeating: 0, count: events.all.count)
+        try connection.forEachRow("""
+            SELECT i.event, e.id FROM import_event i
+            JOIN quorum.event e ON e.body_id = i.body_id AND e.natural_key = quorum.event_key(i.session, i.start_date, i.title)
+            """) { row in ids[try row.require(Int.self, at: 0)] = try row.require(Int64.self, at: 1) }
+        return (ids, ids.map { $0 > largest })
     }
 
     private func counts(_ sql: SQL) throws -> (created: Int, updated: Int) {
@@ -213,14 +264,23 @@ private struct EventTable {
     /// Event number × 8 + measure: the figures seen, to catch one given twice.
     private var figures: [Int: Int] = [:]
 
+    /// The number of the event a line belongs to, once `add` has seen it.
+    func number(of figure: FigureRecord, body: Int64) -> Int32? {
+        numbers[key(figure, body: body)]
+    }
+
+    private func key(_ figure: FigureRecord, body: Int64) -> Key {
+        figure.session.map { Key.session(body: body, number: $0) }
+            ?? .dated(body: body, firstDay: figure.date.firstDay, title: figure.title)
+    }
+
     /// The event's number; an error if the line describes a known event differently
     /// or repeats one of its figures.
     mutating func add(_ figure: FigureRecord, body: Int64, line: Int) throws(FieldError) -> Int32 {
         let event = Event(body: body, session: figure.session, title: figure.title, date: figure.date,
                           endDate: figure.endDate, city: figure.city, country: figure.country, format: figure.format,
                           dimension: figure.dimension, priorityArea: figure.priorityArea)
-        let key = figure.session.map { Key.session(body: body, number: $0) }
-            ?? .dated(body: body, firstDay: figure.date.firstDay, title: figure.title)
+        let key = key(figure, body: body)
         let number: Int32
         if let known = numbers[key] {
             guard all[Int(known)] == event else {
@@ -244,7 +304,7 @@ private struct EventTable {
 /// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
 enum CopyText {
     /// A staging line written field by field into the COPY buffer, with no string built in between.
-    static func figure(event: Int32, _ f: FigureRecord, source: Int64, into copy: inout CopyWriter) throws {
+    static func figure(event: Int64, _ f: FigureRecord, source: Int64, into copy: inout CopyWriter) throws {
         copy.append(String(event)); copy.append("\t")
         copy.append(f.measure.rawValue); copy.append("\t")
         copy.append(String(f.value)); copy.append("\t")

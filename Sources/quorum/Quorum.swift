@@ -102,20 +102,23 @@ struct Import: ParsableCommand {
                     let data = try Data(contentsOf: url)
                     return try DatasetImporter(connection).run(try Dataset.decode(json: data, file: file), file: file)
                 case .csv:
-                    guard let handle = FileHandle(forReadingAtPath: file) else {
-                        throw ValidationError("cannot open \(file)")
-                    }
-                    defer { try? handle.close() }
                     let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-                    let progress = Progress(total: size)
-                    var reader = CSVReader { buffer in
-                        guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return false }
-                        buffer.append(contentsOf: chunk)
-                        progress.bytes += chunk.count
-                        return true
-                    }
+                    let progress = Progress(total: 2 * size)  // read twice: checked, then loaded
                     defer { progress.finish() }
-                    return try FigureImporter(connection).run(&reader, file: file) { progress.show(lines: $0) }
+                    return try FigureImporter(connection).run(open: {
+                        guard let handle = FileHandle(forReadingAtPath: file) else {
+                            throw ValidationError("cannot open \(file)")
+                        }
+                        return CSVReader { buffer in
+                            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else {
+                                try? handle.close()
+                                return false
+                            }
+                            buffer.append(contentsOf: chunk)
+                            progress.bytes += chunk.count
+                            return true
+                        }
+                    }, file: file) { progress.show(lines: $0) }
                 }
             }
             print(summary)

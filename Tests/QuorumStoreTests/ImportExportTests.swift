@@ -11,8 +11,7 @@ func seededConnection() throws -> Connection {
 }
 
 func importCSV(_ text: String, into c: Connection) throws -> ImportSummary {
-    var reader = CSVReader(bytes: Array(text.utf8))
-    return try FigureImporter(c).run(&reader, file: "test.csv")
+    try FigureImporter(c).run(open: { CSVReader(bytes: Array(text.utf8)) }, file: "test.csv")
 }
 
 func count(_ c: Connection, _ table: String) throws -> Int {
