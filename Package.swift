@@ -57,10 +57,14 @@ let package = Package(
             ]
         ),
 
+        // A throwaway PostgreSQL cluster for the integration tests, shared by all of them.
+        .target(name: "QuorumTestSupport", dependencies: ["QuorumStore"], path: "Tests/QuorumTestSupport"),
         .testTarget(name: "QuorumModelTests", dependencies: ["QuorumModel"]),
-        .testTarget(name: "QuorumStoreTests", dependencies: ["QuorumStore", "QuorumModel"]),
-        .testTarget(name: "QuorumDaemonTests", dependencies: ["QuorumDaemon", "QuorumAggregates", "QuorumStore", "QuorumModel"]),
-        .testTarget(name: "QuorumAggregatesTests", dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel"]),
+        .testTarget(name: "QuorumStoreTests", dependencies: ["QuorumStore", "QuorumModel", "QuorumTestSupport"]),
+        .testTarget(name: "QuorumAggregatesTests",
+                    dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
+        .testTarget(name: "QuorumDaemonTests",
+                    dependencies: ["QuorumDaemon", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,7 @@ import QuorumModel
 import QuorumStore
 import Testing
 @testable import QuorumAggregates
+import QuorumTestSupport
 
 @Suite struct AggregatorTests {
     func seeded() throws -> Connection {

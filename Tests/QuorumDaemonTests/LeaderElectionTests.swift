@@ -6,6 +6,7 @@ import QuorumStore
 import Synchronization
 import Testing
 @testable import QuorumDaemon
+import QuorumTestSupport
 
 /// Runs services in a task group for a test; cancels them at the end.
 func withServices<T>(_ services: [@Sendable () async throws -> Void], _ body: () async throws -> T) async throws -> T {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import QuorumStore
+import QuorumTestSupport
 
 @Suite struct ConnectionTests {
     @Test func decodesTypesAndNulls() throws {

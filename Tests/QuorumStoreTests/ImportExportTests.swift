@@ -2,6 +2,7 @@ import Foundation
 import QuorumModel
 import Testing
 @testable import QuorumStore
+import QuorumTestSupport
 
 /// A database with the CICA dataset loaded.
 func seededConnection() throws -> Connection {

@@ -1,5 +1,6 @@
 import Testing
 @testable import QuorumStore
+import QuorumTestSupport
 
 @Suite struct MigratorTests {
     @Test func appliesOnceAndRecordsChecksums() throws {

@@ -4,8 +4,8 @@ import QuorumStore
 /// A real PostgreSQL for the tests: an embedded cluster in a temporary
 /// directory, started once per test run and stopped when the run exits. Every
 /// test gets a database of its own, so tests run in parallel without meeting.
-enum TestDatabase {
-    static let cluster: Result<EmbeddedCluster, Error> = Result {
+public enum TestDatabase {
+    public static let cluster: Result<EmbeddedCluster, Error> = Result {
         let directory = URL(fileURLWithPath: "/tmp/quorum-tests-\(getpid())")
         let cluster = EmbeddedCluster(dataDirectory: directory)
         if try cluster.start() {
@@ -22,7 +22,7 @@ enum TestDatabase {
     nonisolated(unsafe) static var clusterToStop: EmbeddedCluster?
 
     /// The conninfo of a new, empty database, migrated unless told otherwise.
-    static func fresh(migrated: Bool = true) throws -> String {
+    public static func fresh(migrated: Bool = true) throws -> String {
         let cluster = try cluster.get()
         let name = "test_\(UInt64.random(in: 0...UInt64.max))"
         let admin = try Connection(conninfo: cluster.conninfo)
@@ -37,7 +37,7 @@ enum TestDatabase {
         return conninfo
     }
 
-    static func connect(migrated: Bool = true) throws -> Connection {
+    public static func connect(migrated: Bool = true) throws -> Connection {
         try Connection(conninfo: fresh(migrated: migrated))
     }
 }
