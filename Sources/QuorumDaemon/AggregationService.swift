@@ -66,24 +66,32 @@ public final class AggregationService: Service, Sendable {
             // Load what is there before anything else, so a restart serves at once.
             await loadLatest()
             var generation = 0
+            // The first change not yet aggregated: a steady stream of changes must not
+            // postpone aggregation for ever, so after ten quiet periods it runs anyway.
+            var pendingSince: ContinuousClock.Instant?
             for await event in eventStream.cancelOnGracefulShutdown() {
+                let debounce = Duration.milliseconds(settings.withLock { $0.aggregationDebounceMilliseconds })
                 switch event {
                 case .listener(.connected), .role(.leader), .tick, .reconfigured:
                     await loadLatest()
                     await aggregateIfChanged()
                 case .listener(.notification(let channel, _)) where channel == Self.dataChannel:
                     generation += 1
+                    pendingSince = pendingSince ?? .now
                     let mine = generation
-                    let debounce = settings.withLock { $0.aggregationDebounceMilliseconds }
                     group.addTask { [self] in
-                        try? await Task.sleep(for: .milliseconds(debounce))
+                        try? await Task.sleep(for: debounce)
                         events.yield(.quiet(generation: mine))
                     }
                 case .listener(.notification):
                     await loadLatest()
-                case .quiet(let seen) where seen == generation:
-                    await aggregateIfChanged()
-                case .quiet, .role(.follower):
+                case .quiet(let seen):
+                    let overdue = pendingSince.map { .now - $0 >= debounce * 10 } ?? false
+                    if seen == generation || overdue {
+                        pendingSince = nil
+                        await aggregateIfChanged()
+                    }
+                case .role(.follower):
                     break
                 }
             }

@@ -65,11 +65,13 @@ public final class LeaderElection: Service, Sendable {
 
     /// One heartbeat: connect if needed, check a held lock, or try to take it.
     private func step() throws {
-        let connection = try state.withLock { state -> Connection in
-            if let connection = state.connection { return connection }
-            let connection = try Connection(conninfo: conninfo)
-            state.connection = connection
-            return connection
+        // Connect outside the lock: a connect can take as long as its timeout.
+        let connection: Connection
+        if let held = state.withLock({ $0.connection }) {
+            connection = held
+        } else {
+            connection = try Connection(conninfo: conninfo)
+            state.withLock { $0.connection = connection }
         }
         do {
             if case .leader = role {

@@ -163,9 +163,11 @@ public struct FigureImporter {
             """) { copy in
             for (number, event) in events.all.enumerated() { try copy.write(CopyText.event(number, event)) }
         }
-        // Events made by this import get ids above today's largest.
-        let largest = try connection.query("SELECT coalesce(max(id), 0) FROM quorum.event")[0].require(Int64.self, at: 0)
-        let upserted = try counts("""
+        // Which events this import creates, from the upsert itself: their figures cannot exist yet.
+        try connection.executeScript("""
+            CREATE TEMP TABLE import_upserted (id bigint PRIMARY KEY, inserted boolean NOT NULL) ON COMMIT DROP
+            """)
+        try connection.execute("""
             WITH upserted AS (
                 INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
                     city, country_code, format, dimension_code, priority_area_code)
@@ -174,17 +176,26 @@ public struct FigureImporter {
                 FROM import_event ORDER BY event
                 ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision",
                     "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code"))
-                RETURNING xmax = 0 AS inserted)
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+                RETURNING id, xmax = 0 AS inserted)
+            INSERT INTO import_upserted SELECT id, inserted FROM upserted
+            """)
+        let upserted = try counts("""
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM import_upserted
             """)
         summary.add("events", created: upserted.created, updated: upserted.updated,
                     unchanged: events.all.count - upserted.created - upserted.updated)
         var ids = [Int64](repeating: 0, count: events.all.count)
+        var created = [Bool](repeating: false, count: events.all.count)
         try connection.forEachRow("""
-            SELECT i.event, e.id FROM import_event i
+            SELECT i.event, e.id, coalesce(u.inserted, false) FROM import_event i
             JOIN quorum.event e ON e.body_id = i.body_id AND e.natural_key = quorum.event_key(i.session, i.start_date, i.title)
-            """) { row in ids[try row.require(Int.self, at: 0)] = try row.require(Int64.self, at: 1) }
-        return (ids, ids.map { $0 > largest })
+            LEFT JOIN import_upserted u ON u.id = e.id
+            """) { row in
+            let event = try row.require(Int.self, at: 0)
+            ids[event] = try row.require(Int64.self, at: 1)
+            created[event] = try row.require(Bool.self, at: 2)
+        }
+        return (ids, created)
     }
 
     private func counts(_ sql: SQL) throws -> (created: Int, updated: Int) {
