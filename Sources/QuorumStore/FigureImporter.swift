@@ -55,7 +55,6 @@ public struct FigureImporter {
         guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
 
         var summary = ImportSummary()
-        summary.rowsRead = lines
         do {
             let ids = try upsertEvents(events, into: &summary)
             // Pass 2: figures of new events, straight in.

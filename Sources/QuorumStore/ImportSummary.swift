@@ -7,7 +7,6 @@ public struct ImportSummary: Equatable, Sendable, CustomStringConvertible {
     }
 
     public private(set) var counts: [String: Count] = [:]
-    public var rowsRead = 0
 
     public init() {}
 

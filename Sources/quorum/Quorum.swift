@@ -48,7 +48,7 @@ struct DatabaseOptions: ParsableArguments {
         let connection = try database.connect()
         defer { connection.finish() }
         let applied = try Migrator().migrate(connection)
-        if !applied.isEmpty { Terminal.note("applied migration\(applied.count > 1 ? "s" : "") \(applied.map(String.init).joined(separator: ", "))") }
+        if !applied.isEmpty { Terminal.say("applied migration\(applied.count > 1 ? "s" : "") \(applied.map(String.init).joined(separator: ", "))") }
         return try body(connection)
     }
 }
@@ -123,7 +123,7 @@ struct Import: ParsableCommand {
             }
             print(summary)
         } catch let error as InvalidInput {
-            Terminal.error(error.description)
+            Terminal.say(error.description)
             throw ExitCode(65)  // EX_DATAERR
         }
     }

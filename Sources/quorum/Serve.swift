@@ -27,7 +27,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration: QuorumDaemon.Configuration
         do { configuration = try loadConfiguration() } catch let error as QuorumDaemon.Configuration.Invalid {
-            Terminal.error(error.description)
+            Terminal.say(error.description)
             throw ExitCode(78)  // EX_CONFIG
         }
         LoggingSystem.bootstrap { label in

@@ -4,8 +4,7 @@ import Foundation
 enum Terminal {
     static let isInteractive = isatty(STDERR_FILENO) == 1
 
-    static func note(_ text: String) { FileHandle.standardError.write(Data("quorum: \(text)\n".utf8)) }
-    static func error(_ text: String) { FileHandle.standardError.write(Data("quorum: \(text)\n".utf8)) }
+    static func say(_ text: String) { FileHandle.standardError.write(Data("quorum: \(text)\n".utf8)) }
 }
 
 /// A progress line for long imports, drawn only on a terminal.
