@@ -27,6 +27,8 @@ public final class LeaderElection: Service, Sendable {
     private let queue = BlockingQueue(label: "quorum.leader")
     private let state = Mutex<(role: Role, connection: Connection?)>((.follower, nil))
     private let watchers = Mutex<[AsyncStream<Role>.Continuation]>([])
+    /// When this process took the lock, while it holds it.
+    private let lockedSince = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(conninfo: String, heartbeat: Duration, logger: Logger) {
         self.conninfo = conninfo
@@ -64,6 +66,11 @@ public final class LeaderElection: Service, Sendable {
     }
 
     /// One heartbeat: connect if needed, check a held lock, or try to take it.
+    ///
+    /// A process that takes the lock acts as leader only after holding it for two
+    /// heartbeats: by then a previous leader whose session died has seen its own
+    /// heartbeat fail and stepped down, so two processes never both act. (One that
+    /// is stalled instead is still stopped by the fence.)
     private func step() throws {
         // Connect outside the lock: a connect can take as long as its timeout.
         let connection: Connection
@@ -74,17 +81,20 @@ public final class LeaderElection: Service, Sendable {
             state.withLock { $0.connection = connection }
         }
         do {
-            if case .leader = role {
+            if let since = lockedSince.withLock({ $0 }) {
                 try connection.execute("SELECT 1")
+                if role == .follower, ContinuousClock.now - since >= heartbeat * 2 {
+                    let backend = connection.backendProcessID
+                    set(.leader(backend: backend))
+                    logger.notice("leader: this process now aggregates and sends mail", metadata: ["backend": "\(backend)"])
+                }
                 return
             }
             let taken = try connection.query("""
-                SELECT pg_try_advisory_lock(\(Self.lockKeys.0), \(Self.lockKeys.1)), pg_backend_pid()
+                SELECT pg_try_advisory_lock(\(Self.lockKeys.0), \(Self.lockKeys.1))
                 """)[0]
             if try taken.require(Bool.self, at: 0) {
-                let backend = try taken.require(Int32.self, at: 1)
-                set(.leader(backend: backend))
-                logger.notice("leader: this process now aggregates and sends mail", metadata: ["backend": "\(backend)"])
+                lockedSince.withLock { $0 = .now }
             }
         } catch {
             stepDown(closing: true)
@@ -93,6 +103,7 @@ public final class LeaderElection: Service, Sendable {
     }
 
     private func stepDown(closing: Bool) {
+        lockedSince.withLock { $0 = nil }
         let (wasLeader, connection) = state.withLock { state -> (Bool, Connection?) in
             let was = state.role != .follower
             let connection = closing ? state.connection : nil

@@ -47,6 +47,9 @@ public final class Connection: @unchecked Sendable {
         return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
+    /// The server process serving this session (`pg_backend_pid()`), 0 when closed.
+    public var backendProcessID: Int32 { handle.map { PQbackendPID($0) } ?? 0 }
+
     /// The server's version as an integer, e.g. 150018 for 15.18.
     public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
 

@@ -59,14 +59,14 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     @Test func aStaleLeaderCannotPublish() async throws {
         let conninfo = try TestDatabase.fresh()
-        let election = LeaderElection(conninfo: conninfo, heartbeat: .seconds(60), logger: quiet)
+        let election = LeaderElection(conninfo: conninfo, heartbeat: .seconds(1), logger: quiet)
         try await withServices([{ try await election.run() }]) {
             #expect(try await eventually { election.role != .follower })
             guard case .leader(let backend) = election.role else { return }
             let c = try Connection(conninfo: conninfo)
             // While it leads, the fence lets its run through.
             _ = try Aggregator().run(c) { try LeaderElection.fence($0, backend: backend) }
-            // Its lock session dies; with a long heartbeat it has not noticed yet.
+            // Its lock session dies; whether or not it has noticed yet, the fence refuses.
             try c.execute("SELECT pg_terminate_backend(\(backend))")
             try await Task.sleep(for: .milliseconds(100))
             #expect(throws: LeadershipLost.self) {
