@@ -31,7 +31,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 @Suite struct LeaderElectionTests {
     @Test func exactlyOneOfThreeLeadsAndAnotherTakesOverWhenItDies() async throws {
         let conninfo = try TestDatabase.fresh()
-        let elections = (0..<3).map { _ in LeaderElection(conninfo: conninfo, heartbeat: .milliseconds(100), logger: quiet) }
+        let elections = (0..<3).map { _ in LeaderElection(conninfo: conninfo, heartbeat: .milliseconds(250), logger: quiet) }
         let leaders: @Sendable () -> [LeaderElection] = { elections.filter { $0.role != .follower } }
         let overlap = Atomic<Int>(0)
 
