@@ -18,6 +18,7 @@ import Testing
             schedule = "*/5 * * * *"
             time_zone = "Asia/Almaty"
             """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let configuration = try Configuration.load(file: path, environment: ["QUORUM_SERVER_PORT": "9191"])
         #expect(configuration.serverPort == 9191)
         #expect(configuration.aggregationSchedule == "*/5 * * * *")
@@ -33,6 +34,7 @@ import Testing
             [aggregation]
             time_zone = "Europe/Atlantis"
             """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             _ = try Configuration.load(file: path, environment: ["QUORUM_LOG_LEVEL": "chatty"])
             Issue.record("accepted")
@@ -47,6 +49,7 @@ import Testing
 
     @Test func syntaxErrorsNameTheLine() throws {
         let path = try file("[server]\nport 8080\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         #expect { try Configuration.load(file: path, environment: [:]) } throws: { "\($0)".contains("line 2: expected key = value") }
     }
 
