@@ -50,9 +50,6 @@ public final class Connection: @unchecked Sendable {
     /// The server process serving this session (`pg_backend_pid()`), 0 when closed.
     public var backendProcessID: Int32 { handle.map { PQbackendPID($0) } ?? 0 }
 
-    /// The server's version as an integer, e.g. 150018 for 15.18.
-    public var serverVersion: Int { handle.map { Int(PQserverVersion($0)) } ?? 0 }
-
     // MARK: Statements
 
     /// Runs a statement and returns its rows, copied into Swift values.
@@ -169,10 +166,6 @@ public final class Connection: @unchecked Sendable {
 
     public func listen(_ channel: String) throws {
         try executeScript("LISTEN " + quoteIdentifier(channel))
-    }
-
-    public func unlisten(_ channel: String) throws {
-        try executeScript("UNLISTEN " + quoteIdentifier(channel))
     }
 
     public func notify(_ channel: String, payload: String = "") throws {
@@ -298,11 +291,6 @@ public struct CopyWriter {
     /// Adds text without sending; the next `write` sends when the buffer is full.
     public mutating func append(_ text: String) {
         buffer.append(contentsOf: text.utf8)
-    }
-
-    public mutating func write(bytes: some Sequence<UInt8>) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= CopyWriter.chunk { try flush() }
     }
 
     mutating func flush() throws {

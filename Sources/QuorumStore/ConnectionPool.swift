@@ -40,11 +40,6 @@ public final class ConnectionPool: Sendable {
         }
     }
 
-    /// Runs `body` in a transaction on a leased connection.
-    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await withConnection { connection in try connection.transaction(body) }
-    }
-
     /// Closes idle connections and refuses new leases; leased ones close on release.
     public func close() {
         let (idle, waiters) = state.withLock { state -> ([Connection], [CheckedContinuation<Connection?, Error>]) in

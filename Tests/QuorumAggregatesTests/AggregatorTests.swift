@@ -129,35 +129,29 @@ import QuorumTestSupport
 
 @Suite struct RestartDuringARunTests {
     @Test func thePreviousSnapshotSurvivesAndTheNextRunSucceeds() async throws {
-        // A cluster of its own, since it is restarted.
-        let directory = URL(fileURLWithPath: "/tmp/quorum-run-restart-\(getpid())")
-        let cluster = EmbeddedCluster(dataDirectory: directory)
-        _ = try cluster.start()
-        defer {
-            try? cluster.stop()
-            try? FileManager.default.removeItem(at: directory)
-        }
-        let c = try Connection(conninfo: cluster.conninfo)
-        try Migrator().migrate(c)
-        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
-        let good = try Aggregator().run(c)
+        try await withPrivateCluster { cluster in
+            let c = try Connection(conninfo: cluster.conninfo)
+            try Migrator().migrate(c)
+            _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
+            let good = try Aggregator().run(c)
 
-        // A run that takes a while; the server stops in the middle of it.
-        let slow = AggregateDefinition(name: "slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(3)")
-        let conninfo = cluster.conninfo
-        let run = Task.detached {
-            let connection = try Connection(conninfo: conninfo)
-            return try Aggregator(definitions: AggregateDefinition.builtIn + [slow]).run(connection)
-        }
-        try await Task.sleep(for: .seconds(1))
-        try cluster.stop()
-        await #expect(throws: PQError.self) { try await run.value }
-        _ = try cluster.start()
+            // A run that takes a while; the server stops in the middle of it.
+            let slow = AggregateDefinition(name: "slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(3)")
+            let conninfo = cluster.conninfo
+            let run = Task.detached {
+                let connection = try Connection(conninfo: conninfo)
+                return try Aggregator(definitions: AggregateDefinition.builtIn + [slow]).run(connection)
+            }
+            try await Task.sleep(for: .seconds(1))
+            try cluster.stop()
+            await #expect(throws: PQError.self) { try await run.value }
+            _ = try cluster.start()
 
-        let after = try Connection(conninfo: cluster.conninfo)
-        #expect(try Aggregator.latest(after) == good)
-        let next = try Aggregator().run(after)
-        #expect(next.id > good.id)
-        #expect(try Aggregator.latest(after)?.id == next.id)
+            let after = try Connection(conninfo: cluster.conninfo)
+            #expect(try Aggregator.latest(after) == good)
+            let next = try Aggregator().run(after)
+            #expect(next.id > good.id)
+            #expect(try Aggregator.latest(after)?.id == next.id)
+        }
     }
 }

@@ -123,40 +123,34 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 @Suite struct DatabaseRestartTests {
     @Test func theDaemonKeepsServingThroughARestartAndAggregatesAfterIt() async throws {
-        // A cluster of its own: the shared one must not restart under other tests.
-        let directory = URL(fileURLWithPath: "/tmp/quorum-daemon-restart-\(getpid())")
-        let cluster = EmbeddedCluster(dataDirectory: directory)
-        _ = try cluster.start()
-        defer {
-            try? cluster.stop()
-            try? FileManager.default.removeItem(at: directory)
-        }
-        let setup = try Connection(conninfo: cluster.conninfo)
-        try Migrator().migrate(setup)
-        _ = try DatasetImporter(setup).run(try DemoData.dataset(), file: "demo")
-        setup.finish()
+        try await withPrivateCluster { cluster in
+            let setup = try Connection(conninfo: cluster.conninfo)
+            try Migrator().migrate(setup)
+            _ = try DatasetImporter(setup).run(try DemoData.dataset(), file: "demo")
+            setup.finish()
 
-        var configuration = Configuration()
-        configuration.aggregationDebounceMilliseconds = 50
-        configuration.leaderHeartbeatMilliseconds = 100
-        let daemon = Daemon(conninfo: cluster.conninfo, configuration: configuration, logger: quiet)
-        defer { daemon.pool.close() }
-        try await withServices([{ try await daemon.election.run() }, { try await daemon.aggregation.run() }]) {
-            #expect(try await eventually { daemon.cache.snapshot != nil })
-            let before = try #require(daemon.cache.snapshot)
+            var configuration = Configuration()
+            configuration.aggregationDebounceMilliseconds = 50
+            configuration.leaderHeartbeatMilliseconds = 100
+            let daemon = Daemon(conninfo: cluster.conninfo, configuration: configuration, logger: quiet)
+            defer { daemon.pool.close() }
+            try await withServices([{ try await daemon.election.run() }, { try await daemon.aggregation.run() }]) {
+                #expect(try await eventually { daemon.cache.snapshot != nil })
+                let before = try #require(daemon.cache.snapshot)
 
-            try cluster.stop()
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(daemon.cache.snapshot == before)  // still served while the database is away
-            #expect(try await eventually { daemon.election.role == .follower })
-            _ = try cluster.start()
+                try cluster.stop()
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(daemon.cache.snapshot == before)  // still served while the database is away
+                #expect(try await eventually { daemon.election.role == .follower })
+                _ = try cluster.start()
 
-            // Back: the daemon leads again, and a change makes a new snapshot.
-            #expect(try await eventually { daemon.election.role != .follower })
-            let c = try Connection(conninfo: cluster.conninfo)
-            try c.execute("UPDATE quorum.figure SET value = 51 WHERE value = 50 AND measure = 'participants'")
-            #expect(try await eventually { (daemon.cache.snapshot?.id ?? 0) > before.id })
-            #expect(try c.query("SELECT count(*) FROM quorum.snapshot WHERE status = 'complete'")[0].require(Int.self, at: 0) >= 2)
+                // Back: the daemon leads again, and a change makes a new snapshot.
+                #expect(try await eventually { daemon.election.role != .follower })
+                let c = try Connection(conninfo: cluster.conninfo)
+                try c.execute("UPDATE quorum.figure SET value = 51 WHERE value = 50 AND measure = 'participants'")
+                #expect(try await eventually { (daemon.cache.snapshot?.id ?? 0) > before.id })
+                #expect(try c.query("SELECT count(*) FROM quorum.snapshot WHERE status = 'complete'")[0].require(Int.self, at: 0) >= 2)
+            }
         }
     }
 }

@@ -147,24 +147,18 @@ import QuorumTestSupport
     }
 
     @Test func reconnectsAfterTheServerRestarts() async throws {
-        // A cluster of its own: restarting the shared one would disturb other tests.
-        let directory = URL(fileURLWithPath: "/tmp/quorum-restart-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let cluster = EmbeddedCluster(dataDirectory: directory)
-        _ = try cluster.start()
-        defer {
-            try? cluster.stop()
-            try? FileManager.default.removeItem(at: directory)
+        try await withPrivateCluster { cluster in
+            let pool = ConnectionPool(conninfo: cluster.conninfo, maxConnections: 2)
+            defer { pool.close() }
+            let before = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
+
+            try cluster.stop()
+            await #expect(throws: PQError.self) { try await pool.withConnection { try $0.query("SELECT 1") } }
+            _ = try cluster.start()
+
+            let after = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
+            #expect(before != after)
+            #expect(pool.openConnections == 1)
         }
-        let pool = ConnectionPool(conninfo: cluster.conninfo, maxConnections: 2)
-        defer { pool.close() }
-        let before = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
-
-        try cluster.stop()
-        await #expect(throws: PQError.self) { try await pool.withConnection { try $0.query("SELECT 1") } }
-        _ = try cluster.start()
-
-        let after = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
-        #expect(before != after)
-        #expect(pool.openConnections == 1)
     }
 }

@@ -42,3 +42,17 @@ public enum TestDatabase {
     }
 }
 
+
+/// Runs `body` with a cluster of the test's own, for tests that stop and restart
+/// the server (which would disturb every other test on the shared one); the
+/// cluster is stopped and removed afterwards.
+public func withPrivateCluster<T>(_ body: (EmbeddedCluster) async throws -> T) async throws -> T {
+    let directory = URL(fileURLWithPath: "/tmp/quorum-private-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    let cluster = EmbeddedCluster(dataDirectory: directory)
+    _ = try cluster.start()
+    defer {
+        try? cluster.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+    return try await body(cluster)
+}
