@@ -1,5 +1,4 @@
 import Foundation
-import QuorumModel
 
 /// Where Quorum's PostgreSQL is, resolved the way operators expect: an explicit
 /// URL, else `DATABASE_URL`, else libpq's own `PG*` variables and service files,
