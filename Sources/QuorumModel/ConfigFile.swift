@@ -3,19 +3,23 @@ import Foundation
 /// The configuration file's format: a small, strict subset of TOML —
 /// `[section]` headers, `key = value` lines, `#` comments; values are strings
 /// in double quotes, whole numbers, `true`/`false`, or arrays of strings.
-enum ConfigFile {
-    enum Value: Equatable {
+public enum ConfigFile {
+    public enum Value: Equatable, Sendable {
         case string(String), integer(Int), boolean(Bool), strings([String])
     }
 
-    struct SyntaxError: Error, CustomStringConvertible {
-        let line: Int
-        let message: String
-        var description: String { "line \(line): \(message)" }
+    public struct SyntaxError: Error, CustomStringConvertible {
+        public let line: Int
+        public let message: String
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
+        public var description: String { "line \(line): \(message)" }
     }
 
     /// Keys with their section, like `aggregation.schedule`, to values.
-    static func parse(_ text: String) throws -> [String: Value] {
+    public static func parse(_ text: String) throws -> [String: Value] {
         var values: [String: Value] = [:]
         var section = ""
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
