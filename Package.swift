@@ -30,6 +30,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/m0001_domain.sql"),
                 .embedInCode("Migrations/m0002_snapshots.sql"),
+                .embedInCode("Migrations/m0003_incremental.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),

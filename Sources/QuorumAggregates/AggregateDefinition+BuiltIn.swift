@@ -12,19 +12,28 @@ extension AggregateDefinition {
         bodyYear, formatMix, cbmEvents, yearOverYear, organisationTotals, periodTotals, membership, milestonesPerYear,
     ]
 
+    /// An aggregate over events that can be computed for some groups only.
+    private static func grouped(name: String, description: String, by key: GroupKey, order: [String],
+                                sql: @escaping @Sendable (_ events: String) -> String) -> AggregateDefinition {
+        AggregateDefinition(name: name, description: description, computation: .grouped(.init(
+            sql: { scope in
+                let (events, binds) = scope.events(by: key)
+                return SQL(sql(events), binds: binds)
+            },
+            groupKey: key, order: order)))
+    }
+
     /// The qualifier of a combination of figures.
     private static let combinedQualifier = """
         CASE WHEN bool_or(f.qualifier = 'approximately') THEN 'approximately'
              WHEN bool_or(f.qualifier = 'at_least') THEN 'at_least' ELSE 'exact' END
         """
 
-    public static let bodyYear = AggregateDefinition(
+    public static let bodyYear = grouped(
         name: "body_year",
         description: "Per body and year: sessions; participants (total, mean, median, min, max); member states represented, their share of the membership at the end of the year; organisations present.",
-        sql: SQL("""
-            WITH ev AS (
-                SELECT e.id, e.body_id, extract(year FROM e.start_date)::int AS year FROM quorum.event e
-            ), groups AS (
+        by: .bodyYear, order: ["organisation", "body", "year"]) { events in """
+            WITH \(events), groups AS (
                 SELECT body_id, year, count(*) AS sessions FROM ev GROUP BY body_id, year
             ), participants AS (
                 SELECT ev.body_id, ev.year, sum(f.value) AS total, round(avg(f.value), 1) AS mean,
@@ -93,75 +102,54 @@ extension AggregateDefinition {
                    c.organisations, c.organisations_qualifier, c.sources
             FROM combined c JOIN quorum.body b ON b.id = c.body_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
-            ORDER BY o.code, b.code, c.year
-            """, binds: []))
+            ORDER BY o.code COLLATE "C", b.code COLLATE "C", c.year
+            """
+    }
 
-    public static let formatMix = AggregateDefinition(
+    public static let formatMix = grouped(
         name: "format_mix",
         description: "Per organisation and year: how many events were held online, hybrid, in person, or in a format not reported.",
-        sql: """
-            SELECT o.code AS organisation, extract(year FROM e.start_date)::int AS year,
-                   count(*) FILTER (WHERE e.format = 'online') AS online,
-                   count(*) FILTER (WHERE e.format = 'hybrid') AS hybrid,
-                   count(*) FILTER (WHERE e.format = 'in_person') AS in_person,
-                   count(*) FILTER (WHERE e.format IS NULL) AS not_reported,
+        by: .organisationYear, order: ["organisation", "year"]) { events in """
+            WITH \(events)
+            SELECT o.code AS organisation, ev.year,
+                   count(*) FILTER (WHERE ev.format = 'online') AS online,
+                   count(*) FILTER (WHERE ev.format = 'hybrid') AS hybrid,
+                   count(*) FILTER (WHERE ev.format = 'in_person') AS in_person,
+                   count(*) FILTER (WHERE ev.format IS NULL) AS not_reported,
                    count(*) AS events
-            FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id
+            FROM ev JOIN quorum.body b ON b.id = ev.body_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
-            GROUP BY o.code, 2 ORDER BY o.code, 2
-            """)
+            GROUP BY o.code, ev.year ORDER BY o.code COLLATE "C", ev.year
+            """
+    }
 
-    public static let cbmEvents = AggregateDefinition(
+    public static let cbmEvents = grouped(
         name: "cbm_events",
         description: "Dated events per CBM dimension and year, beside the totals the documents report for whole periods.",
-        sql: """
-            SELECT o.code AS organisation, d.code AS dimension, d.name AS dimension_name,
-                   extract(year FROM e.start_date)::int AS year, count(*) AS events
-            FROM quorum.event e JOIN quorum.dimension d ON d.code = e.dimension_code
-            JOIN quorum.body b ON b.id = e.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
-            GROUP BY o.code, d.code, d.name, 4 ORDER BY o.code, d.code, 4
-            """)
+        by: .organisationYear, order: ["organisation", "dimension", "year"]) { events in """
+            WITH \(events)
+            SELECT o.code AS organisation, d.code AS dimension, d.name AS dimension_name, ev.year, count(*) AS events
+            FROM ev JOIN quorum.dimension d ON d.code = ev.dimension_code
+            JOIN quorum.body b ON b.id = ev.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
+            GROUP BY o.code, d.code, d.name, ev.year ORDER BY o.code COLLATE "C", d.code COLLATE "C", ev.year
+            """
+    }
 
+    /// Derived from body_year's participants, so a refresh need not read every figure again.
     public static let yearOverYear = AggregateDefinition(
         name: "year_over_year",
         description: "Per body: participants in each year with reported figures, and the change from the body's previous such year.",
-        sql: SQL("""
-            WITH yearly AS (
-                SELECT e.body_id, extract(year FROM e.start_date)::int AS year, sum(f.value) AS participants,
-                       \(combinedQualifier) AS qualifier
-                FROM quorum.event e JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
-                GROUP BY e.body_id, 2
-            ), paired AS (
-                SELECT *, lag(participants) OVER w AS previous, lag(qualifier) OVER w AS previous_qualifier,
-                       lag(year) OVER w AS previous_year
-                FROM yearly WINDOW w AS (PARTITION BY body_id ORDER BY year)
-            )
-            SELECT o.code AS organisation, b.code AS body, p.year, p.participants, p.qualifier,
-                   p.previous_year, p.participants - p.previous AS change,
-                   round(100.0 * (p.participants - p.previous) / nullif(p.previous, 0), 1) AS change_percent,
-                   CASE WHEN p.previous IS NULL THEN NULL
-                        WHEN p.qualifier = 'exact' AND p.previous_qualifier = 'exact' THEN 'exact'
-                        WHEN p.qualifier = 'at_least' AND p.previous_qualifier = 'exact' THEN 'at_least'
-                        ELSE 'approximately' END AS change_qualifier
-            FROM paired p JOIN quorum.body b ON b.id = p.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
-            ORDER BY o.code, b.code, p.year
-            """, binds: []))
+        computation: .derived(requires: ["body_year"]) { tables, _ in
+            try YearOverYear.derive(from: tables.require("body_year"))
+        })
 
+    /// Derived from body_year, with the bodies counted from the (small) body table.
     public static let organisationTotals = AggregateDefinition(
         name: "organisation_totals",
         description: "Per organisation: bodies, events, events with participation figures, participants in all, years covered.",
-        sql: SQL("""
-            SELECT o.code AS organisation, o.name, count(DISTINCT b.id) AS bodies, count(DISTINCT e.id) AS events,
-                   count(DISTINCT f.event_id) AS events_with_participants, sum(f.value) AS participants,
-                   CASE WHEN count(f.value) = 0 THEN NULL ELSE \(combinedQualifier) END AS participants_qualifier,
-                   min(extract(year FROM e.start_date))::int AS first_year,
-                   max(extract(year FROM e.start_date))::int AS last_year
-            FROM quorum.organisation o
-            JOIN quorum.body b ON b.organisation_id = o.id
-            LEFT JOIN quorum.event e ON e.body_id = b.id
-            LEFT JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
-            GROUP BY o.id ORDER BY o.code
-            """, binds: []))
+        computation: .derived(requires: ["body_year"]) { tables, connection in
+            try OrganisationTotals.derive(from: tables.require("body_year"), connection)
+        })
 
     public static let periodTotals = AggregateDefinition(
         name: "period_totals",

@@ -1,24 +1,62 @@
 import QuorumStore
 
-/// One aggregate: a name, what it means, and the SELECT that computes it.
+/// One aggregate: a name, what it means, and how it is computed.
+///
+/// Most are one SELECT. The large ones — those over events, figures and
+/// attendees — can also be computed for just the groups a change touched
+/// (`scoped`), and their rows replace the previous snapshot's rows of those
+/// groups; a few are derived in memory from aggregates computed before them.
 public struct AggregateDefinition: Sendable {
     public let name: String
     public let description: String
-    let sql: SQL
+    let computation: Computation
 
-    public init(name: String, description: String, sql: SQL) {
-        self.name = name
-        self.description = description
-        self.sql = sql
+    enum Computation: Sendable {
+        /// One statement over everything.
+        case query(SQL)
+        /// One statement over everything, or over the changed groups only.
+        case grouped(Grouped)
+        /// Made from the tables computed before it.
+        case derived(requires: [String], derive: @Sendable (Tables, Connection) throws -> AggregateTable)
     }
 
-    /// The statement, for people and for psql.
-    public var sqlText: String { sql.text }
+    struct Grouped: Sendable {
+        let sql: @Sendable (GroupScope) -> SQL
+        /// How the rows of one group are recognised: the columns naming the group.
+        let groupKey: GroupKey
+        /// The columns the rows are ordered by, text in byte order (`COLLATE "C"`).
+        let order: [String]
+    }
 
-    func evaluate(_ connection: Connection) throws -> AggregateTable {
+    public init(name: String, description: String, sql: SQL) {
+        self.init(name: name, description: description, computation: .query(sql))
+    }
+
+    init(name: String, description: String, computation: Computation) {
+        self.name = name
+        self.description = description
+        self.computation = computation
+    }
+
+    /// The statement over everything, for people and for psql; nil for a derived aggregate.
+    public var sqlText: String? {
+        switch computation {
+        case .query(let sql): sql.text
+        case .grouped(let grouped): grouped.sql(.all).text
+        case .derived: nil
+        }
+    }
+}
+
+/// The tables of a run computed so far, by name.
+typealias Tables = [String: AggregateTable]
+
+extension AggregateTable {
+    /// Runs `sql` and keeps its result as plain values, typed by the column types.
+    init(name: String, description: String, evaluating sql: SQL, on connection: Connection) throws {
         let rows = try connection.query(sql)
         let kinds = rows.columnTypes.map(ColumnKind.init(oid:))
-        return AggregateTable(name: name, description: description, columns: rows.columns, rows: try rows.map { row in
+        self.init(name: name, description: description, columns: rows.columns, rows: try rows.map { row in
             try zip(row.values, kinds).map { text, kind in
                 guard let text else { return .null }
                 switch kind {

@@ -28,12 +28,15 @@ public struct AggregateTable: Codable, Equatable, Sendable {
     public let description: String
     public let columns: [String]
     public let rows: [[Value]]
+    /// Why a user-defined aggregate (a chart's own SQL) has no rows; nil when it ran.
+    public let error: String?
 
-    public init(name: String, description: String, columns: [String], rows: [[Value]]) {
+    public init(name: String, description: String, columns: [String], rows: [[Value]], error: String? = nil) {
         self.name = name
         self.description = description
         self.columns = columns
         self.rows = rows
+        self.error = error
     }
 
     /// The rows as dictionaries, for tests and templates.
@@ -43,7 +46,7 @@ public struct AggregateTable: Codable, Equatable, Sendable {
 }
 
 /// A cell: null, a whole number, a decimal number or text.
-public enum Value: Codable, Equatable, Sendable, CustomStringConvertible {
+public enum Value: Codable, Hashable, Sendable, CustomStringConvertible {
     case null
     case integer(Int64)
     case number(Double)

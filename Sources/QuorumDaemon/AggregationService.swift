@@ -115,12 +115,12 @@ public final class AggregationService: Service, Sendable {
     private func aggregateIfChanged() async {
         guard case .leader(let backend) = election.role else { return }
         let retention = settings.withLock { $0.snapshotRetention }
-        let known = cache.snapshot?.dataVersion
+        let base = cache.snapshot
         do {
             let snapshot: Snapshot? = try await pool.withConnection { connection in
                 let version = try Aggregator.dataVersion(connection)
-                if let known, known == version { return nil }
-                let snapshot = try Aggregator(retention: retention).run(connection) { connection in
+                if let base, base.dataVersion == version { return nil }
+                let snapshot = try Aggregator(retention: retention).run(connection, base: base) { connection in
                     try LeaderElection.fence(connection, backend: backend)
                 }
                 try connection.notify(Self.snapshotChannel, payload: String(snapshot.id))

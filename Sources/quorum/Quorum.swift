@@ -231,15 +231,24 @@ struct Aggregate: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Flag(help: "Print the aggregates' SQL instead, one statement per aggregate (for psql, for benchmarks).")
     var sql = false
+    @Flag(help: "Recompute everything, not only what changed since the last snapshot.")
+    var full = false
 
     func run() throws {
         if sql {
             for definition in AggregateDefinition.builtIn {
-                print("-- \(definition.name): \(definition.description)\n\(definition.sqlText);\n")
+                if let text = definition.sqlText {
+                    print("-- \(definition.name): \(definition.description)\n\(text);\n")
+                } else {
+                    print("-- \(definition.name): derived in memory from the aggregates above\n")
+                }
             }
             return
         }
-        let snapshot = try database.withDatabase { try Aggregator().run($0) }
+        // Like the daemon, which holds the last snapshot: only what changed since is recomputed.
+        let snapshot = try database.withDatabase { connection in
+            try Aggregator().run(connection, base: full ? nil : try Aggregator.latest(connection))
+        }
         let milliseconds = Int((snapshot.finishedAt.timeIntervalSince(snapshot.startedAt) * 1000).rounded())
         print("snapshot \(snapshot.id) of data version \(snapshot.dataVersion): "
               + "\(snapshot.tables.count) aggregates, \(snapshot.tables.map(\.rows.count).reduce(0, +)) rows, \(milliseconds) ms")

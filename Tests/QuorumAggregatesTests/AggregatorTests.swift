@@ -6,18 +6,12 @@ import Testing
 import QuorumTestSupport
 
 @Suite struct AggregatorTests {
-    func seeded() throws -> Connection {
-        let c = try TestDatabase.connect()
-        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
-        return c
-    }
-
     func row(_ snapshot: Snapshot, _ table: String, where matches: [String: String]) -> [String: Value]? {
         snapshot[table]?.records.first { record in matches.allSatisfy { record[$0.key]?.description == $0.value } }
     }
 
     @Test func businessForumSessionsMatchTheDocuments() throws {
-        let snapshot = try Aggregator().run(try seeded())
+        let snapshot = try Aggregator().run(try TestDatabase.seeded())
         let expected: [(String, String, String, String, String)] = [
             // year, participants, qualifier, member states, share of 27 or 28 members
             ("2021", "116", "exact", "19", "0.704"),
@@ -46,7 +40,7 @@ import QuorumTestSupport
     }
 
     @Test func qualifiersPropagateAndMemberStatesAreAUnionNotASum() throws {
-        let c = try seeded()
+        let c = try TestDatabase.seeded()
         // Two more Youth Council sessions in 2030: one names its states, one only counts them.
         let csv = FigureRecord.headerLine
             + CSVWriter.line(["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "30", "exact", "all", "cica-2020-2024", "test", ""])
@@ -84,7 +78,7 @@ import QuorumTestSupport
     }
 
     @Test func yearOverYearAndTotals() throws {
-        let snapshot = try Aggregator().run(try seeded())
+        let snapshot = try Aggregator().run(try TestDatabase.seeded())
         let change = try #require(row(snapshot, "year_over_year", where: ["body": "business-council", "year": "2024"]))
         #expect(change["change"]?.description == "0")
         #expect(change["change_qualifier"]?.description == "at_least")  // ≥140 against 140
@@ -97,7 +91,7 @@ import QuorumTestSupport
     }
 
     @Test func snapshotsAreStoredVersionedAndPruned() throws {
-        let c = try seeded()
+        let c = try TestDatabase.seeded()
         let aggregator = Aggregator(retention: 2)
         let first = try aggregator.run(c)
         #expect(try Aggregator.latest(c) == first)
@@ -109,7 +103,7 @@ import QuorumTestSupport
     }
 
     @Test func aFailedRunNeverReplacesAGoodSnapshot() throws {
-        let c = try seeded()
+        let c = try TestDatabase.seeded()
         let good = try Aggregator().run(c)
         let broken = AggregateDefinition(name: "broken", description: "", sql: "SELECT 1 / 0 AS x")
         #expect(throws: PQError.self) { try Aggregator(definitions: AggregateDefinition.builtIn + [broken]).run(c) }
@@ -118,7 +112,7 @@ import QuorumTestSupport
     }
 
     @Test func theDataVersionMovesOnlyWhenDataChanges() throws {
-        let c = try seeded()
+        let c = try TestDatabase.seeded()
         let before = try Aggregator.dataVersion(c)
         _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "again")  // nothing changes
         #expect(try Aggregator.dataVersion(c) == before)
@@ -135,16 +129,15 @@ import QuorumTestSupport
             _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
             let good = try Aggregator().run(c)
 
-            // A run that takes a while; the server stops in the middle of it.
-            let slow = AggregateDefinition(name: "slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(3)")
-            let conninfo = cluster.conninfo
-            let run = Task.detached {
-                let connection = try Connection(conninfo: conninfo)
-                return try Aggregator(definitions: AggregateDefinition.builtIn + [slow]).run(connection)
+            // A run that takes a while; the server stops in the middle of it. The
+            // stop comes from a thread of its own, so a busy task pool cannot delay it.
+            let slow = AggregateDefinition(name: "slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(5)")
+            let stopper = Thread { Thread.sleep(forTimeInterval: 1); try? cluster.stop() }
+            stopper.start()
+            #expect(throws: PQError.self) {
+                try Aggregator(definitions: AggregateDefinition.builtIn + [slow]).run(try Connection(conninfo: cluster.conninfo))
             }
-            try await Task.sleep(for: .seconds(1))
-            try cluster.stop()
-            await #expect(throws: PQError.self) { try await run.value }
+            while cluster.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             _ = try cluster.start()
 
             let after = try Connection(conninfo: cluster.conninfo)

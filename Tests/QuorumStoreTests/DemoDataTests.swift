@@ -1,3 +1,4 @@
+import QuorumTestSupport
 import Testing
 @testable import QuorumStore
 
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func sessionFiguresMatchTheDocuments() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         let expected: [(String, Int, String, String)] = [
             ("business-council", 4, "participants", "116 exact all"),
             ("business-council", 4, "member_states", "19 exact member_states"),
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func totalsMilestonesAndTheSCOSummit() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         func total(_ measure: String) throws -> String {
             try c.query("""
                 SELECT value || ' ' || coalesce(period_from::text, '') || ' ' || coalesce(period_to::text, '')
@@ -77,7 +78,7 @@ import Testing
     }
 
     @Test func everyFigureHasASourceAndALocator() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         #expect(try c.query("""
             SELECT count(*) FROM quorum.figure WHERE locator = '' OR source_id IS NULL
             """)[0].require(Int.self, at: 0) == 0)

@@ -4,13 +4,6 @@ import Testing
 @testable import QuorumStore
 import QuorumTestSupport
 
-/// A database with the CICA dataset loaded.
-func seededConnection() throws -> Connection {
-    let c = try TestDatabase.connect()
-    _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
-    return c
-}
-
 func importCSV(_ text: String, into c: Connection) throws -> ImportSummary {
     try FigureImporter(c).run(open: { CSVReader(bytes: Array(text.utf8)) }, file: "test.csv")
 }
@@ -29,7 +22,7 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
 
 @Suite struct ImportTests {
     @Test func aCSVWithOneBadLineAmongAThousandLoadsNothingAndNamesIt() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         let figures = try count(c, "figure")
         var text = header
         for n in 1...1000 { text += line(session: 100 + n, value: n == 500 ? "many" : "\(n)") }
@@ -44,7 +37,7 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
     }
 
     @Test func unknownReferencesAndRepeatsAreNamedByLine() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         let text = header + line(session: 200) + line(session: 201, body: "no-such-body")
             + line(session: 202, source: "nowhere") + line(session: 200, value: "11")
         do {
@@ -60,7 +53,7 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
     }
 
     @Test func reimportUpdatesInsteadOfDuplicating() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         let first = try importCSV(header + line(session: 300) + line(session: 300, measure: "member_states", value: "5"), into: c)
         #expect(first.counts["events"]?.created == 1)
         #expect(first.counts["figures"]?.created == 2)
@@ -76,7 +69,7 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
     }
 
     @Test func theDatabaseRefusesMoreMemberStatesThanMembers() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         // CICA had 28 members in 2030 by the dataset's latest count.
         let text = header + line(session: 400, measure: "member_states", value: "29").replacingOccurrences(of: ",all,", with: ",member_states,")
         #expect {
@@ -106,7 +99,7 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
 
 @Suite struct ExportTests {
     @Test func jsonRoundTripIsLossless() throws {
-        let first = try seededConnection()
+        let first = try TestDatabase.seeded()
         let exported = try Exporter(first).dataset()
 
         let second = try TestDatabase.connect()
@@ -130,7 +123,7 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
     }
 
     @Test func csvRoundTripIsLosslessAndDefusesFormulas() throws {
-        let first = try seededConnection()
+        let first = try TestDatabase.seeded()
         _ = try importCSV(header + line(session: 500, title: "=HYPERLINK(\"http://x\",\"click\")"), into: first)
         var csv = ""
         try Exporter(first).writeCSV { csv += $0 }
@@ -154,7 +147,7 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         .appendingPathComponent("../../docs/examples").standardized
 
     @Test func theExamplesInTheDocsImport() throws {
-        let c = try seededConnection()
+        let c = try TestDatabase.seeded()
         let json = try Data(contentsOf: examples.appendingPathComponent("dataset.json"))
         let summary = try DatasetImporter(c).run(try Dataset.decode(json: json, file: "dataset.json"), file: "dataset.json")
         #expect(summary.counts["events"]?.created == 1)

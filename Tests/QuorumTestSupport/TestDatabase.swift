@@ -40,6 +40,13 @@ public enum TestDatabase {
     public static func connect(migrated: Bool = true) throws -> Connection {
         try Connection(conninfo: fresh(migrated: migrated))
     }
+
+    /// A fresh database with the built-in CICA dataset loaded.
+    public static func seeded() throws -> Connection {
+        let c = try connect()
+        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
+        return c
+    }
 }
 
 

@@ -1,0 +1,181 @@
+import Foundation
+import QuorumModel
+import QuorumStore
+import Testing
+@testable import QuorumAggregates
+import QuorumTestSupport
+
+/// A run from the previous snapshot recomputes only the groups that changed;
+/// whatever the change, it must equal a run that recomputes everything.
+@Suite struct IncrementalTests {
+    func figures(_ lines: [[String]]) -> String {
+        FigureRecord.headerLine + lines.map { CSVWriter.line($0) }.joined()
+    }
+
+    /// Applies `change`, then checks the incremental run against a full one and returns it.
+    @discardableResult
+    func expectIncrementalEqualsFull(_ c: Connection, from base: Snapshot, _ what: Comment,
+                                     _ change: () throws -> Void) throws -> Snapshot {
+        try change()
+        let incremental = try Aggregator().run(c, base: base)
+        let full = try Aggregator().run(c)
+        for table in full.tables {
+            #expect(incremental[table.name] == table, "\(table.name) after \(what)")
+        }
+        return incremental
+    }
+
+    @Test func everyKindOfChangeGivesWhatAFullRunGives() throws {
+        let c = try TestDatabase.seeded()
+        var base = try Aggregator().run(c)
+        base = try expectIncrementalEqualsFull(c, from: base, "new sessions in a new year") {
+            let csv = figures([
+                ["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "online", "", "", "participants", "30", "exact", "all", "cica-2020-2024", "test", ""],
+                ["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "economic", "", "participants", "40", "at_least", "all", "cica-2020-2024", "test", ""],
+                ["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "economic", "", "member_states", "9", "exact", "member_states", "cica-2020-2024", "test", ""],
+            ])
+            _ = try FigureImporter(c).run(open: { CSVReader(bytes: Array(csv.utf8)) }, file: "t.csv")
+        }
+        base = try expectIncrementalEqualsFull(c, from: base, "a changed figure") {
+            try c.execute("UPDATE quorum.figure SET value = 151, qualifier = 'approximately' WHERE measure = 'participants' AND value = 150")
+        }
+        base = try expectIncrementalEqualsFull(c, from: base, "an event moved to another year") {
+            try c.execute("""
+                UPDATE quorum.event SET start_date = start_date - interval '1 year'
+                WHERE id = (SELECT min(event_id) FROM quorum.figure WHERE measure = 'participants')
+                """)
+        }
+        base = try expectIncrementalEqualsFull(c, from: base, "a named attendee") {
+            try c.execute("""
+                INSERT INTO quorum.attendee (event_id, country_code, role, source_id, locator)
+                SELECT e.id, 'KAZ', 'member', s.id, 'test' FROM quorum.event e, quorum.source s
+                WHERE e.session = 20 AND s.key = 'cica-2020-2024'
+                """)
+        }
+        base = try expectIncrementalEqualsFull(c, from: base, "a deleted event, its figures with it") {
+            try c.execute("DELETE FROM quorum.event WHERE session = 21 AND start_date >= '2030-01-01'")
+        }
+        base = try expectIncrementalEqualsFull(c, from: base, "the last event of a year deleted") {
+            try c.execute("DELETE FROM quorum.event WHERE start_date >= '2030-01-01'")
+        }
+        try expectIncrementalEqualsFull(c, from: base, "a renamed body (reference data)") {
+            try c.execute("UPDATE quorum.body SET name = 'Renamed' WHERE code = 'youth-council'")
+        }
+    }
+
+    @Test func onlyTheChangedGroupsAreMarked() throws {
+        let c = try TestDatabase.seeded()
+        let base = try Aggregator().run(c)
+        let csv = figures([["CICA", "youth-council", "30", "30th", "2031-05", "", "", "", "", "", "", "participants", "12", "exact", "all", "cica-2020-2024", "test", ""]])
+        _ = try FigureImporter(c).run(open: { CSVReader(bytes: Array(csv.utf8)) }, file: "t.csv")
+        let changed = try ChangedGroups.since(base.dataVersion, c)
+        #expect(changed.groups.map { "\($0.body) \($0.year)" } == ["youth-council 2031"])
+
+        // Unchanged groups come from the base: a base with a marked row keeps it.
+        let bodyYear = try #require(base["body_year"])
+        let participants = try bodyYear.position(of: "participants")
+        var rows = bodyYear.rows
+        rows[0][participants] = .integer(999_999)
+        let marked = Snapshot(id: base.id, startedAt: base.startedAt, finishedAt: base.finishedAt, dataVersion: base.dataVersion,
+                              tables: base.tables.map { $0.name == "body_year"
+                                  ? AggregateTable(name: $0.name, description: $0.description, columns: $0.columns, rows: rows) : $0 })
+        let next = try Aggregator(retention: 1).run(c, base: marked)
+        #expect(next["body_year"]?.rows.first?[participants] == .integer(999_999))
+        #expect(next["body_year"]?.records.contains { $0["body"] == .text("youth-council") && $0["year"] == .integer(2031) } == true)
+        // The run forgot the groups no stored snapshot predates.
+        #expect(try c.query("SELECT count(*) FROM quorum.dirty_group")[0].require(Int.self, at: 0) == 0)
+    }
+
+    /// The two aggregates made in memory must say what their SQL said.
+    @Test func derivedAggregatesMatchTheirSQL() throws {
+        let c = try TestDatabase.seeded()
+        let csv = figures([
+            ["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "0", "exact", "all", "cica-2020-2024", "test", ""],
+            ["CICA", "youth-council", "21", "21st", "2031-09", "", "", "", "", "", "", "participants", "7", "approximately", "all", "cica-2020-2024", "test", ""],
+        ])
+        _ = try FigureImporter(c).run(open: { CSVReader(bytes: Array(csv.utf8)) }, file: "t.csv")
+        let snapshot = try Aggregator().run(c)
+        let qualifier = """
+            CASE WHEN bool_or(f.qualifier = 'approximately') THEN 'approximately'
+                 WHEN bool_or(f.qualifier = 'at_least') THEN 'at_least' ELSE 'exact' END
+            """
+        let yearOverYear = try AggregateTable(name: "year_over_year", description: AggregateDefinition.yearOverYear.description, evaluating: SQL("""
+            WITH yearly AS (
+                SELECT e.body_id, extract(year FROM e.start_date)::int AS year, sum(f.value) AS participants,
+                       \(qualifier) AS qualifier
+                FROM quorum.event e JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
+                GROUP BY e.body_id, 2
+            ), paired AS (
+                SELECT *, lag(participants) OVER w AS previous, lag(qualifier) OVER w AS previous_qualifier,
+                       lag(year) OVER w AS previous_year
+                FROM yearly WINDOW w AS (PARTITION BY body_id ORDER BY year)
+            )
+            SELECT o.code AS organisation, b.code AS body, p.year, p.participants, p.qualifier,
+                   p.previous_year, p.participants - p.previous AS change,
+                   round(100.0 * (p.participants - p.previous) / nullif(p.previous, 0), 1) AS change_percent,
+                   CASE WHEN p.previous IS NULL THEN NULL
+                        WHEN p.qualifier = 'exact' AND p.previous_qualifier = 'exact' THEN 'exact'
+                        WHEN p.qualifier = 'at_least' AND p.previous_qualifier = 'exact' THEN 'at_least'
+                        ELSE 'approximately' END AS change_qualifier
+            FROM paired p JOIN quorum.body b ON b.id = p.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
+            ORDER BY o.code COLLATE "C", b.code COLLATE "C", p.year
+            """, binds: []), on: c)
+        let organisationTotals = try AggregateTable(name: "organisation_totals", description: AggregateDefinition.organisationTotals.description, evaluating: SQL("""
+            SELECT o.code AS organisation, o.name, count(DISTINCT b.id) AS bodies, count(DISTINCT e.id) AS events,
+                   count(DISTINCT f.event_id) AS events_with_participants, sum(f.value) AS participants,
+                   CASE WHEN count(f.value) = 0 THEN NULL ELSE \(qualifier) END AS participants_qualifier,
+                   min(extract(year FROM e.start_date))::int AS first_year,
+                   max(extract(year FROM e.start_date))::int AS last_year
+            FROM quorum.organisation o
+            JOIN quorum.body b ON b.organisation_id = o.id
+            LEFT JOIN quorum.event e ON e.body_id = b.id
+            LEFT JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
+            GROUP BY o.id ORDER BY o.code COLLATE "C"
+            """, binds: []), on: c)
+        // Compared as stored: JSON keeps no difference between 1 and 1.0.
+        let stored = { (table: AggregateTable) in
+            try JSONDecoder().decode(AggregateTable.self, from: JSONEncoder.snapshot.encode(table))
+        }
+        #expect(snapshot["year_over_year"] == (try stored(yearOverYear)))
+        #expect(snapshot["organisation_totals"] == (try stored(organisationTotals)))
+        #expect(snapshot["year_over_year"]?.rows.contains { $0[7] == .null && $0[6] != .null } == true, "a change from zero has no percentage")
+    }
+
+    @Test func tenthsRoundHalfAwayFromZero() {
+        #expect(YearOverYear.tenthsRounded(1000 * 1, 8) == 125.0 / 10)      // 12.5 %
+        #expect(YearOverYear.tenthsRounded(1000 * -1, 8) == -125.0 / 10)
+        #expect(YearOverYear.tenthsRounded(1000 * 1, 3) == 33.3)
+        #expect(YearOverYear.tenthsRounded(1000 * 2, 3) == 66.7)
+        #expect(YearOverYear.tenthsRounded(1000 * -2, 3) == -66.7)
+        #expect(YearOverYear.tenthsRounded(1000, 2000) == 0.1)   // 0.05 % rounds away from zero
+        #expect(YearOverYear.tenthsRounded(-1000, 2000) == -0.1)
+    }
+}
+
+/// A chart's own SELECT runs read-only and time-limited; when it fails, the run
+/// keeps its error and everything else.
+@Suite struct ChartQueryTests {
+    @Test func aFailingChartQueryFailsNothingElse() throws {
+        let c = try TestDatabase.connect()
+        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
+        let events = try c.query("SELECT count(*) FROM quorum.event")[0].require(Int.self, at: 0)
+        let queries = [
+            AggregateDefinition(name: "chart:sessions", description: "Sessions per body",
+                                sql: "SELECT b.code AS body, count(*) AS sessions FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id GROUP BY 1 ORDER BY 1"),
+            AggregateDefinition(name: "chart:writer", description: "", sql: "DELETE FROM quorum.event RETURNING id"),
+            AggregateDefinition(name: "chart:slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(5)"),
+            AggregateDefinition(name: "chart:typo", description: "", sql: "SELECT nosuchcolumn FROM quorum.event"),
+        ]
+        let started = Date()
+        let snapshot = try Aggregator(queries: queries, queryTimeout: .milliseconds(300)).run(c)
+        #expect(Date().timeIntervalSince(started) < 4, "the slow query was cut off")
+        #expect(snapshot["chart:sessions"]?.rows.isEmpty == false)
+        #expect(snapshot["chart:sessions"]?.error == nil)
+        #expect(snapshot["chart:writer"]?.error?.contains("25006") == true, "\(snapshot["chart:writer"]?.error ?? "")")
+        #expect(snapshot["chart:slow"]?.error?.contains("57014") == true, "\(snapshot["chart:slow"]?.error ?? "")")
+        #expect(snapshot["chart:typo"]?.error?.contains("nosuchcolumn") == true)
+        #expect(snapshot["body_year"]?.rows.isEmpty == false)
+        #expect(try c.query("SELECT count(*) FROM quorum.event")[0].require(Int.self, at: 0) == events)
+        #expect(try Aggregator.latest(c) == snapshot)
+    }
+}
