@@ -78,24 +78,13 @@ enum OrganisationTotals {
             bodyYear.position(of: "organisation"), bodyYear.position(of: "year"), bodyYear.position(of: "sessions"),
             bodyYear.position(of: "participants_reported"), bodyYear.position(of: "participants"),
             bodyYear.position(of: "participants_qualifier"))
-        struct Totals {
-            var events: Int64 = 0, withParticipants: Int64 = 0, participants: Int64?
-            var qualifiers: [String] = []
-            var firstYear: Int64?, lastYear: Int64?
-        }
         var totals: [String: Totals] = [:]
         for row in bodyYear.rows {
             guard let organisation = row[organisationAt].text, let year = row[yearAt].integer else { continue }
-            var entry = totals[organisation, default: Totals()]
-            entry.events += row[sessionsAt].integer ?? 0
-            entry.withParticipants += row[reportedAt].integer ?? 0
-            if let participants = row[participantsAt].integer {
-                entry.participants = (entry.participants ?? 0) + participants
-                entry.qualifiers.append(row[qualifierAt].text ?? "exact")
-            }
-            entry.firstYear = min(entry.firstYear ?? year, year)
-            entry.lastYear = max(entry.lastYear ?? year, year)
-            totals[organisation] = entry
+            // Updated in place: a copy taken out of the dictionary would be copied again on every row.
+            totals[organisation, default: Totals()].add(
+                sessions: row[sessionsAt].integer ?? 0, reported: row[reportedAt].integer ?? 0,
+                participants: row[participantsAt].integer, qualifier: row[qualifierAt].text ?? "exact", year: year)
         }
         let organisations = try connection.query("""
             SELECT o.code, o.name, count(*) FROM quorum.organisation o JOIN quorum.body b ON b.organisation_id = o.id
@@ -112,9 +101,27 @@ enum OrganisationTotals {
                 return [.text(code), .text(try row.require(at: 1)), .integer(try row.require(at: 2)),
                         .integer(entry.events), .integer(entry.withParticipants),
                         entry.participants.map(Value.integer) ?? .null,
-                        entry.participants == nil ? .null : .text(combined(entry.qualifiers)),
+                        entry.participants == nil ? .null : .text(entry.qualifier),
                         entry.firstYear.map(Value.integer) ?? .null, entry.lastYear.map(Value.integer) ?? .null]
             })
+    }
+}
+
+/// One organisation's running totals over its body_year rows.
+private struct Totals {
+    var events: Int64 = 0, withParticipants: Int64 = 0, participants: Int64?
+    var qualifier = "exact"
+    var firstYear: Int64?, lastYear: Int64?
+
+    mutating func add(sessions: Int64, reported: Int64, participants: Int64?, qualifier: String, year: Int64) {
+        events += sessions
+        withParticipants += reported
+        if let participants {
+            self.participants = (self.participants ?? 0) + participants
+            self.qualifier = combined([self.qualifier, qualifier])
+        }
+        firstYear = min(firstYear ?? year, year)
+        lastYear = max(lastYear ?? year, year)
     }
 }
 

@@ -49,13 +49,13 @@ public struct Aggregator: Sendable {
                                                 referenceVersion: try row.require(at: 1), connection)
                 return (version, try compute(connection, base: changed.map { (base!, $0) }))
             }
-            let payload = try JSONEncoder.snapshot.encode(tables)
+            let payload = tables.payload
             let stored = try connection.transaction { connection in
                 try fence(connection)
                 let row = try connection.query("""
                     INSERT INTO quorum.snapshot (started_at, finished_at, data_version, status, payload)
                     VALUES (to_timestamp(\(startedAt.timeIntervalSince1970)),
-                            clock_timestamp(), \(version), 'complete', \(String(decoding: payload, as: UTF8.self))::jsonb)
+                            clock_timestamp(), \(version), 'complete', \(payload))
                     RETURNING id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8
                     """)[0]
                 try connection.execute("""
@@ -69,9 +69,7 @@ public struct Aggregator: Sendable {
             // The times as stored (to the microsecond), so this equals what readers load.
             return Snapshot(id: try stored.require(at: 0), startedAt: Date(timeIntervalSince1970: try stored.require(at: 1)),
                             finishedAt: Date(timeIntervalSince1970: try stored.require(at: 2)),
-                            dataVersion: version,
-                            // As readers will load it: JSON keeps no difference between 1 and 1.0.
-                            tables: try JSONDecoder().decode([AggregateTable].self, from: payload))
+                            dataVersion: version, tables: tables.stored)
         } catch {
             // Best effort: the database may be the reason the run failed.
             _ = try? connection.execute("""
@@ -183,7 +181,7 @@ public struct Aggregator: Sendable {
     public static func latest(_ connection: Connection) throws -> Snapshot? {
         guard let row = try connection.query("""
             SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8,
-                   data_version, payload::text
+                   data_version, payload
             FROM quorum.snapshot WHERE status = 'complete' ORDER BY id DESC LIMIT 1
             """).first else { return nil }
         let tables = try JSONDecoder().decode([AggregateTable].self, from: Data(try row.require(String.self, at: 4).utf8))
@@ -204,13 +202,5 @@ extension Value {
         case (_, .text): true
         default: (number ?? 0) < (other.number ?? 0)
         }
-    }
-}
-
-extension JSONEncoder {
-    static var snapshot: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
     }
 }

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The stored form of a snapshot's tables: JSON, written directly rather than
+/// through JSONEncoder, which on a large snapshot took longer than a whole
+/// incremental run. `JSONDecoder` reads it back (`Aggregator.latest`).
+extension [AggregateTable] {
+    var payload: String {
+        var json = JSONBytes()
+        json.append("[")
+        for (index, table) in enumerated() {
+            if index > 0 { json.append(",") }
+            json.append("{\"columns\":[")
+            for (columnIndex, column) in table.columns.enumerated() {
+                if columnIndex > 0 { json.append(",") }
+                json.string(column)
+            }
+            json.append("],\"description\":")
+            json.string(table.description)
+            if let error = table.error {
+                json.append(",\"error\":")
+                json.string(error)
+            }
+            json.append(",\"name\":")
+            json.string(table.name)
+            json.append(",\"rows\":[")
+            for (rowIndex, row) in table.rows.enumerated() {
+                json.append(rowIndex > 0 ? ",[" : "[")
+                for (cellIndex, cell) in row.enumerated() {
+                    if cellIndex > 0 { json.append(",") }
+                    switch cell.stored {
+                    case .null: json.append("null")
+                    case .integer(let value): json.append(String(value))
+                    case .number(let value): json.append(String(value))
+                    case .text(let value): json.string(value)
+                    }
+                }
+                json.append("]")
+            }
+            json.append("]}")
+        }
+        json.append("]")
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    /// The tables as a reader of the payload sees them.
+    var stored: [AggregateTable] {
+        map { table in
+            AggregateTable(name: table.name, description: table.description, columns: table.columns,
+                           rows: table.rows.map { $0.map(\.stored) }, error: table.error)
+        }
+    }
+}
+
+/// JSON written byte by byte; text without quotes, backslashes or control
+/// characters (nearly all of it) is copied as it is.
+private struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    init() { bytes.reserveCapacity(1 << 20) }
+
+    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: utf8)
+        } else {
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case UInt8(ascii: "\n"): append("\\n")
+                case UInt8(ascii: "\r"): append("\\r")
+                case UInt8(ascii: "\t"): append("\\t")
+                case ..<0x20: append("\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16))
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension Value {
+    /// JSON keeps no difference between 1 and 1.0, so a whole decimal number is
+    /// stored, and read back, as an integer; what cannot be a JSON number is null.
+    var stored: Value {
+        guard case .number(let value) = self else { return self }
+        guard value.isFinite else { return .null }
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return .integer(Int64(value)) }
+        return self
+    }
+}
