@@ -35,30 +35,35 @@ extension AggregateDefinition {
         by: .bodyYear, order: ["organisation", "body", "year"]) { events in """
             WITH \(events), groups AS (
                 SELECT body_id, year, count(*) AS sessions FROM ev GROUP BY body_id, year
+            ), fig AS (
+                -- Every figure of the events in one pass; the aggregates below pick their measure.
+                SELECT ev.body_id, ev.year, f.measure, f.value, f.qualifier, f.scope, f.source_id
+                FROM ev JOIN quorum.figure f ON f.event_id = ev.id
+                WHERE f.measure IN ('participants', 'member_states', 'organisations')
             ), participants AS (
-                SELECT ev.body_id, ev.year, sum(f.value) AS total, round(avg(f.value), 1) AS mean,
+                SELECT f.body_id, f.year, sum(f.value) AS total, round(avg(f.value), 1) AS mean,
                        percentile_cont(0.5) WITHIN GROUP (ORDER BY f.value) AS median,
                        min(f.value) AS min, max(f.value) AS max, count(*) AS reported,
                        \(combinedQualifier) AS qualifier, string_agg(DISTINCT s.key, ' ') AS sources
-                FROM ev JOIN quorum.figure f ON f.event_id = ev.id AND f.measure = 'participants'
-                JOIN quorum.source s ON s.id = f.source_id
-                GROUP BY ev.body_id, ev.year
+                FROM fig f JOIN quorum.source s ON s.id = f.source_id
+                WHERE f.measure = 'participants'
+                GROUP BY f.body_id, f.year
             ), states AS (
-                SELECT ev.body_id, ev.year, max(f.value) AS largest, count(*) AS reported,
+                SELECT f.body_id, f.year, max(f.value) AS largest, count(*) AS reported,
                        (array_agg(f.qualifier::text ORDER BY f.value DESC))[1] AS largest_qualifier,
                        bool_and(f.scope = 'member_states') AS pure,
                        min(f.scope::text) FILTER (WHERE f.scope <> 'member_states') AS other_scope
-                FROM ev JOIN quorum.figure f ON f.event_id = ev.id AND f.measure = 'member_states'
-                GROUP BY ev.body_id, ev.year
+                FROM fig f WHERE f.measure = 'member_states'
+                GROUP BY f.body_id, f.year
             ), named_states AS (
                 SELECT ev.body_id, ev.year, count(DISTINCT ev.id) AS sessions, count(DISTINCT a.country_code) AS states
                 FROM ev JOIN quorum.attendee a ON a.event_id = ev.id AND a.role = 'member' AND a.country_code IS NOT NULL
                 GROUP BY ev.body_id, ev.year
             ), organisations AS (
-                SELECT ev.body_id, ev.year, max(f.value) AS largest,
+                SELECT f.body_id, f.year, max(f.value) AS largest,
                        (array_agg(f.qualifier::text ORDER BY f.value DESC))[1] AS largest_qualifier
-                FROM ev JOIN quorum.figure f ON f.event_id = ev.id AND f.measure = 'organisations'
-                GROUP BY ev.body_id, ev.year
+                FROM fig f WHERE f.measure = 'organisations'
+                GROUP BY f.body_id, f.year
             ), named_organisations AS (
                 SELECT ev.body_id, ev.year, count(DISTINCT a.organisation_id) AS organisations
                 FROM ev JOIN quorum.attendee a ON a.event_id = ev.id AND a.organisation_id IS NOT NULL

@@ -126,8 +126,18 @@ public struct Aggregator: Sendable {
                                               evaluating: grouped.sql(.all), on: connection) }
         guard let base, let previous = base.snapshot[definition.name] else { return try everything() }
         if base.changed.groups.isEmpty { return previous }
+        // The planner cannot see how few events a body's changed years hold, and would
+        // hash-join the whole figure table; their few rows are looked up by index instead.
+        let byIndex = grouped.groupKey == .bodyYear
+        if byIndex {
+            try connection.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
+        }
         let fresh = try AggregateTable(name: definition.name, description: definition.description,
                                        evaluating: grouped.sql(.only(base.changed)), on: connection)
+        if byIndex {
+            try connection.execute("RESET enable_hashjoin")
+            try connection.execute("RESET enable_mergejoin")
+        }
         guard fresh.columns == previous.columns else { return try everything() }
         let keyPositions = try grouped.groupKey.columns.map(previous.position(of:))
         let orderPositions = try grouped.order.map(previous.position(of:))

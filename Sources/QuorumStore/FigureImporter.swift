@@ -56,7 +56,7 @@ public struct FigureImporter {
 
         var summary = ImportSummary()
         do {
-            let ids = try upsertEvents(events, into: &summary)
+            let ids = try writeEvents(events, into: &summary)
             // Pass 2: figures of new events, straight in.
             var seen = 0
             var staged = 0
@@ -146,8 +146,49 @@ public struct FigureImporter {
         InvalidInput(file: file, issues: [InputIssue("file", "changed while it was being imported; nothing was imported")])
     }
 
-    /// Upserts the file's events; returns each event's id and whether this import created it.
-    private func upsertEvents(_ events: EventTable, into summary: inout ImportSummary) throws -> (id: [Int64], created: [Bool]) {
+    /// Writes the file's events; returns each event's id and whether this import created it.
+    ///
+    /// Events of bodies that have none yet cannot exist: they get ids from the
+    /// sequence and go straight into quorum.event with COPY. The others are staged
+    /// and upserted by natural key.
+    private func writeEvents(_ events: EventTable, into summary: inout ImportSummary) throws -> (id: [Int64], created: [Bool]) {
+        var ids = [Int64](repeating: 0, count: events.all.count)
+        var created = [Bool](repeating: true, count: events.all.count)
+        let bodies = Set(events.all.map(\.body)).map(String.init)
+        let bodiesWithEvents = Set(try connection.query("""
+            SELECT b FROM unnest(\(TextArray(bodies))::bigint[]) b
+            WHERE EXISTS (SELECT 1 FROM quorum.event e WHERE e.body_id = b)
+            """).map { try $0.require(Int64.self, at: 0) })
+        let (new, existing) = events.all.indices.partitioned { !bodiesWithEvents.contains(events.all[$0].body) }
+
+        if !new.isEmpty {
+            var fresh: [Int64] = []
+            fresh.reserveCapacity(new.count)
+            try connection.forEachRow("""
+                SELECT nextval('quorum.event_id_seq') FROM generate_series(1, \(new.count))
+                """) { fresh.append(try $0.require(at: 0)) }
+            try connection.copyIn("""
+                COPY quorum.event (id, body_id, session, title, start_date, date_precision, end_date, city,
+                    country_code, format, dimension_code, priority_area_code) FROM STDIN
+                """) { copy in
+                for (event, id) in zip(new, fresh) {
+                    ids[event] = id
+                    try copy.write(CopyText.event(id, events.all[event]))
+                }
+            }
+        }
+        var upserted = (created: 0, updated: 0)
+        if !existing.isEmpty {
+            upserted = try upsertEvents(existing, of: events, ids: &ids, created: &created)
+        }
+        summary.add("events", created: new.count + upserted.created, updated: upserted.updated,
+                    unchanged: existing.count - upserted.created - upserted.updated)
+        return (ids, created)
+    }
+
+    /// Stages the events of bodies that have some already, and upserts them by natural key.
+    private func upsertEvents(_ indices: [Int], of events: EventTable, ids: inout [Int64],
+                              created: inout [Bool]) throws -> (created: Int, updated: Int) {
         try connection.executeScript("""
             CREATE TEMP TABLE import_event (
                 event integer NOT NULL, body_id bigint NOT NULL, session integer, title text NOT NULL,
@@ -160,7 +201,7 @@ public struct FigureImporter {
             COPY import_event (event, body_id, session, title, start_date, date_precision, end_date, city,
                 country_code, format, dimension_code, priority_area_code) FROM STDIN
             """) { copy in
-            for (number, event) in events.all.enumerated() { try copy.write(CopyText.event(number, event)) }
+            for event in indices { try copy.write(CopyText.event(Int64(event), events.all[event])) }
         }
         // Which events this import creates, from the upsert itself: their figures cannot exist yet.
         try connection.executeScript("""
@@ -178,13 +219,6 @@ public struct FigureImporter {
                 RETURNING id, xmax = 0 AS inserted)
             INSERT INTO import_upserted SELECT id, inserted FROM upserted
             """)
-        let upserted = try counts("""
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM import_upserted
-            """)
-        summary.add("events", created: upserted.created, updated: upserted.updated,
-                    unchanged: events.all.count - upserted.created - upserted.updated)
-        var ids = [Int64](repeating: 0, count: events.all.count)
-        var created = [Bool](repeating: false, count: events.all.count)
         try connection.forEachRow("""
             SELECT i.event, e.id, coalesce(u.inserted, false) FROM import_event i
             JOIN quorum.event e ON e.body_id = i.body_id AND e.natural_key = quorum.event_key(i.session, i.start_date, i.title)
@@ -194,7 +228,9 @@ public struct FigureImporter {
             ids[event] = try row.require(Int64.self, at: 1)
             created[event] = try row.require(Bool.self, at: 2)
         }
-        return (ids, created)
+        return try counts("""
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM import_upserted
+            """)
     }
 
     private func counts(_ sql: SQL) throws -> (created: Int, updated: Int) {
@@ -311,6 +347,15 @@ private struct EventTable {
     }
 }
 
+extension Range<Int> {
+    /// The indices for which `belongs` holds, and the others, each in order.
+    func partitioned(_ belongs: (Int) -> Bool) -> (matching: [Int], others: [Int]) {
+        var matching: [Int] = [], others: [Int] = []
+        for index in self { if belongs(index) { matching.append(index) } else { others.append(index) } }
+        return (matching, others)
+    }
+}
+
 /// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
 enum CopyText {
     /// A staging line written field by field into the COPY buffer, with no string built in between.
@@ -326,9 +371,10 @@ enum CopyText {
         try copy.write("\n")
     }
 
-    fileprivate static func event(_ number: Int, _ e: EventTable.Event) -> String {
+    /// An event line whose first field is its number in the file or its id.
+    fileprivate static func event(_ first: Int64, _ e: EventTable.Event) -> String {
         let fields: [String?] = [
-            String(number), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
+            String(first), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
             e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
             e.priorityArea,
         ]
