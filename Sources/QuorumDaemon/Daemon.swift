@@ -13,12 +13,15 @@ public struct Daemon: Sendable {
     public let election: LeaderElection
     public let aggregation: AggregationService
     public let cache: SnapshotCache
+    /// systemd's notify socket (READY=1, STOPPING=1, WATCHDOG=1); silent outside systemd.
+    public let notifier: SystemdNotifier
 
     public init(conninfo: String, configuration: Configuration, logger: Logger) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
+        notifier = SystemdNotifier()
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)
     }
@@ -42,11 +45,23 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation] in
+        let hangUp = HangUpService(logger: logger) { [aggregation, notifier, cache] in
+            // Before the first READY=1 systemd is still starting the unit: no reload to report.
+            let serving = cache.snapshot
+            if serving != nil { notifier.reloading() }
             if let configuration = reload() { aggregation.reconfigure(configuration) }
+            if let serving { notifier.ready(status: "serving snapshot \(serving.id); configuration reloaded") }
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: election), .init(service: aggregation), .init(service: hangUp),
+        ]
+        if let interval = notifier.watchdogInterval {
+            services.append(.init(service: SystemdWatchdogService(notifier: notifier, interval: interval)))
+        }
+        // Last, so that it is the first to hear of a graceful shutdown.
+        services.append(.init(service: SystemdReadinessService(notifier: notifier, cache: cache, election: election)))
         return ServiceGroup(configuration: .init(
-            services: [.init(service: election), .init(service: aggregation), .init(service: hangUp)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
     }

@@ -45,7 +45,9 @@ struct Serve: AsyncParsableCommand {
 
         let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger)
         defer { daemon.pool.close() }
+        daemon.notifier.status("bringing the database schema up to date")
         try await daemon.migrate(logger: logger)
+        daemon.notifier.status("loading the latest snapshot")
         let group = daemon.serviceGroup(logger: logger) {
             do { return try loadConfiguration() } catch {
                 logger.error("the reloaded configuration is invalid; keeping the running one", metadata: ["error": "\(error)"])
