@@ -12,7 +12,8 @@
 #
 # Settings (environment): QUORUM (the quorum executable; default: the newest of
 # .build/release/quorum and .build/debug/quorum), QUORUM_REPLICAS_DIR (default
-# /tmp/quorum-replicas), QUORUM_REPLICAS_HTTP_PORT (8080),
+# /tmp/quorum-replicas), QUORUM_REPLICAS_HTTP_PORT (nginx, 8080),
+# QUORUM_REPLICAS_FIRST_PORT (the replicas: it and the next two, 8081),
 # QUORUM_REPLICAS_PG_PORT (55432). Needs PostgreSQL's server programs, nginx,
 # curl (scripts/bootstrap installs them). As root, PostgreSQL runs as the user
 # postgres and nginx's workers as www-data.
@@ -22,7 +23,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 run=${QUORUM_REPLICAS_DIR:-/tmp/quorum-replicas}
 http_port=${QUORUM_REPLICAS_HTTP_PORT:-8080}
 pg_port=${QUORUM_REPLICAS_PG_PORT:-55432}
-replica_ports=(8081 8082 8083)
+first_port=${QUORUM_REPLICAS_FIRST_PORT:-8081}
+replica_ports=("$first_port" $((first_port + 1)) $((first_port + 2)))
 # LeaderElection's advisory lock: pg_try_advisory_lock(0x71756f72, 1).
 lock_class=$((0x71756f72))
 

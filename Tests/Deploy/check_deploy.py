@@ -200,6 +200,17 @@ def check_compose():
 
 # MARK: - Kubernetes
 
+def check_version(quorum):
+    """The image tag in kustomization.yaml is the version quorum --version prints."""
+    if not quorum:
+        return
+    version = subprocess.run([quorum, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    with open(os.path.join(DEPLOY, "kubernetes", "kustomization.yaml")) as file:
+        images = yaml.safe_load(file).get("images", [])
+    tags = [str(image.get("newTag")) for image in images if image.get("name") == "quorum"]
+    expect(tags == [version], "Deploy/kubernetes/kustomization.yaml", f"the image tag {tags} is quorum --version ({version})")
+
+
 def check_kubernetes():
     directory = os.path.join(DEPLOY, "kubernetes")
     with open(os.path.join(directory, "kustomization.yaml")) as file:
@@ -356,7 +367,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quorum", help="the built quorum executable, for systemd-analyze verify")
     arguments = parser.parse_args()
-    for check in [check_dockerfile, check_compose, check_kubernetes, lambda: check_systemd(arguments.quorum), check_nginx]:
+    if arguments.quorum:
+        arguments.quorum = os.path.abspath(arguments.quorum)
+    for check in [check_dockerfile, check_compose, check_kubernetes, lambda: check_systemd(arguments.quorum),
+                  check_nginx, lambda: check_version(arguments.quorum)]:
         try:
             check()
         except (KeyError, TypeError, AttributeError, IndexError, yaml.YAMLError, OSError) as error:
