@@ -15,6 +15,8 @@ public struct Daemon: Sendable {
     public let cache: SnapshotCache
     /// systemd's notify socket (READY=1, STOPPING=1, WATCHDOG=1); silent outside systemd.
     public let notifier: SystemdNotifier
+    /// When READY=1 is sent: once a snapshot is held.
+    public let readiness: Readiness
 
     public init(conninfo: String, configuration: Configuration, logger: Logger) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
@@ -22,6 +24,7 @@ public struct Daemon: Sendable {
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         notifier = SystemdNotifier()
+        readiness = Readiness(notifier: notifier, waitingFor: [.snapshot])
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)
     }
@@ -45,12 +48,12 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation, notifier, cache] in
+        let hangUp = HangUpService(logger: logger) { [aggregation, notifier, readiness] in
             // Before the first READY=1 systemd is still starting the unit: no reload to report.
-            let serving = cache.snapshot
-            if serving != nil { notifier.reloading() }
+            let ready = readiness.isReady
+            if ready { notifier.reloading() }
             if let configuration = reload() { aggregation.reconfigure(configuration) }
-            if let serving { notifier.ready(status: "serving snapshot \(serving.id); configuration reloaded") }
+            if ready { notifier.ready(status: "configuration reloaded") }
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: election), .init(service: aggregation), .init(service: hangUp),
@@ -59,7 +62,7 @@ public struct Daemon: Sendable {
             services.append(.init(service: SystemdWatchdogService(notifier: notifier, interval: interval)))
         }
         // Last, so that it is the first to hear of a graceful shutdown.
-        services.append(.init(service: SystemdReadinessService(notifier: notifier, cache: cache, election: election)))
+        services.append(.init(service: SystemdStatusService(notifier: notifier, readiness: readiness, cache: cache, election: election)))
         return ServiceGroup(configuration: .init(
             services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -3,6 +3,7 @@ import Glibc
 import Logging
 import QuorumAggregates
 import ServiceLifecycle
+import Synchronization
 
 /// Tells systemd how the daemon is doing, by the sd_notify(3) protocol: one
 /// datagram of `KEY=VALUE` lines to the Unix socket named in `$NOTIFY_SOCKET`
@@ -84,27 +85,59 @@ public struct SystemdNotifier: Sendable {
     }
 }
 
+// MARK: - Readiness
+
+/// What must hold before systemd hears READY=1: each part of the daemon that
+/// must be up first is a condition, and the last one met sends it. The daemon
+/// waits for `.snapshot`; a server that waits for its socket too adds
+/// `.listening` to `waitingFor` and calls `met(.listening)` once it listens.
+public final class Readiness: Sendable {
+    public struct Condition: Hashable, Sendable {
+        let name: String
+        /// A snapshot is held, so every view has numbers to show.
+        public static let snapshot = Condition(name: "snapshot")
+        /// The HTTP server accepts connections.
+        public static let listening = Condition(name: "listening")
+    }
+
+    private let notifier: SystemdNotifier
+    private let pending: Mutex<Set<Condition>>
+
+    public init(notifier: SystemdNotifier, waitingFor conditions: Set<Condition>) {
+        self.notifier = notifier
+        pending = Mutex(conditions)
+    }
+
+    public var isReady: Bool { pending.withLock { $0.isEmpty } }
+
+    /// Marks `condition` as met; the last one sends READY=1 (once), with `status`.
+    public func met(_ condition: Condition, status: String? = nil) {
+        let nowReady = pending.withLock { pending in
+            pending.remove(condition) != nil && pending.isEmpty
+        }
+        if nowReady {
+            notifier.ready(status: status)
+        } else if let status {
+            notifier.status(status)
+        }
+    }
+}
+
 // MARK: - Services
 
-/// Sends READY=1 once the daemon has a snapshot to serve, then a STATUS line
-/// for every newer snapshot; STOPPING=1 the moment graceful shutdown begins
-/// (it is last in the ServiceGroup, so it hears of the shutdown first).
-struct SystemdReadinessService: Service {
+/// Meets `.snapshot` once the daemon holds a snapshot, then sends a STATUS line
+/// for every newer one; STOPPING=1 the moment graceful shutdown begins (it is
+/// last in the ServiceGroup, so it hears of the shutdown first).
+struct SystemdStatusService: Service {
     let notifier: SystemdNotifier
+    let readiness: Readiness
     let cache: SnapshotCache
     let election: LeaderElection
 
     func run() async throws {
-        var announced = false
         for await snapshot in cache.updates().cancelOnGracefulShutdown() {
             let role = election.role == .follower ? "follower" : "leader"
-            let status = "serving snapshot \(snapshot.id) (data version \(snapshot.dataVersion)); \(role)"
-            if announced {
-                notifier.status(status)
-            } else {
-                notifier.ready(status: status)
-                announced = true
-            }
+            readiness.met(.snapshot, status: "serving snapshot \(snapshot.id) (data version \(snapshot.dataVersion)); \(role)")
         }
         notifier.stopping()
     }
