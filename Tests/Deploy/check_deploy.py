@@ -330,6 +330,11 @@ def check_systemd(quorum):
         # It warns (and still exits 0) about unknown keys and bad values: any output is a problem.
         output = "\n".join(line for line in (result.stdout + result.stderr).splitlines() if "quorum.service" in line)
         expect(result.returncode == 0 and not output, where, f"systemd-analyze verify: {output or result.returncode}")
+        # systemd's own rating of the sandbox: 0 is locked down, 10 is fully exposed.
+        result = subprocess.run(["systemd-analyze", "security", "--offline=yes", unit], capture_output=True, text=True, timeout=60)
+        match = re.search(r"Overall exposure level for quorum\.service: ([0-9.]+)", result.stdout + result.stderr)
+        if expect(match, where, "systemd-analyze security rates the unit"):
+            expect(float(match.group(1)) <= 2.0, where, f"an exposure level of at most 2.0, not {match.group(1)}")
 
 
 def check_nginx():
