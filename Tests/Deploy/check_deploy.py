@@ -200,6 +200,20 @@ def check_compose():
 
 # MARK: - Kubernetes
 
+QUORUM = None  # the built quorum executable, when given
+
+
+def check_configuration(where, text):
+    """quorum loads the configuration as the daemon would (unknown keys and bad values are errors)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".toml") as file:
+        file.write(text)
+        file.flush()
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("QUORUM_")}
+        result = subprocess.run([QUORUM, "schedule", "--config", file.name, "--count", "1"],
+                                capture_output=True, text=True, timeout=30, env=environment)
+        expect(result.returncode == 0, where, f"quorum refuses its quorum.toml: {result.stderr.strip()}")
+
+
 def check_version(quorum):
     """The image tag in kustomization.yaml is the version quorum --version prints."""
     if not quorum:
@@ -282,6 +296,8 @@ def check_kubernetes():
     for volume in volumes.values():
         if "configMap" in volume and not volume["configMap"].get("optional"):
             expect(volume["configMap"]["name"] in config_maps, where, f"the ConfigMap {volume['configMap']['name']} exists")
+    if QUORUM and "quorum.toml" in config_maps.get("quorum-config", {}).get("data", {}):
+        check_configuration(where, config_maps["quorum-config"]["data"]["quorum.toml"])
     arguments = container.get("args", [])
     if "--config" in arguments:
         path = arguments[arguments.index("--config") + 1]
@@ -374,6 +390,11 @@ def main():
     arguments = parser.parse_args()
     if arguments.quorum:
         arguments.quorum = os.path.abspath(arguments.quorum)
+        global QUORUM
+        QUORUM = arguments.quorum
+    if QUORUM:
+        with open(os.path.join(DEPLOY, "quorum.example.toml")) as file:
+            check_configuration("Deploy/quorum.example.toml", file.read())
     for check in [check_dockerfile, check_compose, check_kubernetes, lambda: check_systemd(arguments.quorum),
                   check_nginx, lambda: check_version(arguments.quorum)]:
         try:
