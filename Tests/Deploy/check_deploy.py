@@ -370,18 +370,137 @@ def check_nginx():
         return problem(where, "nginx is missing (apt-get install nginx-light)")
     with tempfile.TemporaryDirectory() as directory:
         os.chmod(directory, 0o755)
-        os.makedirs(os.path.join(directory, "site", "current"))
-        conf = text.replace("/var/lib/quorum/site/current", os.path.join(directory, "site", "current")) \
-                   .replace("/var/cache/nginx/quorum", os.path.join(directory, "cache")) \
-                   .replace("/etc/nginx/quorum-proxy.conf", os.path.join(DEPLOY, "nginx", "quorum-proxy.conf"))
-        with open(os.path.join(directory, "quorum.conf"), "w") as file:
-            file.write(conf)
-        with open(os.path.join(directory, "nginx.conf"), "w") as file:
-            file.write(f"pid {directory}/nginx.pid; error_log {directory}/error.log;\nevents {{}}\n"
-                       f"http {{ include /etc/nginx/mime.types; access_log off; include {directory}/quorum.conf; }}\n")
-        result = subprocess.run(["nginx", "-t", "-q", "-c", os.path.join(directory, "nginx.conf"), "-p", directory],
-                                capture_output=True, text=True, timeout=60)
-        expect(result.returncode == 0, where, f"nginx -t: {result.stderr.strip()}")
+        run_nginx_behind_stand_ins(where, text, directory)
+
+
+class Replica(http.server.BaseHTTPRequestHandler):
+    """Stands in for quorum serve: /healthz, /api/v1/aggregates with an ETag
+    (304 on If-None-Match), /openapi.json. Remembers what it was asked."""
+    etag = '"snapshot-1"'
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.server.requests.append((self.path, self.headers.get("If-None-Match")))
+        if self.path == "/api/v1/aggregates" and self.headers.get("If-None-Match") == Replica.etag:
+            return self.answer(304, b"", {"ETag": Replica.etag})
+        if self.path in ("/healthz", "/api/v1/aggregates", "/openapi.json"):
+            return self.answer(200, b'{"snapshot": 1}', {"ETag": Replica.etag, "Content-Type": "application/json"})
+        self.answer(404, b"not found", {})
+
+    def answer(self, status, body, headers):
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *arguments):
+        pass
+
+
+def free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(port, path, headers=None):
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def run_nginx_behind_stand_ins(where, text, directory):
+    """nginx -t, then nginx for real: the site from disk with ETags and cache
+    headers, a release switch through the symlink, the API proxied, cached and
+    revalidated with If-None-Match, and a dead replica skipped."""
+    releases = os.path.join(directory, "site", "releases")
+    for release, title in [("r1", "first"), ("r2", "second")]:
+        os.makedirs(os.path.join(releases, release, "charts"))
+        with open(os.path.join(releases, release, "index.html"), "w") as file:
+            file.write(f"<title>{title}</title>")
+        with open(os.path.join(releases, release, "charts", "a.png"), "wb") as file:
+            file.write(b"\x89PNG")
+    os.symlink(os.path.join(releases, "r1"), os.path.join(directory, "site", "current"))
+
+    replicas = []
+    for _ in range(2):
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Replica)
+        server.requests = []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        replicas.append(server)
+    dead_port, port = free_port(), free_port()
+    ports = [dead_port] + [server.server_address[1] for server in replicas]
+    conf = text.replace("/var/lib/quorum/site/current", os.path.join(directory, "site", "current")) \
+               .replace("/var/cache/nginx/quorum", os.path.join(directory, "cache")) \
+               .replace("/etc/nginx/quorum-proxy.conf", os.path.join(DEPLOY, "nginx", "quorum-proxy.conf")) \
+               .replace("listen 8080;", f"listen 127.0.0.1:{port};").replace("listen [::]:8080;", "")
+    for template_port, replica_port in zip([8081, 8082, 8083], ports):
+        conf = conf.replace(f"127.0.0.1:{template_port} ", f"127.0.0.1:{replica_port} ")
+    with open(os.path.join(directory, "quorum.conf"), "w") as file:
+        file.write(conf)
+    user = "user root;" if os.geteuid() == 0 else ""
+    with open(os.path.join(directory, "nginx.conf"), "w") as file:
+        file.write(f"{user} daemon off; pid {directory}/nginx.pid; error_log {directory}/error.log;\nevents {{}}\n"
+                   f"http {{ include /etc/nginx/mime.types; access_log off; include {directory}/quorum.conf; }}\n")
+    command = ["nginx", "-c", os.path.join(directory, "nginx.conf"), "-p", directory]
+    result = subprocess.run(command + ["-t", "-q"], capture_output=True, text=True, timeout=60)
+    if not expect(result.returncode == 0, where, f"nginx -t: {result.stderr.strip()}"):
+        return
+    nginx = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import time
+        for _ in range(100):
+            try:
+                fetch(port, "/healthz")
+                break
+            except OSError:
+                time.sleep(0.05)
+
+        status, headers, body = fetch(port, "/")
+        expect(status == 200 and b"first" in body, where, f"/ is the site's index.html ({status})")
+        expect(headers.get("cache-control") == "no-cache", where, "pages are sent with Cache-Control: no-cache")
+        etag = headers.get("etag")
+        if expect(etag, where, "pages carry an ETag"):
+            status, _, _ = fetch(port, "/", {"If-None-Match": etag})
+            expect(status == 304, where, f"a page asked with its ETag is 304, not {status}")
+        status, headers, _ = fetch(port, "/charts/a.png")
+        expect(status == 200 and "max-age=60" in headers.get("cache-control", ""), where, "charts have a one-minute lifetime")
+
+        # A new release: the symlink is replaced by rename, as Quorum publishes.
+        os.symlink(os.path.join(releases, "r2"), os.path.join(directory, "site", "next"))
+        os.rename(os.path.join(directory, "site", "next"), os.path.join(directory, "site", "current"))
+        status, _, body = fetch(port, "/")
+        expect(b"second" in body, where, "a new release is served as soon as the symlink points at it")
+
+        status, _, _ = fetch(port, "/healthz")
+        expect(status == 200, where, f"/healthz reaches a live replica past the dead one ({status})")
+        status, _, body = fetch(port, "/openapi.json")
+        expect(status == 200 and b"snapshot" in body, where, "what the site lacks goes to the replicas")
+
+        statuses = [fetch(port, "/api/v1/aggregates")[1].get("x-cache-status") for _ in range(2)]
+        expect(statuses == ["MISS", "HIT"], where, f"API answers are cached ({statuses})")
+        status, headers, _ = fetch(port, "/api/v1/aggregates", {"Authorization": "Bearer x"})
+        expect(headers.get("x-cache-status") == "BYPASS", where, "requests with a token bypass the cache")
+        time.sleep(5.5)  # proxy_cache_valid 200 5s
+        status, headers, body = fetch(port, "/api/v1/aggregates")
+        expect(status == 200 and headers.get("x-cache-status") == "REVALIDATED", where,
+               f"an expired answer is revalidated ({headers.get('x-cache-status')})")
+        asked = [tag for server in replicas for path, tag in server.requests if path == "/api/v1/aggregates"]
+        expect(Replica.etag in asked, where, "nginx revalidates with If-None-Match and the replica's ETag")
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        for server in replicas:
+            server.shutdown()
+            server.server_close()
 
 
 def main():
