@@ -32,6 +32,26 @@ func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws
     }
 }
 
+/// What docs/operations.md promises of the command line: completion scripts
+/// for three shells, and a version.
+@Suite struct CommandLineTests {
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func aCompletionScriptForEachShellKnowsTheSubcommands(shell: String) throws {
+        let (status, script) = try runToEnd([try quorumExecutable().path, "--generate-completion-script", shell])
+        #expect(status == 0)
+        for subcommand in ["serve", "import", "export", "seed"] {
+            let offered = script.range(of: "\\b\(subcommand)\\b", options: .regularExpression) != nil
+            #expect(offered, "the \(shell) completion does not offer \(subcommand)")
+        }
+    }
+
+    @Test func theVersionIsPrinted() throws {
+        let (status, output) = try runToEnd([try quorumExecutable().path, "--version"])
+        #expect(status == 0)
+        #expect(output.range(of: #"^[0-9]+\.[0-9]+\.[0-9]+\n$"#, options: .regularExpression) != nil, "\(output)")
+    }
+}
+
 /// Deploy/replicas.sh end to end: PostgreSQL, three replicas and nginx; the
 /// leader is killed and another must take over while nginx answers every probe.
 @Suite(.serialized) struct ReplicasTakeoverTests {
