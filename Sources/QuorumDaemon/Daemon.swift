@@ -18,12 +18,12 @@ public struct Daemon: Sendable {
     /// When READY=1 is sent: once a snapshot is held.
     public let readiness: Readiness
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger) {
+    public init(conninfo: String, configuration: Configuration, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
-        notifier = SystemdNotifier()
+        self.notifier = notifier
         readiness = Readiness(notifier: notifier, waitingFor: [.snapshot])
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)

@@ -1,6 +1,5 @@
 import Foundation
 import Glibc
-import Logging
 import QuorumAggregates
 import ServiceLifecycle
 import Synchronization
@@ -28,6 +27,15 @@ public struct SystemdNotifier: Sendable {
         } else {
             watchdogInterval = nil
         }
+    }
+
+    /// The notifier for this process, with its variables taken out of the
+    /// environment, so that child processes never speak to systemd in Quorum's
+    /// name (the embedded PostgreSQL speaks sd_notify itself).
+    public static func takenFromEnvironment() -> SystemdNotifier {
+        let notifier = SystemdNotifier()
+        for variable in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] { unsetenv(variable) }
+        return notifier
     }
 
     /// The daemon serves: systemd finishes starting the unit (and a reload).

@@ -183,3 +183,15 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
         #expect(socket.received.filter { $0.contains("READY=1") }.count == 1)
     }
 }
+
+@Suite struct SystemdEnvironmentTests {
+    @Test func theDaemonTakesItsVariablesOutOfTheEnvironmentForItsChildren() {
+        setenv("NOTIFY_SOCKET", "@quorum-test-inherit", 1)
+        setenv("WATCHDOG_USEC", "1000000", 1)
+        setenv("WATCHDOG_PID", "\(getpid())", 1)
+        let notifier = SystemdNotifier.takenFromEnvironment()
+        #expect(notifier.socket == "@quorum-test-inherit")
+        #expect(notifier.watchdogInterval == .seconds(1))
+        #expect(getenv("NOTIFY_SOCKET") == nil && getenv("WATCHDOG_USEC") == nil && getenv("WATCHDOG_PID") == nil)
+    }
+}
