@@ -65,17 +65,20 @@ func quorumExecutable() throws -> URL {
     throw POSIXError(.ENOENT)
 }
 
-/// Starts `quorum serve` on a fresh test database with `environment` added.
-func startServe(notifySocket: String, extra environment: [String: String] = [:]) throws -> (Process, URL) {
-    let conninfo = try TestDatabase.fresh()
+/// Starts `quorum serve` with `environment` added: on a fresh test database, or
+/// with `embedded`, on the embedded cluster in its data directory.
+func startServe(notifySocket: String, extra environment: [String: String] = [:], embedded: Bool = false) throws -> (Process, URL) {
+    let database = embedded ? [] : ["--database-url", try TestDatabase.fresh()]
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-serve-\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let log = directory.appendingPathComponent("serve.log")
     guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw POSIXError(.EACCES) }
     let process = Process()
     process.executableURL = try quorumExecutable()
-    process.arguments = ["serve", "--database-url", conninfo, "--data-dir", directory.path, "--port", String(try freePort())]
-    var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("QUORUM_") && $0.key != "DATABASE_URL" }
+    process.arguments = ["serve"] + database + ["--data-dir", directory.path, "--port", String(try freePort())]
+    var variables = ProcessInfo.processInfo.environment.filter {
+        !$0.key.hasPrefix("QUORUM_") && !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL"
+    }
     variables["NOTIFY_SOCKET"] = notifySocket
     variables["QUORUM_LEADER_HEARTBEAT_MS"] = "200"
     variables.merge(environment) { $1 }
@@ -156,6 +159,28 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
         process.terminate()
         #expect(try await waitForExit(process))
         #expect(process.terminationStatus == 0)
+    }
+
+    /// PostgreSQL speaks sd_notify too: the embedded cluster, started by the
+    /// daemon, must not inherit its socket and report READY=1 for it.
+    @Test func theEmbeddedPostgreSQLDoesNotSpeakForQuorum() async throws {
+        let socket = try NotifySocket(abstract: true)
+        let (process, directory) = try startServe(notifySocket: socket.address, embedded: true)
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let ready = socket.waitFor("READY=1", timeout: .seconds(90))
+        let log = (try? String(contentsOf: directory.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
+        #expect(ready, "no READY=1; the daemon said: \(log)")
+        process.terminate()
+        #expect(socket.waitFor("STOPPING=1"))
+        #expect(try await waitForExit(process, timeout: .seconds(60)))
+        #expect(process.terminationStatus == 0)
+        _ = socket.waitFor("never sent", timeout: .milliseconds(500))
+        // Quorum's READY=1 and STOPPING=1 come with a STATUS line; PostgreSQL's alone.
+        let bare = socket.received.filter { ($0.contains("READY=1") || $0.contains("STOPPING=1")) && !$0.contains("STATUS=") }
+        #expect(bare.isEmpty, "messages not from Quorum: \(bare)")
     }
 
     @Test func aWatchdogMeantForAnotherProcessIsNotPinged() {
