@@ -141,6 +141,10 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND…
     done
 }
 
+# Lines of each replica's log when the leader was killed (check).
+declare -a log_lines
+log_since_kill_says() { tail -n +$((log_lines[$1] + 1)) "$run/replica$1/serve.log" | grep -q "$2"; }
+
 elapsed_since() { awk -v from="$1" -v now="$EPOCHREALTIME" 'BEGIN { printf "%.1f", now - from }'; }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
@@ -201,6 +205,8 @@ check() {
     prober=$!
     trap 'kill $prober 2>/dev/null || true' EXIT
 
+    local replica
+    for replica in 1 2 3; do log_lines[$replica]=$(wc -l <"$run/replica$replica/serve.log"); done
     started=$EPOCHREALTIME
     kill -KILL "$pid"
     say "killed replica $n with SIGKILL"
@@ -214,8 +220,9 @@ check() {
     [ -n "$after" ] || fail "no other replica took the leader lock within 15 s"
     local m=${after##*-}
     say "replica $m holds the leader lock after $(elapsed_since "$started") s"
-    # It acts as leader two heartbeats after taking the lock; its log says so.
-    wait_for 10 "replica $m to act as leader" grep -q "leader: this process now aggregates" "$run/replica$m/serve.log" \
+    # It acts as leader two heartbeats after taking the lock; its log says so
+    # (in lines written since the kill: it may have led before).
+    wait_for 10 "replica $m to act as leader" log_since_kill_says "$m" "leader: this process now aggregates" \
         || fail "replica $m holds the lock but did not start acting as leader"
     say "replica $m acts as leader after $(elapsed_since "$started") s"
 
