@@ -61,7 +61,7 @@ public final class AggregationService: Service, Sendable {
             group.addTask { [self] in
                 for await role in election.roles() { events.yield(.role(role)) }
             }
-            group.addTask { [self] in try await scheduleTicks() }
+            group.addTask { [self] in await scheduleTicks() }
 
             // Load what is there before anything else, so a restart serves at once.
             await loadLatest()
@@ -101,12 +101,13 @@ public final class AggregationService: Service, Sendable {
         }
     }
 
-    /// Yields a tick at every run time of the schedule (re-read after each tick).
-    private func scheduleTicks() async throws {
+    /// Yields a tick at every run time of the schedule (re-read after each tick),
+    /// until cancelled — which is how shutdown ends it, so it is not an error.
+    private func scheduleTicks() async {
         while !Task.isCancelled {
             let schedule = settings.withLock { $0.aggregationCron }
             guard let next = schedule.next(after: Date()) else { return }
-            try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow)))
+            do { try await Task.sleep(for: .seconds(max(0, next.timeIntervalSinceNow))) } catch { return }
             events.yield(.tick)
         }
     }

@@ -13,12 +13,18 @@ public struct Daemon: Sendable {
     public let election: LeaderElection
     public let aggregation: AggregationService
     public let cache: SnapshotCache
+    /// systemd's notify socket (READY=1, STOPPING=1, WATCHDOG=1); silent outside systemd.
+    public let notifier: SystemdNotifier
+    /// When READY=1 is sent: once a snapshot is held.
+    public let readiness: Readiness
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger) {
+    public init(conninfo: String, configuration: Configuration, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
+        self.notifier = notifier
+        readiness = Readiness(notifier: notifier, waitingFor: [.snapshot])
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)
     }
@@ -42,11 +48,23 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation] in
+        let hangUp = HangUpService(logger: logger) { [aggregation, notifier, readiness] in
+            // Before the first READY=1 systemd is still starting the unit: no reload to report.
+            let ready = readiness.isReady
+            if ready { notifier.reloading() }
             if let configuration = reload() { aggregation.reconfigure(configuration) }
+            if ready { notifier.ready(status: "configuration reloaded") }
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: election), .init(service: aggregation), .init(service: hangUp),
+        ]
+        if let interval = notifier.watchdogInterval {
+            services.append(.init(service: SystemdWatchdogService(notifier: notifier, interval: interval)))
+        }
+        // Last, so that it is the first to hear of a graceful shutdown.
+        services.append(.init(service: SystemdStatusService(notifier: notifier, readiness: readiness, cache: cache, election: election)))
         return ServiceGroup(configuration: .init(
-            services: [.init(service: election), .init(service: aggregation), .init(service: hangUp)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
     }

@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before any child process starts: they must not inherit systemd's socket.
+        let notifier = SystemdNotifier.takenFromEnvironment()
         let configuration: QuorumDaemon.Configuration
         do { configuration = try loadConfiguration() } catch let error as QuorumDaemon.Configuration.Invalid {
             Terminal.say(error.description)
@@ -43,9 +45,11 @@ struct Serve: AsyncParsableCommand {
         defer { store.close() }
         logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
 
-        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger)
+        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger, notifier: notifier)
         defer { daemon.pool.close() }
+        daemon.notifier.status("bringing the database schema up to date")
         try await daemon.migrate(logger: logger)
+        daemon.notifier.status("loading the latest snapshot")
         let group = daemon.serviceGroup(logger: logger) {
             do { return try loadConfiguration() } catch {
                 logger.error("the reloaded configuration is invalid; keeping the running one", metadata: ["error": "\(error)"])

@@ -1,0 +1,222 @@
+import Foundation
+import Glibc
+import Testing
+@testable import QuorumDaemon
+import QuorumTestSupport
+
+/// A Unix datagram socket that plays systemd's part: it receives what the
+/// daemon sends to `$NOTIFY_SOCKET`.
+final class NotifySocket {
+    let address: String
+    private let descriptor: Int32
+    private let path: String?
+    private(set) var received: [String] = []
+
+    /// Binds to a path in a new temporary directory, or to an abstract name.
+    init(abstract: Bool) throws {
+        let name = "quorum-notify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        if abstract {
+            address = "@" + name
+            path = nil
+        } else {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            path = directory + "/notify"
+            address = path!
+        }
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard descriptor >= 0, let (address, length) = SystemdNotifier.address(address) else {
+            throw POSIXError(.EINVAL)
+        }
+        var storage = address
+        let bound = withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+
+    deinit {
+        close(descriptor)
+        if let path { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    }
+
+    /// Waits for a datagram with a line equal to `line`, keeping all it receives.
+    func waitFor(_ line: String, timeout: Duration = .seconds(30)) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if received.contains(where: { $0.split(separator: "\n").contains(Substring(line)) }) { return true }
+            var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&watched, 1, 200) > 0 else { continue }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 { received.append(String(decoding: buffer[..<count], as: UTF8.self)) }
+        }
+        return received.contains(where: { $0.split(separator: "\n").contains(Substring(line)) })
+    }
+}
+
+/// The `quorum` executable built next to this test bundle.
+func quorumExecutable() throws -> URL {
+    let bundleDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
+    for candidate in [bundleDirectory, Bundle.main.bundleURL, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()] {
+        let executable = candidate.appendingPathComponent("quorum")
+        if FileManager.default.isExecutableFile(atPath: executable.path) { return executable }
+    }
+    throw POSIXError(.ENOENT)
+}
+
+/// Starts `quorum serve` with `environment` added: on a fresh test database, or
+/// with `embedded`, on the embedded cluster in its data directory.
+func startServe(notifySocket: String, extra environment: [String: String] = [:], embedded: Bool = false) throws -> (Process, URL) {
+    let database = embedded ? [] : ["--database-url", try TestDatabase.fresh()]
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-serve-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let log = directory.appendingPathComponent("serve.log")
+    guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw POSIXError(.EACCES) }
+    let process = Process()
+    process.executableURL = try quorumExecutable()
+    process.arguments = ["serve"] + database + ["--data-dir", directory.path, "--port", String(try freePort())]
+    var variables = ProcessInfo.processInfo.environment.filter {
+        !$0.key.hasPrefix("QUORUM_") && !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL"
+    }
+    variables["NOTIFY_SOCKET"] = notifySocket
+    variables["QUORUM_LEADER_HEARTBEAT_MS"] = "200"
+    variables.merge(environment) { $1 }
+    process.environment = variables
+    let output = try FileHandle(forWritingTo: log)
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    return (process, directory)
+}
+
+/// A loopback TCP port nothing listens on right now.
+func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+    return !process.isRunning
+}
+
+@Suite(.serialized) struct SystemdNotifyTests {
+    @Test func readyOnceServingThenStoppingOnSIGTERMAndACleanExit() async throws {
+        let socket = try NotifySocket(abstract: false)
+        let (process, directory) = try startServe(notifySocket: socket.address)
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let ready = socket.waitFor("READY=1")
+        let log = (try? String(contentsOf: directory.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
+        #expect(ready, "no READY=1; the daemon said: \(log)")
+        #expect(socket.received.contains { $0.contains("STATUS=serving snapshot") })
+
+        // SIGHUP: a reload is announced and ends with READY=1 again.
+        let readies = socket.received.filter { $0.contains("READY=1") }.count
+        kill(process.processIdentifier, SIGHUP)
+        #expect(socket.waitFor("RELOADING=1"))
+        #expect(socket.received.contains { $0.contains("MONOTONIC_USEC=") })
+        let deadline = ContinuousClock.now + .seconds(10)
+        while socket.received.filter({ $0.contains("READY=1") }).count == readies && ContinuousClock.now < deadline {
+            _ = socket.waitFor("never sent", timeout: .milliseconds(200))
+        }
+        #expect(socket.received.filter { $0.contains("READY=1") }.count == readies + 1)
+
+        process.terminate()  // SIGTERM
+        #expect(socket.waitFor("STOPPING=1"))
+        #expect(try await waitForExit(process))
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        #expect(!socket.received.contains { $0.contains("WATCHDOG=1") })  // no WATCHDOG_USEC, no pings
+    }
+
+    @Test func watchdogPingsArriveAtHalfTheIntervalOnAnAbstractSocket() async throws {
+        let socket = try NotifySocket(abstract: true)
+        let (process, directory) = try startServe(notifySocket: socket.address, extra: ["WATCHDOG_USEC": "400000"])
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        #expect(socket.waitFor("READY=1"))
+        let pingsAtReady = socket.received.filter { $0 == "WATCHDOG=1" }.count
+        _ = socket.waitFor("never sent", timeout: .seconds(2))
+        // 2 s at one ping per 200 ms is about ten; allow for a loaded machine.
+        #expect(socket.received.filter { $0 == "WATCHDOG=1" }.count - pingsAtReady >= 5)
+        process.terminate()
+        #expect(try await waitForExit(process))
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// PostgreSQL speaks sd_notify too: the embedded cluster, started by the
+    /// daemon, must not inherit its socket and report READY=1 for it.
+    @Test func theEmbeddedPostgreSQLDoesNotSpeakForQuorum() async throws {
+        let socket = try NotifySocket(abstract: true)
+        let (process, directory) = try startServe(notifySocket: socket.address, embedded: true)
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let ready = socket.waitFor("READY=1", timeout: .seconds(90))
+        let log = (try? String(contentsOf: directory.appendingPathComponent("serve.log"), encoding: .utf8)) ?? ""
+        #expect(ready, "no READY=1; the daemon said: \(log)")
+        process.terminate()
+        #expect(socket.waitFor("STOPPING=1"))
+        #expect(try await waitForExit(process, timeout: .seconds(60)))
+        #expect(process.terminationStatus == 0)
+        _ = socket.waitFor("never sent", timeout: .milliseconds(500))
+        // Quorum's READY=1 and STOPPING=1 come with a STATUS line; PostgreSQL's alone.
+        let bare = socket.received.filter { ($0.contains("READY=1") || $0.contains("STOPPING=1")) && !$0.contains("STATUS=") }
+        #expect(bare.isEmpty, "messages not from Quorum: \(bare)")
+    }
+
+    @Test func aWatchdogMeantForAnotherProcessIsNotPinged() {
+        let other = SystemdNotifier(environment: ["NOTIFY_SOCKET": "@x", "WATCHDOG_USEC": "1000000", "WATCHDOG_PID": "1"])
+        #expect(other.watchdogInterval == nil)
+        let mine = SystemdNotifier(environment: ["WATCHDOG_USEC": "1000000", "WATCHDOG_PID": "\(getpid())"])
+        #expect(mine.watchdogInterval == .seconds(1))
+        #expect(SystemdNotifier(environment: [:]).send(["READY=1"]) == false)
+    }
+}
+
+@Suite struct ReadinessTests {
+    @Test func readyIsSentOnceWhenTheLastConditionIsMet() throws {
+        let socket = try NotifySocket(abstract: true)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.address])
+        let readiness = Readiness(notifier: notifier, waitingFor: [.snapshot, .listening])
+        readiness.met(.snapshot, status: "serving snapshot 1")
+        #expect(!readiness.isReady)
+        #expect(socket.waitFor("STATUS=serving snapshot 1", timeout: .seconds(5)))
+        #expect(!socket.received.contains { $0.contains("READY=1") })
+        readiness.met(.listening)
+        readiness.met(.snapshot, status: "serving snapshot 2")
+        #expect(readiness.isReady)
+        #expect(socket.waitFor("STATUS=serving snapshot 2", timeout: .seconds(5)))
+        #expect(socket.received.filter { $0.contains("READY=1") }.count == 1)
+    }
+}
+
+@Suite struct SystemdEnvironmentTests {
+    @Test func theDaemonTakesItsVariablesOutOfTheEnvironmentForItsChildren() {
+        setenv("NOTIFY_SOCKET", "@quorum-test-inherit", 1)
+        setenv("WATCHDOG_USEC", "1000000", 1)
+        setenv("WATCHDOG_PID", "\(getpid())", 1)
+        let notifier = SystemdNotifier.takenFromEnvironment()
+        #expect(notifier.socket == "@quorum-test-inherit")
+        #expect(notifier.watchdogInterval == .seconds(1))
+        #expect(getenv("NOTIFY_SOCKET") == nil && getenv("WATCHDOG_USEC") == nil && getenv("WATCHDOG_PID") == nil)
+    }
+}
