@@ -13,14 +13,19 @@ public struct Daemon: Sendable {
     public let election: LeaderElection
     public let aggregation: AggregationService
     public let cache: SnapshotCache
+    public let render: RenderService
+    let dataDirectory: URL
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger) {
+    public init(conninfo: String, configuration: Configuration, logger: Logger,
+                dataDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)
+        self.dataDirectory = dataDirectory
+        render = RenderService(cache: cache, configuration: configuration, dataDirectory: dataDirectory, logger: logger)
     }
 
     /// Brings the schema up to date, retrying with backoff while the database is down.
@@ -42,11 +47,14 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation] in
-            if let configuration = reload() { aggregation.reconfigure(configuration) }
+        let hangUp = HangUpService(logger: logger) { [aggregation, render, dataDirectory] in
+            if let configuration = reload() {
+                aggregation.reconfigure(configuration)
+                render.reload(configuration, dataDirectory: dataDirectory)
+            }
         }
         return ServiceGroup(configuration: .init(
-            services: [.init(service: election), .init(service: aggregation), .init(service: hangUp)],
+            services: [.init(service: election), .init(service: aggregation), .init(service: render), .init(service: hangUp)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
     }

@@ -43,7 +43,7 @@ struct Serve: AsyncParsableCommand {
         defer { store.close() }
         logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
 
-        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger)
+        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger, dataDirectory: dataDirectory)
         defer { daemon.pool.close() }
         try await daemon.migrate(logger: logger)
         let group = daemon.serviceGroup(logger: logger) {
