@@ -488,19 +488,20 @@ struct Painter {
             return
         }
         let values = series.points.compactMap { $0?.value }
-        let largest = max(values.max() ?? 0, 0), smallest = min(values.min() ?? 0, 0)
+        // A sparkline shows the shape: from the smallest figure to the largest.
+        let largest = values.max() ?? 0, smallest = values.min() ?? 0
         let margin = pixels(4)
         let box = Box(left: margin, top: margin, right: Double(canvas.width) - margin, bottom: Double(canvas.height) - margin)
         let count = max(1, series.points.count - 1)
         func x(_ index: Int) -> Double { series.points.count == 1 ? (box.left + box.right) / 2 : box.left + box.width * Double(index) / Double(count) }
         func y(_ value: Double) -> Double {
-            largest == smallest ? box.bottom : box.bottom - (value - smallest) / (largest - smallest) * box.height
+            largest == smallest ? (box.top + box.bottom) / 2 : box.bottom - (value - smallest) / (largest - smallest) * box.height
         }
         var run: [(x: Double, y: Double)] = []
         for (index, point) in series.points.enumerated() {
             if let point { run.append((x(index), y(point.value))) }
         }
-        canvas.fillUnderPolyline(run, baseline: y(smallest), color: theme.colour(0).mixed(over: theme.background, amount: 0.2))
+        canvas.fillUnderPolyline(run, baseline: box.bottom + margin, color: theme.colour(0).mixed(over: theme.background, amount: 0.2))
         canvas.strokePolyline(run, width: pixels(1.75), color: theme.colour(0))
         if let last = run.last { canvas.fillCircle(centreX: last.x, centreY: last.y, radius: pixels(2.5), color: theme.colour(0)) }
     }

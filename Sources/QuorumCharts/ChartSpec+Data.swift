@@ -1,3 +1,4 @@
+import Foundation
 import QuorumAggregates
 import QuorumModel
 
@@ -78,8 +79,16 @@ extension ChartSpec {
                 return point ?? last
             }
         }
+        // A series named after a value column reads as a heading: "member_states" → "Member states".
+        func seriesTitle(_ name: String) -> String {
+            if names[name] == nil, seriesColumn == nil || valueColumns.count > 1, values.contains(name) {
+                let spaced = name.replacingOccurrences(of: "_", with: " ")
+                return spaced.prefix(1).uppercased() + spaced.dropFirst()
+            }
+            return displayName(name)
+        }
         let series = seriesNames.map { name in
-            ChartSeries(name: displayName(name), points: carried(categories.map { combine(cells[name]?[$0]) }))
+            ChartSeries(name: seriesTitle(name), points: carried(categories.map { combine(cells[name]?[$0]) }))
         }
         let reference = references.isEmpty ? nil
             : ChartSeries(name: referenceName, points: carried(categories.map { references[$0]?.first }))

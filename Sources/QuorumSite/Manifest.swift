@@ -67,7 +67,9 @@ enum Manifest {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let month = calendar.monthSymbols[parts.month! - 1]
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                      "November", "December"]
+        let month = months[parts.month! - 1]
         func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
         return "\(parts.day!) \(month) \(parts.year!), \(twoDigits(parts.hour!)):\(twoDigits(parts.minute!)) UTC"
     }
