@@ -10,10 +10,19 @@ public struct SitePublisher: Sendable {
     /// How many releases to keep, the current one included.
     public let keep: Int
 
+    /// Where a file is really written: itself, except in tests that send one to
+    /// /dev/full to see a disk-full failure.
+    let writeTarget: @Sendable (String) -> String
+
     public init(root: URL, keep: Int = 5) {
+        self.init(root: root, keep: keep, writeTarget: { $0 })
+    }
+
+    init(root: URL, keep: Int, writeTarget: @escaping @Sendable (String) -> String) {
         precondition(keep >= 1)
         self.root = root
         self.keep = keep
+        self.writeTarget = writeTarget
     }
 
     public var releases: URL { root.appendingPathComponent("releases") }
@@ -42,7 +51,7 @@ public struct SitePublisher: Sendable {
                     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
                     directories.insert(parent.path)
                 }
-                try Self.write(bytes, to: target.path)
+                try Self.write(bytes, to: writeTarget(target.path))
             }
             for directory in directories { try Self.sync(directory: directory) }
             try Self.rename(staging.path, release.path)
@@ -113,7 +122,7 @@ public struct SitePublisher: Sendable {
     }
 
     private static func write(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var written = 0
