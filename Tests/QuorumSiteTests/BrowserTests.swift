@@ -1,0 +1,102 @@
+import Foundation
+import QuorumAggregates
+import QuorumCharts
+import QuorumStore
+import QuorumTestSupport
+import Testing
+@testable import QuorumSite
+
+/// The published demo site in a real headless Chromium (Debian's `chromium`):
+/// the index and a body page load, every image they name exists and decodes in
+/// the browser, and a screenshot is kept as an artefact.
+@Suite(.serialized) struct BrowserTests {
+    static let artefacts = URL(fileURLWithPath: ProcessInfo.processInfo.environment["QUORUM_ARTEFACTS"]
+                                   ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-artefacts").path)
+
+    func demoSite() throws -> URL {
+        let connection = try TestDatabase.connect()
+        defer { connection.finish() }
+        _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
+        let snapshot = try Aggregator().run(connection)
+        let build = try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn())
+        #expect(build.errors.isEmpty, "\(build.errors)")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-browser-\(UUID().uuidString)")
+        try SitePublisher(root: root).publish(build.files)
+        return root.appendingPathComponent("current")
+    }
+
+    /// Runs Chromium headless with `arguments` and returns what it printed.
+    func chromium(_ arguments: [String]) throws -> String {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        // As root Chromium refuses its sandbox; the pages are Quorum's own.
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                             "--allow-file-access-from-files", "--user-data-dir=\(profile.path)"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "chromium \(arguments.last ?? "") exited \(process.terminationStatus)")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func attribute(_ name: String, in dom: String) -> [String] {
+        var values: [String] = []
+        var rest = dom[...]
+        while let range = rest.range(of: " \(name)=\"") {
+            let tail = rest[range.upperBound...]
+            guard let end = tail.firstIndex(of: "\"") else { break }
+            values.append(String(tail[..<end]))
+            rest = tail[end...]
+        }
+        return values
+    }
+
+    @Test func theIndexAndABodyPageLoadWithEveryImage() throws {
+        let site = try demoSite()
+        defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent().deletingLastPathComponent()) }
+        for page in ["index.html", "youth-council.html"] {
+            let url = site.appendingPathComponent(page)
+            let dom = try chromium(["--dump-dom", url.absoluteString])
+            #expect(dom.contains("<h1>"), "\(page) did not load")
+            #expect(!dom.contains("<script"))
+            let sources = Self.attribute("src", in: dom)
+            #expect(!sources.isEmpty, "\(page) shows no chart")
+            let srcsets = Self.attribute("srcset", in: dom).flatMap { $0.split(separator: ",").map { String($0.split(separator: " ")[0]) } }
+            for source in sources + srcsets {
+                #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(source).path), "\(page): \(source) is missing")
+            }
+
+            // The browser itself decodes every image: a probe page (outside the site)
+            // loads them and writes down each one's natural size.
+            let probe = site.deletingLastPathComponent().appendingPathComponent("probe-\(page)")
+            let list = (sources + srcsets).map { "\"" + site.appendingPathComponent($0).absoluteString + "\"" }.joined(separator: ",")
+            try """
+                <!doctype html><body><ul id="sizes"></ul><script>
+                for (const source of [\(list)]) {
+                  const image = new Image();
+                  image.onload = () => { const li = document.createElement("li"); li.textContent = "ok " + image.naturalWidth + " " + source; sizes.append(li); };
+                  image.onerror = () => { const li = document.createElement("li"); li.textContent = "broken " + source; sizes.append(li); };
+                  image.src = source;
+                }
+                </script></body>
+                """.write(to: probe, atomically: true, encoding: .utf8)
+            let probed = try chromium(["--virtual-time-budget=10000", "--dump-dom", probe.absoluteString])
+            let broken = probed.components(separatedBy: "<li>").filter { $0.hasPrefix("broken ") }.map { $0.prefix(200) }
+            #expect(broken.isEmpty, "\(page): images Chromium could not decode: \(broken)")
+            #expect(probed.components(separatedBy: "<li>ok ").count - 1 == sources.count + srcsets.count, "\(page): not every image loaded")
+
+            try FileManager.default.createDirectory(at: Self.artefacts, withIntermediateDirectories: true)
+            let screenshot = Self.artefacts.appendingPathComponent("site-\(page.replacingOccurrences(of: ".html", with: "")).png")
+            try? FileManager.default.removeItem(at: screenshot)
+            _ = try chromium(["--window-size=1024,3000", "--screenshot=\(screenshot.path)", url.absoluteString])
+            let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
+            #expect(size > 10_000, "no screenshot of \(page)")
+            print("screenshot of \(page): \(screenshot.path)")
+        }
+    }
+}
