@@ -19,6 +19,8 @@ struct Render: ParsableCommand {
     var output: String?
     @Option(name: .customLong("charts"), help: "Directory of chart files (default: render.charts_dir, else the set built in).")
     var chartsDirectory: String?
+    @Option(help: .hidden)  // Benchmarks/render.sh: time N renders of one chart and of the whole set, then stop.
+    var benchmark: Int?
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -37,6 +39,10 @@ struct Render: ParsableCommand {
             Terminal.say("no snapshot yet: aggregating first")
             return try Aggregator().run(connection)
         }
+        if let benchmark {
+            try Self.benchmark(snapshot: snapshot, charts: charts, rounds: benchmark)
+            return
+        }
         let started = ContinuousClock.now
         let build = try SiteBuilder.build(snapshot: snapshot, charts: charts)
         let release = try SitePublisher(root: root).publish(build.files)
@@ -47,5 +53,34 @@ struct Render: ParsableCommand {
         print("published \(release.path)")
         print("open \(root.appendingPathComponent("current/index.html").path)")
         if !build.errors.isEmpty { throw ExitCode(65) }  // EX_DATAERR: the others are published
+    }
+
+    /// Median milliseconds of `rounds` runs of: one 800×400 chart (layout, drawing,
+    /// palette, PNG), the whole set at 1× light, and the whole site (every variant, pages, data).
+    static func benchmark(snapshot: Snapshot, charts: ChartSet, rounds: Int) throws {
+        func median(_ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0..<max(1, rounds) {
+                let started = ContinuousClock.now
+                try body()
+                let elapsed = ContinuousClock.now - started
+                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            }
+            return times.sorted()[times.count / 2]
+        }
+        guard let one = charts.specs.first(where: { $0.name == "participants-by-body-year" }) ?? charts.specs.first else {
+            throw ValidationError("no chart to time")
+        }
+        let data = try one.data(from: snapshot)
+        let style = one.style(theme: .light, scale: 1)
+        let oneChart = try median { _ = try ChartRenderer.png(data, style: style) }
+        let setLight = try median {
+            for spec in charts.specs { _ = try ChartRenderer.png(try spec.data(from: snapshot), style: spec.style(theme: .light, scale: 1)) }
+        }
+        let site = try median { _ = try SiteBuilder.build(snapshot: snapshot, charts: charts) }
+        func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }
+        print("one_chart_ms=\(format(oneChart)) chart=\(one.name) size=\(one.width)x\(one.height)")
+        print("default_set_1x_ms=\(format(setLight)) charts=\(charts.specs.count)")
+        print("default_site_ms=\(format(site)) files=\(charts.specs.count * 6)+pages")
     }
 }
