@@ -16,14 +16,17 @@ public struct Daemon: Sendable {
     public let render: RenderService
     let dataDirectory: URL
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger,
-                dataDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+    /// `dataDirectory` holds the published site unless `render.site_dir` says otherwise
+    /// (without either, a directory under the system's temporary directory).
+    public init(conninfo: String, configuration: Configuration, logger: Logger, dataDirectory: URL? = nil) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)
+        let dataDirectory = dataDirectory ?? configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-\(getpid())")
         self.dataDirectory = dataDirectory
         render = RenderService(cache: cache, configuration: configuration, dataDirectory: dataDirectory, logger: logger)
     }
