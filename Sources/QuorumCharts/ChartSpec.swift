@@ -84,7 +84,7 @@ public struct ChartSpec: Equatable, Sendable {
         do { table = try ConfigFile.parse(text) } catch {
             throw ChartError.spec(file: file, key: nil, String(describing: error))
         }
-        var reader = Reader(table: table, file: file)
+        let reader = Reader(table: table, file: file)
         if let unknown = table.keys.sorted().first(where: { !keys.contains($0) }) {
             throw ChartError.spec(file: file, key: unknown, "is not a chart key (see Charts/README.md)")
         }
