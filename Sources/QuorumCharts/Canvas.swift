@@ -32,7 +32,7 @@ public struct RGB: Equatable, Hashable, Sendable {
 enum TextAnchor { case start, middle, end }
 
 /// A font face shipped by Debian's fonts-dejavu-core.
-enum Font: String {
+enum Font: String, Hashable {
     case regular = "DejaVuSans.ttf"
     case bold = "DejaVuSans-Bold.ttf"
 
@@ -41,16 +41,28 @@ enum Font: String {
 }
 
 /// libgd's FreeType text is not safe to run from two threads at once (its font
-/// cache is shared): every call goes through this lock, set up once.
-private let textLock: Mutex<Bool> = Mutex(false)
+/// cache is shared): every call goes through this lock, set up once. Measurements
+/// are kept, since layout asks for the same strings again and again.
+private struct TextState {
+    var ready = false
+    var extents: [TextKey: (width: Double, ascent: Double, descent: Double)] = [:]
+}
 
-private func withTextRendering<T>(_ body: () throws(ChartError) -> T) throws(ChartError) -> T {
-    try textLock.withLock { (ready: inout Bool) throws(ChartError) -> T in
-        if !ready {
+private struct TextKey: Hashable {
+    let text: String
+    let font: Font
+    let size: Double
+}
+
+private let textState: Mutex<TextState> = Mutex(TextState())
+
+private func withTextRendering<T>(_ body: (inout TextState) throws(ChartError) -> T) throws(ChartError) -> T {
+    try textState.withLock { (state: inout TextState) throws(ChartError) -> T in
+        if !state.ready {
             guard gdFontCacheSetup() == 0 else { throw ChartError.library("libgd could not set up its font cache") }
-            ready = true
+            state.ready = true
         }
-        return try body()
+        return try body(&state)
     }
 }
 
@@ -217,12 +229,17 @@ struct Canvas: ~Copyable {
 
     /// The advance width and the extent above and below the baseline of `text`.
     static func measure(_ text: String, font: Font = .regular, size: Double) throws(ChartError) -> (width: Double, ascent: Double, descent: Double) {
-        var box = [Int32](repeating: 0, count: 8)
-        try withTextRendering { () throws(ChartError) in
+        let key = TextKey(text: text, font: font, size: size)
+        return try withTextRendering { (state: inout TextState) throws(ChartError) in
+            if let known = state.extents[key] { return known }
+            var box = [Int32](repeating: 0, count: 8)
             let failure = text.withCString { gdImageStringFT(nil, &box, 0, font.path, size, 0, 0, 0, UnsafeMutablePointer(mutating: $0)) }
             if let failure { throw Canvas.textError(failure, font: font) }
+            let extent = (Double(box[2] - box[0]), Double(-box[7]), Double(box[1]))
+            if state.extents.count > 8192 { state.extents.removeAll(keepingCapacity: true) }
+            state.extents[key] = extent
+            return extent
         }
-        return (Double(box[2] - box[0]), Double(-box[7]), Double(box[1]))
     }
 
     /// Draws `text` with its baseline at `y`; returns its width.
@@ -238,7 +255,7 @@ struct Canvas: ~Copyable {
         }
         var box = [Int32](repeating: 0, count: 8)
         let image = self.image
-        try withTextRendering { () throws(ChartError) in
+        try withTextRendering { (_: inout TextState) throws(ChartError) in
             let failure = text.withCString {
                 gdImageStringFT(image, &box, color.gd, font.path, size, 0, Int32(left.rounded()), Int32(y.rounded()),
                                 UnsafeMutablePointer(mutating: $0))
