@@ -247,7 +247,8 @@ struct Canvas: ~Copyable {
     func text(_ text: String, x: Double, y: Double, font: Font = .regular, size: Double, color: RGB,
               anchor: TextAnchor = .start) throws(ChartError) -> Double {
         guard !text.isEmpty else { return 0 }
-        let width = try Canvas.measure(text, font: font, size: size).width
+        // Text from its start needs no measuring first: the drawn box gives the width.
+        let width = anchor == .start ? 0 : try Canvas.measure(text, font: font, size: size).width
         let left: Double = switch anchor {
         case .start: x
         case .middle: x - width / 2
@@ -262,7 +263,7 @@ struct Canvas: ~Copyable {
             }
             if let failure { throw Canvas.textError(failure, font: font) }
         }
-        return width
+        return anchor == .start ? Double(box[2] - box[0]) : width
     }
 
     private static func textError(_ failure: UnsafeMutablePointer<CChar>, font: Font) -> ChartError {

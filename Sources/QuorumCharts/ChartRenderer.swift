@@ -123,6 +123,9 @@ struct Painter {
     /// `text` in at most `lines` lines of `width`, broken between words; the last
     /// line ends in an ellipsis when the text does not fit.
     func wrap(_ text: String, font: Font = .regular, size: Double, width: Double, lines: Int) throws(ChartError) -> [String] {
+        // Words are measured one by one (the same words recur in every chart), and a
+        // line's width is their sum with the spaces between: kerning across a space is nil.
+        let space = try Canvas.measure(" ", font: font, size: size).width
         var result: [String] = []
         var words = text.split(separator: " ").map(String.init)
         while !words.isEmpty {
@@ -131,10 +134,15 @@ struct Painter {
                 break
             }
             var line = words.removeFirst()
-            while let next = words.first, try Canvas.measure(line + " " + next, font: font, size: size).width <= width {
+            var lineWidth = try Canvas.measure(line, font: font, size: size).width
+            while let next = words.first {
+                let nextWidth = try Canvas.measure(next, font: font, size: size).width
+                // A little room to spare: the sum of the words can fall short of the whole by a pixel.
+                guard lineWidth + space + nextWidth <= width * 0.985 else { break }
                 line += " " + words.removeFirst()
+                lineWidth += space + nextWidth
             }
-            result.append(try fit(line, font: font, size: size, width: width))
+            result.append(lineWidth <= width ? line : try fit(line, font: font, size: size, width: width))
         }
         return result
     }
