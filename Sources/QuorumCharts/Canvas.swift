@@ -277,7 +277,8 @@ struct Canvas: ~Copyable {
 
     /// The image as PNG bytes; as a palette image when `palette` is set (much
     /// smaller for charts, whose colours are few).
-    func png(palette: Bool, exactColours: [RGB] = []) throws(ChartError) -> [UInt8] {
+    /// `compression` is zlib's level: 9 is the smallest file, 6 about twice as fast.
+    func png(palette: Bool, exactColours: [RGB] = [], compression: Int32 = 9) throws(ChartError) -> [UInt8] {
         if palette {
             guard let indexed = gdImageCreatePaletteFromTrueColor(image, 0, 256) else {
                 throw ChartError.library("libgd could not reduce the image to a palette")
@@ -296,14 +297,14 @@ struct Canvas: ~Copyable {
                 withUnsafeMutablePointer(to: &indexed.pointee.green) { $0.withMemoryRebound(to: Int32.self, capacity: 256) { set($0, colour.green) } }
                 withUnsafeMutablePointer(to: &indexed.pointee.blue) { $0.withMemoryRebound(to: Int32.self, capacity: 256) { set($0, colour.blue) } }
             }
-            return try Canvas.encode(indexed)
+            return try Canvas.encode(indexed, compression: compression)
         }
-        return try Canvas.encode(image)
+        return try Canvas.encode(image, compression: compression)
     }
 
-    private static func encode(_ image: gdImagePtr) throws(ChartError) -> [UInt8] {
+    private static func encode(_ image: gdImagePtr, compression: Int32) throws(ChartError) -> [UInt8] {
         var size: Int32 = 0
-        guard let bytes = gdImagePngPtrEx(image, &size, 9) else { throw ChartError.library("libgd could not encode a PNG") }
+        guard let bytes = gdImagePngPtrEx(image, &size, compression) else { throw ChartError.library("libgd could not encode a PNG") }
         defer { gdFree(bytes) }
         guard size > 0 else { throw ChartError.library("libgd made an empty PNG") }
         return Array(UnsafeRawBufferPointer(start: bytes, count: Int(size)))
