@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import QuorumAggregates
@@ -60,8 +61,20 @@ public final class RenderService: Service, Sendable {
                     if let snapshot = cache.snapshot { continuation.yield(snapshot) }
                 }
             }
-            for await snapshot in events.cancelOnGracefulShutdown() { render(snapshot) }
+            for await snapshot in events.cancelOnGracefulShutdown() { await renderOffTheExecutor(snapshot) }
             group.cancelAll()
+        }
+    }
+
+    /// Rendering is CPU work of a second or so and publishing blocks on fsync: it runs on
+    /// a dispatch thread, never on the cooperative pool the HTTP server and the
+    /// aggregation share.
+    private func renderOffTheExecutor(_ snapshot: Snapshot) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                self.render(snapshot)
+                continuation.resume()
+            }
         }
     }
 

@@ -25,8 +25,19 @@ import Testing
         return root.appendingPathComponent("current")
     }
 
-    /// Runs Chromium headless with `arguments` and returns what it printed.
-    func chromium(_ arguments: [String]) throws -> String {
+    /// Runs Chromium headless with `arguments` and returns what it printed; on a
+    /// thread of its own, so the wait does not hold up other tests' tasks.
+    func chromium(_ arguments: [String]) async throws -> String {
+        let (status, output) = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runChromium(arguments) })
+            }
+        }
+        #expect(status == 0, "chromium \(arguments.last ?? "") exited \(status)")
+        return output
+    }
+
+    func runChromium(_ arguments: [String]) throws -> (Int32, String) {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
         let process = Process()
@@ -40,8 +51,7 @@ import Testing
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "chromium \(arguments.last ?? "") exited \(process.terminationStatus)")
-        return String(decoding: data, as: UTF8.self)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     static func attribute(_ name: String, in dom: String) -> [String] {
@@ -56,12 +66,12 @@ import Testing
         return values
     }
 
-    @Test func theIndexAndABodyPageLoadWithEveryImage() throws {
+    @Test func theIndexAndABodyPageLoadWithEveryImage() async throws {
         let site = try demoSite()
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent().deletingLastPathComponent()) }
         for page in ["index.html", "youth-council.html"] {
             let url = site.appendingPathComponent(page)
-            let dom = try chromium(["--dump-dom", url.absoluteString])
+            let dom = try await chromium(["--dump-dom", url.absoluteString])
             #expect(dom.contains("<h1>"), "\(page) did not load")
             #expect(!dom.contains("<script"))
             let sources = Self.attribute("src", in: dom)
@@ -85,7 +95,7 @@ import Testing
                 }
                 </script></body>
                 """.write(to: probe, atomically: true, encoding: .utf8)
-            let probed = try chromium(["--virtual-time-budget=10000", "--dump-dom", probe.absoluteString])
+            let probed = try await chromium(["--virtual-time-budget=10000", "--dump-dom", probe.absoluteString])
             let broken = probed.components(separatedBy: "<li>").filter { $0.hasPrefix("broken ") }.map { $0.prefix(200) }
             #expect(broken.isEmpty, "\(page): images Chromium could not decode: \(broken)")
             #expect(probed.components(separatedBy: "<li>ok ").count - 1 == sources.count + srcsets.count, "\(page): not every image loaded")
@@ -93,7 +103,7 @@ import Testing
             try FileManager.default.createDirectory(at: Self.artefacts, withIntermediateDirectories: true)
             let screenshot = Self.artefacts.appendingPathComponent("site-\(page.replacingOccurrences(of: ".html", with: "")).png")
             try? FileManager.default.removeItem(at: screenshot)
-            _ = try chromium(["--window-size=1024,3000", "--screenshot=\(screenshot.path)", url.absoluteString])
+            _ = try await chromium(["--window-size=1024,3000", "--screenshot=\(screenshot.path)", url.absoluteString])
             let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "no screenshot of \(page)")
             print("screenshot of \(page): \(screenshot.path)")
