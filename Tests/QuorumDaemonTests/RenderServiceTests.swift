@@ -22,11 +22,32 @@ import Testing
         return snapshot["id"] as? Int
     }
 
+    /// One small chart file, so the test costs little CPU beside the timing-sensitive daemon tests.
+    func chartDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-charts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try """
+            title = "Formats"
+            kind = "stacked-bars"
+            aggregate = "format_mix"
+            x = "year"
+            values = ["online", "hybrid", "in_person"]
+            width = 320
+            height = 160
+            """.write(to: directory.appendingPathComponent("format-mix.toml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
     @Test func rendersEveryNewSnapshot() async throws {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-render-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: site) }
+        let charts = try chartDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: site)
+            try? FileManager.default.removeItem(at: charts)
+        }
         var configuration = Configuration()
         configuration.renderSiteDirectory = site.path
+        configuration.renderChartsDirectory = charts.path
         let cache = SnapshotCache()
         let service = RenderService(cache: cache, configuration: configuration, dataDirectory: site, logger: quiet)
         let snapshot = try demoSnapshot()
@@ -40,7 +61,9 @@ import Testing
             cache.offer(newer)
             let second = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(newer.id) }
             #expect(second)
-            #expect(service.renders.load(ordering: .relaxed) == 2)
+            // Counted just after the swap, so a moment later than the manifest appears.
+            let counted = try await eventually { service.renders.load(ordering: .relaxed) == 2 }
+            #expect(counted)
             #expect(service.failures.load(ordering: .relaxed) == 0)
         }
     }
