@@ -81,6 +81,7 @@ extension ChartSpec {
         }
         // A series named after a value column reads as a heading: "member_states" → "Member states".
         func seriesTitle(_ name: String) -> String {
+            if let seriesName, seriesColumn == nil, xColumn == nil || valueColumns.count == 1 { return seriesName }
             if names[name] == nil, seriesColumn == nil || valueColumns.count > 1, values.contains(name) {
                 let spaced = name.replacingOccurrences(of: "_", with: " ")
                 return spaced.prefix(1).uppercased() + spaced.dropFirst()

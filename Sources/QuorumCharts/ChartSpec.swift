@@ -37,6 +37,8 @@ public struct ChartSpec: Equatable, Sendable {
     public let filters: [Filter]
     public let reference: String?
     public let referenceName: String
+    /// The name of the one series when no `series` column splits the figures.
+    public let seriesName: String?
     public let carryForward: Bool
     /// Display names for raw values (`in_person` → "In person").
     public let names: [String: String]
@@ -65,7 +67,7 @@ public struct ChartSpec: Equatable, Sendable {
 
     static let keys: Set<String> = [
         "title", "subtitle", "kind", "aggregate", "sql", "x", "series", "value", "values", "qualifier", "filter",
-        "reference", "reference_name", "carry_forward", "names", "width", "height", "value_labels", "source", "page",
+        "reference", "reference_name", "series_name", "carry_forward", "names", "width", "height", "value_labels", "source", "page",
         "page_title", "order",
     ]
 
@@ -140,6 +142,7 @@ public struct ChartSpec: Equatable, Sendable {
             kind: kind, origin: origin, x: x, series: try reader.string("series"),
             values: value.map { [$0] } ?? values, qualifier: try reader.string("qualifier"), filters: filters,
             reference: try reader.string("reference"), referenceName: try reader.string("reference_name") ?? "Reference",
+            seriesName: try reader.string("series_name"),
             carryForward: try reader.boolean("carry_forward"), names: names, width: width, height: height,
             valueLabels: try reader.boolean("value_labels"), source: try reader.string("source") ?? "", page: page,
             pageTitle: try reader.string("page_title"), order: try reader.integer("order", default: 100, in: -100_000...100_000))

@@ -122,6 +122,14 @@ import Testing
         #expect(data.series.first?.points == [ChartPoint(176), ChartPoint(192), ChartPoint(190), ChartPoint(205, .atLeast)])
     }
 
+    @Test func columnsCompareAsCategoriesUnderTheirDisplayNames() throws {
+        let spec = try #require(ChartSet.builtIn().specs.first { $0.name == "format-share" })
+        let data = try spec.data(from: try DemoSnapshot.get())
+        #expect(data.categories == ["Online", "Hybrid", "In person", "Not reported"])
+        #expect(data.series.map(\.name) == ["Events"])
+        #expect(data.series.first?.points == [ChartPoint(3), ChartPoint(8), ChartPoint(1), ChartPoint(12)])
+    }
+
     @Test func theDefaultSetIsWhole() throws {
         let set = ChartSet.builtIn()
         #expect(set.errors.isEmpty, "\(set.errors)")
