@@ -3,7 +3,7 @@ import QuorumModel
 import Testing
 @testable import QuorumCharts
 
-@Suite struct ChartKindTests {
+@Suite(.serialized) struct ChartKindTests {
     static let cases: [(ChartKind, String)] = ChartKind.allCases.flatMap { kind in EdgeCases.all.map { (kind, $0.0) } }
 
     func style(_ kind: ChartKind) -> ChartStyle {
@@ -12,9 +12,10 @@ import Testing
     }
 
     @Test(arguments: cases)
-    func everyKindDrawsEveryEdgeCase(kind: ChartKind, name: String) throws {
+    func everyKindDrawsEveryEdgeCase(kind: ChartKind, name: String) async throws {
         let data = EdgeCases.all.first { $0.0 == name }!.1
-        let decoded = try DecodedPNG(quorumPNG: try ChartRenderer.png(data, style: style(kind)))
+        let style = style(kind)
+        let decoded = try await offPool { try DecodedPNG(quorumPNG: try ChartRenderer.png(data, style: style)) }
         #expect(decoded.width == (kind == .sparkline ? 160 : 640))
         #expect(decoded.isPalette)
         // Something besides the background was drawn.

@@ -52,8 +52,8 @@ import Testing
         #expect(parseError(valid, file: "Charts/good-name.toml") == nil)
     }
 
-    @Test func aMissingColumnNamesTheKey() throws {
-        let snapshot = try DemoSnapshot.get()
+    @Test func aMissingColumnNamesTheKey() async throws {
+        let snapshot = try await offPool { try DemoSnapshot.get() }
         let spec = try ChartSpec.parse(valid.replacingOccurrences(of: "\"participants\"", with: "\"attendance\""), file: "Charts/x.toml")
         #expect(throws: ChartError.spec(file: "Charts/x.toml", key: "value",
                                         "'attendance' is not a column of aggregate body_year (columns: \(snapshot["body_year"]!.columns.joined(separator: ", ")))")) {
@@ -105,8 +105,8 @@ import Testing
         #expect(data.series.first?.points == [ChartPoint(2), ChartPoint(3)])
     }
 
-    @Test func figuresAreGroupedFilteredAndQualified() throws {
-        let snapshot = try DemoSnapshot.get()
+    @Test func figuresAreGroupedFilteredAndQualified() async throws {
+        let snapshot = try await offPool { try DemoSnapshot.get() }
         let spec = try ChartSpec.parse("""
             title = "All bodies"
             kind = "bars"
@@ -122,20 +122,21 @@ import Testing
         #expect(data.series.first?.points == [ChartPoint(176), ChartPoint(192), ChartPoint(190), ChartPoint(205, .atLeast)])
     }
 
-    @Test func columnsCompareAsCategoriesUnderTheirDisplayNames() throws {
+    @Test func columnsCompareAsCategoriesUnderTheirDisplayNames() async throws {
         let spec = try #require(ChartSet.builtIn().specs.first { $0.name == "format-share" })
-        let data = try spec.data(from: try DemoSnapshot.get())
+        let snapshot = try await offPool { try DemoSnapshot.get() }
+        let data = try spec.data(from: snapshot)
         #expect(data.categories == ["Online", "Hybrid", "In person", "Not reported"])
         #expect(data.series.map(\.name) == ["Events"])
         #expect(data.series.first?.points == [ChartPoint(3), ChartPoint(8), ChartPoint(1), ChartPoint(12)])
     }
 
-    @Test func theDefaultSetIsWhole() throws {
+    @Test func theDefaultSetIsWhole() async throws {
         let set = ChartSet.builtIn()
         #expect(set.errors.isEmpty, "\(set.errors)")
         #expect(set.specs.count >= 10)
         #expect(Set(set.specs.map(\.kind)).count >= 7)
-        let snapshot = try DemoSnapshot.get()
+        let snapshot = try await offPool { try DemoSnapshot.get() }
         for spec in set.specs {
             let data = try spec.data(from: snapshot)
             #expect(!data.isEmpty, "\(spec.name)")

@@ -6,22 +6,22 @@ import Testing
 /// The default charts drawn from the demo data, compared with reviewed reference
 /// images. After a deliberate change, look at the new images and update them with
 /// `QUORUM_UPDATE_REFERENCES=1 swift test --filter ReferenceTests`.
-@Suite struct ReferenceTests {
+@Suite(.serialized) struct ReferenceTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("References")
 
     @Test(arguments: ChartSet.builtIn().specs.map(\.name))
-    func matchesItsReference(name: String) throws {
+    func matchesItsReference(name: String) async throws {
         let spec = try #require(ChartSet.builtIn().specs.first { $0.name == name })
-        let chart = try RenderedChart.render(spec, snapshot: try DemoSnapshot.get())
+        let chart = try await offPool { try RenderedChart.render(spec, snapshot: try DemoSnapshot.get()) }
         for (suffix, png) in [("", chart.light), (".dark", chart.dark)] {
             let file = Self.directory.appendingPathComponent("\(name)\(suffix).png")
             if ProcessInfo.processInfo.environment["QUORUM_UPDATE_REFERENCES"] == "1" {
                 try Data(png).write(to: file)
                 continue
             }
-            let reference = try DecodedPNG(quorumPNG: Array(try Data(contentsOf: file)))
-            let drawn = try DecodedPNG(quorumPNG: png)
-            let difference = PixelDifference(reference, drawn)
+            let difference = try await offPool {
+                PixelDifference(try DecodedPNG(quorumPNG: Array(try Data(contentsOf: file))), try DecodedPNG(quorumPNG: png))
+            }
             #expect(difference.sameSize, "\(name)\(suffix): size changed")
             // A small tolerance: font hinting or quantiser details may move a few pixels.
             #expect(difference.differingShare < 0.005, "\(name)\(suffix): \(difference.differingShare * 100)% of pixels differ")

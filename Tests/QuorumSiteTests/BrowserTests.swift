@@ -13,16 +13,15 @@ import Testing
     static let artefacts = URL(fileURLWithPath: ProcessInfo.processInfo.environment["QUORUM_ARTEFACTS"]
                                    ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-artefacts").path)
 
-    func demoSite() throws -> URL {
+    @Sendable func demoSite() throws -> (URL, [ChartError]) {
         let connection = try TestDatabase.connect()
         defer { connection.finish() }
         _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
         let snapshot = try Aggregator().run(connection)
         let build = try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn())
-        #expect(build.errors.isEmpty, "\(build.errors)")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-browser-\(UUID().uuidString)")
         try SitePublisher(root: root).publish(build.files)
-        return root.appendingPathComponent("current")
+        return (root.appendingPathComponent("current"), build.errors)
     }
 
     /// Runs Chromium headless with `arguments` and returns what it printed; on a
@@ -45,13 +44,15 @@ import Testing
         // As root Chromium refuses its sandbox; the pages are Quorum's own.
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                              "--allow-file-access-from-files", "--user-data-dir=\(profile.path)"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        // Output to a file, read once Chromium has exited: no pipe read to be interrupted.
+        let output = profile.appendingPathExtension("out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8))
     }
 
     static func attribute(_ name: String, in dom: String) -> [String] {
@@ -67,7 +68,8 @@ import Testing
     }
 
     @Test func theIndexAndABodyPageLoadWithEveryImage() async throws {
-        let site = try demoSite()
+        let (site, errors) = try await offPool { try demoSite() }
+        #expect(errors.isEmpty, "\(errors)")
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent().deletingLastPathComponent()) }
         for page in ["index.html", "youth-council.html"] {
             let url = site.appendingPathComponent(page)
