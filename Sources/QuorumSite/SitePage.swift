@@ -114,7 +114,7 @@ public enum Site {
     static func section(_ chart: RenderedChart) -> String {
         let spec = chart.spec
         let name = HTML.escape(spec.name)
-        var out = "<section class=\"chart \(spec.kind == .sparkline ? "sparkline" : "")\" id=\"\(name)\" aria-labelledby=\"\(name)-title\">\n"
+        var out = "<section class=\"\(spec.kind == .sparkline ? "chart sparkline" : "chart")\" id=\"\(name)\" aria-labelledby=\"\(name)-title\">\n"
         out += "<h2 id=\"\(name)-title\">\(HTML.escape(spec.title))</h2>\n"
         if !spec.subtitle.isEmpty { out += "<p class=\"subtitle\">\(HTML.escape(spec.subtitle))</p>\n" }
         out += """
