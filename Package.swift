@@ -38,11 +38,41 @@ let package = Package(
         // Aggregate definitions and the snapshots they make.
         .target(name: "QuorumAggregates", dependencies: ["QuorumStore", "QuorumModel"]),
 
+        // Charts drawn with libgd (the only importer of CGD), and the chart files that say what to draw.
+        .target(
+            name: "QuorumCharts",
+            dependencies: ["CGD", "QuorumModel", "QuorumAggregates"],
+            exclude: ["DefaultCharts/README.md"],
+            // The default chart set (Charts/ at the root; DefaultCharts links to it), in the binary,
+            // so `quorum render` works wherever it runs.
+            resources: [
+                .embedInCode("DefaultCharts/business-council-participants.toml"),
+                .embedInCode("DefaultCharts/business-council-trend.toml"),
+                .embedInCode("DefaultCharts/cbm-events-vs-all-events.toml"),
+                .embedInCode("DefaultCharts/concept-papers-renewed.toml"),
+                .embedInCode("DefaultCharts/format-mix.toml"),
+                .embedInCode("DefaultCharts/format-share.toml"),
+                .embedInCode("DefaultCharts/member-states-represented.toml"),
+                .embedInCode("DefaultCharts/membership-growth.toml"),
+                .embedInCode("DefaultCharts/participants-by-body-year.toml"),
+                .embedInCode("DefaultCharts/participants-per-year.toml"),
+                .embedInCode("DefaultCharts/ratifications-progress.toml"),
+                .embedInCode("DefaultCharts/sco-summit-2024.toml"),
+                .embedInCode("DefaultCharts/think-tank-forum-participants.toml"),
+                .embedInCode("DefaultCharts/think-tank-forum-trend.toml"),
+                .embedInCode("DefaultCharts/youth-council-participants.toml"),
+                .embedInCode("DefaultCharts/youth-council-trend.toml"),
+            ]
+        ),
+
+        // The HTML site made from a snapshot and its charts, published atomically.
+        .target(name: "QuorumSite", dependencies: ["QuorumCharts", "QuorumAggregates", "QuorumModel"]),
+
         // The long-running daemon: configuration, leader election, aggregation on change and schedule.
         .target(
             name: "QuorumDaemon",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -51,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,6 +96,11 @@ let package = Package(
                     dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
         .testTarget(name: "QuorumDaemonTests",
                     dependencies: ["QuorumDaemon", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
+        .testTarget(name: "QuorumChartsTests",
+                    dependencies: ["QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"],
+                    resources: [.copy("References")]),
+        .testTarget(name: "QuorumSiteTests",
+                    dependencies: ["QuorumSite", "QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

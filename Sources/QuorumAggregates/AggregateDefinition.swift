@@ -80,3 +80,18 @@ enum ColumnKind {
         }
     }
 }
+
+extension AggregateDefinition {
+    /// A chart file's own SELECT. Its table is `chart:<name>`, described by the
+    /// SQL itself, so a snapshot made by an older version of the query is seen.
+    public static func chartQuery(name: String, sql: String) -> AggregateDefinition {
+        AggregateDefinition(name: "chart:" + name, description: sql, sql: SQL(sql, binds: []))
+    }
+}
+
+extension Snapshot {
+    /// Whether the snapshot holds the result of each of these queries as they are now.
+    public func answers(_ queries: [AggregateDefinition]) -> Bool {
+        queries.allSatisfy { self[$0.name]?.description == $0.description }
+    }
+}

@@ -23,6 +23,7 @@ public final class AggregationService: Service, Sendable {
     public let cache: SnapshotCache
     private let logger: Logger
     private let settings: Mutex<Configuration>
+    private let chartQueries: @Sendable () -> [(name: String, sql: String)]
     private let events: AsyncStream<Event>.Continuation
     private let eventStream: AsyncStream<Event>
     /// Runs done by this process, for tests and metrics.
@@ -36,9 +37,12 @@ public final class AggregationService: Service, Sendable {
         case reconfigured
     }
 
+    /// `chartQueries`: the SELECTs of chart files, run with the built-in aggregates.
     public init(pool: ConnectionPool, conninfo: String, election: LeaderElection, cache: SnapshotCache,
-                configuration: Configuration, logger: Logger) {
+                configuration: Configuration, logger: Logger,
+                chartQueries: @escaping @Sendable () -> [(name: String, sql: String)] = { [] }) {
         self.pool = pool
+        self.chartQueries = chartQueries
         self.election = election
         self.cache = cache
         self.logger = logger
@@ -117,11 +121,13 @@ public final class AggregationService: Service, Sendable {
         guard case .leader(let backend) = election.role else { return }
         let retention = settings.withLock { $0.snapshotRetention }
         let base = cache.snapshot
+        let queries = chartQueries().map { AggregateDefinition.chartQuery(name: $0.name, sql: $0.sql) }
         do {
             let snapshot: Snapshot? = try await pool.withConnection { connection in
                 let version = try Aggregator.dataVersion(connection)
-                if let base, base.dataVersion == version { return nil }
-                let snapshot = try Aggregator(retention: retention).run(connection, base: base) { connection in
+                if let base, base.dataVersion == version, base.answers(queries) { return nil }
+                let aggregator = Aggregator(queries: queries, retention: retention)
+                let snapshot = try aggregator.run(connection, base: base) { connection in
                     try LeaderElection.fence(connection, backend: backend)
                 }
                 try connection.notify(Self.snapshotChannel, payload: String(snapshot.id))

@@ -18,6 +18,10 @@ public struct Configuration: Sendable, Equatable {
     public var snapshotRetention = 50
     public var leaderHeartbeatMilliseconds = 1000
     public var logLevel = "info"
+    /// A directory of chart files to render instead of the default set in the binary.
+    public var renderChartsDirectory: String?
+    /// The site root (releases/ and the `current` link); default `<data_dir>/site`.
+    public var renderSiteDirectory: String?
 
     public init() {}
 
@@ -33,6 +37,8 @@ public struct Configuration: Sendable, Equatable {
         ("aggregation.retention", "QUORUM_AGGREGATION_RETENTION", "complete snapshots kept in the database"),
         ("leader.heartbeat_ms", "QUORUM_LEADER_HEARTBEAT_MS", "how often the leader checks its lock connection"),
         ("log.level", "QUORUM_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
+        ("render.charts_dir", "QUORUM_RENDER_CHARTS_DIR", "directory of chart files (*.toml); unset: the default set in the binary"),
+        ("render.site_dir", "QUORUM_RENDER_SITE_DIR", "where the HTML site is published (releases/ and the current link); unset: <data_dir>/site"),
     ]
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
@@ -87,6 +93,8 @@ public struct Configuration: Sendable, Equatable {
         integer("aggregation.retention", 1...100_000) { configuration.snapshotRetention = $0 }
         integer("leader.heartbeat_ms", 100...60_000) { configuration.leaderHeartbeatMilliseconds = $0 }
         string("log.level") { configuration.logLevel = $0 }
+        string("render.charts_dir") { configuration.renderChartsDirectory = $0 }
+        string("render.site_dir") { configuration.renderSiteDirectory = $0 }
 
         do {
             _ = try CronSchedule(configuration.aggregationSchedule, timeZone: configuration.aggregationTimeZone)
@@ -97,6 +105,12 @@ public struct Configuration: Sendable, Equatable {
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         if !levels.contains(configuration.logLevel) {
             problems.append("\(settings["log.level"]?.origin ?? "default"): log.level must be one of \(levels.joined(separator: ", "))")
+        }
+        if let directory = configuration.renderChartsDirectory {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                problems.append("\(settings["render.charts_dir"]?.origin ?? "default"): render.charts_dir: \(directory) is not a directory")
+            }
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return configuration

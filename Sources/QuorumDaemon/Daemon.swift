@@ -5,28 +5,40 @@ import QuorumAggregates
 import QuorumStore
 import ServiceLifecycle
 
-/// `quorum serve`: the services in dependency order — leader election, then
-/// aggregation (the HTTP server joins here) — in one ServiceGroup, shut down
+/// `quorum serve`: the services in dependency order — leader election,
+/// aggregation, rendering (the HTTP server joins here) — in one ServiceGroup, shut down
 /// gracefully in reverse on SIGTERM or SIGINT. SIGHUP reloads the configuration.
 public struct Daemon: Sendable {
     public let pool: ConnectionPool
     public let election: LeaderElection
     public let aggregation: AggregationService
     public let cache: SnapshotCache
+    public let render: RenderService
+    let dataDirectory: URL
     /// systemd's notify socket (READY=1, STOPPING=1, WATCHDOG=1); silent outside systemd.
     public let notifier: SystemdNotifier
     /// When READY=1 is sent: once a snapshot is held.
     public let readiness: Readiness
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) {
+    /// `dataDirectory` holds the published site unless `render.site_dir` says otherwise
+    /// (without either, a directory under the system's temporary directory).
+    public init(conninfo: String, configuration: Configuration, logger: Logger, dataDirectory: URL? = nil,
+                notifier: SystemdNotifier = SystemdNotifier()) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         self.notifier = notifier
         readiness = Readiness(notifier: notifier, waitingFor: [.snapshot])
+        let dataDirectory = dataDirectory ?? configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-\(getpid())")
+        self.dataDirectory = dataDirectory
+        let render = RenderService(cache: cache, configuration: configuration, dataDirectory: dataDirectory, logger: logger)
+        self.render = render
+        // Charts with their own SQL are computed by the aggregation run, in the same read as the rest.
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
-                                         configuration: configuration, logger: logger)
+                                         configuration: configuration, logger: logger,
+                                         chartQueries: { render.chartQueries })
     }
 
     /// Brings the schema up to date, retrying with backoff while the database is down.
@@ -48,15 +60,19 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation, notifier, readiness] in
+        let hangUp = HangUpService(logger: logger) { [aggregation, render, dataDirectory, notifier, readiness] in
             // Before the first READY=1 systemd is still starting the unit: no reload to report.
             let ready = readiness.isReady
             if ready { notifier.reloading() }
-            if let configuration = reload() { aggregation.reconfigure(configuration) }
+            if let configuration = reload() {
+                // Charts first: the aggregation run that follows takes their queries.
+                render.reload(configuration, dataDirectory: dataDirectory)
+                aggregation.reconfigure(configuration)
+            }
             if ready { notifier.ready(status: "configuration reloaded") }
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: election), .init(service: aggregation), .init(service: hangUp),
+            .init(service: election), .init(service: aggregation), .init(service: render), .init(service: hangUp),
         ]
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: SystemdWatchdogService(notifier: notifier, interval: interval)))

@@ -2,7 +2,9 @@ import Foundation
 
 /// The configuration file's format: a small, strict subset of TOML —
 /// `[section]` headers, `key = value` lines, `#` comments; values are strings
-/// in double quotes, whole numbers, `true`/`false`, or arrays of strings.
+/// in double quotes, whole numbers, `true`/`false`, or arrays of strings. A string
+/// may span lines between triple quotes (`"""` … `"""`), taken as written (no
+/// escapes; a newline right after the opening quotes is dropped), for SQL in chart files.
 public enum ConfigFile {
     public enum Value: Equatable, Sendable {
         case string(String), integer(Int), boolean(Bool), strings([String])
@@ -22,8 +24,43 @@ public enum ConfigFile {
     public static func parse(_ text: String) throws -> [String: Value] {
         var values: [String: Value] = [:]
         var section = ""
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var index = 0
+        while index < lines.count {
             let number = index + 1
+            let raw = lines[index]
+            index += 1
+            if let (key, opening) = multiLineStart(String(raw)) {
+                // Everything up to the closing triple quotes, comments and all, is the string.
+                var body = opening.trimmingCharacters(in: .whitespaces).isEmpty ? "" : opening
+                var closed = false
+                if let end = body.range(of: "\"\"\"") {
+                    guard body[end.upperBound...].trimmingCharacters(in: .whitespaces).isEmpty else {
+                        throw SyntaxError(line: number, message: "nothing may follow the closing \"\"\"")
+                    }
+                    body = String(body[..<end.lowerBound])
+                    closed = true
+                }
+                while !closed {
+                    guard index < lines.count else { throw SyntaxError(line: number, message: "a \"\"\" string is never closed") }
+                    let next = String(lines[index])
+                    index += 1
+                    if let end = next.range(of: "\"\"\"") {
+                        guard next[end.upperBound...].trimmingCharacters(in: .whitespaces).isEmpty else {
+                            throw SyntaxError(line: index, message: "nothing may follow the closing \"\"\"")
+                        }
+                        body += "\n" + next[..<end.lowerBound]
+                        closed = true
+                    } else {
+                        body += "\n" + next
+                    }
+                }
+                if body.hasPrefix("\n") { body.removeFirst() }
+                let full = section.isEmpty ? key : "\(section).\(key)"
+                guard values[full] == nil else { throw SyntaxError(line: number, message: "\(full) is set twice") }
+                values[full] = .string(body)
+                continue
+            }
             let line = stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
@@ -43,6 +80,16 @@ public enum ConfigFile {
             values[full] = try value(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces), line: number)
         }
         return values
+    }
+
+    /// `key = """…`: the key and what follows the opening quotes on that line.
+    private static func multiLineStart(_ line: String) -> (String, String)? {
+        guard let equals = line.firstIndex(of: "=") else { return nil }
+        let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+        let rest = line[line.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
+        guard rest.hasPrefix("\"\"\""), !key.isEmpty, !key.hasPrefix("#"),
+              key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
+        return (key, String(rest.dropFirst(3)))
     }
 
     private static func value(_ text: String, line: Int) throws -> Value {

@@ -11,8 +11,8 @@ struct Quorum: AsyncParsableCommand {
         commandName: "quorum",
         abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
         version: QuorumVersion.current,
-        subcommands: [Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self,
-                      Config.self])
+        subcommands: [Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Render.self,
+                      Generate.self, Schedule.self, Config.self])
 }
 
 enum QuorumVersion {

@@ -45,7 +45,8 @@ struct Serve: AsyncParsableCommand {
         defer { store.close() }
         logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
 
-        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger, notifier: notifier)
+        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger,
+                            dataDirectory: dataDirectory, notifier: notifier)
         defer { daemon.pool.close() }
         daemon.notifier.status("bringing the database schema up to date")
         try await daemon.migrate(logger: logger)

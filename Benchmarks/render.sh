@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmarks/render.sh — how long Quorum takes to draw and encode charts, next to
+# a plain C program drawing the same primitives with libgd.
+#
+# Goals (issue "Charts with libgd"): the whole default set renders in well under a
+# second; against the C program the Swift layer adds at most 50%.
+#
+#   Benchmarks/render.sh [ROUNDS]      # default 21; medians are printed
+#
+# It builds quorum in release mode (.build-release), seeds the demo dataset into a
+# throwaway embedded cluster, computes a snapshot, then times in one process (after
+# loading the snapshot, so no database time is counted):
+#   one_chart_ms        the 800×400 chart participants-by-body-year: layout, drawing,
+#                       text, palette reduction, PNG encoding
+#   default_set_1x_ms   every default chart, light theme at 1×
+#   default_site_ms     the whole site: every chart light and dark at 1× and 2×, pages, CSV, JSON
+# and compiles Benchmarks/render-bench.c with cc, which draws the same chart's
+# primitives at fixed positions and encodes it the same way (c_one_chart_ms).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-21}
+
+swift build -c release --product quorum --scratch-path .build-release >/dev/null
+quorum=$PWD/.build-release/release/quorum
+work=$(mktemp -d)
+chmod 755 "$work"   # as root the server runs as postgres, which must reach the cluster
+export QUORUM_DATA_DIR=$work/data
+trap 'rm -rf "$work"' EXIT
+
+cc -O2 -o "$work/render-bench" Benchmarks/render-bench.c $(pkg-config --cflags --libs gdlib)
+"$quorum" seed --demo >/dev/null
+"$quorum" aggregate >/dev/null
+# The machine is shared and its load varies: the two sides alternate, three times,
+# and the median of the three medians is reported.
+swift_runs=(); c_runs=()
+for _ in 1 2 3; do
+    swift_runs+=("$("$quorum" render --out "$work/site" --benchmark "$rounds")")
+    c_runs+=("$("$work/render-bench" "$rounds")")
+done
+median_of() {  # KEY, then the runs' outputs
+    local key=$1; shift
+    printf '%s\n' "$@" | sed -n "s/^$key=\([0-9.]*\).*/\1/p" | sort -n | sed -n 2p
+}
+swift_one=$(median_of one_chart_ms "${swift_runs[@]}")
+c_one=$(median_of c_one_chart_ms "${c_runs[@]}")
+echo "one_chart_ms=$swift_one (participants-by-body-year, 800x400, render + palette + PNG)"
+echo "c_one_chart_ms=$c_one (the same primitives in C)"
+echo "default_set_1x_ms=$(median_of default_set_1x_ms "${swift_runs[@]}") (16 charts, light, 1x)"
+echo "default_site_ms=$(median_of default_site_ms "${swift_runs[@]}") (every chart light and dark at 1x and 2x, pages, CSV, JSON)"
+awk -v s="$swift_one" -v c="$c_one" 'BEGIN { printf "swift_over_c=%.2f (goal: at most 1.50)\n", s / c }'
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,348 @@
+import CGD
+import Foundation
+import Synchronization
+
+/// An sRGB colour.
+public struct RGB: Equatable, Hashable, Sendable {
+    public let red: UInt8, green: UInt8, blue: UInt8
+
+    public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) {
+        self.red = red
+        self.green = green
+        self.blue = blue
+    }
+
+    public init(hex: UInt32) {
+        self.init(UInt8(hex >> 16 & 0xFF), UInt8(hex >> 8 & 0xFF), UInt8(hex & 0xFF))
+    }
+
+    /// libgd's true-colour value, fully opaque.
+    var gd: Int32 { Int32(red) << 16 | Int32(green) << 8 | Int32(blue) }
+
+    /// This colour over `other`, `amount` (0…1) of the way.
+    func mixed(over other: RGB, amount: Double) -> RGB {
+        func channel(_ top: UInt8, _ bottom: UInt8) -> UInt8 {
+            UInt8((Double(top) * amount + Double(bottom) * (1 - amount)).rounded())
+        }
+        return RGB(channel(red, other.red), channel(green, other.green), channel(blue, other.blue))
+    }
+}
+
+/// Where text sits relative to the point it is drawn at.
+enum TextAnchor { case start, middle, end }
+
+/// A font face shipped by Debian's fonts-dejavu-core.
+enum Font: String, Hashable {
+    case regular = "DejaVuSans.ttf"
+    case bold = "DejaVuSans-Bold.ttf"
+
+    static let directory = "/usr/share/fonts/truetype/dejavu"
+    var path: String { Font.directory + "/" + rawValue }
+}
+
+/// libgd's FreeType text is not safe to run from two threads at once (its font
+/// cache is shared): every call goes through this lock, set up once. Measurements
+/// are kept, since layout asks for the same strings again and again.
+private struct TextState {
+    var ready = false
+    var extents: [TextKey: (width: Double, ascent: Double, descent: Double)] = [:]
+}
+
+private struct TextKey: Hashable {
+    let text: String
+    let font: Font
+    let size: Double
+}
+
+private let textState: Mutex<TextState> = Mutex(TextState())
+
+private func withTextRendering<T>(_ body: (inout TextState) throws(ChartError) -> T) throws(ChartError) -> T {
+    try textState.withLock { (state: inout TextState) throws(ChartError) -> T in
+        if !state.ready {
+            guard gdFontCacheSetup() == 0 else { throw ChartError.library("libgd could not set up its font cache") }
+            state.ready = true
+        }
+        return try body(&state)
+    }
+}
+
+/// A true-colour libgd image that this value alone owns: it is destroyed when the
+/// value goes away, and no pointer to it leaves this module.
+///
+/// Shapes other than axis-aligned rectangles are drawn by coverage (a signed
+/// distance per pixel), which anti-aliases thick lines, circles and arcs — libgd
+/// anti-aliases only one-pixel lines.
+struct Canvas: ~Copyable {
+    private let image: gdImagePtr
+    let width: Int
+    let height: Int
+
+    init(width: Int, height: Int, background: RGB) throws(ChartError) {
+        guard width > 0, height > 0, width <= 8192, height <= 8192 else {
+            throw ChartError.data("a chart of \(width)×\(height) pixels cannot be drawn")
+        }
+        guard let image = gdImageCreateTrueColor(Int32(width), Int32(height)) else {
+            throw ChartError.library("libgd could not allocate a \(width)×\(height) image")
+        }
+        self.image = image
+        self.width = width
+        self.height = height
+        gdImageAlphaBlending(image, 1)
+        gdImageFilledRectangle(image, 0, 0, Int32(width - 1), Int32(height - 1), background.gd)
+    }
+
+    deinit { gdImageDestroy(image) }
+
+    // MARK: Pixels
+
+    func pixel(x: Int, y: Int) -> RGB {
+        let value = UInt32(bitPattern: gdImageGetTrueColorPixel(image, Int32(x), Int32(y)))
+        return RGB(hex: value & 0xFFFFFF)
+    }
+
+    /// Paints `color` over a pixel with the given coverage (0…1).
+    private func cover(x: Int, y: Int, color: RGB, coverage: Double) {
+        guard coverage > 0.002, x >= 0, y >= 0, x < width, y < height else { return }
+        let row = image.pointee.tpixels[y]!
+        if coverage >= 0.998 {
+            row[x] = color.gd
+        } else {
+            let below = RGB(hex: UInt32(bitPattern: row[x]) & 0xFFFFFF)
+            row[x] = color.mixed(over: below, amount: coverage).gd
+        }
+    }
+
+    /// Fills the pixels of a box by coverage from a signed distance (negative inside).
+    private func fill(minX: Double, minY: Double, maxX: Double, maxY: Double, color: RGB,
+                      distance: (Double, Double) -> Double) {
+        let x0 = max(0, Int((minX - 1).rounded(.down))), x1 = min(width - 1, Int((maxX + 1).rounded(.up)))
+        let y0 = max(0, Int((minY - 1).rounded(.down))), y1 = min(height - 1, Int((maxY + 1).rounded(.up)))
+        guard x0 <= x1, y0 <= y1 else { return }
+        for y in y0...y1 {
+            let centreY = Double(y) + 0.5
+            for x in x0...x1 {
+                let coverage = min(1, max(0, 0.5 - distance(Double(x) + 0.5, centreY)))
+                cover(x: x, y: y, color: color, coverage: coverage)
+            }
+        }
+    }
+
+    // MARK: Shapes
+
+    /// A rectangle snapped to whole pixels, so bars and gridlines stay crisp.
+    func fillRect(x: Double, y: Double, width: Double, height: Double, color: RGB) {
+        let left = Int32(x.rounded()), top = Int32(y.rounded())
+        let right = Int32((x + width).rounded()) - 1, bottom = Int32((y + height).rounded()) - 1
+        guard right >= left, bottom >= top else { return }
+        gdImageFilledRectangle(image, left, top, right, bottom, color.gd)
+    }
+
+    func fillCircle(centreX: Double, centreY: Double, radius: Double, color: RGB) {
+        fill(minX: centreX - radius, minY: centreY - radius, maxX: centreX + radius, maxY: centreY + radius,
+             color: color) { x, y in ((x - centreX) * (x - centreX) + (y - centreY) * (y - centreY)).squareRoot() - radius }
+    }
+
+    /// A polyline of the given width with round joins, each pixel covered once.
+    func strokePolyline(_ points: [(x: Double, y: Double)], width lineWidth: Double, color: RGB) {
+        guard let first = points.first else { return }
+        let half = lineWidth / 2
+        if points.count == 1 {
+            fillCircle(centreX: first.x, centreY: first.y, radius: half, color: color)
+            return
+        }
+        let xs = points.map(\.x), ys = points.map(\.y)
+        let segments = zip(points, points.dropFirst()).map { ($0, $1) }
+        fill(minX: xs.min()! - half, minY: ys.min()! - half, maxX: xs.max()! + half, maxY: ys.max()! + half,
+             color: color) { x, y in
+            var nearest = Double.infinity
+            for (a, b) in segments {
+                // Cheap rejection: the segment's box, grown by the half width and a pixel.
+                if x < min(a.x, b.x) - half - 1 || x > max(a.x, b.x) + half + 1
+                    || y < min(a.y, b.y) - half - 1 || y > max(a.y, b.y) + half + 1 { continue }
+                nearest = min(nearest, Canvas.distance(x, y, toSegment: a, b))
+            }
+            return nearest - half
+        }
+    }
+
+    private static func distance(_ x: Double, _ y: Double, toSegment a: (x: Double, y: Double),
+                                 _ b: (x: Double, y: Double)) -> Double {
+        let dx = b.x - a.x, dy = b.y - a.y
+        let lengthSquared = dx * dx + dy * dy
+        let t = lengthSquared == 0 ? 0 : min(1, max(0, ((x - a.x) * dx + (y - a.y) * dy) / lengthSquared))
+        let px = a.x + t * dx - x, py = a.y + t * dy - y
+        return (px * px + py * py).squareRoot()
+    }
+
+    /// The region between a polyline (left to right) and a baseline, filled.
+    /// Each column is covered by how much of it lies below the line.
+    func fillUnderPolyline(_ points: [(x: Double, y: Double)], baseline: Double, color: RGB) {
+        guard points.count >= 2 else { return }
+        let x0 = max(0, Int(points.first!.x.rounded(.down))), x1 = min(width - 1, Int(points.last!.x.rounded(.up)) - 1)
+        guard x0 <= x1 else { return }
+        var segment = 0
+        for x in x0...x1 {
+            let centre = Double(x) + 0.5
+            while segment < points.count - 2 && centre > points[segment + 1].x { segment += 1 }
+            let a = points[segment], b = points[segment + 1]
+            let t = b.x == a.x ? 0 : min(1, max(0, (centre - a.x) / (b.x - a.x)))
+            let top = a.y + t * (b.y - a.y)
+            let horizontal = min(1, max(0, min(centre - points.first!.x + 0.5, points.last!.x - centre + 0.5)))
+            var y = Int(top.rounded(.down))
+            while Double(y) < baseline, y < height {
+                let coverage = min(1, Double(y + 1) - top, baseline - Double(y))
+                if y >= 0 { cover(x: x, y: y, color: color, coverage: min(1, max(0, coverage)) * horizontal) }
+                y += 1
+            }
+        }
+    }
+
+    /// A ring segment from `start` to `end` (radians, clockwise from twelve o'clock),
+    /// with `gap` pixels left open at each end so neighbouring segments stay apart.
+    func fillRingSegment(centreX: Double, centreY: Double, outer: Double, inner: Double,
+                         start: Double, end: Double, gap: Double, color: RGB) {
+        let sweep = end - start
+        guard sweep > 0 else { return }
+        let full = sweep >= 2 * Double.pi - 1e-9
+        fill(minX: centreX - outer, minY: centreY - outer, maxX: centreX + outer, maxY: centreY + outer,
+             color: color) { x, y in
+            let dx = x - centreX, dy = y - centreY
+            let radius = (dx * dx + dy * dy).squareRoot()
+            let radial = max(radius - outer, inner - radius)
+            if full { return radial }
+            var angle = atan2(dx, -dy)  // clockwise from twelve o'clock
+            if angle < 0 { angle += 2 * Double.pi }
+            var into = angle - start
+            if into < 0 { into += 2 * Double.pi }
+            // Distance to the nearer straight edge, negative inside the sweep.
+            let edge: Double
+            if into <= sweep {
+                edge = -min(radius * sin(min(into, Double.pi / 2)), radius * sin(min(sweep - into, Double.pi / 2)))
+            } else {
+                edge = radius
+            }
+            return max(radial, edge + gap / 2)
+        }
+    }
+
+    // MARK: Text
+
+    /// The advance width and the extent above and below the baseline of `text`.
+    static func measure(_ text: String, font: Font = .regular, size: Double) throws(ChartError) -> (width: Double, ascent: Double, descent: Double) {
+        let key = TextKey(text: text, font: font, size: size)
+        return try withTextRendering { (state: inout TextState) throws(ChartError) in
+            if let known = state.extents[key] { return known }
+            var box = [Int32](repeating: 0, count: 8)
+            let failure = text.withCString { gdImageStringFT(nil, &box, 0, font.path, size, 0, 0, 0, UnsafeMutablePointer(mutating: $0)) }
+            if let failure { throw Canvas.textError(failure, font: font) }
+            let extent = (Double(box[2] - box[0]), Double(-box[7]), Double(box[1]))
+            if state.extents.count > 8192 { state.extents.removeAll(keepingCapacity: true) }
+            state.extents[key] = extent
+            return extent
+        }
+    }
+
+    /// Draws `text` with its baseline at `y`; returns its width.
+    @discardableResult
+    func text(_ text: String, x: Double, y: Double, font: Font = .regular, size: Double, color: RGB,
+              anchor: TextAnchor = .start) throws(ChartError) -> Double {
+        guard !text.isEmpty else { return 0 }
+        // Text from its start needs no measuring first: the drawn box gives the width.
+        let width = anchor == .start ? 0 : try Canvas.measure(text, font: font, size: size).width
+        let left: Double = switch anchor {
+        case .start: x
+        case .middle: x - width / 2
+        case .end: x - width
+        }
+        var box = [Int32](repeating: 0, count: 8)
+        let image = self.image
+        try withTextRendering { (_: inout TextState) throws(ChartError) in
+            let failure = text.withCString {
+                gdImageStringFT(image, &box, color.gd, font.path, size, 0, Int32(left.rounded()), Int32(y.rounded()),
+                                UnsafeMutablePointer(mutating: $0))
+            }
+            if let failure { throw Canvas.textError(failure, font: font) }
+        }
+        return anchor == .start ? Double(box[2] - box[0]) : width
+    }
+
+    private static func textError(_ failure: UnsafeMutablePointer<CChar>, font: Font) -> ChartError {
+        if !FileManager.default.isReadableFile(atPath: font.path) {
+            return ChartError.font("the font \(font.path) is missing: install Debian's fonts-dejavu-core")
+        }
+        return ChartError.library("libgd could not draw text: \(String(cString: failure))")
+    }
+
+    // MARK: PNG
+
+    /// The image as PNG bytes; as a palette image when `palette` is set (much
+    /// smaller for charts, whose colours are few).
+    /// `compression` is zlib's level: 9 is the smallest file, 6 about twice as fast.
+    func png(palette: Bool, exactColours: [RGB] = [], compression: Int32 = 9) throws(ChartError) -> [UInt8] {
+        if palette {
+            guard let indexed = gdImageCreatePaletteFromTrueColor(image, 0, 256) else {
+                throw ChartError.library("libgd could not reduce the image to a palette")
+            }
+            defer { gdImageDestroy(indexed) }
+            // The quantiser shifts colours slightly (white becomes off-white): match each
+            // palette entry to the mean of the true-colour pixels it stands for.
+            guard gdImageColorMatch(image, indexed) == 0 else { throw ChartError.library("libgd could not match the palette") }
+            // The theme's own colours come out exact, so a white page stays white.
+            for colour in exactColours {
+                let index = Int(gdImageColorClosest(indexed, Int32(colour.red), Int32(colour.green), Int32(colour.blue)))
+                func set(_ channel: UnsafeMutablePointer<Int32>, _ value: UInt8) {
+                    if abs(Int(channel[index]) - Int(value)) <= 8 { channel[index] = Int32(value) }
+                }
+                withUnsafeMutablePointer(to: &indexed.pointee.red) { $0.withMemoryRebound(to: Int32.self, capacity: 256) { set($0, colour.red) } }
+                withUnsafeMutablePointer(to: &indexed.pointee.green) { $0.withMemoryRebound(to: Int32.self, capacity: 256) { set($0, colour.green) } }
+                withUnsafeMutablePointer(to: &indexed.pointee.blue) { $0.withMemoryRebound(to: Int32.self, capacity: 256) { set($0, colour.blue) } }
+            }
+            return try Canvas.encode(indexed, compression: compression)
+        }
+        return try Canvas.encode(image, compression: compression)
+    }
+
+    private static func encode(_ image: gdImagePtr, compression: Int32) throws(ChartError) -> [UInt8] {
+        var size: Int32 = 0
+        guard let bytes = gdImagePngPtrEx(image, &size, compression) else { throw ChartError.library("libgd could not encode a PNG") }
+        defer { gdFree(bytes) }
+        guard size > 0 else { throw ChartError.library("libgd made an empty PNG") }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: Int(size)))
+    }
+}
+
+/// A PNG that Quorum made, decoded again to check it: tests and the reference
+/// comparison read pixels through this. It refuses anything without a PNG
+/// signature, and is meant only for bytes this module wrote.
+public struct DecodedPNG: Sendable {
+    public let width: Int
+    public let height: Int
+    /// Whether the PNG is a palette (indexed) image, and how many colours it has.
+    public let isPalette: Bool
+    public let colourCount: Int
+    /// Row-major 0xRRGGBB values.
+    public let pixels: [UInt32]
+
+    public init(quorumPNG bytes: [UInt8]) throws(ChartError) {
+        guard bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else {
+            throw ChartError.data("not a PNG")
+        }
+        var copy = bytes
+        let decoded = copy.withUnsafeMutableBytes { gdImageCreateFromPngPtr(Int32($0.count), $0.baseAddress) }
+        guard let image = decoded else { throw ChartError.library("libgd could not decode the PNG") }
+        defer { gdImageDestroy(image) }
+        width = Int(image.pointee.sx)
+        height = Int(image.pointee.sy)
+        isPalette = image.pointee.trueColor == 0
+        colourCount = isPalette ? Int(image.pointee.colorsTotal) : 0
+        var pixels = [UInt32](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                pixels[y * width + x] = UInt32(bitPattern: gdImageGetTrueColorPixel(image, Int32(x), Int32(y))) & 0xFFFFFF
+            }
+        }
+        self.pixels = pixels
+    }
+
+    public func pixel(x: Int, y: Int) -> UInt32 { pixels[y * width + x] }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import QuorumModel
+
+/// One figure in a chart, with how exact it is.
+public struct ChartPoint: Equatable, Sendable {
+    public var value: Double
+    public var qualifier: Qualifier
+
+    public init(_ value: Double, _ qualifier: Qualifier = .exact) {
+        self.value = value
+        self.qualifier = qualifier
+    }
+
+    /// As a reader sees it: "1,250", "140+", "≈150".
+    public var label: String { qualifier.format(NumberFormat.grouped(value)) }
+}
+
+/// A named run of points, one per category (nil where there is no figure).
+public struct ChartSeries: Equatable, Sendable {
+    public var name: String
+    public var points: [ChartPoint?]
+
+    public init(name: String, points: [ChartPoint?]) {
+        self.name = name
+        self.points = points
+    }
+}
+
+/// What a chart shows: categories along one axis, one or more series of figures,
+/// and optionally a reference line (such as the membership a count is measured against).
+public struct ChartData: Equatable, Sendable {
+    public var categories: [String]
+    public var series: [ChartSeries]
+    public var reference: ChartSeries?
+
+    public init(categories: [String], series: [ChartSeries], reference: ChartSeries? = nil) {
+        self.categories = categories
+        self.series = series
+        self.reference = reference
+    }
+
+    /// No figure at all to draw.
+    public var isEmpty: Bool { categories.isEmpty || series.allSatisfy { $0.points.allSatisfy { $0 == nil } } }
+}
+
+/// Numbers as Quorum writes them.
+public enum NumberFormat {
+    /// Thousands separated by commas; a fraction only where there is one
+    /// (one decimal place, two below 1).
+    public static func grouped(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        let negative = value < 0
+        let magnitude = abs(value)
+        let decimals = magnitude.rounded() == magnitude ? 0 : (magnitude < 1 ? 2 : 1)
+        let scale = decimals == 0 ? 1.0 : (decimals == 1 ? 10.0 : 100.0)
+        let scaled = (magnitude * scale).rounded()
+        let whole = Int64(scaled / scale)
+        let fraction = Int64(scaled) - whole * Int64(scale)
+        var digits = String(whole)
+        var groups: [Substring] = []
+        while digits.count > 3 {
+            groups.insert(Substring(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(Substring(digits), at: 0)
+        var text = groups.joined(separator: ",")
+        if decimals > 0 && fraction > 0 {
+            var fractionText = String(fraction)
+            while fractionText.count < decimals { fractionText = "0" + fractionText }
+            while fractionText.hasSuffix("0") { fractionText.removeLast() }
+            text += "." + fractionText
+        }
+        return negative && scaled > 0 ? "−" + text : text
+    }
+}
+
+/// The "nice numbers" of an axis: 1, 2 or 5 times a power of ten, so ticks fall
+/// on values a reader can add up.
+public struct AxisTicks: Equatable, Sendable {
+    public let step: Double
+    public let maximum: Double
+
+    public var values: [Double] {
+        guard step > 0 else { return [0] }
+        let count = Int((maximum / step).rounded())
+        return (0...count).map { Double($0) * step }
+    }
+
+    /// Ticks from zero covering `largest`, about `target` of them.
+    public init(covering largest: Double, target: Int) {
+        guard largest > 0, largest.isFinite else {
+            step = 1
+            maximum = 1
+            return
+        }
+        let rough = largest / Double(max(1, target))
+        let power = pow10(floor(log10(rough)))
+        let fraction = rough / power
+        let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+        // Whole-number data never gets fractional ticks.
+        step = max(nice * power, largest >= 1 ? 1 : nice * power)
+        maximum = (largest / step).rounded(.up) * step
+    }
+}
+
+private func pow10(_ exponent: Double) -> Double {
+    var result = 1.0
+    let steps = Int(abs(exponent))
+    for _ in 0..<steps { result *= 10 }
+    return exponent < 0 ? 1 / result : result
+}

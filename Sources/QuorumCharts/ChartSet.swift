@@ -1,0 +1,98 @@
+import Foundation
+import QuorumAggregates
+
+/// The chart files to render: the default set shipped in the binary, or a directory's.
+/// A file that cannot be read becomes an error, and the others still render.
+public struct ChartSet: Sendable {
+    public let specs: [ChartSpec]
+    public let errors: [ChartError]
+
+    public init(specs: [ChartSpec], errors: [ChartError]) {
+        self.specs = specs.sorted { ($0.page, $0.order, $0.name) < ($1.page, $1.order, $1.name) }
+        self.errors = errors
+    }
+
+    /// The default chart set, from the binary.
+    public static func builtIn() -> ChartSet {
+        parse(DefaultCharts.files.map { ("Charts/" + $0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+    }
+
+    /// Every `*.toml` in `directory`, or the built-in set when `directory` is nil.
+    public static func load(directory: URL?) -> ChartSet {
+        guard let directory else { return builtIn() }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".toml") }.sorted()
+        } catch {
+            return ChartSet(specs: [], errors: [ChartError.spec(file: directory.path, key: nil, "cannot read the chart directory: \(error.localizedDescription)")])
+        }
+        var files: [(String, String)] = []
+        var errors: [ChartError] = []
+        for name in names {
+            let url = directory.appendingPathComponent(name)
+            do { files.append((url.path, try String(contentsOf: url, encoding: .utf8))) } catch {
+                errors.append(ChartError.spec(file: url.path, key: nil, "cannot be read as UTF-8 text"))
+            }
+        }
+        let parsed = parse(files)
+        return ChartSet(specs: parsed.specs, errors: errors + parsed.errors)
+    }
+
+    static func parse(_ files: [(file: String, text: String)]) -> ChartSet {
+        var specs: [ChartSpec] = []
+        var errors: [ChartError] = []
+        for (file, text) in files {
+            do { specs.append(try ChartSpec.parse(text, file: file)) } catch { errors.append(error) }
+        }
+        return ChartSet(specs: specs, errors: errors)
+    }
+
+    /// The charts whose figures come from a query, for the aggregation run to
+    /// execute (read-only, with a statement timeout) and store as `chart:<name>`.
+    public var queries: [(name: String, sql: String)] {
+        specs.compactMap { spec in
+            if case .sql(let sql) = spec.origin { (spec.name, sql) } else { nil }
+        }
+    }
+}
+
+/// One chart rendered from a snapshot: its PNGs at both themes and scales, the
+/// figures behind them, and a text alternative that states those figures.
+public struct RenderedChart: Sendable {
+    public let spec: ChartSpec
+    public let data: ChartData
+    public let light: [UInt8]
+    public let light2x: [UInt8]
+    public let dark: [UInt8]
+    public let dark2x: [UInt8]
+
+    /// Renders every variant of `spec` from `snapshot`.
+    public static func render(_ spec: ChartSpec, snapshot: Snapshot) throws(ChartError) -> RenderedChart {
+        let data = try spec.data(from: snapshot)
+        return RenderedChart(
+            spec: spec, data: data,
+            light: try ChartRenderer.png(data, style: spec.style(theme: .light, scale: 1)),
+            light2x: try ChartRenderer.png(data, style: spec.style(theme: .light, scale: 2)),
+            dark: try ChartRenderer.png(data, style: spec.style(theme: .dark, scale: 1)),
+            dark2x: try ChartRenderer.png(data, style: spec.style(theme: .dark, scale: 2)))
+    }
+
+    /// "Participants in CICA forum sessions. Business Council: 2021 116, 2022 150, …
+    /// 2024 140+ (at least). Source: …" — the chart's numbers in words, for screen readers.
+    public var alt: String {
+        var text = spec.title + "."
+        if data.isEmpty { return text + " No data." + (spec.source.isEmpty ? "" : " Source: \(spec.source).") }
+        let series = data.series + (data.reference.map { [$0] } ?? [])
+        for item in series {
+            let figures = zip(data.categories, item.points).compactMap { category, point -> String? in
+                point.map { "\(category) \($0.label)" }
+            }
+            text += " " + (series.count > 1 ? item.name + ": " : "") + figures.joined(separator: ", ") + "."
+        }
+        let qualifiers = Set(series.flatMap { $0.points.compactMap { $0?.qualifier } })
+        if qualifiers.contains(.atLeast) { text += " A figure with + is a lower bound (at least)." }
+        if qualifiers.contains(.approximately) { text += " A figure with ≈ is approximate." }
+        if !spec.source.isEmpty { text += " Source: \(spec.source)." }
+        return text
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import QuorumAggregates
+import QuorumModel
+
+/// One chart file from Charts/: what to plot, from which aggregate or query, and how.
+/// Charts/README.md documents every key.
+public struct ChartSpec: Equatable, Sendable {
+    /// Where the figures come from.
+    public enum Origin: Equatable, Sendable {
+        /// A built-in aggregate of the snapshot, by name.
+        case aggregate(String)
+        /// A SELECT the aggregation run executes; its result is the snapshot's table `chart:<name>`.
+        case sql(String)
+    }
+
+    /// Keeps rows whose column holds one of the values (`column=a|b`), or none of them (`column!=a|b`).
+    public struct Filter: Equatable, Sendable {
+        public let column: String
+        public let values: [String]
+        public let negated: Bool
+
+        func keeps(_ value: Value) -> Bool { values.contains(value.description) != negated }
+    }
+
+    /// The file name without `.toml`; names the PNG, CSV and JSON files.
+    public let name: String
+    /// The file, as shown in errors.
+    public let file: String
+    public let title: String
+    public let subtitle: String
+    public let kind: ChartKind
+    public let origin: Origin
+    public let x: String?
+    public let series: String?
+    public let values: [String]
+    public let qualifier: String?
+    public let filters: [Filter]
+    public let reference: String?
+    public let referenceName: String
+    /// The name of the one series when no `series` column splits the figures.
+    public let seriesName: String?
+    public let carryForward: Bool
+    /// Display names for raw values (`in_person` → "In person").
+    public let names: [String: String]
+    public let width: Int
+    public let height: Int
+    public let valueLabels: Bool
+    public let source: String
+    /// The page (without `.html`) the chart goes on.
+    public let page: String
+    /// The page's heading, when this chart gives it (the first chart on a page that does wins).
+    public let pageTitle: String?
+    /// Where on its page the chart goes: lower first, then by name.
+    public let order: Int
+
+    /// The name the aggregation run gives the result of an `sql` chart.
+    public var tableName: String {
+        switch origin {
+        case .aggregate(let name): name
+        case .sql: "chart:" + name
+        }
+    }
+
+    public func displayName(_ raw: String) -> String { names[raw] ?? raw }
+
+    // MARK: Parsing
+
+    static let keys: Set<String> = [
+        "title", "subtitle", "kind", "aggregate", "sql", "x", "series", "value", "values", "qualifier", "filter",
+        "reference", "reference_name", "series_name", "carry_forward", "names", "width", "height", "value_labels", "source", "page",
+        "page_title", "order",
+    ]
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) || ("0"..."9").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    /// Reads a chart file. `file` is how errors name it; the chart's name is its base name.
+    public static func parse(_ text: String, file: String) throws(ChartError) -> ChartSpec {
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        guard isValidName(name) else {
+            throw ChartError.spec(file: file, key: nil, "the file name must be lower-case letters, digits and hyphens, then .toml")
+        }
+        let table: [String: ConfigFile.Value]
+        do { table = try ConfigFile.parse(text) } catch {
+            throw ChartError.spec(file: file, key: nil, String(describing: error))
+        }
+        let reader = Reader(table: table, file: file)
+        if let unknown = table.keys.sorted().first(where: { !keys.contains($0) }) {
+            throw ChartError.spec(file: file, key: unknown, "is not a chart key (see Charts/README.md)")
+        }
+        let kindText = try reader.string("kind", required: true)!
+        guard let kind = ChartKind(rawValue: kindText) else {
+            throw ChartError.spec(file: file, key: "kind", "'\(kindText)' is not one of: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let origin: Origin
+        switch (try reader.string("aggregate"), try reader.string("sql")) {
+        case (let aggregate?, nil): origin = .aggregate(aggregate)
+        case (nil, let sql?):
+            guard sql.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("select")
+                || sql.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("with") else {
+                throw ChartError.spec(file: file, key: "sql", "must be a SELECT")
+            }
+            origin = .sql(sql)
+        case (nil, nil): throw ChartError.spec(file: file, key: "aggregate", "say where the figures come from: aggregate or sql")
+        case (_?, _?): throw ChartError.spec(file: file, key: "sql", "give aggregate or sql, not both")
+        }
+        let value = try reader.string("value")
+        let values = try reader.strings("values")
+        guard (value == nil) != values.isEmpty else {
+            throw ChartError.spec(file: file, key: "value", "give value (one column) or values (several), exactly one of them")
+        }
+        let filters = try reader.strings("filter").map { (text: String) throws(ChartError) -> Filter in
+            let negated = text.contains("!=")
+            let parts = text.components(separatedBy: negated ? "!=" : "=")
+            guard parts.count == 2, !parts[0].trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ChartError.spec(file: file, key: "filter", "'\(text)' is not column=value or column!=value")
+            }
+            return Filter(column: parts[0].trimmingCharacters(in: .whitespaces),
+                          values: parts[1].components(separatedBy: "|").map { $0.trimmingCharacters(in: .whitespaces) },
+                          negated: negated)
+        }
+        var names: [String: String] = [:]
+        for entry in try reader.strings("names") {
+            guard let equals = entry.firstIndex(of: "=") else {
+                throw ChartError.spec(file: file, key: "names", "'\(entry)' is not raw=Display name")
+            }
+            names[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+        }
+        let page = try reader.string("page") ?? "index"
+        guard isValidName(page) else { throw ChartError.spec(file: file, key: "page", "'\(page)' must be lower-case letters, digits and hyphens") }
+        let defaultSize = kind == .sparkline ? (160, 40) : (800, 400)
+        let width = try reader.integer("width", default: defaultSize.0, in: 40...4000)
+        let height = try reader.integer("height", default: defaultSize.1, in: 24...4000)
+        let x = try reader.string("x")
+        if x == nil && values.isEmpty {
+            throw ChartError.spec(file: file, key: "x", "is required unless values names the columns to compare")
+        }
+        return ChartSpec(
+            name: name, file: file, title: try reader.string("title", required: true)!, subtitle: try reader.string("subtitle") ?? "",
+            kind: kind, origin: origin, x: x, series: try reader.string("series"),
+            values: value.map { [$0] } ?? values, qualifier: try reader.string("qualifier"), filters: filters,
+            reference: try reader.string("reference"), referenceName: try reader.string("reference_name") ?? "Reference",
+            seriesName: try reader.string("series_name"),
+            carryForward: try reader.boolean("carry_forward"), names: names, width: width, height: height,
+            valueLabels: try reader.boolean("value_labels"), source: try reader.string("source") ?? "", page: page,
+            pageTitle: try reader.string("page_title"), order: try reader.integer("order", default: 100, in: -100_000...100_000))
+    }
+
+    /// Typed access to a parsed file, with errors that name the key.
+    private struct Reader {
+        let table: [String: ConfigFile.Value]
+        let file: String
+
+        func string(_ key: String, required: Bool = false) throws(ChartError) -> String? {
+            switch table[key] {
+            case .string(let text)?:
+                guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ChartError.spec(file: file, key: key, "is empty") }
+                return text
+            case nil:
+                if required { throw ChartError.spec(file: file, key: key, "is required") }
+                return nil
+            default: throw ChartError.spec(file: file, key: key, "must be a string in double quotes")
+            }
+        }
+
+        func strings(_ key: String) throws(ChartError) -> [String] {
+            switch table[key] {
+            case .strings(let items)?: return items
+            case nil: return []
+            default: throw ChartError.spec(file: file, key: key, "must be an array of strings, like [\"a\", \"b\"]")
+            }
+        }
+
+        func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>) throws(ChartError) -> Int {
+            switch table[key] {
+            case .integer(let number)?:
+                guard range.contains(number) else {
+                    throw ChartError.spec(file: file, key: key, "\(number) is outside \(range.lowerBound)…\(range.upperBound)")
+                }
+                return number
+            case nil: return fallback
+            default: throw ChartError.spec(file: file, key: key, "must be a whole number")
+            }
+        }
+
+        func boolean(_ key: String) throws(ChartError) -> Bool {
+            switch table[key] {
+            case .boolean(let flag)?: return flag
+            case nil: return false
+            default: throw ChartError.spec(file: file, key: key, "must be true or false")
+            }
+        }
+    }
+}

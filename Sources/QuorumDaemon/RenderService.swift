@@ -1,0 +1,103 @@
+import Dispatch
+import Foundation
+import Logging
+import QuorumAggregates
+import QuorumCharts
+import QuorumSite
+import ServiceLifecycle
+import Synchronization
+
+/// Re-renders this replica's site after every new snapshot, and again when the
+/// chart files are reloaded (SIGHUP). Every replica runs one: each publishes its
+/// own tree. A failed render leaves the last published tree in place; it is
+/// logged and counted.
+public final class RenderService: Service, Sendable {
+    private let cache: SnapshotCache
+    private let logger: Logger
+    private let state: Mutex<(charts: ChartSet, publisher: SitePublisher)>
+    private let reloads: AsyncStream<Void>.Continuation
+    private let reloadStream: AsyncStream<Void>
+    /// Published renders, and renders that failed to publish.
+    public let renders = Atomic<Int>(0)
+    public let failures = Atomic<Int>(0)
+    /// Charts that could not be drawn in the last render (bad file, missing column).
+    public let chartErrors = Atomic<Int>(0)
+
+    public init(cache: SnapshotCache, configuration: Configuration, dataDirectory: URL, logger: Logger) {
+        self.cache = cache
+        self.logger = logger
+        state = Mutex((Self.charts(configuration), SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))))
+        (reloadStream, reloads) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    static func charts(_ configuration: Configuration) -> ChartSet {
+        ChartSet.load(directory: configuration.renderChartsDirectory.map { URL(fileURLWithPath: $0) })
+    }
+
+    public static func siteRoot(_ configuration: Configuration, dataDirectory: URL) -> URL {
+        configuration.renderSiteDirectory.map { URL(fileURLWithPath: $0) } ?? dataDirectory.appendingPathComponent("site")
+    }
+
+    /// Reads the chart files again (SIGHUP) and re-renders the held snapshot.
+    public func reload(_ configuration: Configuration, dataDirectory: URL) {
+        let charts = Self.charts(configuration)
+        state.withLock { $0 = (charts, SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))) }
+        logger.notice("chart files reloaded", metadata: ["charts": "\(charts.specs.count)", "errors": "\(charts.errors.count)"])
+        reloads.yield()
+    }
+
+    /// The chart queries the aggregation run should execute.
+    public var chartQueries: [(name: String, sql: String)] { state.withLock { $0.charts.queries } }
+
+    public func run() async throws {
+        let (events, continuation) = AsyncStream<Snapshot>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { [cache] in
+                for await snapshot in cache.updates().cancelOnGracefulShutdown() { continuation.yield(snapshot) }
+                continuation.finish()
+            }
+            group.addTask { [reloadStream, cache] in
+                for await _ in reloadStream.cancelOnGracefulShutdown() {
+                    if let snapshot = cache.snapshot { continuation.yield(snapshot) }
+                }
+            }
+            for await snapshot in events.cancelOnGracefulShutdown() { await renderOffTheExecutor(snapshot) }
+            group.cancelAll()
+        }
+    }
+
+    /// Rendering is CPU work of a second or so and publishing blocks on fsync: it runs on
+    /// a dispatch thread, never on the cooperative pool the HTTP server and the
+    /// aggregation share.
+    private func renderOffTheExecutor(_ snapshot: Snapshot) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                self.render(snapshot)
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Renders and publishes one snapshot; never throws, so one failure does not stop the service.
+    @discardableResult
+    public func render(_ snapshot: Snapshot) -> Bool {
+        let (charts, publisher) = state.withLock { $0 }
+        let started = ContinuousClock.now
+        do {
+            let build = try SiteBuilder.build(snapshot: snapshot, charts: charts)
+            try publisher.publish(build.files)
+            renders.add(1, ordering: .relaxed)
+            chartErrors.store(build.errors.count, ordering: .relaxed)
+            for error in build.errors { logger.error("chart not drawn", metadata: ["error": "\(error)"]) }
+            logger.info("site published", metadata: [
+                "snapshot": "\(snapshot.id)", "charts": "\(build.chartCount)", "site": "\(publisher.current.path)",
+                "took": "\(ContinuousClock.now - started)",
+            ])
+            return true
+        } catch {
+            failures.add(1, ordering: .relaxed)
+            logger.error("render failed; the previous site stays published", metadata: ["snapshot": "\(snapshot.id)", "error": "\(error)"])
+            return false
+        }
+    }
+}

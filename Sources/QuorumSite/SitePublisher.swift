@@ -1,0 +1,152 @@
+import Foundation
+
+/// Publishes a site tree atomically (CONTRACTS.md): the files go into a new
+/// directory under `releases/`, each written and fsynced; then a new `current`
+/// symbolic link is made under a temporary name and renamed over the old one, so
+/// a reader sees the old tree or the new one, never a half-written file. A
+/// failure before the swap removes the new directory and leaves `current` as it was.
+public struct SitePublisher: Sendable {
+    public let root: URL
+    /// How many releases to keep, the current one included.
+    public let keep: Int
+
+    /// Where a file is really written: itself, except in tests that send one to
+    /// /dev/full to see a disk-full failure.
+    let writeTarget: @Sendable (String) -> String
+
+    public init(root: URL, keep: Int = 5) {
+        self.init(root: root, keep: keep, writeTarget: { $0 })
+    }
+
+    init(root: URL, keep: Int, writeTarget: @escaping @Sendable (String) -> String) {
+        precondition(keep >= 1)
+        self.root = root
+        self.keep = keep
+        self.writeTarget = writeTarget
+    }
+
+    public var releases: URL { root.appendingPathComponent("releases") }
+    public var current: URL { root.appendingPathComponent("current") }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Writes `files` (relative flat paths → bytes) as a new release and makes it current.
+    /// Returns the release's directory.
+    @discardableResult
+    public func publish(_ files: [String: [UInt8]], now: Date = Date()) throws -> URL {
+        try FileManager.default.createDirectory(at: releases, withIntermediateDirectories: true)
+        let name = Self.releaseName(now)
+        let staging = releases.appendingPathComponent(".staging-" + name)
+        let release = releases.appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+            var directories: Set<String> = [staging.path]
+            for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
+                guard Self.isSafe(path) else { throw Failure(description: "refusing to write '\(path)' outside the tree") }
+                let target = staging.appendingPathComponent(path)
+                let parent = target.deletingLastPathComponent()
+                if !directories.contains(parent.path) {
+                    try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+                    directories.insert(parent.path)
+                }
+                try Self.write(bytes, to: writeTarget(target.path))
+            }
+            for directory in directories { try Self.sync(directory: directory) }
+            try Self.rename(staging.path, release.path)
+            try Self.sync(directory: releases.path)
+        } catch {
+            try? FileManager.default.removeItem(at: staging)
+            throw error
+        }
+        // The swap: a fresh link, renamed over `current` in one step.
+        let link = root.appendingPathComponent(".current-\(getpid())-\(name)")
+        try? FileManager.default.removeItem(at: link)
+        guard symlink("releases/" + name, link.path) == 0 else {
+            throw Failure(description: "cannot make a link in \(root.path): \(String(cString: strerror(errno)))")
+        }
+        do {
+            try Self.rename(link.path, current.path)
+            try Self.sync(directory: root.path)
+        } catch {
+            try? FileManager.default.removeItem(at: link)
+            throw error
+        }
+        prune(keeping: name)
+        return release
+    }
+
+    /// The release `current` points at, if any.
+    public var currentRelease: String? {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: current.path)).map { URL(fileURLWithPath: $0).lastPathComponent }
+    }
+
+    /// Removes all but the newest `keep` releases (never the current one), and
+    /// staging directories a killed render left behind.
+    private func prune(keeping current: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: releases.path) else { return }
+        let finished = names.filter { !$0.hasPrefix(".") }.sorted(by: >)
+        for name in finished.dropFirst(keep) where name != current {
+            try? FileManager.default.removeItem(at: releases.appendingPathComponent(name))
+        }
+        let hourAgo = Date().addingTimeInterval(-3600)
+        for name in names where name.hasPrefix(".staging-") {
+            let url = releases.appendingPathComponent(name)
+            if let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+               modified < hourAgo {
+                try? FileManager.default.removeItem(at: url)
+            }
+        }
+    }
+
+    /// Sortable and unique: "20261122T090001.123Z-4711-3f2a".
+    static func releaseName(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let stamp = pad(p.year!, 4) + pad(p.month!, 2) + pad(p.day!, 2) + "T" + pad(p.hour!, 2) + pad(p.minute!, 2)
+            + pad(p.second!, 2) + "." + pad(p.nanosecond! / 1_000_000, 3) + "Z"
+        return "\(stamp)-\(getpid())-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+    }
+
+    /// Flat names and one level of directory, as the tree has them; nothing that climbs out.
+    static func isSafe(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return !path.hasPrefix("/") && parts.count <= 2
+            && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }
+    }
+
+    private static func write(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            written += result
+        }
+        guard fsync(descriptor) == 0 else { throw Failure(description: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    private static func sync(directory: String) throws {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(description: "cannot open \(directory): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw Failure(description: "cannot sync \(directory): \(String(cString: strerror(errno)))") }
+    }
+
+    private static func rename(_ from: String, _ to: String) throws {
+        guard Foundation.rename(from, to) == 0 else {
+            throw Failure(description: "cannot rename \(from) to \(to): \(String(cString: strerror(errno)))")
+        }
+    }
+}

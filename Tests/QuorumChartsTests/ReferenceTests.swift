@@ -1,0 +1,61 @@
+import Foundation
+import QuorumAggregates
+import Testing
+@testable import QuorumCharts
+
+/// The default charts drawn from the demo data, compared with reviewed reference
+/// images. After a deliberate change, look at the new images and update them with
+/// `QUORUM_UPDATE_REFERENCES=1 swift test --filter ReferenceTests`.
+@Suite(.serialized) struct ReferenceTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("References")
+
+    @Test(arguments: ChartSet.builtIn().specs.map(\.name))
+    func matchesItsReference(name: String) async throws {
+        let spec = try #require(ChartSet.builtIn().specs.first { $0.name == name })
+        let chart = try await offPool { try RenderedChart.render(spec, snapshot: try DemoSnapshot.get()) }
+        for (suffix, png) in [("", chart.light), (".dark", chart.dark)] {
+            let file = Self.directory.appendingPathComponent("\(name)\(suffix).png")
+            if ProcessInfo.processInfo.environment["QUORUM_UPDATE_REFERENCES"] == "1" {
+                try Data(png).write(to: file)
+                continue
+            }
+            let difference = try await offPool {
+                PixelDifference(try DecodedPNG(quorumPNG: Array(try Data(contentsOf: file))), try DecodedPNG(quorumPNG: png))
+            }
+            #expect(difference.sameSize, "\(name)\(suffix): size changed")
+            // A small tolerance: font hinting or quantiser details may move a few pixels.
+            #expect(difference.differingShare < 0.005, "\(name)\(suffix): \(difference.differingShare * 100)% of pixels differ")
+        }
+    }
+}
+
+/// How far two images are apart: the share of pixels whose colour differs by
+/// more than a little in any channel.
+struct PixelDifference {
+    let sameSize: Bool
+    let differingShare: Double
+
+    init(_ a: DecodedPNG, _ b: DecodedPNG) {
+        sameSize = a.width == b.width && a.height == b.height
+        guard sameSize else {
+            differingShare = 1
+            return
+        }
+        var differing = 0
+        for (p, q) in zip(a.pixels, b.pixels) where p != q {
+            let channels = [(p >> 16 & 0xFF, q >> 16 & 0xFF), (p >> 8 & 0xFF, q >> 8 & 0xFF), (p & 0xFF, q & 0xFF)]
+            if channels.contains(where: { abs(Int($0.0) - Int($0.1)) > 24 }) { differing += 1 }
+        }
+        differingShare = Double(differing) / Double(max(1, a.pixels.count))
+    }
+}
+
+@Suite struct PixelDifferenceTests {
+    @Test func seesAChangedChart() throws {
+        let style = ChartStyle(kind: .bars, title: "T", width: 300, height: 150)
+        let a = try DecodedPNG(quorumPNG: try ChartRenderer.png(EdgeCases.zeros, style: style))
+        let b = try DecodedPNG(quorumPNG: try ChartRenderer.png(EdgeCases.largeNumbers, style: style))
+        #expect(PixelDifference(a, a).differingShare == 0)
+        #expect(PixelDifference(a, b).differingShare > 0.01)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import QuorumAggregates
+import QuorumModel
+import QuorumStore
+import QuorumTestSupport
+import Testing
+@testable import QuorumDaemon
+
+@Suite struct RenderServiceTests {
+    func demoSnapshot() throws -> Snapshot {
+        let connection = try TestDatabase.connect()
+        defer { connection.finish() }
+        _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
+        return try Aggregator().run(connection)
+    }
+
+    func manifestSnapshotID(_ site: URL) -> Int? {
+        guard let data = try? Data(contentsOf: site.appendingPathComponent("current/manifest.json")),
+              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let snapshot = manifest["snapshot"] as? [String: Any] else { return nil }
+        return snapshot["id"] as? Int
+    }
+
+    /// One small chart file, so the test costs little CPU beside the timing-sensitive daemon tests.
+    func chartDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-charts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try """
+            title = "Formats"
+            kind = "stacked-bars"
+            aggregate = "format_mix"
+            x = "year"
+            values = ["online", "hybrid", "in_person"]
+            width = 320
+            height = 160
+            """.write(to: directory.appendingPathComponent("format-mix.toml"), atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test func rendersEveryNewSnapshot() async throws {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-render-\(UUID().uuidString)")
+        let charts = try chartDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: site)
+            try? FileManager.default.removeItem(at: charts)
+        }
+        var configuration = Configuration()
+        configuration.renderSiteDirectory = site.path
+        configuration.renderChartsDirectory = charts.path
+        let cache = SnapshotCache()
+        let service = RenderService(cache: cache, configuration: configuration, dataDirectory: site, logger: quiet)
+        let snapshot = try demoSnapshot()
+        cache.offer(snapshot)
+        try await withServices([{ try await service.run() }]) {
+            let first = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(snapshot.id) }
+            #expect(first)
+            #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("current/charts/format-mix.dark@2x.png").path))
+            let newer = Snapshot(id: snapshot.id + 1, startedAt: snapshot.startedAt, finishedAt: Date(),
+                                 dataVersion: snapshot.dataVersion + 1, tables: snapshot.tables)
+            cache.offer(newer)
+            let second = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(newer.id) }
+            #expect(second)
+            // Counted just after the swap, so a moment later than the manifest appears.
+            let counted = try await eventually { service.renders.load(ordering: .relaxed) == 2 }
+            #expect(counted)
+            #expect(service.failures.load(ordering: .relaxed) == 0)
+        }
+    }
+
+    @Test func aFailedRenderIsCountedAndKeepsTheServiceRunning() async throws {
+        // The site root is a regular file: no release can be written under it.
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-blocker-\(UUID().uuidString)")
+        try Data("not a directory".utf8).write(to: blocker)
+        defer { try? FileManager.default.removeItem(at: blocker) }
+        var configuration = Configuration()
+        configuration.renderSiteDirectory = blocker.path
+        let service = RenderService(cache: SnapshotCache(), configuration: configuration, dataDirectory: blocker, logger: quiet)
+        let snapshot = try demoSnapshot()
+        #expect(service.render(snapshot) == false)
+        #expect(service.failures.load(ordering: .relaxed) == 1)
+        #expect(try String(contentsOf: blocker, encoding: .utf8) == "not a directory")
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import QuorumAggregates
+import QuorumCharts
+import QuorumStore
+import QuorumTestSupport
+import Testing
+@testable import QuorumSite
+
+/// The published demo site in a real headless Chromium (Debian's `chromium`):
+/// the index and a body page load, every image they name exists and decodes in
+/// the browser, and a screenshot is kept as an artefact.
+@Suite(.serialized) struct BrowserTests {
+    static let artefacts = URL(fileURLWithPath: ProcessInfo.processInfo.environment["QUORUM_ARTEFACTS"]
+                                   ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-artefacts").path)
+
+    @Sendable func demoSite() throws -> (URL, [ChartError]) {
+        let connection = try TestDatabase.connect()
+        defer { connection.finish() }
+        _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
+        let snapshot = try Aggregator().run(connection)
+        let build = try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn())
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-browser-\(UUID().uuidString)")
+        try SitePublisher(root: root).publish(build.files)
+        return (root.appendingPathComponent("current"), build.errors)
+    }
+
+    /// Runs Chromium headless with `arguments` and returns what it printed; on a
+    /// thread of its own, so the wait does not hold up other tests' tasks.
+    func chromium(_ arguments: [String]) async throws -> String {
+        let (status, output) = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runChromium(arguments) })
+            }
+        }
+        #expect(status == 0, "chromium \(arguments.last ?? "") exited \(status)")
+        return output
+    }
+
+    func runChromium(_ arguments: [String]) throws -> (Int32, String) {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        // As root Chromium refuses its sandbox; the pages are Quorum's own.
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                             "--allow-file-access-from-files", "--user-data-dir=\(profile.path)"] + arguments
+        // Output to a file, read once Chromium has exited: no pipe read to be interrupted.
+        let output = profile.appendingPathExtension("out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8))
+    }
+
+    static func attribute(_ name: String, in dom: String) -> [String] {
+        var values: [String] = []
+        var rest = dom[...]
+        while let range = rest.range(of: " \(name)=\"") {
+            let tail = rest[range.upperBound...]
+            guard let end = tail.firstIndex(of: "\"") else { break }
+            values.append(String(tail[..<end]))
+            rest = tail[end...]
+        }
+        return values
+    }
+
+    @Test func theIndexAndABodyPageLoadWithEveryImage() async throws {
+        let (site, errors) = try await offPool { try demoSite() }
+        #expect(errors.isEmpty, "\(errors)")
+        // The site root (`current` and `releases/`), never the temporary directory above it.
+        defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
+        for page in ["index.html", "youth-council.html"] {
+            let url = site.appendingPathComponent(page)
+            let dom = try await chromium(["--dump-dom", url.absoluteString])
+            #expect(dom.contains("<h1>"), "\(page) did not load")
+            #expect(!dom.contains("<script"))
+            let sources = Self.attribute("src", in: dom)
+            #expect(!sources.isEmpty, "\(page) shows no chart")
+            let srcsets = Self.attribute("srcset", in: dom).flatMap { $0.split(separator: ",").map { String($0.split(separator: " ")[0]) } }
+            for source in sources + srcsets {
+                #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(source).path), "\(page): \(source) is missing")
+            }
+
+            // The browser itself decodes every image: a probe page (outside the site)
+            // loads them and writes down each one's natural size.
+            let probe = site.deletingLastPathComponent().appendingPathComponent("probe-\(page)")
+            let list = (sources + srcsets).map { "\"" + site.appendingPathComponent($0).absoluteString + "\"" }.joined(separator: ",")
+            try """
+                <!doctype html><body><ul id="sizes"></ul><script>
+                for (const source of [\(list)]) {
+                  const image = new Image();
+                  image.onload = () => { const li = document.createElement("li"); li.textContent = "ok " + image.naturalWidth + " " + source; sizes.append(li); };
+                  image.onerror = () => { const li = document.createElement("li"); li.textContent = "broken " + source; sizes.append(li); };
+                  image.src = source;
+                }
+                </script></body>
+                """.write(to: probe, atomically: true, encoding: .utf8)
+            let probed = try await chromium(["--virtual-time-budget=10000", "--dump-dom", probe.absoluteString])
+            let broken = probed.components(separatedBy: "<li>").filter { $0.hasPrefix("broken ") }.map { $0.prefix(200) }
+            #expect(broken.isEmpty, "\(page): images Chromium could not decode: \(broken)")
+            #expect(probed.components(separatedBy: "<li>ok ").count - 1 == sources.count + srcsets.count, "\(page): not every image loaded")
+
+            try FileManager.default.createDirectory(at: Self.artefacts, withIntermediateDirectories: true)
+            let screenshot = Self.artefacts.appendingPathComponent("site-\(page.replacingOccurrences(of: ".html", with: "")).png")
+            try? FileManager.default.removeItem(at: screenshot)
+            _ = try await chromium(["--window-size=1024,3000", "--screenshot=\(screenshot.path)", url.absoluteString])
+            let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
+            #expect(size > 10_000, "no screenshot of \(page)")
+            print("screenshot of \(page): \(screenshot.path)")
+        }
+    }
+}

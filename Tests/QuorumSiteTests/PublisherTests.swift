@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import QuorumSite
+
+@Suite struct PublisherTests {
+    func temporaryRoot() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-site-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return root
+    }
+
+    func read(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+    @Test func publishesAndSwapsTheCurrentLink() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let publisher = SitePublisher(root: root)
+        let first = try publisher.publish(["index.html": Array("one".utf8), "charts/a.png": [1, 2, 3]])
+        #expect(try read(root.appendingPathComponent("current/index.html")) == "one")
+        let second = try publisher.publish(["index.html": Array("two".utf8)])
+        #expect(try read(root.appendingPathComponent("current/index.html")) == "two")
+        #expect(publisher.currentRelease == second.lastPathComponent)
+        #expect(first != second)
+        // The link is relative, so the site root can be moved or mounted elsewhere.
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("current").path)
+                == "releases/" + second.lastPathComponent)
+    }
+
+    @Test func aFailingRenderLeavesTheOldTree() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let publisher = SitePublisher(root: root)
+        let good = try publisher.publish(["index.html": Array("good".utf8), "style.css": Array("body{}".utf8)])
+        // Files are written in name order: "data/…" is written before the refused path fails.
+        #expect(throws: SitePublisher.Failure.self) {
+            try publisher.publish(["data/a.csv": Array("x".utf8), "index.html": Array("bad".utf8), "z/../../escape": [0]])
+        }
+        #expect(publisher.currentRelease == good.lastPathComponent)
+        #expect(try read(root.appendingPathComponent("current/index.html")) == "good")
+        let left = try FileManager.default.contentsOfDirectory(atPath: publisher.releases.path)
+        #expect(left == [good.lastPathComponent], "no staging directory or half release is left: \(left)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("escape").path))
+    }
+
+    @Test func aDiskErrorLeavesTheOldTree() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let publisher = SitePublisher(root: root)
+        let good = try publisher.publish(["index.html": Array("good".utf8)])
+        // /dev/full fails every write with ENOSPC: the disk-full case, for real.
+        let full = URL(fileURLWithPath: "/dev/full")
+        guard FileManager.default.fileExists(atPath: full.path) else { return }
+        let failing = SitePublisher(root: root, keep: 5, writeTarget: { path in path.hasSuffix("page.html") ? full.path : path })
+        #expect(throws: SitePublisher.Failure.self) {
+            try failing.publish(["index.html": Array("new".utf8), "page.html": Array(repeating: 0x41, count: 65536)])
+        }
+        #expect(publisher.currentRelease == good.lastPathComponent)
+        #expect(try read(root.appendingPathComponent("current/index.html")) == "good")
+    }
+
+    @Test func prunesOldReleases() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let publisher = SitePublisher(root: root, keep: 3)
+        var last: URL?
+        for number in 0..<6 { last = try publisher.publish(["index.html": Array("\(number)".utf8)]) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: publisher.releases.path)
+        #expect(left.count == 3)
+        #expect(left.contains(last!.lastPathComponent))
+        #expect(try read(root.appendingPathComponent("current/index.html")) == "5")
+    }
+
+    @Test func refusesPathsOutsideTheTree() {
+        for path in ["../x", "/etc/passwd", "a/b/c", ".hidden", "charts/../../x", ""] {
+            #expect(!SitePublisher.isSafe(path), "\(path)")
+        }
+        for path in ["index.html", "charts/a@2x.png", "data/a.csv"] { #expect(SitePublisher.isSafe(path)) }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import QuorumAggregates
+import QuorumCharts
+import QuorumModel
+import Testing
+@testable import QuorumSite
+
+/// A snapshot with hostile text where data goes.
+enum HostileSnapshot {
+    static let script = "<script>alert(1)</script>"
+    static let snapshot = Snapshot(
+        id: 7, startedAt: Date(timeIntervalSince1970: 1_795_000_000), finishedAt: Date(timeIntervalSince1970: 1_795_000_001),
+        dataVersion: 3, tables: [
+            AggregateTable(name: "body_year", description: "", columns: ["body_name", "year", "participants", "participants_qualifier"], rows: [
+                [.text(script), .integer(2024), .integer(140), .text("at_least")],
+                [.text("=HYPERLINK(\"http://x\")"), .integer(2024), .integer(12), .text("exact")],
+            ]),
+        ])
+    static let spec = try! ChartSpec.parse("""
+        title = "Sessions of \(script.replacingOccurrences(of: "\"", with: "\\\""))"
+        kind = "horizental-bars"
+        aggregate = "body_year"
+        x = "body_name"
+        value = "participants"
+        """.replacingOccurrences(of: "horizental", with: "horizontal"), file: "Charts/hostile.toml")
+}
+
+@Suite struct SiteTests {
+    func build() throws -> [String: String] {
+        let chart = try RenderedChart.render(HostileSnapshot.spec, snapshot: HostileSnapshot.snapshot)
+        let files = try Site.files(snapshot: HostileSnapshot.snapshot, charts: [chart],
+                                   errors: [ChartError.spec(file: "Charts/<b>.toml", key: "kind", "'<i>' is not a kind")],
+                                   renderedAt: Date(timeIntervalSince1970: 1_795_000_002))
+        return files.mapValues { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func dataTextIsEscaped() throws {
+        let index = try #require(try build()["index.html"])
+        #expect(!index.contains("<script"))
+        #expect(!index.contains("<b>") && !index.contains("<i>"))
+        #expect(index.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        // In the table, the heading and the alt text alike.
+        #expect(index.contains("<th scope=\"row\">&lt;script&gt;alert(1)&lt;/script&gt;</th>"))
+        #expect(index.contains("alt=\"Sessions of &lt;script&gt;"))
+    }
+
+    @Test func everyChartHasItsTableImagesAndDownloads() throws {
+        let index = try #require(try build()["index.html"])
+        #expect(index.contains("<caption>"))
+        #expect(index.contains("<th scope=\"col\">Body name</th>"))
+        #expect(index.contains("<td>140+</td>"))
+        #expect(index.contains("width=\"800\" height=\"400\""))
+        #expect(index.contains("srcset=\"charts/hostile.png 1x, charts/hostile@2x.png 2x\""))
+        #expect(index.contains("<source media=\"(prefers-color-scheme: dark)\" srcset=\"charts/hostile.dark.png 1x, charts/hostile.dark@2x.png 2x\">"))
+        #expect(index.contains("href=\"data/hostile.csv\"") && index.contains("href=\"data/hostile.json\""))
+        #expect(index.contains("Figures from snapshot 7, computed <time datetime=\"2026-11-18T11:06:41Z\">18 November 2026, 11:06 UTC</time>"))
+        #expect(!index.contains("<script"))
+        // The alt text states the figures, the qualifier and the source's absence of doubt.
+        #expect(index.contains("140+"))
+        #expect(index.contains("A figure with + is a lower bound"))
+    }
+
+    @Test func csvDefusesFormulas() throws {
+        let csv = try #require(try build()["data/hostile.csv"])
+        #expect(csv.hasPrefix("Body name,series,value,qualifier\r\n"))
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",Participants,12,exact\r\n"))
+        #expect(csv.contains("<script>alert(1)</script>,Participants,140,at_least\r\n"))
+    }
+
+    @Test func manifestFollowsTheContract() throws {
+        let text = try #require(try build()["manifest.json"])
+        let manifest = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        let snapshot = manifest["snapshot"] as! [String: Any]
+        #expect(snapshot["id"] as? Int == 7)
+        #expect((snapshot["finishedAt"] as? String)?.hasSuffix("Z") == true)
+        #expect(manifest["renderedAt"] as? String == "2026-11-18T11:06:42Z")
+        let chart = (manifest["charts"] as! [[String: Any]])[0]
+        #expect(chart["name"] as? String == "hostile")
+        #expect(chart["page"] as? String == "index.html")
+        #expect((chart["files"] as? [String: String])?["dark2x"] == "charts/hostile.dark@2x.png")
+        #expect((chart["alt"] as? String)?.contains("140+") == true)
+        let error = (manifest["errors"] as! [[String: Any]])[0]
+        #expect(error["file"] as? String == "Charts/<b>.toml" && error["key"] as? String == "kind")
+        #expect((manifest["pages"] as! [[String: Any]]).first?["path"] as? String == "index.html")
+    }
+
+    @Test func pagesFollowTheCharts() throws {
+        let snapshot = HostileSnapshot.snapshot
+        let specs = try ["a": "youth-council", "b": "index", "c": "youth-council"].sorted { $0.key < $1.key }.map { name, page in
+            try ChartSpec.parse("""
+                title = "Chart \(name)"
+                kind = "bars"
+                aggregate = "body_year"
+                x = "year"
+                value = "participants"
+                page = "\(page)"
+                \(name == "c" ? "page_title = \"Youth Council\"" : "")
+                """, file: "Charts/\(name).toml")
+        }
+        let build = try SiteBuilder.build(snapshot: snapshot, charts: ChartSet(specs: specs, errors: []))
+        #expect(build.errors.isEmpty)
+        let youth = String(decoding: try #require(build.files["youth-council.html"]), as: UTF8.self)
+        #expect(youth.contains("<h1>Youth Council</h1>"))
+        #expect(youth.contains("Chart a") && youth.contains("Chart c") && !youth.contains("Chart b"))
+        #expect(youth.contains("<a href=\"index.html\">"))
+    }
+}
