@@ -2,25 +2,31 @@ import Dispatch
 import Foundation
 import Logging
 import QuorumAggregates
+import QuorumServer
 import QuorumStore
 import ServiceLifecycle
 
 /// `quorum serve`: the services in dependency order — leader election, then
-/// aggregation (the HTTP server joins here) — in one ServiceGroup, shut down
+/// aggregation, the HTTP server — in one ServiceGroup, shut down
 /// gracefully in reverse on SIGTERM or SIGINT. SIGHUP reloads the configuration.
 public struct Daemon: Sendable {
     public let pool: ConnectionPool
     public let election: LeaderElection
     public let aggregation: AggregationService
     public let cache: SnapshotCache
+    public let site: SiteFiles
+    public let server: ServerSettings
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger) {
+    /// `siteDirectory` holds the published site (`current`, `releases/`) that the HTTP server serves.
+    public init(conninfo: String, configuration: Configuration, siteDirectory: URL? = nil, logger: Logger) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)
+        server = configuration.serverSettings(siteDirectory: siteDirectory)
+        site = SiteFiles(root: siteDirectory)
     }
 
     /// Brings the schema up to date, retrying with backoff while the database is down.
@@ -45,8 +51,9 @@ public struct Daemon: Sendable {
         let hangUp = HangUpService(logger: logger) { [aggregation] in
             if let configuration = reload() { aggregation.reconfigure(configuration) }
         }
+        let http = buildApplication(ServerDependencies(pool: pool, cache: cache, site: site), settings: server, logger: logger)
         return ServiceGroup(configuration: .init(
-            services: [.init(service: election), .init(service: aggregation), .init(service: hangUp)],
+            services: [.init(service: election), .init(service: aggregation), .init(service: http), .init(service: hangUp)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
     }

@@ -6,7 +6,7 @@ import QuorumStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the daemon: keep a current snapshot of the aggregates, on change and on schedule.")
+        abstract: "Run the daemon: keep a current snapshot of the aggregates, on change and on schedule, and serve them over HTTP.")
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Configuration file (default: $QUORUM_CONFIG); see Deploy/quorum.example.toml.")
     var config: String?
@@ -43,7 +43,10 @@ struct Serve: AsyncParsableCommand {
         defer { store.close() }
         logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
 
-        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger)
+        // The published site lives under the data directory (the render branch's render.site_dir).
+        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration,
+                            siteDirectory: dataDirectory.appendingPathComponent("site"), logger: logger)
+        try? daemon.site.reload()
         defer { daemon.pool.close() }
         try await daemon.migrate(logger: logger)
         let group = daemon.serviceGroup(logger: logger) {

@@ -1,0 +1,98 @@
+import Hummingbird
+import Logging
+import NIOCore
+import QuorumAggregates
+import QuorumStore
+import ServiceLifecycle
+
+/// What the server is made of: the shared pool and snapshot cache of the
+/// daemon, the published site, and the tokens.
+public struct ServerDependencies: Sendable {
+    public let pool: ConnectionPool
+    public let cache: SnapshotCache
+    public let site: SiteFiles
+    public let tokens: TokenAuthenticator
+
+    public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles) {
+        self.pool = pool
+        self.cache = cache
+        self.site = site
+        self.tokens = TokenAuthenticator(pool: pool)
+    }
+}
+
+/// Every route, with its middleware: the API under `/api/v1/`, the published
+/// site at `/`, and the operational endpoints.
+public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSettings) -> Router<BasicRequestContext> {
+    QuorumMetrics.bootstrap()
+    let router = Router()
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
+
+    OperationsController(cache: dependencies.cache, database: DatabaseProbe(pool: dependencies.pool)).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+        .add(middleware: TokenMiddleware(authenticator: dependencies.tokens, readTokenRequired: settings.readTokenRequired))
+    let catalog = AggregateCatalog(cache: dependencies.cache) { snapshot in
+        QuorumMetrics.record(snapshotStarted: snapshot.startedAt, finished: snapshot.finishedAt, id: snapshot.id)
+    }
+    AggregatesController(catalog: catalog).addRoutes(to: api)
+    EventsController(pool: dependencies.pool, maxBodyBytes: settings.maxBodyBytes, timeout: settings.requestTimeout)
+        .addRoutes(to: api)
+    SnapshotsController(cache: dependencies.cache).addRoutes(to: api)
+
+    SiteController(site: dependencies.site).addRoutes(to: router)
+    return router
+}
+
+/// The HTTP server as a service for the daemon's ServiceGroup, with the small
+/// services it needs beside it (token and site reloads).
+public func buildApplication(_ dependencies: ServerDependencies, settings: ServerSettings,
+                             logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies, settings: settings),
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.requestTimeout.components.seconds) + 30))),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Quorum"),
+        services: [
+            TokenRefreshService(authenticator: dependencies.tokens, interval: settings.tokenRefreshInterval, logger: logger),
+            SiteReloadService(site: dependencies.site, interval: .seconds(2), logger: logger),
+        ],
+        logger: logger)
+}
+
+/// Picks up a newly published site: `current` is checked every couple of
+/// seconds and the tree read again when it points at another release.
+struct SiteReloadService: Service {
+    let site: SiteFiles
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do {
+                if try site.reloadIfChanged() { logger.info("serving a newly published site", metadata: ["files": "\(site.paths.count)"]) }
+            } catch {
+                logger.warning("cannot read the published site; serving the previous one", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+private struct LatestSnapshot: Encodable {
+    let snapshot: SnapshotSummary
+    let aggregates: [String]
+}
+
+/// `GET /api/v1/snapshots/latest`: which run the numbers come from.
+struct SnapshotsController<Context: RequestContext> {
+    let cache: SnapshotCache
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("snapshots/latest") { _, _ in
+            guard let snapshot = cache.snapshot else { throw APIError.noSnapshot }
+            return try JSON.response(LatestSnapshot(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map(\.name)),
+                                     headers: [.cacheControl: "no-cache"])
+        }
+    }
+}
