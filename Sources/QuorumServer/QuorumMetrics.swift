@@ -40,8 +40,17 @@ public enum QuorumMetrics {
         String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") ? $0 : "_" })
     }
 
-    /// Makes sure the registry collects, before the first metric is recorded.
-    public static func bootstrap() { _ = registry }
+    /// Makes sure the registry collects, before the first metric is recorded,
+    /// and that the other modules' metrics are listed even before they record.
+    public static func bootstrap() {
+        _ = registry
+        _ = announced
+    }
+
+    private static let announced: Void = {
+        _ = Metrics.Timer(label: "quorum_render_duration_seconds", preferredDisplayUnit: .seconds)
+        for result in ["sent", "failed"] { _ = Counter(label: "quorum_mail_deliveries_total", dimensions: [("result", result)]) }
+    }()
 
     /// Gauges that are read at scrape time rather than recorded as they change.
     static let snapshotAge = Gauge(label: "quorum_snapshot_age_seconds")

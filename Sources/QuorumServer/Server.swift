@@ -54,26 +54,31 @@ public func buildApplication(_ dependencies: ServerDependencies, settings: Serve
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.requestTimeout.components.seconds) + 30))),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Quorum"),
         services: [
-            TokenRefreshService(authenticator: dependencies.tokens, interval: settings.tokenRefreshInterval, logger: logger),
-            SiteReloadService(site: dependencies.site, interval: .seconds(2), logger: logger),
+            // Token hashes, so that a revocation takes effect within the interval.
+            PeriodicService(interval: settings.tokenRefreshInterval, logger: logger,
+                            failure: "cannot reload API tokens; keeping the ones held") { [tokens = dependencies.tokens] in
+                try await tokens.refresh()
+            },
+            // A newly published site: `current` pointing at another release.
+            PeriodicService(interval: .seconds(2), logger: logger,
+                            failure: "cannot read the published site; serving the previous one") { [site = dependencies.site] in
+                if try site.reloadIfChanged() { logger.info("serving a newly published site", metadata: ["files": "\(site.paths.count)"]) }
+            },
         ],
         logger: logger)
 }
 
-/// Picks up a newly published site: `current` is checked every couple of
-/// seconds and the tree read again when it points at another release.
-struct SiteReloadService: Service {
-    let site: SiteFiles
+/// Work repeated on an interval until shutdown; a failure is logged and the
+/// next round tried, while what was loaded before stays in use.
+struct PeriodicService: Service {
     let interval: Duration
     let logger: Logger
+    let failure: String
+    let work: @Sendable () async throws -> Void
 
     func run() async throws {
         while !Task.isShuttingDownGracefully {
-            do {
-                if try site.reloadIfChanged() { logger.info("serving a newly published site", metadata: ["files": "\(site.paths.count)"]) }
-            } catch {
-                logger.warning("cannot read the published site; serving the previous one", metadata: ["error": "\(error)"])
-            }
+            do { try await work() } catch { logger.warning("\(failure)", metadata: ["error": "\(error)"]) }
             try? await Task.sleep(for: interval)
         }
     }

@@ -62,22 +62,6 @@ public final class TokenAuthenticator: Sendable {
     }
 }
 
-/// Reloads the token hashes every few seconds, so a revocation takes effect soon.
-struct TokenRefreshService: Service {
-    let authenticator: TokenAuthenticator
-    let interval: Duration
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do { try await authenticator.refresh() } catch {
-                logger.warning("cannot reload API tokens; keeping the ones held", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: interval)
-        }
-    }
-}
-
 /// Writes always need a valid bearer token; reads only when configured so.
 struct TokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let authenticator: TokenAuthenticator

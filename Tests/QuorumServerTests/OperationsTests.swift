@@ -27,10 +27,7 @@ import Testing
             #expect(notReady.status == .serviceUnavailable)
             #expect(try notReady.json()["snapshot"] == nil || (try notReady.json()["snapshot"] is NSNull))
         }
-        let unreachable = ConnectionPool(conninfo: "host=/nonexistent dbname=quorum connect_timeout=1", maxConnections: 1)
-        let app = buildApplication(ServerDependencies(pool: unreachable, cache: fixture.cache, site: fixture.site),
-                                   settings: ServerSettings(), logger: .init(label: "test"))
-        try await app.test(.router) { client in
+        try await fixture.applicationWithoutDatabase().test(.router) { client in
             let response = try await client.execute(uri: "/readyz", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(try response.json()["database"] as? String == "unreachable")

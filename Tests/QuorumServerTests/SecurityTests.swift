@@ -93,11 +93,8 @@ import Testing
             #expect(missing.status == .notFound)
             #expect(try missing.json()["status"] as? Int == 404)
         }
-        // A pool whose database is gone: the error is logged, the body says only that it failed.
-        let broken = ConnectionPool(conninfo: "host=/nonexistent dbname=quorum connect_timeout=1", maxConnections: 1)
-        let app = buildApplication(ServerDependencies(pool: broken, cache: fixture.cache, site: fixture.site),
-                                   settings: ServerSettings(), logger: .init(label: "test"))
-        try await app.test(.router) { client in
+        // A database that is gone: the error is logged, the body says only that it is unreachable.
+        try await fixture.applicationWithoutDatabase().test(.router) { client in
             let response = try await client.execute(uri: "/api/v1/sources", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(!response.text.contains("nonexistent") && !response.text.contains("SELECT"))

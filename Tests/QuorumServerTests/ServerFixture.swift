@@ -37,6 +37,13 @@ struct ServerFixture {
                                 logger: Logger(label: "test"))
     }
 
+    /// The same server over a database that cannot be reached.
+    func applicationWithoutDatabase() -> some ApplicationProtocol {
+        let unreachable = ConnectionPool(conninfo: "host=/nonexistent dbname=quorum connect_timeout=1", maxConnections: 1)
+        return buildApplication(ServerDependencies(pool: unreachable, cache: cache, site: site),
+                                settings: ServerSettings(), logger: Logger(label: "test"))
+    }
+
     /// Runs a statement and returns the first column of the first row.
     func scalar(_ sql: SQL) throws -> String? {
         let connection = try Connection(conninfo: conninfo)
