@@ -69,7 +69,8 @@ private struct ErrorBody: Encodable {
 enum JSON {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        // Sorted keys: the same snapshot gives the same bytes in every replica, as a strong ETag promises.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }()

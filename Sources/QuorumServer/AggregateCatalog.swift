@@ -111,7 +111,7 @@ struct SnapshotSummary: Encodable {
     }
 }
 
-/// One row as a JSON object whose keys keep the column order.
+/// One row as a JSON object keyed by column name (`columns` gives their order).
 private struct Record: Encodable {
     let columns: [String]
     let values: [Value]
