@@ -32,9 +32,13 @@ quorum_port=18080 nginx_port=18081
 path=/api/v1/aggregates/body_year
 
 cleanup() {
-    [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+    local status=$?
+    set +e
+    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")"
+    # quorum stops the embedded cluster it started on SIGTERM.
+    [ -n "${server:-}" ] && kill "$server" && wait "$server"
     rm -rf "$work"
+    exit "$status"
 }
 trap cleanup EXIT
 
@@ -87,7 +91,7 @@ measure() {
 echo "round  server  requests/s  p99 ms"
 declare -a q_rps n_rps
 for round in 1 2; do
-    read -r rps p99 rest < <(measure $quorum_port); q_rps+=("$rps"); q_p99=$p99
+    read -r rps p99 rest < <(measure $quorum_port); q_rps+=("$rps")
     printf "%-6s %-7s %10.0f  %6.2f  %s\n" "$round" quorum "$rps" "$p99" "$rest"
     read -r rps p99 rest < <(measure $nginx_port); n_rps+=("$rps")
     printf "%-6s %-7s %10.0f  %6.2f  %s\n" "$round" nginx "$rps" "$p99" "$rest"
