@@ -1,5 +1,6 @@
 -- Bearer tokens for writes through the HTTP API. Only the SHA-256 of a token is
 -- kept: the token itself is shown once, when it is made, and never stored.
+-- Servers hold the hashes in memory and reload them every few seconds.
 
 CREATE TABLE quorum.api_token (
     id         bigserial PRIMARY KEY,
@@ -8,13 +9,3 @@ CREATE TABLE quorum.api_token (
     created_at timestamptz NOT NULL DEFAULT now(),
     revoked_at timestamptz
 );
-
--- Servers keep the hashes in memory and reload them when this is announced.
-CREATE FUNCTION quorum.announce_token_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('quorum_tokens', '');
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER api_token_changed AFTER INSERT OR UPDATE OR DELETE ON quorum.api_token
-    FOR EACH STATEMENT EXECUTE FUNCTION quorum.announce_token_change();
