@@ -11,6 +11,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C libraries, wrapped by exactly one module each.
@@ -31,6 +37,7 @@ let package = Package(
                 .embedInCode("Migrations/m0001_domain.sql"),
                 .embedInCode("Migrations/m0002_snapshots.sql"),
                 .embedInCode("Migrations/m0003_incremental.sql"),
+                .embedInCode("Migrations/m0004_tokens.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),
@@ -68,11 +75,28 @@ let package = Package(
         // The HTML site made from a snapshot and its charts, published atomically.
         .target(name: "QuorumSite", dependencies: ["QuorumCharts", "QuorumAggregates", "QuorumModel"]),
 
+        // The HTTP server: pages, charts and the API. The only module that imports Hummingbird.
+        .target(
+            name: "QuorumServer",
+            dependencies: [
+                "QuorumModel", "QuorumStore", "QuorumAggregates",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("openapi.json")]
+        ),
+
         // The long-running daemon: configuration, leader election, aggregation on change and schedule.
         .target(
             name: "QuorumDaemon",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite", "QuorumServer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -81,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite", "QuorumServer",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,6 +125,9 @@ let package = Package(
                     resources: [.copy("References")]),
         .testTarget(name: "QuorumSiteTests",
                     dependencies: ["QuorumSite", "QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"]),
+        .testTarget(name: "QuorumServerTests",
+                    dependencies: ["QuorumServer", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import QuorumModel
+import QuorumServer
 
 /// Everything an operator can set, validated once at load with a message per key.
 ///
@@ -11,6 +12,9 @@ public struct Configuration: Sendable, Equatable {
     public var dataDirectory: String?
     public var serverHost = "127.0.0.1"
     public var serverPort = 8080
+    public var serverReadTokenRequired = false
+    public var serverMaxBodyBytes = 8 * 1024 * 1024
+    public var serverRequestTimeoutMilliseconds = 30_000
     public var aggregationSchedule = "0 * * * *"
     public var aggregationTimeZone = "UTC"
     /// How long to wait after a change for more changes before aggregating.
@@ -31,6 +35,9 @@ public struct Configuration: Sendable, Equatable {
         ("data_dir", "QUORUM_DATA_DIR", "data directory (embedded cluster, published site)"),
         ("server.host", "QUORUM_SERVER_HOST", "address the HTTP server listens on"),
         ("server.port", "QUORUM_SERVER_PORT", "port the HTTP server listens on"),
+        ("server.read_token_required", "QUORUM_SERVER_READ_TOKEN_REQUIRED", "true: API reads need a bearer token too, not only writes"),
+        ("server.max_body_bytes", "QUORUM_SERVER_MAX_BODY_BYTES", "largest request body accepted; larger ones get 413"),
+        ("server.request_timeout_ms", "QUORUM_SERVER_REQUEST_TIMEOUT_MS", "a request waiting longer on the database or its body gets 503"),
         ("aggregation.schedule", "QUORUM_AGGREGATION_SCHEDULE", "cron expression of scheduled aggregation runs"),
         ("aggregation.time_zone", "QUORUM_AGGREGATION_TIME_ZONE", "IANA time zone the schedule is read in"),
         ("aggregation.debounce_ms", "QUORUM_AGGREGATION_DEBOUNCE_MS", "quiet time after a change before aggregating"),
@@ -76,6 +83,15 @@ public struct Configuration: Sendable, Equatable {
             guard case .string(let text) = value else { return problems.append("\(origin): \(key) must be a string") }
             apply(text)
         }
+        func boolean(_ key: String, _ apply: (Bool) -> Void) {
+            guard let (value, origin) = settings[key] else { return }
+            switch value {
+            case .boolean(let flag): apply(flag)
+            case .string("true"): apply(true)
+            case .string("false"): apply(false)
+            default: problems.append("\(origin): \(key) must be true or false")
+            }
+        }
         func integer(_ key: String, _ range: ClosedRange<Int>, _ apply: (Int) -> Void) {
             guard let (value, origin) = settings[key] else { return }
             guard case .integer(let number) = value, range.contains(number) else {
@@ -87,6 +103,9 @@ public struct Configuration: Sendable, Equatable {
         string("data_dir") { configuration.dataDirectory = $0 }
         string("server.host") { configuration.serverHost = $0 }
         integer("server.port", 1...65535) { configuration.serverPort = $0 }
+        boolean("server.read_token_required") { configuration.serverReadTokenRequired = $0 }
+        integer("server.max_body_bytes", 1024...1_073_741_824) { configuration.serverMaxBodyBytes = $0 }
+        integer("server.request_timeout_ms", 100...600_000) { configuration.serverRequestTimeoutMilliseconds = $0 }
         string("aggregation.schedule") { configuration.aggregationSchedule = $0 }
         string("aggregation.time_zone") { configuration.aggregationTimeZone = $0 }
         integer("aggregation.debounce_ms", 0...60_000) { configuration.aggregationDebounceMilliseconds = $0 }
@@ -114,6 +133,18 @@ public struct Configuration: Sendable, Equatable {
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return configuration
+    }
+
+    /// The HTTP server's part, with the published site under `siteDirectory`.
+    public func serverSettings(siteDirectory: URL?) -> ServerSettings {
+        var settings = ServerSettings()
+        settings.host = serverHost
+        settings.port = serverPort
+        settings.readTokenRequired = serverReadTokenRequired
+        settings.maxBodyBytes = serverMaxBodyBytes
+        settings.requestTimeout = .milliseconds(serverRequestTimeoutMilliseconds)
+        settings.siteDirectory = siteDirectory
+        return settings
     }
 
     public var aggregationCron: CronSchedule {

@@ -2,11 +2,12 @@ import Dispatch
 import Foundation
 import Logging
 import QuorumAggregates
+import QuorumServer
 import QuorumStore
 import ServiceLifecycle
 
 /// `quorum serve`: the services in dependency order — leader election,
-/// aggregation, rendering (the HTTP server joins here) — in one ServiceGroup, shut down
+/// aggregation, rendering, the HTTP server — in one ServiceGroup, shut down
 /// gracefully in reverse on SIGTERM or SIGINT. SIGHUP reloads the configuration.
 public struct Daemon: Sendable {
     public let pool: ConnectionPool
@@ -15,9 +16,12 @@ public struct Daemon: Sendable {
     public let cache: SnapshotCache
     public let render: RenderService
     let dataDirectory: URL
+    /// The published site, in memory, as the HTTP server serves it.
+    public let site: SiteFiles
+    public let server: ServerSettings
     /// systemd's notify socket (READY=1, STOPPING=1, WATCHDOG=1); silent outside systemd.
     public let notifier: SystemdNotifier
-    /// When READY=1 is sent: once a snapshot is held.
+    /// When READY=1 is sent: once a snapshot is held and the HTTP server listens.
     public let readiness: Readiness
 
     /// `dataDirectory` holds the published site unless `render.site_dir` says otherwise
@@ -29,11 +33,17 @@ public struct Daemon: Sendable {
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         self.notifier = notifier
-        readiness = Readiness(notifier: notifier, waitingFor: [.snapshot])
+        readiness = Readiness(notifier: notifier, waitingFor: [.snapshot, .listening])
         let dataDirectory = dataDirectory ?? configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-\(getpid())")
         self.dataDirectory = dataDirectory
-        let render = RenderService(cache: cache, configuration: configuration, dataDirectory: dataDirectory, logger: logger)
+        let site = SiteFiles(root: RenderService.siteRoot(configuration, dataDirectory: dataDirectory))
+        self.site = site
+        server = configuration.serverSettings(siteDirectory: site.root)
+        // Each publish is served at once (the server also looks for one every two seconds).
+        let render = RenderService(cache: cache, configuration: configuration, dataDirectory: dataDirectory, logger: logger) {
+            do { try site.reload() } catch { logger.error("cannot read the published site", metadata: ["error": "\(error)"]) }
+        }
         self.render = render
         // Charts with their own SQL are computed by the aggregation run, in the same read as the rest.
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
@@ -71,8 +81,11 @@ public struct Daemon: Sendable {
             }
             if ready { notifier.ready(status: "configuration reloaded") }
         }
+        let http = buildApplication(ServerDependencies(pool: pool, cache: cache, site: site), settings: server,
+                                    logger: logger) { [readiness] in readiness.met(.listening) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: election), .init(service: aggregation), .init(service: render), .init(service: hangUp),
+            .init(service: election), .init(service: aggregation), .init(service: render), .init(service: http),
+            .init(service: hangUp),
         ]
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: SystemdWatchdogService(notifier: notifier, interval: interval)))

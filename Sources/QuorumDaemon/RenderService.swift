@@ -17,15 +17,19 @@ public final class RenderService: Service, Sendable {
     private let state: Mutex<(charts: ChartSet, publisher: SitePublisher)>
     private let reloads: AsyncStream<Void>.Continuation
     private let reloadStream: AsyncStream<Void>
+    private let published: @Sendable () -> Void
     /// Published renders, and renders that failed to publish.
     public let renders = Atomic<Int>(0)
     public let failures = Atomic<Int>(0)
     /// Charts that could not be drawn in the last render (bad file, missing column).
     public let chartErrors = Atomic<Int>(0)
 
-    public init(cache: SnapshotCache, configuration: Configuration, dataDirectory: URL, logger: Logger) {
+    /// `published` is called after each new tree is in place.
+    public init(cache: SnapshotCache, configuration: Configuration, dataDirectory: URL, logger: Logger,
+                published: @escaping @Sendable () -> Void = {}) {
         self.cache = cache
         self.logger = logger
+        self.published = published
         state = Mutex((Self.charts(configuration), SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))))
         (reloadStream, reloads) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -86,6 +90,7 @@ public final class RenderService: Service, Sendable {
         do {
             let build = try SiteBuilder.build(snapshot: snapshot, charts: charts)
             try publisher.publish(build.files)
+            published()
             renders.add(1, ordering: .relaxed)
             chartErrors.store(build.errors.count, ordering: .relaxed)
             for error in build.errors { logger.error("chart not drawn", metadata: ["error": "\(error)"]) }

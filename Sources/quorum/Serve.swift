@@ -6,7 +6,7 @@ import QuorumStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the daemon: keep a current snapshot of the aggregates, on change and on schedule.")
+        abstract: "Run the daemon: keep a current snapshot of the aggregates, on change and on schedule, and serve them over HTTP.")
     @OptionGroup var database: DatabaseOptions
     @Option(help: "Configuration file (default: $QUORUM_CONFIG); see Deploy/quorum.example.toml.")
     var config: String?
@@ -47,6 +47,7 @@ struct Serve: AsyncParsableCommand {
 
         let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger,
                             dataDirectory: dataDirectory, notifier: notifier)
+        try? daemon.site.reload()
         defer { daemon.pool.close() }
         daemon.notifier.status("bringing the database schema up to date")
         try await daemon.migrate(logger: logger)

@@ -26,6 +26,26 @@ import Testing
         #expect(configuration.serverHost == "127.0.0.1")
     }
 
+    @Test func readsTheServerKeys() throws {
+        let path = try file("""
+            [server]
+            read_token_required = true
+            max_body_bytes = 65536
+            request_timeout_ms = 2500
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let configuration = try Configuration.load(file: path, environment: [:])
+        let settings = configuration.serverSettings(siteDirectory: nil)
+        #expect(settings.readTokenRequired)
+        #expect(settings.maxBodyBytes == 65536)
+        #expect(settings.requestTimeout == .milliseconds(2500))
+        let fromEnvironment = try Configuration.load(file: path, environment: ["QUORUM_SERVER_READ_TOKEN_REQUIRED": "false"])
+        #expect(!fromEnvironment.serverReadTokenRequired)
+        #expect(throws: Configuration.Invalid.self) {
+            try Configuration.load(file: nil, environment: ["QUORUM_SERVER_READ_TOKEN_REQUIRED": "yes", "QUORUM_SERVER_MAX_BODY_BYTES": "10"])
+        }
+    }
+
     @Test func namesEveryBadKey() throws {
         let path = try file("""
             [server]

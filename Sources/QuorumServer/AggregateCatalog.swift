@@ -1,0 +1,144 @@
+import Foundation
+import NIOCore
+import QuorumAggregates
+import QuorumModel
+import Synchronization
+
+/// Every aggregate of the current snapshot, encoded once as JSON and as CSV, so
+/// that a cached GET is a dictionary lookup and a write. Re-encoded when the
+/// snapshot cache holds a newer snapshot than the one encoded.
+final class AggregateCatalog: Sendable {
+    /// One representation, ready to send.
+    struct Encoded: Sendable {
+        let body: ByteBuffer
+        let etag: String
+    }
+
+    struct Edition: Sendable {
+        let snapshot: Snapshot
+        let lastModified: String
+        let list: Encoded
+        /// Keyed by "name.json" and "name.csv".
+        let representations: [String: Encoded]
+    }
+
+    private let cache: SnapshotCache
+    private let edition = Mutex<Edition?>(nil)
+    private let onNewSnapshot: @Sendable (Snapshot) -> Void
+
+    init(cache: SnapshotCache, onNewSnapshot: @escaping @Sendable (Snapshot) -> Void = { _ in }) {
+        self.cache = cache
+        self.onNewSnapshot = onNewSnapshot
+    }
+
+    /// The encoded current snapshot, or nil before the first one.
+    func current() throws -> Edition? {
+        guard let snapshot = cache.snapshot else { return nil }
+        if let held = edition.withLock({ $0 }), held.snapshot.id == snapshot.id { return held }
+        // Two requests may encode the same new snapshot at once; both results are equal.
+        let fresh = try Self.encode(snapshot)
+        edition.withLock { held in
+            if held.map({ $0.snapshot.id < snapshot.id }) ?? true { held = fresh }
+        }
+        onNewSnapshot(snapshot)
+        return fresh
+    }
+
+    static func encode(_ snapshot: Snapshot) throws -> Edition {
+        var representations: [String: Encoded] = [:]
+        for table in snapshot.tables {
+            representations[table.name + ".json"] = Encoded(
+                body: ByteBuffer(bytes: try json(table, rows: table.rows, snapshot: snapshot)),
+                etag: etag(snapshot, table.name, "json"))
+            representations[table.name + ".csv"] = Encoded(
+                body: ByteBuffer(string: csv(table, rows: table.rows)),
+                etag: etag(snapshot, table.name, "csv"))
+        }
+        struct Listing: Encodable {
+            struct Entry: Encodable { let name, description: String; let columns: [String]; let rows: Int; let href: String }
+            let snapshot: SnapshotSummary
+            let aggregates: [Entry]
+        }
+        let listing = Listing(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map {
+            .init(name: $0.name, description: $0.description, columns: $0.columns, rows: $0.rows.count,
+                  href: "/api/v1/aggregates/\($0.name)")
+        })
+        return Edition(snapshot: snapshot, lastModified: HTTPDate.format(snapshot.finishedAt),
+                       list: Encoded(body: ByteBuffer(bytes: try JSON.encoder.encode(listing)), etag: etag(snapshot, "aggregates", "json")),
+                       representations: representations)
+    }
+
+    static func etag(_ snapshot: Snapshot, _ name: String, _ representation: String, variant: String? = nil) -> String {
+        "\"s\(snapshot.id)-\(name).\(representation)\(variant.map { "-" + $0 } ?? "")\""
+    }
+
+    // MARK: Representations
+
+    /// `{"name", "description", "snapshot", "columns", "rows": [{column: value}]}`:
+    /// rows as objects, so a qualifier sits beside the figure it qualifies.
+    static func json(_ table: AggregateTable, rows: [[Value]], snapshot: Snapshot) throws -> Data {
+        struct Body: Encodable {
+            let name, description: String
+            let snapshot: SnapshotSummary
+            let columns: [String]
+            let rows: [Record]
+        }
+        return try JSON.encoder.encode(Body(name: table.name, description: table.description, snapshot: SnapshotSummary(snapshot),
+                                            columns: table.columns, rows: rows.map { Record(columns: table.columns, values: $0) }))
+    }
+
+    /// A header line of column names, then one line per row; cells defused
+    /// against spreadsheet formulas by the shared CSV writer.
+    static func csv(_ table: AggregateTable, rows: [[Value]]) -> String {
+        var text = CSVWriter.line(table.columns)
+        for row in rows { text += CSVWriter.line(row.map(\.description)) }
+        return text
+    }
+}
+
+/// What a response says about the snapshot it came from.
+struct SnapshotSummary: Encodable {
+    let id: Int64
+    let startedAt: Date
+    let finishedAt: Date
+    let dataVersion: Int64
+
+    init(_ snapshot: Snapshot) {
+        id = snapshot.id
+        startedAt = snapshot.startedAt
+        finishedAt = snapshot.finishedAt
+        dataVersion = snapshot.dataVersion
+    }
+}
+
+/// One row as a JSON object keyed by column name (`columns` gives their order).
+private struct Record: Encodable {
+    let columns: [String]
+    let values: [Value]
+
+    struct Key: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (column, value) in zip(columns, values) { try container.encode(value, forKey: Key(stringValue: column)) }
+    }
+}
+
+/// The date format of Last-Modified (RFC 9110, IMF-fixdate).
+enum HTTPDate {
+    nonisolated(unsafe) private static let formatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter
+    }()
+    private static let lock = Mutex(())
+
+    static func format(_ date: Date) -> String { lock.withLock { _ in formatter.string(from: date) } }
+}

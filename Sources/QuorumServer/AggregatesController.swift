@@ -1,0 +1,146 @@
+import Hummingbird
+import NIOCore
+import QuorumAggregates
+import QuorumModel
+
+/// `GET /api/v1/aggregates` and `GET /api/v1/aggregates/NAME[.csv]`: from the
+/// in-memory snapshot, never a query per request.
+struct AggregatesController<Context: RequestContext> {
+    let catalog: AggregateCatalog
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("aggregates", use: list)
+        group.get("aggregates/{name}", use: show)
+    }
+
+    @Sendable func list(request: Request, context: Context) async throws -> Response {
+        guard let edition = try catalog.current() else { throw APIError.noSnapshot }
+        return cached(edition.list, contentType: "application/json; charset=utf-8", edition: edition, request: request)
+    }
+
+    @Sendable func show(request: Request, context: Context) async throws -> Response {
+        var name = try context.parameters.require("name")
+        var wantsCSV = request.headers[.accept].map(Self.prefersCSV) ?? false
+        if name.hasSuffix(".csv") { name.removeLast(4); wantsCSV = true }
+        else if name.hasSuffix(".json") { name.removeLast(5); wantsCSV = false }
+
+        guard let edition = try catalog.current() else { throw APIError.noSnapshot }
+        guard let table = edition.snapshot[name] else {
+            throw APIError(.notFound, "no aggregate named '\(name)'; GET /api/v1/aggregates lists them")
+        }
+        let representation = wantsCSV ? "csv" : "json"
+        let contentType = wantsCSV ? "text/csv; charset=utf-8; header=present" : "application/json; charset=utf-8"
+        let filter = try RowFilter(query: request.uri.queryParameters, table: table)
+
+        if filter.isEmpty, let encoded = edition.representations["\(name).\(representation)"] {
+            return cached(encoded, contentType: contentType, edition: edition, request: request)
+        }
+        let rows = table.rows.filter(filter.matches)
+        let body = wantsCSV ? ByteBuffer(string: AggregateCatalog.csv(table, rows: rows))
+                            : ByteBuffer(bytes: try AggregateCatalog.json(table, rows: rows, snapshot: edition.snapshot))
+        let etag = AggregateCatalog.etag(edition.snapshot, name, representation, variant: filter.fingerprint)
+        return cached(.init(body: body, etag: etag), contentType: contentType, edition: edition, request: request)
+    }
+
+    /// A 304 when the client holds this representation already, else the bytes.
+    private func cached(_ encoded: AggregateCatalog.Encoded, contentType: String,
+                        edition: AggregateCatalog.Edition, request: Request) -> Response {
+        var headers: HTTPFields = [
+            .eTag: encoded.etag,
+            .lastModified: edition.lastModified,
+            .cacheControl: "public, max-age=0, must-revalidate",
+            .vary: "Accept",
+        ]
+        if let tags = request.headers[.ifNoneMatch], Self.matches(tags, encoded.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = contentType
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: encoded.body))
+    }
+
+    /// If-None-Match holds `*` or a list of tags, compared weakly (RFC 9110 13.1.2).
+    static func matches(_ header: String, _ etag: String) -> Bool {
+        header.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
+    }
+
+    /// CSV when the client ranks text/csv above JSON.
+    static func prefersCSV(_ accept: String) -> Bool {
+        var csv = -1.0, json = -1.0
+        for range in accept.split(separator: ",") {
+            let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            switch parts.first {
+            case "text/csv": csv = max(csv, quality)
+            case "application/json", "*/*", "application/*": json = max(json, quality)
+            default: break
+            }
+        }
+        return csv > 0 && csv > json
+    }
+}
+
+/// The filters of an aggregate request: organisation, body, dimension, and a
+/// year range `from`/`to`. A filter on a column the aggregate does not have,
+/// or any other parameter, is refused by name rather than silently ignored.
+struct RowFilter {
+    private var equal: [(column: Int, value: String)] = []
+    private var years: (column: Int, from: Int64, to: Int64)?
+    let fingerprint: String
+
+    static let columnFilters = ["organisation", "body", "dimension"]
+
+    init(query: Parameters, table: AggregateTable) throws {
+        var issues: [APIError.Issue] = []
+        var from = Int64.min, to = Int64.max
+        for (key, value) in query {
+            let key = String(key), value = String(value)
+            switch key {
+            case _ where Self.columnFilters.contains(key):
+                guard let column = table.columns.firstIndex(of: key) else {
+                    issues.append(.init(path: key, message: "aggregate \(table.name) has no column \(key)"))
+                    continue
+                }
+                equal.append((column, value))
+            case "from", "to":
+                guard let year = Int64(value) else {
+                    issues.append(.init(path: key, message: "must be a year, like 2022"))
+                    continue
+                }
+                if key == "from" { from = year } else { to = year }
+            default:
+                issues.append(.init(path: key, message: "unknown filter; use organisation, body, dimension, from or to"))
+            }
+        }
+        if from != .min || to != .max {
+            if let column = table.columns.firstIndex(of: "year") {
+                years = (column, from, to)
+            } else {
+                issues.append(.init(path: from != .min ? "from" : "to", message: "aggregate \(table.name) has no column year"))
+            }
+        }
+        guard issues.isEmpty else { throw APIError(.badRequest, "bad filter", issues: issues) }
+        let canonical = equal.map { "\($0.column)=\($0.value)" }.sorted().joined(separator: "&")
+            + (years.map { "&y=\($0.from)-\($0.to)" } ?? "")
+        fingerprint = String(Self.fnv1a(canonical), radix: 36)
+    }
+
+    var isEmpty: Bool { equal.isEmpty && years == nil }
+
+    func matches(_ row: [Value]) -> Bool {
+        for (column, value) in equal where row[column].description != value { return false }
+        if let years {
+            guard let year = row[years.column].integer, year >= years.from, year <= years.to else { return false }
+        }
+        return true
+    }
+
+    /// A short, stable hash that tells filtered representations apart in their ETag.
+    private static func fnv1a(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Hummingbird
+import QuorumModel
+import QuorumStore
+
+/// `GET /api/v1/events`, `GET /api/v1/sources` and `POST /api/v1/events`: the
+/// facts themselves, from PostgreSQL through the pool (libpq runs on the pool's
+/// threads, never on an event loop).
+struct EventsController<Context: RequestContext> {
+    let pool: ConnectionPool
+    let maxBodyBytes: Int
+    let timeout: Duration
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("events", use: list)
+        group.post("events", use: ingest)
+        group.get("sources", use: sources)
+    }
+
+    // MARK: Reading
+
+    @Sendable func list(request: Request, context: Context) async throws -> Response {
+        let query = try EventQuery(request.uri.queryParameters)
+        let text = try await withDeadline(timeout) { [pool] in try await pool.withConnection { connection in
+            try connection.query("""
+                WITH page AS (
+                    SELECT e.id, json_build_object(
+                        'id', e.id, 'organisation', o.code, 'body', b.code, 'session', e.session, 'title', e.title,
+                        'date', quorum.partial_date(e.start_date, e.date_precision),
+                        'endDate', to_char(e.end_date, 'YYYY-MM-DD'), 'city', e.city, 'country', e.country_code,
+                        'format', e.format, 'dimension', e.dimension_code, 'priorityArea', e.priority_area_code,
+                        'topics', e.topics,
+                        'figures', coalesce((
+                            SELECT json_agg(json_build_object('measure', f.measure, 'value', f.value, 'qualifier', f.qualifier,
+                                   'scope', f.scope, 'source', s.key, 'locator', f.locator, 'note', f.note) ORDER BY f.measure)
+                            FROM quorum.figure f JOIN quorum.source s ON s.id = f.source_id WHERE f.event_id = e.id), '[]')
+                    ) AS event
+                    FROM quorum.event e
+                    JOIN quorum.body b ON b.id = e.body_id
+                    JOIN quorum.organisation o ON o.id = b.organisation_id
+                    WHERE (\(query.organisation)::text IS NULL OR o.code = \(query.organisation))
+                      AND (\(query.body)::text IS NULL OR b.code = \(query.body))
+                      AND (\(query.dimension)::text IS NULL OR e.dimension_code = \(query.dimension))
+                      AND (\(query.from)::int IS NULL OR extract(year FROM e.start_date) >= \(query.from))
+                      AND (\(query.to)::int IS NULL OR extract(year FROM e.start_date) <= \(query.to))
+                      AND e.id > \(query.cursor)::bigint
+                    ORDER BY e.id
+                    LIMIT \(query.limit + 1)::int OFFSET \(query.offset)::int
+                ), shown AS (
+                    SELECT * FROM page ORDER BY id LIMIT \(query.limit)::int
+                )
+                SELECT json_build_object(
+                    'events', coalesce((SELECT json_agg(event ORDER BY id) FROM shown), '[]'),
+                    'limit', \(query.limit)::int,
+                    'nextCursor', CASE WHEN (SELECT count(*) FROM page) > \(query.limit)::int
+                                       THEN (SELECT max(id) FROM shown)::text END
+                )::text
+                """).first!.require(String.self, at: 0)
+        } }
+        return JSON.response(text: text)
+    }
+
+    @Sendable func sources(request: Request, context: Context) async throws -> Response {
+        let text = try await withDeadline(timeout) { [pool] in try await pool.withConnection { connection in
+            try connection.query("""
+                SELECT json_build_object('sources', coalesce(json_agg(json_build_object(
+                    'key', key, 'title', title, 'published', quorum.partial_date(published, published_precision),
+                    'symbol', symbol, 'publisher', publisher, 'url', url) ORDER BY key), '[]'))::text
+                FROM quorum.source
+                """).first!.require(String.self, at: 0)
+        } }
+        return JSON.response(text: text)
+    }
+
+    // MARK: Ingest
+
+    /// One event or an array of them in the dataset JSON format; validated as
+    /// `quorum import` validates, written in one transaction or not at all.
+    @Sendable func ingest(request: Request, context: Context) async throws -> Response {
+        let summary = try await withDeadline(timeout) { [pool, maxBodyBytes] in
+            let body = try await request.body.collect(upTo: maxBodyBytes)
+            let ingest = try EventIngest(body: Data(body.readableBytesView))
+            do {
+                return try await pool.withConnection { try DatasetImporter($0).run(ingest.dataset, file: "request body") }
+            } catch let invalid as InvalidInput {
+                throw ingest.error(invalid)
+            }
+        }
+        let events = summary.counts["events"]
+        return try JSON.response(IngestAnswer(created: events?.created ?? 0, updated: events?.updated ?? 0,
+                                              unchanged: events?.unchanged ?? 0,
+                                        records: summary.counts.mapValues {
+                                            ["created": $0.created, "updated": $0.updated, "unchanged": $0.unchanged]
+                                        }),
+                                 status: (events?.created ?? 0) > 0 ? .created : .ok)
+    }
+}
+
+private struct IngestAnswer: Encodable {
+    let created, updated, unchanged: Int
+    let records: [String: [String: Int]]
+}
+
+/// The parameters of `GET /api/v1/events`, each checked and named when wrong.
+struct EventQuery {
+    static let defaultLimit = 100, maxLimit = 1000
+
+    var organisation: String?, body: String?, dimension: String?
+    var from: Int?, to: Int?
+    var limit = EventQuery.defaultLimit
+    var cursor: Int64 = 0
+    var offset = 0
+
+    init(_ parameters: Parameters) throws {
+        var issues: [APIError.Issue] = []
+        var page: Int?
+        func number<T: FixedWidthInteger>(_ key: String, _ text: String, _ range: ClosedRange<T>) -> T? {
+            guard let value = T(text), range.contains(value) else {
+                issues.append(.init(path: key, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+                return nil
+            }
+            return value
+        }
+        for (key, value) in parameters {
+            let value = String(value)
+            switch key {
+            case "organisation": organisation = value
+            case "body": body = value
+            case "dimension": dimension = value
+            case "from": from = number("from", value, 1...9999)
+            case "to": to = number("to", value, 1...9999)
+            case "limit": limit = number("limit", value, 1...EventQuery.maxLimit) ?? limit
+            case "cursor": cursor = number("cursor", value, 0...Int64.max) ?? 0
+            case "page": page = number("page", value, 1...1_000_000)
+            default:
+                issues.append(.init(path: String(key), message: "unknown parameter; use organisation, body, dimension, from, to, limit, cursor or page"))
+            }
+        }
+        if let page {
+            if cursor != 0 { issues.append(.init(path: "page", message: "use either page or cursor, not both")) }
+            offset = (page - 1) * limit
+        }
+        guard issues.isEmpty else { throw APIError(.badRequest, "bad query", issues: issues) }
+    }
+}
+
+/// A POST body read as events of the dataset format, with the paths of its
+/// issues told relative to the body: `$[2].date` in an array, `$.date` alone.
+struct EventIngest {
+    let dataset: Dataset
+    let isArray: Bool
+
+    init(body: Data) throws {
+        let first = body.first { !$0.isASCIIWhitespace }
+        guard first == UInt8(ascii: "[") || first == UInt8(ascii: "{") else {
+            throw APIError(.badRequest, "the body must be a JSON event or an array of events (docs/data-format.md)",
+                           issues: [.init(path: "$", message: first == nil ? "is empty" : "not valid JSON")])
+        }
+        isArray = first == UInt8(ascii: "[")
+        var wrapped = Data(#"{"events":"#.utf8)
+        if !isArray { wrapped.append(UInt8(ascii: "[")) }
+        wrapped.append(body)
+        if !isArray { wrapped.append(UInt8(ascii: "]")) }
+        wrapped.append(UInt8(ascii: "}"))
+        do {
+            dataset = try Dataset.decode(json: wrapped, file: "request body")
+        } catch {
+            throw Self.error(error, isArray: isArray)
+        }
+        let issues = dataset.validate()
+        if !issues.isEmpty { throw Self.error(InvalidInput(file: "request body", issues: issues), isArray: isArray) }
+    }
+
+    func error(_ invalid: InvalidInput) -> APIError { Self.error(invalid, isArray: isArray) }
+
+    static func error(_ invalid: InvalidInput, isArray: Bool) -> APIError {
+        let issues = invalid.issues.map { APIError.Issue(path: path(of: $0.location, isArray: isArray), message: $0.message) }
+        let more = invalid.more > 0 ? " (and \(invalid.more) more)" : ""
+        return APIError(.badRequest, "\(issues.count) problem\(issues.count == 1 ? "" : "s")\(more); nothing was written",
+                        issues: issues)
+    }
+
+    /// `$.events[3].title` or `events[3].title` → `$[3].title` (or `$.title` for one event).
+    static func path(of location: String, isArray: Bool) -> String {
+        var rest = Substring(location)
+        if rest.hasPrefix("$.") { rest = rest.dropFirst(2) }
+        if rest == "$" { return "$" }
+        guard rest.hasPrefix("events") else { return "$." + rest }
+        rest = rest.dropFirst("events".count)
+        if rest.isEmpty { return "$" }
+        guard !isArray, rest.hasPrefix("["), let close = rest.firstIndex(of: "]") else { return "$" + rest }
+        let after = rest[rest.index(after: close)...]
+        return after.isEmpty ? "$" : "$" + after
+    }
+}
+
+private extension UInt8 {
+    var isASCIIWhitespace: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Metrics
+import Prometheus
+import Synchronization
+
+/// The process's metrics, in Prometheus text format at `/metrics`.
+///
+/// Any module records through swift-metrics (`Counter`, `Timer`, `Gauge` from
+/// `import Metrics`); this registry, bootstrapped once per process, is what
+/// collects them. Names other modules use:
+/// - `quorum_render_duration_seconds` (Timer): one site render
+/// - `quorum_mail_deliveries_total` (Counter, label `result`: sent, failed)
+/// The HTTP middleware records `http_requests_total` and the
+/// `http_request_duration_seconds` histogram by route, method and status.
+public enum QuorumMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30),
+        ]
+        factory.nameAndLabelSanitizer = { name, labels in
+            (renamed[name] ?? sanitized(name), labels.map { (sanitized($0.0), $0.1) })
+        }
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    /// Hummingbird's metric names, in Prometheus's conventions.
+    private static let renamed = [
+        "hb.requests": "http_requests_total",
+        "hb.request.errors": "http_request_errors_total",
+        "http.server.request.duration": "http_request_duration_seconds",
+        "http.server.active_requests": "http_active_requests",
+    ]
+
+    private static func sanitized(_ name: String) -> String {
+        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") ? $0 : "_" })
+    }
+
+    /// Makes sure the registry collects, before the first metric is recorded,
+    /// and that the other modules' metrics are listed even before they record.
+    public static func bootstrap() {
+        _ = registry
+        _ = announced
+    }
+
+    private static let announced: Void = {
+        _ = Metrics.Timer(label: "quorum_render_duration_seconds", preferredDisplayUnit: .seconds)
+        for result in ["sent", "failed"] { _ = Counter(label: "quorum_mail_deliveries_total", dimensions: [("result", result)]) }
+    }()
+
+    /// Gauges that are read at scrape time rather than recorded as they change.
+    static let snapshotAge = Gauge(label: "quorum_snapshot_age_seconds")
+    static let snapshotID = Gauge(label: "quorum_snapshot_id")
+    static let aggregationDuration = Gauge(label: "quorum_aggregation_duration_seconds")
+
+    /// Called for each snapshot the server starts serving.
+    static func record(snapshotStarted startedAt: Date, finished finishedAt: Date, id: Int64) {
+        aggregationDuration.record(finishedAt.timeIntervalSince(startedAt))
+        snapshotID.record(Double(id))
+    }
+
+    static func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(16 * 1024)
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}

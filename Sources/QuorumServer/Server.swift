@@ -1,0 +1,105 @@
+import Hummingbird
+import Logging
+import NIOCore
+import QuorumAggregates
+import QuorumStore
+import ServiceLifecycle
+
+/// What the server is made of: the shared pool and snapshot cache of the
+/// daemon, the published site, and the tokens.
+public struct ServerDependencies: Sendable {
+    public let pool: ConnectionPool
+    public let cache: SnapshotCache
+    public let site: SiteFiles
+    public let tokens: TokenAuthenticator
+
+    public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles) {
+        self.pool = pool
+        self.cache = cache
+        self.site = site
+        self.tokens = TokenAuthenticator(pool: pool)
+    }
+}
+
+/// Every route, with its middleware: the API under `/api/v1/`, the published
+/// site at `/`, and the operational endpoints.
+public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSettings) -> Router<BasicRequestContext> {
+    QuorumMetrics.bootstrap()
+    let router = Router()
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: JSONErrorMiddleware())
+
+    OperationsController(cache: dependencies.cache, database: DatabaseProbe(pool: dependencies.pool)).addRoutes(to: router)
+
+    let api = router.group("api/v1")
+        .add(middleware: TokenMiddleware(authenticator: dependencies.tokens, readTokenRequired: settings.readTokenRequired))
+    let catalog = AggregateCatalog(cache: dependencies.cache) { snapshot in
+        QuorumMetrics.record(snapshotStarted: snapshot.startedAt, finished: snapshot.finishedAt, id: snapshot.id)
+    }
+    AggregatesController(catalog: catalog).addRoutes(to: api)
+    EventsController(pool: dependencies.pool, maxBodyBytes: settings.maxBodyBytes, timeout: settings.requestTimeout)
+        .addRoutes(to: api)
+    SnapshotsController(cache: dependencies.cache).addRoutes(to: api)
+
+    SiteController(site: dependencies.site).addRoutes(to: router)
+    return router
+}
+
+/// The HTTP server as a service for the daemon's ServiceGroup, with the small
+/// services it needs beside it (token and site reloads).
+/// `listening` is called once the server accepts connections.
+public func buildApplication(_ dependencies: ServerDependencies, settings: ServerSettings, logger: Logger,
+                             listening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies, settings: settings),
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.requestTimeout.components.seconds) + 30))),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Quorum"),
+        services: [
+            // Token hashes, so that a revocation takes effect within the interval.
+            PeriodicService(interval: settings.tokenRefreshInterval, logger: logger,
+                            failure: "cannot reload API tokens; keeping the ones held") { [tokens = dependencies.tokens] in
+                try await tokens.refresh()
+            },
+            // A newly published site: `current` pointing at another release.
+            PeriodicService(interval: .seconds(2), logger: logger,
+                            failure: "cannot read the published site; serving the previous one") { [site = dependencies.site] in
+                if try site.reloadIfChanged() { logger.info("serving a newly published site", metadata: ["files": "\(site.paths.count)"]) }
+            },
+        ],
+        onServerRunning: { _ in await listening() },
+        logger: logger)
+}
+
+/// Work repeated on an interval until shutdown; a failure is logged and the
+/// next round tried, while what was loaded before stays in use.
+struct PeriodicService: Service {
+    let interval: Duration
+    let logger: Logger
+    let failure: String
+    let work: @Sendable () async throws -> Void
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            do { try await work() } catch { logger.warning("\(failure)", metadata: ["error": "\(error)"]) }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+private struct LatestSnapshot: Encodable {
+    let snapshot: SnapshotSummary
+    let aggregates: [String]
+}
+
+/// `GET /api/v1/snapshots/latest`: which run the numbers come from.
+struct SnapshotsController<Context: RequestContext> {
+    let cache: SnapshotCache
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("snapshots/latest") { _, _ in
+            guard let snapshot = cache.snapshot else { throw APIError.noSnapshot }
+            return try JSON.response(LatestSnapshot(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map(\.name)),
+                                     headers: [.cacheControl: "no-cache"])
+        }
+    }
+}

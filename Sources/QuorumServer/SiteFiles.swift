@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+import NIOCore
+import Synchronization
+
+/// The published site (`<site_dir>/current`), held in memory as a table from
+/// path to bytes. Requests are answered by lookup in that table, never by
+/// joining a request path onto the file system, so no path can leave the tree.
+public final class SiteFiles: Sendable {
+    public struct File: Sendable {
+        public let body: ByteBuffer
+        public let contentType: String
+        public let etag: String
+    }
+
+    private struct Tree {
+        /// Where `current` pointed when the tree was read.
+        var release: String?
+        var files: [String: File] = [:]
+    }
+
+    /// The site root: the directory that holds `current` and `releases/`.
+    public let root: URL?
+    private let tree = Mutex(Tree())
+
+    public init(root: URL?) {
+        self.root = root
+    }
+
+    public func file(_ path: String) -> File? { tree.withLock { $0.files[path] } }
+
+    public var paths: [String] { tree.withLock { $0.files.keys.sorted() } }
+
+    /// Reads the current tree again, whatever it was before; after a publish.
+    /// Returns the number of files held.
+    @discardableResult
+    public func reload() throws -> Int {
+        guard let root else { return 0 }
+        let current = root.appendingPathComponent("current")
+        let release = try? FileManager.default.destinationOfSymbolicLink(atPath: current.path)
+        var files: [String: File] = [:]
+        if FileManager.default.fileExists(atPath: current.path) {
+            try Self.read(directory: current.resolvingSymlinksInPath(), prefix: "", into: &files)
+        }
+        tree.withLock { $0 = Tree(release: release, files: files) }
+        return files.count
+    }
+
+    /// Reloads when `current` points at another release than the one held.
+    @discardableResult
+    public func reloadIfChanged() throws -> Bool {
+        guard let root else { return false }
+        let release = try? FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("current").path)
+        let held = tree.withLock { $0.release }
+        guard release != held else { return false }
+        try reload()
+        return true
+    }
+
+    private static func read(directory: URL, prefix: String, into files: inout [String: File]) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        for name in names where !name.hasPrefix(".") {
+            let url = directory.appendingPathComponent(name)
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            switch attributes[.type] as? FileAttributeType {
+            case .typeDirectory?:
+                try read(directory: url, prefix: prefix + name + "/", into: &files)
+            case .typeRegular?:
+                let bytes = try Data(contentsOf: url)
+                let digest = SHA256.hash(data: bytes).prefix(12).map { String(format: "%02x", $0) }.joined()
+                files[prefix + name] = File(body: ByteBuffer(bytes: bytes), contentType: contentType(of: name),
+                                            etag: "\"\(digest)\"")
+            default:
+                continue  // symbolic links and special files inside a release are not served
+            }
+        }
+    }
+
+    static func contentType(of name: String) -> String {
+        switch name.split(separator: ".").last.map({ $0.lowercased() }) {
+        case "html": "text/html; charset=utf-8"
+        case "css": "text/css; charset=utf-8"
+        case "png": "image/png"
+        case "svg": "image/svg+xml"
+        case "json": "application/json; charset=utf-8"
+        case "csv": "text/csv; charset=utf-8; header=present"
+        case "txt": "text/plain; charset=utf-8"
+        default: "application/octet-stream"
+        }
+    }
+}

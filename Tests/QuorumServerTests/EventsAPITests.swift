@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Events and sources from PostgreSQL, and ingest through POST.
+@Suite struct EventsAPITests {
+    @Test func pagesThroughEventsByCursorAndByPage() async throws {
+        let fixture = try ServerFixture()
+        let total = Int(try #require(try fixture.scalar("SELECT count(*)::text FROM quorum.event")))!
+        try await fixture.application().test(.router) { client in
+            var seen: [Int] = []
+            var cursor: String? = nil
+            repeat {
+                let uri = "/api/v1/events?limit=7" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let page = try await client.execute(uri: uri, method: .get)
+                #expect(page.status == .ok)
+                let json = try page.json()
+                let events = try #require(json["events"] as? [[String: Any]])
+                #expect(events.count <= 7)
+                seen += events.compactMap { $0["id"] as? Int }
+                cursor = json["nextCursor"] as? String
+            } while cursor != nil
+            #expect(seen.count == total)
+            #expect(seen == seen.sorted() && Set(seen).count == total)
+
+            let second = try await client.execute(uri: "/api/v1/events?limit=7&page=2", method: .get)
+            #expect((try second.json()["events"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == Array(seen[7..<14]))
+        }
+    }
+
+    @Test func filtersEventsAndRefusesUnknownParameters() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let filtered = try await client.execute(uri: "/api/v1/events?organisation=CICA&body=business-council&from=2022&to=2023&limit=1000", method: .get)
+            let events = try #require(try filtered.json()["events"] as? [[String: Any]])
+            #expect(!events.isEmpty)
+            #expect(events.allSatisfy { $0["body"] as? String == "business-council" })
+            #expect(events.allSatisfy { (($0["date"] as? String) ?? "").hasPrefix("2022") || (($0["date"] as? String) ?? "").hasPrefix("2023") })
+            let figures = try #require(events.first?["figures"] as? [[String: Any]])
+            #expect(figures.allSatisfy { $0["qualifier"] != nil && $0["source"] as? String != nil })
+
+            let bad = try await client.execute(uri: "/api/v1/events?limit=0&sort=title", method: .get)
+            #expect(bad.status == .badRequest)
+            let paths = (try bad.json()["issues"] as? [[String: Any]])?.compactMap { $0["path"] as? String }.sorted()
+            #expect(paths == ["limit", "sort"])
+        }
+    }
+
+    @Test func listsSources() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/sources", method: .get)
+            let sources = try #require(try response.json()["sources"] as? [[String: Any]])
+            #expect(sources.contains { $0["key"] as? String == "cica-2020-2024" && $0["title"] as? String != nil })
+        }
+    }
+
+    @Test func postedEventsShowUpInGetAndAgainChangeNothing() async throws {
+        let fixture = try ServerFixture()
+        let token = try fixture.token("ingest")
+        let events = "[\(eventJSON(title: "Spring Forum 2025")), \(eventJSON(title: "Autumn Forum 2025", date: "2025-10"))]"
+        try await fixture.application().test(.router) { client in
+            let created = try await client.execute(uri: "/api/v1/events", method: .post, headers: bearer(token), body: body(events))
+            #expect(created.status == .created)
+            let counts = try created.json()
+            #expect(counts["created"] as? Int == 2)
+            #expect(counts["unchanged"] as? Int == 0)
+            #expect(((counts["records"] as? [String: Any])?["figures"] as? [String: Int])?["created"] == 2)
+
+            let again = try await client.execute(uri: "/api/v1/events", method: .post, headers: bearer(token), body: body(events))
+            #expect(again.status == .ok)
+            #expect(try again.json()["unchanged"] as? Int == 2)
+
+            let changed = try await client.execute(uri: "/api/v1/events", method: .post, headers: bearer(token),
+                                                   body: body(eventJSON(title: "Spring Forum 2025", participants: 50)))
+            #expect(try changed.json()["unchanged"] as? Int == 1)  // the event; its figure was updated
+            #expect(try fixture.scalar("SELECT f.value::text FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id WHERE e.title = 'Spring Forum 2025'") == "50")
+
+            let listed = try await client.execute(uri: "/api/v1/events?from=2025&limit=1000", method: .get)
+            let titles = (try listed.json()["events"] as? [[String: Any]])?.compactMap { $0["title"] as? String }
+            #expect(titles?.contains("Spring Forum 2025") == true && titles?.contains("Autumn Forum 2025") == true)
+        }
+    }
+
+    @Test func aBatchWithOneInvalidEventWritesNothing() async throws {
+        let fixture = try ServerFixture()
+        let token = try fixture.token("ingest")
+        let before = try fixture.scalar("SELECT count(*)::text FROM quorum.event")
+        let version = try fixture.scalar("SELECT version::text FROM quorum.data_version")
+        // The second event names a body the database does not know: only the database can tell.
+        let unknownBody = eventJSON(title: "Ghost Forum").replacingOccurrences(of: "business-council", with: "no-such-body")
+        let events = "[\(eventJSON(title: "Good Forum")), \(unknownBody)]"
+        try await fixture.application().test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/events", method: .post, headers: bearer(token), body: body(events))
+            #expect(response.status == .badRequest)
+            let issues = try #require(try response.json()["issues"] as? [[String: Any]])
+            #expect(issues.map { $0["path"] as? String } == ["$[1].body"])
+        }
+        #expect(try fixture.scalar("SELECT count(*)::text FROM quorum.event") == before)
+        #expect(try fixture.scalar("SELECT count(*)::text FROM quorum.event WHERE title = 'Good Forum'") == "0")
+        #expect(try fixture.scalar("SELECT version::text FROM quorum.data_version") == version)
+    }
+
+    @Test func badJSONIsA400NamingEachBadField() async throws {
+        let fixture = try ServerFixture(seeded: false)
+        let token = try fixture.token("ingest")
+        try await fixture.application().test(.router) { client in
+            func issues(_ text: String) async throws -> [String] {
+                let response = try await client.execute(uri: "/api/v1/events", method: .post, headers: bearer(token), body: body(text))
+                #expect(response.status == .badRequest)
+                #expect(!response.text.contains("SELECT") && !response.text.contains("INSERT"))
+                return (try response.json()["issues"] as? [[String: Any]])?.compactMap { $0["path"] as? String } ?? []
+            }
+            do { let found = try await issues("{not json"); #expect(found == ["$"]) }
+            do { let found = try await issues(""); #expect(found == ["$"]) }
+            do { let found = try await issues(#"{"organisation": "CICA", "body": "x", "date": "2025"}"#); #expect(found == ["$.title"]) }
+            do { let found = try await issues("[\(eventJSON(title: "A")), {\"organisation\": 3}]"); #expect(found == ["$[1].organisation"]) }
+            do { let found = try await issues(eventJSON(title: "A", date: "2025-13")); #expect(found == ["$.date"]) }
+            do { let found = try await issues("[\(eventJSON(title: "  "))]"); #expect(found == ["$[0].title"]) }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import QuorumServer
+import Testing
+
+/// The published site, served from memory by lookup.
+@Suite struct SiteTests {
+    /// The smallest valid PNG: one transparent pixel.
+    static let png: [UInt8] = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+        0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+        0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+        0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+        0x42, 0x60, 0x82,
+    ]
+
+    /// A site root as the renderer publishes it: `releases/NAME` and `current` pointing there.
+    static func publish(_ root: URL, release: String, index: String) throws {
+        let tree = root.appendingPathComponent("releases/\(release)")
+        let fm = FileManager.default
+        try fm.createDirectory(at: tree.appendingPathComponent("charts"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: tree.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try Data(index.utf8).write(to: tree.appendingPathComponent("index.html"))
+        try Data("<!doctype html><title>CBM</title>".utf8).write(to: tree.appendingPathComponent("cbm.html"))
+        try Data("body { margin: 0 }".utf8).write(to: tree.appendingPathComponent("style.css"))
+        try Data(#"{"snapshot": {"id": 1}}"#.utf8).write(to: tree.appendingPathComponent("manifest.json"))
+        try Data(png).write(to: tree.appendingPathComponent("charts/participants-by-year.png"))
+        try Data(png).write(to: tree.appendingPathComponent("charts/participants-by-year@2x.png"))
+        try Data("year,participants\r\n2024,140\r\n".utf8).write(to: tree.appendingPathComponent("data/participants-by-year.csv"))
+        let temporary = root.appendingPathComponent("current.tmp")
+        try? fm.removeItem(at: temporary)
+        try fm.createSymbolicLink(atPath: temporary.path, withDestinationPath: "releases/\(release)")
+        guard rename(temporary.path, root.appendingPathComponent("current").path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    static func siteRoot() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-site-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        // A file outside the tree that no request may reach.
+        try Data("secret".utf8).write(to: root.appendingPathComponent("secret.txt"))
+        try publish(root, release: "r1", index: "<!doctype html><title>Quorum</title><h1>first</h1>")
+        return root
+    }
+
+    @Test func servesPagesChartsAndDataWithTheirTypesAndHeaders() async throws {
+        let root = try Self.siteRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let site = SiteFiles(root: root)
+        #expect(try site.reload() == 7)
+        let fixture = try ServerFixture(seeded: false, site: site)
+        try await fixture.application().test(.router) { client in
+            let index = try await client.execute(uri: "/", method: .get)
+            #expect(index.status == .ok)
+            #expect(index.text.contains("<h1>first</h1>"))
+            #expect(index.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(index.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            #expect(index.headers[.contentSecurityPolicy]?.contains("unsafe-inline") == false)
+            #expect(index.headers[.xContentTypeOptions] == "nosniff")
+
+            let png = try await client.execute(uri: "/charts/participants-by-year.png", method: .get)
+            #expect(png.status == .ok)
+            #expect(png.headers[.contentType] == "image/png")
+            #expect(Array(png.body.readableBytesView) == Self.png)
+            #expect(png.headers[.xContentTypeOptions] == "nosniff")
+            let retina = try await client.execute(uri: "/charts/participants-by-year@2x.png", method: .get)
+            #expect(retina.status == .ok)
+
+            let etag = try #require(png.headers[.eTag])
+            let cached = try await client.execute(uri: "/charts/participants-by-year.png", method: .get, headers: [.ifNoneMatch: etag])
+            #expect(cached.status == .notModified)
+
+            for (uri, type) in [("/cbm.html", "text/html"), ("/style.css", "text/css"), ("/manifest.json", "application/json"),
+                                ("/data/participants-by-year.csv", "text/csv")] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .ok, "\(uri)")
+                #expect(response.headers[.contentType]?.hasPrefix(type) == true, "\(uri)")
+            }
+        }
+    }
+
+    @Test func pathTraversalIsNotFound() async throws {
+        let root = try Self.siteRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let site = SiteFiles(root: root)
+        try site.reload()
+        let fixture = try ServerFixture(seeded: false, site: site)
+        try await fixture.application().test(.router) { client in
+            for uri in ["/charts/../../etc/passwd", "/charts/..%2F..%2Fetc%2Fpasswd", "/charts/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                        "/charts/..%252F..%252Fetc%252Fpasswd", "/data/..%2Fsecret.txt", "/..%2Fsecret.txt", "/../secret.txt",
+                        "/secret.txt", "/charts/%2e%2e/index.html", "/charts/.%2e/%2e%2e/secret.txt", "/%2Fetc%2Fpasswd",
+                        "/releases/r1/index.html", "/current/index.html", "/charts/", "/data"] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .notFound, "\(uri)")
+                #expect(!response.text.contains("secret") && !response.text.contains("root:"), "\(uri)")
+            }
+        }
+    }
+
+    @Test func aNewPublishIsServedAfterReload() async throws {
+        let root = try Self.siteRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let site = SiteFiles(root: root)
+        try site.reload()
+        #expect(try site.reloadIfChanged() == false)
+        let fixture = try ServerFixture(seeded: false, site: site)
+        try await fixture.application().test(.router) { client in
+            let before = try await client.execute(uri: "/", method: .get)
+            try Self.publish(root, release: "r2", index: "<!doctype html><title>Quorum</title><h1>second</h1>")
+            #expect(try site.reloadIfChanged())
+            let after = try await client.execute(uri: "/", method: .get)
+            #expect(before.text.contains("first") && after.text.contains("second"))
+            #expect(before.headers[.eTag] != after.headers[.eTag])
+        }
+    }
+
+    @Test func nothingPublishedIsA404() async throws {
+        let fixture = try ServerFixture(seeded: false)
+        try await fixture.application().test(.router) { client in
+            let response = try await client.execute(uri: "/", method: .get)
+            #expect(response.status == .notFound)
+            #expect(response.text.contains("nothing has been published"))
+        }
+    }
+}
