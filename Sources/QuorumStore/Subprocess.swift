@@ -9,7 +9,8 @@ enum Subprocess {
         let output: String
     }
 
-    static func run(_ program: String, _ arguments: [String]) throws -> Outcome {
+    /// `environment` replaces the process's own when given.
+    static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
         let log = FileManager.default.temporaryDirectory
             .appendingPathComponent("quorum-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out").path
         defer { unlink(log) }
@@ -23,8 +24,10 @@ enum Subprocess {
 
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        let spawned = envp.map { posix_spawn(&pid, program, &actions, nil, argv, $0) } ?? posix_spawn(&pid, program, &actions, nil, argv, environ)
         guard spawned == 0 else {
             throw PQError.embedded("cannot run \(program): \(String(cString: strerror(spawned)))")
         }

@@ -1,4 +1,5 @@
 import Foundation
+@testable import QuorumStore
 import Testing
 
 /// The repository's root, found from this file's path.
@@ -6,22 +7,11 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// Runs a program to its end; returns its exit status and its output and errors together.
 func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    // A file, not a pipe: daemons the command starts in the background must not
-    // hold the output open, and a pipe's end is never seen while one of them lives.
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-run-\(UUID().uuidString).log")
-    guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw POSIXError(.EACCES) }
-    defer { try? FileManager.default.removeItem(at: log) }
-    let output = try FileHandle(forWritingTo: log)
-    defer { try? output.close() }
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: try Data(contentsOf: log), as: UTF8.self))
+    // posix_spawn and waitpid, output to a file: daemons the command leaves running
+    // in the background neither hold a pipe open nor keep the wait from returning.
+    let outcome = try Subprocess.run("/usr/bin/env", arguments,
+                                     environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    return (outcome.status, outcome.output)
 }
 
 @Suite struct DeployFilesTests {
