@@ -16,6 +16,7 @@ let package = Package(
         // C libraries, wrapped by exactly one module each.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
         .target(name: "QuorumModel"),
@@ -30,6 +31,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/m0001_domain.sql"),
                 .embedInCode("Migrations/m0002_snapshots.sql"),
+                .embedInCode("Migrations/m0005_deliveries.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),
@@ -37,11 +39,20 @@ let package = Package(
         // Aggregate definitions and the snapshots they make.
         .target(name: "QuorumAggregates", dependencies: ["QuorumStore", "QuorumModel"]),
 
+        // Report e-mails: MIME messages, SMTP through libcurl, schedules and the delivery ledger.
+        .target(
+            name: "QuorumMail",
+            dependencies: [
+                "CCurl", "QuorumModel", "QuorumStore", "QuorumAggregates",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The long-running daemon: configuration, leader election, aggregation on change and schedule.
         .target(
             name: "QuorumDaemon",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -50,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumMail",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,6 +76,10 @@ let package = Package(
                     dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
         .testTarget(name: "QuorumDaemonTests",
                     dependencies: ["QuorumDaemon", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
+        .testTarget(name: "QuorumMailTests",
+                    dependencies: ["QuorumMail", "QuorumDaemon", "QuorumAggregates", "QuorumStore", "QuorumModel",
+                                   "QuorumTestSupport"],
+                    exclude: ["Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,8 @@ public struct Configuration: Sendable, Equatable {
     public var snapshotRetention = 50
     public var leaderHeartbeatMilliseconds = 1000
     public var logLevel = "info"
+    /// Report e-mails: the `mail.*` keys and the `[report.NAME]` sections.
+    public var mail = MailConfiguration()
 
     public init() {}
 
@@ -33,7 +35,7 @@ public struct Configuration: Sendable, Equatable {
         ("aggregation.retention", "QUORUM_AGGREGATION_RETENTION", "complete snapshots kept in the database"),
         ("leader.heartbeat_ms", "QUORUM_LEADER_HEARTBEAT_MS", "how often the leader checks its lock connection"),
         ("log.level", "QUORUM_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
-    ]
+    ] + mailKeys
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public let problems: [String]
@@ -54,7 +56,7 @@ public struct Configuration: Sendable, Equatable {
                 throw Invalid(problems: ["\(file): cannot be read"])
             }
         }
-        for (key, variable, _) in keys {
+        for (key, variable, _) in keys where !variable.isEmpty {
             if let text = environment[variable] {
                 settings[key] = (Int(text).map(ConfigFile.Value.integer) ?? .string(text), variable)
             }
@@ -62,7 +64,7 @@ public struct Configuration: Sendable, Equatable {
 
         var configuration = Configuration()
         let known = Set(keys.map(\.key))
-        for key in settings.keys.sorted() where !known.contains(key) {
+        for key in settings.keys.sorted() where !known.contains(key) && !isReportKey(key) {
             problems.append("\(settings[key]!.origin): unknown key \(key)")
         }
         func string(_ key: String, _ apply: (String) -> Void) {
@@ -87,6 +89,7 @@ public struct Configuration: Sendable, Equatable {
         integer("aggregation.retention", 1...100_000) { configuration.snapshotRetention = $0 }
         integer("leader.heartbeat_ms", 100...60_000) { configuration.leaderHeartbeatMilliseconds = $0 }
         string("log.level") { configuration.logLevel = $0 }
+        configuration.mail = loadMail(settings, problems: &problems)
 
         do {
             _ = try CronSchedule(configuration.aggregationSchedule, timeZone: configuration.aggregationTimeZone)

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import QuorumAggregates
+import QuorumMail
 import QuorumStore
 import ServiceLifecycle
 
@@ -13,14 +14,27 @@ public struct Daemon: Sendable {
     public let election: LeaderElection
     public let aggregation: AggregationService
     public let cache: SnapshotCache
+    /// Report e-mails, when reports are configured.
+    public let mailer: MailerService?
 
-    public init(conninfo: String, configuration: Configuration, logger: Logger) {
+    public init(conninfo: String, configuration: Configuration, logger: Logger, siteDirectory: URL? = nil) {
         pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger)
+        // `quorum serve` checks the mail settings (the password file) before it gets here.
+        if configuration.mail.reports.isEmpty {
+            mailer = nil
+        } else if let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
+            mailer = MailerService(mailer: Mailer(pool: pool, reports: configuration.mail.reports, settings: settings,
+                                                  siteDirectory: siteDirectory, logger: logger),
+                                   election: election, cache: cache)
+        } else {
+            logger.error("report mail is off: the mail settings cannot be read")
+            mailer = nil
+        }
     }
 
     /// Brings the schema up to date, retrying with backoff while the database is down.
@@ -42,11 +56,16 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation] in
-            if let configuration = reload() { aggregation.reconfigure(configuration) }
+        let hangUp = HangUpService(logger: logger) { [aggregation, mailer] in
+            guard let configuration = reload() else { return }
+            aggregation.reconfigure(configuration)
+            if let mailer, let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
+                mailer.mailer.reconfigure(reports: configuration.mail.reports, settings: settings)
+            }
         }
+        let mail: [ServiceGroupConfiguration.ServiceConfiguration] = mailer.map { [.init(service: $0)] } ?? []
         return ServiceGroup(configuration: .init(
-            services: [.init(service: election), .init(service: aggregation), .init(service: hangUp)],
+            services: [.init(service: election), .init(service: aggregation)] + mail + [.init(service: hangUp)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
     }

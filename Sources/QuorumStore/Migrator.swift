@@ -15,6 +15,7 @@ public struct Migrator: Sendable {
     public static let all: [Migration] = [
         Migration(version: 1, name: "domain", sql: text(PackageResources.m0001_domain_sql)),
         Migration(version: 2, name: "snapshots", sql: text(PackageResources.m0002_snapshots_sql)),
+        Migration(version: 5, name: "deliveries", sql: text(PackageResources.m0005_deliveries_sql)),
     ]
 
     public let migrations: [Migration]

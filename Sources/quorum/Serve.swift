@@ -26,7 +26,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration: QuorumDaemon.Configuration
-        do { configuration = try loadConfiguration() } catch let error as QuorumDaemon.Configuration.Invalid {
+        do {
+            configuration = try loadConfiguration()
+            _ = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
+        } catch let error as QuorumDaemon.Configuration.Invalid {
             Terminal.say(error.description)
             throw ExitCode(78)  // EX_CONFIG
         }
@@ -43,7 +46,8 @@ struct Serve: AsyncParsableCommand {
         defer { store.close() }
         logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
 
-        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger)
+        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger,
+                            siteDirectory: dataDirectory.appendingPathComponent("site"))
         defer { daemon.pool.close() }
         try await daemon.migrate(logger: logger)
         let group = daemon.serviceGroup(logger: logger) {
