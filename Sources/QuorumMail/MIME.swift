@@ -6,6 +6,11 @@ import Foundation
 enum MIME {
     static let lineLimit = 76
 
+    /// Whether `value` would end a header early or smuggle in another: CR, LF or NUL.
+    static func breaksHeader(_ value: String) -> Bool {
+        value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+    }
+
     /// Base64 in lines of 76 characters, joined by CRLF.
     static func base64(_ bytes: some Collection<UInt8>) -> String {
         let encoded = Array(Data(bytes).base64EncodedString().utf8)

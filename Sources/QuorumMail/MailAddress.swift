@@ -23,7 +23,7 @@ public struct MailAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
         }) else {
             throw .address(address, "has a domain (after @) that is not a host name")
         }
-        if let name, name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+        if let name, MIME.breaksHeader(name) {
             throw .header("display name of \(address)")
         }
         self.address = address

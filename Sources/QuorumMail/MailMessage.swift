@@ -111,7 +111,7 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     private static func check(_ header: String, _ value: String) throws(MailError) {
-        if value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) { throw .header(header) }
+        if MIME.breaksHeader(value) { throw .header(header) }
     }
 }
 

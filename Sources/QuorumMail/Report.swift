@@ -55,7 +55,7 @@ public struct Report: Sendable, Equatable {
         if let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
             problems.append("report.\(name).subject: unknown placeholder \(rest[open...close]) (known: \(Self.placeholders.joined(separator: " ")))")
         }
-        if subject.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+        if MIME.breaksHeader(subject) {
             problems.append("report.\(name).subject contains a line break")
         }
         for chart in charts where !chart.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {

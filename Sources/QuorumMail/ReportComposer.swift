@@ -66,8 +66,9 @@ public struct ReportComposer: Sendable {
         return message
     }
 
+    /// A chart's Content-ID, unique to the message: `<chart>.<digest of the Message-ID>@<domain>`.
     static func contentID(_ chart: String, _ messageID: String) -> String {
-        "\(chart).\(messageID)"
+        "\(chart).\(MIME.digest(messageID))@\(messageID.split(separator: "@").last ?? "quorum")"
     }
 
     static func utc(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
