@@ -39,7 +39,7 @@ public struct DeliveryLedger {
             return try connection.query("""
                 INSERT INTO quorum.delivery AS d (report, period, status, claimed_by, lease_expires_at, message_id, attempts)
                 VALUES (\(report), to_timestamp(\(period.timeIntervalSince1970)), 'claimed', \(owner),
-                        clock_timestamp() + \(Self.milliseconds(lease))::bigint * interval '1 millisecond', \(messageID), 1)
+                        clock_timestamp() + \(lease.milliseconds)::bigint * interval '1 millisecond', \(messageID), 1)
                 ON CONFLICT (report, period) DO UPDATE
                     SET claimed_by = excluded.claimed_by, lease_expires_at = excluded.lease_expires_at,
                         attempts = d.attempts + 1
@@ -68,7 +68,7 @@ public struct DeliveryLedger {
             UPDATE quorum.delivery
             SET status = CASE WHEN \(permanent)::boolean OR attempts >= \(maximumAttempts) THEN 'failed' ELSE 'claimed' END,
                 last_error = \(error),
-                lease_expires_at = clock_timestamp() + \(Self.milliseconds(retryAfter))::bigint * interval '1 millisecond'
+                lease_expires_at = clock_timestamp() + \(retryAfter.milliseconds)::bigint * interval '1 millisecond'
             WHERE report = \(report) AND period = to_timestamp(\(period.timeIntervalSince1970))
               AND status = 'claimed' AND claimed_by = \(owner)
             """)
@@ -126,8 +126,9 @@ public struct DeliveryLedger {
                   attempts: try row.require(at: 5), lastError: try row.decode(at: 6), snapshotID: try row.decode(at: 7))
         }
     }
+}
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
+extension Duration {
+    /// Whole milliseconds, for libcurl options and SQL intervals.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

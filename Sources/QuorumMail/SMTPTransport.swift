@@ -103,10 +103,11 @@ private final class CurlSession {
                 ok = ok && quorum_curl_set_pointer(handle, CURLOPT_MAIL_RCPT, recipientList) == CURLE_OK
                 set(CURLOPT_UPLOAD, 1)
                 set(CURLOPT_NOSIGNAL, 1)
-                set(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.components.seconds * 1000
-                                                   + settings.connectTimeout.components.attoseconds / 1_000_000_000_000_000))
-                set(CURLOPT_TIMEOUT_MS, Int(settings.timeout.components.seconds * 1000
-                                            + settings.timeout.components.attoseconds / 1_000_000_000_000_000))
+                set(CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeout.milliseconds))
+                set(CURLOPT_TIMEOUT_MS, Int(settings.timeout.milliseconds))
+                // libcurl waits for the final reply to DATA under the server response
+                // timeout (default 120 s), not the total one: bound it too.
+                set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int((Double(settings.timeout.milliseconds) / 1000).rounded(.up))))
                 if settings.startTLS { set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)) }
                 if let username = settings.username { set(CURLOPT_USERNAME, username) }
                 if let password = settings.password { set(CURLOPT_PASSWORD, password) }

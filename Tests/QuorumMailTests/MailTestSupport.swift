@@ -41,8 +41,8 @@ final class SMTPServer: @unchecked Sendable {
     }
 
     deinit {
-        process.terminate()
-        process.waitUntilExit()
+        // Foundation reaps the child; waiting here can spin for ever on Linux.
+        kill(process.processIdentifier, SIGKILL)
         try? FileManager.default.removeItem(at: directory)
     }
 

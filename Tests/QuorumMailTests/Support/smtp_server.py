@@ -47,13 +47,14 @@ def main():
                 f.write(envelope.original_content)
             with open(base + ".json", "w") as f:
                 json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos,
-                           "login": session.login_data.decode() if isinstance(session.login_data, bytes) else session.login_data}, f)
+                           "login": session.auth_data.login.decode() if session.auth_data else None}, f)
             os.rename(base + ".eml.tmp", base + ".eml")
             return "250 2.0.0 stored"
 
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login.decode() == options.user and auth_data.password.decode() == options.password
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd answers 535 itself when the credentials are wrong.
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
     def factory():
         if options.user:
