@@ -1,0 +1,258 @@
+import Foundation
+import Logging
+import QuorumAggregates
+import QuorumDaemon
+import QuorumModel
+import QuorumStore
+import QuorumTestSupport
+import Synchronization
+import Testing
+@testable import QuorumMail
+
+let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+func hourlyReport(_ catchUp: Report.CatchUp = .latest, limit: Int = 10, zone: String = "UTC",
+                  cron: String = "0 * * * *") throws -> Report {
+    var report = Report(name: "hourly", schedule: try CronSchedule(cron, timeZone: zone),
+                        to: [try MailAddress("analysts@cica.example")])
+    report.bcc = [try MailAddress("archive@cica.example")]
+    report.subject = "Türkiye figures {period}"
+    report.tables = ["organisation_totals"]
+    report.catchUp = catchUp
+    report.catchUpLimit = limit
+    return report
+}
+
+func smtpSettings(_ server: SMTPServer, retries: Int = 0) -> MailSettings {
+    var smtp = SMTPSettings(url: server.url)
+    smtp.retries = retries
+    smtp.backoff = .milliseconds(20)
+    smtp.timeout = .seconds(10)
+    var settings = MailSettings(from: sender, transport: .smtp(smtp))
+    settings.lease = .seconds(2)
+    return settings
+}
+
+/// The Message-IDs the server received, in order.
+func receivedMessageIDs(_ server: SMTPServer) throws -> [String] {
+    try server.messages.map { url in
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        let line = text.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: ") } ?? ""
+        return String(line.dropFirst("Message-ID: <".count).dropLast())
+    }
+}
+
+func ledgerRows(_ conninfo: String) throws -> [(period: String, status: String, attempts: Int)] {
+    let c = try Connection(conninfo: conninfo)
+    defer { c.finish() }
+    return try c.query("""
+        SELECT to_char(period AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'), status, attempts FROM quorum.delivery ORDER BY period
+        """).map { (try $0.require(at: 0), try $0.require(at: 1), try $0.require(at: 2)) }
+}
+
+let noFence: @Sendable (Connection) throws -> Void = { _ in }
+
+@Suite struct DeliveryLedgerTests {
+    @Test func aClaimIsExclusiveAndTakenOverOnlyWhenItsLeaseRanOutUnsent() throws {
+        let c = try TestDatabase.connect()
+        defer { c.finish() }
+        let ledger = DeliveryLedger(c)
+        let period = utc("2026-11-23T04:00:00Z")
+        let first = try ledger.claim(report: "weekly", period: period, messageID: "m1@x", owner: "a", lease: .milliseconds(300), fence: { _ in })
+        #expect(first == .init(messageID: "m1@x", attempts: 1))
+        #expect(try ledger.claim(report: "weekly", period: period, messageID: "other@x", owner: "b", lease: .seconds(5), fence: { _ in }) == nil)
+        Thread.sleep(forTimeInterval: 0.4)
+        // The lease ran out unsent: taken over, with the first Message-ID.
+        let second = try ledger.claim(report: "weekly", period: period, messageID: "other@x", owner: "b", lease: .seconds(5), fence: { _ in })
+        #expect(second == .init(messageID: "m1@x", attempts: 2))
+        try ledger.markSent(report: "weekly", period: period, snapshotID: 12, dataVersion: 40)
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(try ledger.claim(report: "weekly", period: period, messageID: "m1@x", owner: "c", lease: .milliseconds(1), fence: { _ in }) == nil)
+        #expect(try ledger.lastSentDataVersion(report: "weekly") == 40)
+        // A refused fence claims nothing.
+        #expect(throws: MailTestFailure.self) {
+            try ledger.claim(report: "weekly", period: period.addingTimeInterval(3600), messageID: "m2@x", owner: "a",
+                             lease: .seconds(5), fence: { _ in throw MailTestFailure("not the leader") })
+        }
+        #expect(try ledger.recent(report: "weekly", limit: 10).map(\.status) == ["sent"])
+    }
+
+    @Test func periodsAcrossDaylightSavingChanges() throws {
+        // 02:30 in Berlin: skipped on 29 March 2026 (runs at 03:30 CEST), twice on 25 October (runs once).
+        let report = try hourlyReport(zone: "Europe/Berlin", cron: "30 2 * * *")
+        let spring = Mailer.periods(report, after: utc("2026-03-28T00:00:00Z"), through: utc("2026-03-30T12:00:00Z"))
+        #expect(spring == [utc("2026-03-28T01:30:00Z"), utc("2026-03-29T01:30:00Z"), utc("2026-03-30T00:30:00Z")])
+        let autumn = Mailer.periods(report, after: utc("2026-10-24T00:00:00Z"), through: utc("2026-10-26T12:00:00Z"))
+        #expect(autumn == [utc("2026-10-24T00:30:00Z"), utc("2026-10-25T00:30:00Z"), utc("2026-10-26T01:30:00Z")])
+        #expect(Set(autumn.map { report.messageID(period: $0, from: sender) }).count == 3)
+    }
+
+    @Test(arguments: [(Report.CatchUp.skip, 0), (.latest, 1), (.all, 3)])
+    func catchUpAfterDowntime(policy: Report.CatchUp, expectedSends: Int) async throws {
+        let conninfo = try TestDatabase.fresh()
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let server = try SMTPServer()
+        let mailer = Mailer(pool: pool, reports: [try hourlyReport(policy, limit: 3)], settings: smtpSettings(server),
+                            siteDirectory: nil, logger: quiet)
+        let start = utc("2026-11-22T00:30:00Z")
+        mailer.start(at: start)
+        await mailer.deliverDue(now: utc("2026-11-22T01:00:05Z"), cached: sampleSnapshot(), fence: noFence)
+        #expect(server.messages.count == 1)
+        // Down from 01:00 to 06:30: the periods 02:00 … 06:00 were missed.
+        let outcomes = await mailer.deliverDue(now: utc("2026-11-22T06:30:00Z"), cached: sampleSnapshot(), fence: noFence)
+        #expect(outcomes.filter { $0.kind == .sent }.count == expectedSends)
+        #expect(server.messages.count == 1 + expectedSends)
+        let rows = try ledgerRows(conninfo)
+        #expect(rows.count == 6)
+        #expect(rows.filter { $0.status == "sent" }.map(\.period)
+                == ["2026-11-22T01:00Z"] + ["2026-11-22T04:00Z", "2026-11-22T05:00Z", "2026-11-22T06:00Z"].suffix(expectedSends))
+        #expect(rows.filter { $0.status == "skipped" }.count == 5 - expectedSends)
+        // Nothing more to do at the same time.
+        #expect(await mailer.deliverDue(now: utc("2026-11-22T06:30:00Z"), cached: sampleSnapshot(), fence: noFence).isEmpty)
+    }
+
+    @Test func aRestartBetweenPeriodsNeitherMissesNorRepeats() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let server = try SMTPServer()
+        let start = utc("2026-11-22T00:30:00Z")
+        do {
+            let pool = ConnectionPool(conninfo: conninfo)
+            defer { pool.close() }
+            let first = Mailer(pool: pool, reports: [try hourlyReport()], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
+            first.start(at: start)
+            for hour in 1...3 {
+                await first.deliverDue(now: start.addingTimeInterval(Double(hour) * 3600 - 1800 + 1), cached: sampleSnapshot(), fence: noFence)
+            }
+        }
+        #expect(server.messages.count == 3)
+        // A new process, started between 03:00 and 04:00.
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let second = Mailer(pool: pool, reports: [try hourlyReport()], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
+        second.start(at: utc("2026-11-22T03:20:00Z"))
+        #expect(await second.deliverDue(now: utc("2026-11-22T03:20:00Z"), cached: sampleSnapshot(), fence: noFence).isEmpty)
+        await second.deliverDue(now: utc("2026-11-22T04:00:01Z"), cached: sampleSnapshot(), fence: noFence)
+        let ids = try receivedMessageIDs(server)
+        #expect(ids.count == 4)
+        #expect(Set(ids).count == 4)
+        #expect(ids.last?.hasPrefix("hourly.20261122T0400Z.") == true)
+    }
+
+    @Test func skipWhenUnchangedSendsOnlyNewData() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let server = try SMTPServer()
+        var report = try hourlyReport()
+        report.skipWhenUnchanged = true
+        let mailer = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
+        mailer.start(at: utc("2026-11-22T00:30:00Z"))
+        await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: sampleSnapshot(id: 1, dataVersion: 5), fence: noFence)
+        let unchanged = await mailer.deliverDue(now: utc("2026-11-22T02:00:00Z"), cached: sampleSnapshot(id: 2, dataVersion: 5), fence: noFence)
+        #expect(unchanged.map(\.kind) == [.skipped("unchanged")])
+        await mailer.deliverDue(now: utc("2026-11-22T03:00:00Z"), cached: sampleSnapshot(id: 3, dataVersion: 6), fence: noFence)
+        #expect(server.messages.count == 2)
+        #expect(try ledgerRows(conninfo).map(\.status) == ["sent", "skipped", "sent"])
+    }
+
+    @Test func aPermanentRefusalIsRecordedAndNotRetried() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let server = try SMTPServer(["--reject"])
+        let mailer = Mailer(pool: pool, reports: [try hourlyReport()], settings: smtpSettings(server, retries: 3),
+                            siteDirectory: nil, logger: quiet)
+        mailer.start(at: utc("2026-11-22T00:30:00Z"))
+        await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: sampleSnapshot(), fence: noFence)
+        try await Task.sleep(for: .milliseconds(100))
+        await mailer.deliverDue(now: utc("2026-11-22T01:05:00Z"), cached: sampleSnapshot(), fence: noFence)
+        #expect(server.dataCommands == 1)
+        let entry = try #require(try await pool.withConnection { try DeliveryLedger($0).recent(report: "hourly", limit: 1) }.first)
+        #expect(entry.status == "failed")
+        #expect(entry.lastError?.contains("SMTP 554") == true)
+    }
+
+    @Test func aSenderThatDiesAfterTheServersReplyIsFollowedByOneResendWithTheSameMessageID() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let server = try SMTPServer(["--delay", "1"])
+        let period = utc("2026-11-22T01:00:00Z")
+        let report = try hourlyReport()
+
+        // The first sender loses its database while the server is still answering DATA.
+        let doomedPool = ConnectionPool(conninfo: conninfo)
+        let doomed = Mailer(pool: doomedPool, reports: [report], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
+        doomed.start(at: utc("2026-11-22T00:30:00Z"))
+        let sending = Task { await doomed.deliverDue(now: period, cached: sampleSnapshot(), fence: noFence) }
+        #expect(try await eventually { server.dataCommands == 1 })
+        doomedPool.close()
+        _ = await sending.value
+        #expect(server.messages.count == 1)
+        #expect(try ledgerRows(conninfo).map(\.status) == ["claimed"])
+
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let successor = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
+        successor.start(at: utc("2026-11-22T00:30:00Z"))
+        // While the lease holds, nobody sends again.
+        #expect(await successor.deliverDue(now: period.addingTimeInterval(5), cached: sampleSnapshot(), fence: noFence).isEmpty)
+        try await Task.sleep(for: .seconds(2))
+        let outcomes = await successor.deliverDue(now: period.addingTimeInterval(10), cached: sampleSnapshot(), fence: noFence)
+        #expect(outcomes.map(\.kind) == [.sent])
+        #expect(await successor.deliverDue(now: period.addingTimeInterval(15), cached: sampleSnapshot(), fence: noFence).isEmpty)
+        let ids = try receivedMessageIDs(server)
+        #expect(ids.count == 2)
+        #expect(Set(ids).count == 1)
+        #expect(try ledgerRows(conninfo).map { "\($0.status) \($0.attempts)" } == ["sent 2"])
+    }
+}
+
+@Suite struct MailerServiceTests {
+    /// Several daemons — leader election and mailer each — over many periods with a
+    /// clock the test moves, the leader killed on the way: every period delivered once.
+    @Test(arguments: [2, 3])
+    func manyDaemonsDeliverEveryPeriodExactlyOnce(daemons: Int) async throws {
+        let conninfo = try TestDatabase.fresh()
+        let server = try SMTPServer()
+        let clock = ManualClock(utc("2026-11-22T00:30:00Z"))
+        let cache = SnapshotCache()
+        cache.offer(sampleSnapshot())
+        let pools = (0..<daemons).map { _ in ConnectionPool(conninfo: conninfo) }
+        defer { pools.forEach { $0.close() } }
+        let elections = (0..<daemons).map { _ in LeaderElection(conninfo: conninfo, heartbeat: .milliseconds(100), logger: quiet) }
+        let services = try (0..<daemons).map { index in
+            MailerService(mailer: Mailer(pool: pools[index], reports: [try hourlyReport()], settings: smtpSettings(server),
+                                         siteDirectory: nil, logger: quiet),
+                          election: elections[index], cache: cache, clock: clock)
+        }
+        let admin = try Connection(conninfo: conninfo)
+        defer { admin.finish() }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for election in elections { group.addTask { try await election.run() } }
+            for service in services { group.addTask { try await service.run() } }
+            defer { group.cancelAll() }
+            // The mailers start at 00:30, before the clock moves.
+            #expect(try await eventually { elections.contains { $0.role != .follower } })
+            let periods = 16
+            for hour in 1...periods {
+                clock.set(utc("2026-11-22T00:00:00Z").addingTimeInterval(Double(hour) * 3600 + 2))
+                #expect(try await eventually { server.messages.count >= hour }, "period \(hour)")
+                if hour % 5 == 0 {
+                    // Kill the leader's session: another takes over and carries on.
+                    let leader = elections.first { $0.role != .follower }
+                    if case .leader(let backend)? = leader?.role {
+                        try admin.execute("SELECT pg_terminate_backend(\(backend))")
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let ids = try receivedMessageIDs(server)
+            #expect(ids.count == periods)
+            #expect(Set(ids).count == periods)
+            let expected = (1...periods).map { utc("2026-11-22T00:00:00Z").addingTimeInterval(Double($0) * 3600) }
+            #expect(ids.map { String($0.split(separator: ".")[1]) } == expected.map(Report.periodKey))
+            #expect(try ledgerRows(conninfo).allSatisfy { $0.status == "sent" && $0.attempts == 1 })
+        }
+    }
+}
