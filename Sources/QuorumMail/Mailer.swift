@@ -224,9 +224,22 @@ public final class Mailer: Sendable {
         }
     }
 
-    /// The snapshot and site to build from: the site's own snapshot when one is
-    /// published, so the mail and the site agree; else the one in memory.
     func content(cached: Snapshot?, needsSite: Bool) async throws -> (Snapshot, PublishedSite?) {
+        let siteDirectory = self.siteDirectory
+        return try await pool.withConnection { connection in
+            try ReportContent.load(connection, cached: cached, siteDirectory: siteDirectory, needsSite: needsSite)
+        }
+    }
+}
+
+/// Where a report's content comes from.
+public enum ReportContent {
+    /// The snapshot and site to build from: the published site with the snapshot
+    /// it was rendered from (loaded by id unless `cached` is that one), so the mail
+    /// and the site agree; with no site, the newest snapshot. A report with charts
+    /// needs the site.
+    public static func load(_ connection: Connection, cached: Snapshot? = nil, siteDirectory: URL?,
+                            needsSite: Bool) throws -> (Snapshot, PublishedSite?) {
         let site: PublishedSite?
         do {
             site = try siteDirectory.map { try PublishedSite(siteDirectory: $0) }
@@ -234,11 +247,14 @@ public final class Mailer: Sendable {
             if needsSite { throw error }
             site = nil
         }
-        if let site, site.manifest.snapshot.id != cached?.id {
-            let id = site.manifest.snapshot.id
-            if let stored = try await pool.withConnection({ try Aggregator.snapshot(id: id, $0) }) { return (stored, site) }
+        if let site {
+            if let cached, cached.id == site.manifest.snapshot.id { return (cached, site) }
+            if let stored = try Aggregator.snapshot(id: site.manifest.snapshot.id, connection) { return (stored, site) }
+            if needsSite { throw MailError.site("the snapshot the site shows (\(site.manifest.snapshot.id)) is no longer stored") }
         }
-        guard let snapshot = cached else { throw MailError.report("no snapshot yet") }
-        return (snapshot, site)
+        guard let snapshot = try cached ?? Aggregator.latest(connection) else {
+            throw MailError.report("there is no snapshot yet (the leader makes one; or run quorum aggregate)")
+        }
+        return (snapshot, nil)
     }
 }

@@ -11,7 +11,8 @@ struct Quorum: AsyncParsableCommand {
         commandName: "quorum",
         abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
         version: QuorumVersion.current,
-        subcommands: [Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self])
+        subcommands: [Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Generate.self, Schedule.self,
+                      ReportCommand.self])
 }
 
 enum QuorumVersion {
