@@ -256,3 +256,38 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         }
     }
 }
+
+@Suite struct SiteMailTests {
+    /// The mail shows the site's charts — the same bytes — and the tables of the
+    /// snapshot the site was rendered from, even when the daemon holds a newer one.
+    @Test func theMailIsMadeFromTheSitesSnapshotAndPNGs() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let stored = try await pool.withConnection { try Aggregator().run($0) }
+        let root = try temporaryDirectory("site")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let pngs = try writeSite(snapshot: stored, charts: ["participants-by-year", "format-mix"], in: root)
+
+        let server = try SMTPServer()
+        var report = try hourlyReport()
+        report.charts = ["format-mix", "participants-by-year"]
+        report.tables = ["organisation_totals"]
+        let mailer = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), siteDirectory: root, logger: quiet)
+        mailer.start(at: utc("2026-11-22T00:30:00Z"))
+        let newer = sampleSnapshot(id: stored.id + 1, dataVersion: stored.dataVersion + 1)
+        let outcomes = await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: newer, fence: noFence)
+        #expect(outcomes.map(\.kind) == [.sent])
+
+        let parsed = try ParsedMessage.parse(try #require(server.messages.first))
+        #expect(parsed.snapshot == "\(stored.id); data-version=\(stored.dataVersion)")
+        #expect(parsed.images.map(\.sha256) == [try sha256(pngs["format-mix"]!), try sha256(pngs["participants-by-year"]!)])
+        #expect(parsed.images.allSatisfy { $0.png })
+        #expect(parsed.html?.contains("Snapshot \(stored.id) ") == true)
+        // The stored snapshot's tables, not the newer one's in memory.
+        #expect(parsed.html?.contains("Türkiye &lt;delegation&gt;") == false)
+        #expect(parsed.subject == "Türkiye figures 2026-11-22 01:00")
+        let entry = try #require(try await pool.withConnection { try DeliveryLedger($0).recent(report: "hourly", limit: 1) }.first)
+        #expect(entry.snapshotID == stored.id)
+    }
+}
