@@ -8,6 +8,7 @@ public struct MailConfiguration: Sendable, Equatable {
     public var transport = "smtp"
     public var smtpURL = "smtp://127.0.0.1:25"
     public var startTLS = false
+    public var caFile: String?
     public var from: MailAddress?
     public var username: String?
     public var passwordFile: String?
@@ -29,6 +30,7 @@ public struct MailConfiguration: Sendable, Equatable {
         default:
             var smtp = SMTPSettings(url: smtpURL)
             smtp.startTLS = startTLS
+            smtp.caFile = caFile
             smtp.username = username
             if let password = environment["QUORUM_MAIL_PASSWORD"] {
                 smtp.password = password
@@ -53,6 +55,7 @@ extension Configuration {
         ("mail.transport", "QUORUM_MAIL_TRANSPORT", "smtp (through libcurl) or file (.eml files in mail.directory)"),
         ("mail.smtp_url", "QUORUM_MAIL_SMTP_URL", "smtp://host:port (plain or STARTTLS) or smtps://host:port (implicit TLS)"),
         ("mail.starttls", "QUORUM_MAIL_STARTTLS", "require STARTTLS on an smtp:// URL"),
+        ("mail.ca_file", "QUORUM_MAIL_CA_FILE", "CA certificates (PEM) to verify the SMTP server with (default: the system's)"),
         ("mail.from", "QUORUM_MAIL_FROM", "sender address, e.g. \"Quorum <quorum@cica.example>\""),
         ("mail.username", "QUORUM_MAIL_USERNAME", "SMTP AUTH user; the password comes from $QUORUM_MAIL_PASSWORD or mail.password_file"),
         ("mail.password_file", "QUORUM_MAIL_PASSWORD_FILE", "file holding the SMTP password (used when $QUORUM_MAIL_PASSWORD is unset)"),
@@ -146,6 +149,7 @@ extension Configuration {
             }
         }
         mail.startTLS = boolean("mail.starttls") ?? mail.startTLS
+        mail.caFile = string("mail.ca_file")
         if let from = string("mail.from") {
             do { mail.from = try MailAddress(parsing: from) } catch { problems.append("\(origin("mail.from")): mail.from: \(error)") }
         }

@@ -7,6 +7,8 @@ public struct SMTPSettings: Sendable, Equatable {
     public var url: String
     /// Require STARTTLS on an `smtp://` URL; the send fails rather than going out in clear.
     public var startTLS = false
+    /// CA certificates (PEM) to verify the server with, instead of the system's.
+    public var caFile: String?
     public var username: String?
     /// From QUORUM_MAIL_PASSWORD or `mail.password_file`; never logged.
     public var password: String?
@@ -109,6 +111,7 @@ private final class CurlSession {
                 // timeout (default 120 s), not the total one: bound it too.
                 set(CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int((Double(settings.timeout.milliseconds) / 1000).rounded(.up))))
                 if settings.startTLS { set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)) }
+                if let caFile = settings.caFile { set(CURLOPT_CAINFO, caFile) }
                 if let username = settings.username { set(CURLOPT_USERNAME, username) }
                 if let password = settings.password { set(CURLOPT_PASSWORD, password) }
                 ok = ok && quorum_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress) == CURLE_OK

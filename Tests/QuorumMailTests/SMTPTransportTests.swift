@@ -113,4 +113,48 @@ import Testing
         #expect(error.isHeaderInjection)
         #expect(server.dataCommands == 0)
     }
+
+    /// A self-signed certificate for 127.0.0.1, made with openssl for the test.
+    func certificate(in directory: URL) throws -> (cert: String, key: String) {
+        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw MailTestFailure("openssl could not make a certificate") }
+        return (cert, key)
+    }
+
+    @Test func startTLSAndImplicitTLSWithTheServersCertificateVerified() async throws {
+        let directory = try temporaryDirectory("tls")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (cert, key) = try certificate(in: directory)
+
+        // STARTTLS, required by the server (it refuses MAIL before it).
+        let starttls = try SMTPServer(["--starttls", cert, key])
+        var settings = settings(starttls)
+        settings.startTLS = true
+        settings.caFile = cert
+        try await SMTPTransport(settings: settings).send(try message())
+        #expect(starttls.messages.count == 1)
+
+        // Without the CA the certificate does not verify: refused, nothing sent in clear.
+        var unverified = settings
+        unverified.caFile = nil
+        unverified.retries = 0
+        await #expect(throws: MailError.self) { try await SMTPTransport(settings: unverified).send(try message()) }
+        #expect(starttls.messages.count == 1)
+
+        // Implicit TLS: smtps://.
+        let implicit = try SMTPServer(["--implicit-tls", cert, key])
+        var smtps = SMTPSettings(url: "smtps://127.0.0.1:\(implicit.port)")
+        smtps.caFile = cert
+        smtps.timeout = .seconds(10)
+        try await SMTPTransport(settings: smtps).send(try message())
+        #expect(implicit.messages.count == 1)
+        #expect(try ParsedMessage.parse(implicit.messages[0]).subject == "Türkiye: weekly figures")
+    }
 }

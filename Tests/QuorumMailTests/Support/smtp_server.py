@@ -8,11 +8,14 @@ message is written to DIR/NNNN.eml, with its envelope in DIR/NNNN.json.
   --reject                 answer every message with 554
   --delay SECONDS          wait this long before answering DATA (a slow server)
   --user U --password P    require AUTH with these credentials
+  --starttls CERT KEY      offer STARTTLS with this certificate, and require it
+  --implicit-tls CERT KEY  speak TLS from the first byte (smtps)
 """
 import argparse
 import asyncio
 import json
 import os
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult
@@ -26,6 +29,8 @@ def main():
     parser.add_argument("--delay", type=float, default=0)
     parser.add_argument("--user")
     parser.add_argument("--password")
+    parser.add_argument("--starttls", nargs=2)
+    parser.add_argument("--implicit-tls", nargs=2)
     options = parser.parse_args()
 
     state = {"data_commands": 0, "stored": 0}
@@ -56,13 +61,26 @@ def main():
         # handled=False: aiosmtpd answers 535 itself when the credentials are wrong.
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
+    def context(pair):
+        if not pair:
+            return None
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(*pair)
+        return tls
+
+    starttls = context(options.starttls)
+    implicit = context(options.implicit_tls)
+
     def factory():
+        arguments = {}
         if options.user:
-            return SMTP(Handler(), authenticator=authenticate, auth_require_tls=False, auth_required=True)
-        return SMTP(Handler())
+            arguments.update(authenticator=authenticate, auth_require_tls=False, auth_required=True)
+        if starttls:
+            arguments.update(tls_context=starttls, require_starttls=True)
+        return SMTP(Handler(), **arguments)
 
     async def serve():
-        server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0)
+        server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0, ssl=implicit)
         print(server.sockets[0].getsockname()[1], flush=True)
         await server.serve_forever()
 
