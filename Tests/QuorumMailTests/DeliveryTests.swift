@@ -87,6 +87,37 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         #expect(Set(autumn.map { report.messageID(period: $0, from: sender) }).count == 3)
     }
 
+    @Test func aDailyReportAcrossBothDaylightSavingChangesGoesOutOncePerDay() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let directory = try temporaryDirectory("eml")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let report = try hourlyReport(zone: "Europe/Berlin", cron: "30 2 * * *")
+        let settings = MailSettings(from: sender, transport: .file(directory: directory.path))
+        let mailer = Mailer(pool: pool, reports: [report], settings: settings, siteDirectory: nil, logger: quiet)
+        mailer.start(at: utc("2026-03-27T12:00:00Z"))
+        // The clock advances in ten-minute steps through both changes.
+        var now = utc("2026-03-27T12:00:00Z")
+        var sent: [Date] = []
+        while now < utc("2026-03-31T12:00:00Z") {
+            sent += await mailer.deliverDue(now: now, cached: sampleSnapshot(), fence: noFence).filter { $0.kind == .sent }.map(\.period)
+            now += 600
+        }
+        now = utc("2026-10-24T12:00:00Z")
+        while now < utc("2026-10-27T12:00:00Z") {
+            sent += await mailer.deliverDue(now: now, cached: sampleSnapshot(), fence: noFence).filter { $0.kind == .sent }.map(\.period)
+            now += 600
+        }
+        // 28 March 02:30 CET; 29 March 03:30 CEST (02:30 does not exist); 30 and 31 March 02:30 CEST;
+        // then, after the summer skipped by policy (catch_up = latest sends 24 October),
+        // 25 October 02:30 CEST (the first of two), 26 and 27 October 02:30 CET.
+        #expect(sent == ["2026-03-28T01:30:00Z", "2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z", "2026-03-31T00:30:00Z",
+                         "2026-10-24T00:30:00Z", "2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z", "2026-10-27T01:30:00Z"].map(utc))
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }
+        #expect(files.count == sent.count)
+    }
+
     @Test(arguments: [(Report.CatchUp.skip, 0), (.latest, 1), (.all, 3)])
     func catchUpAfterDowntime(policy: Report.CatchUp, expectedSends: Int) async throws {
         let conninfo = try TestDatabase.fresh()
