@@ -215,7 +215,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let doomed = Mailer(pool: doomedPool, reports: [report], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
         doomed.start(at: utc("2026-11-22T00:30:00Z"))
         let sending = Task { await doomed.deliverDue(now: period, cached: sampleSnapshot(), fence: noFence) }
-        #expect(try await eventually { server.dataCommands == 1 })
+        #expect(try await eventually(timeout: .seconds(30)) { server.dataCommands == 1 })
         doomedPool.close()
         _ = await sending.value
         #expect(server.messages.count == 1)
@@ -264,11 +264,11 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
             for service in services { group.addTask { try await service.run() } }
             defer { group.cancelAll() }
             // The mailers start at 00:30, before the clock moves.
-            #expect(try await eventually { elections.contains { $0.role != .follower } })
+            #expect(try await eventually(timeout: .seconds(30)) { elections.contains { $0.role != .follower } })
             let periods = 16
             for hour in 1...periods {
                 clock.set(utc("2026-11-22T00:00:00Z").addingTimeInterval(Double(hour) * 3600 + 2))
-                #expect(try await eventually { server.messages.count >= hour }, "period \(hour)")
+                #expect(try await eventually(timeout: .seconds(30)) { server.messages.count >= hour }, "period \(hour)")
                 if hour % 5 == 0 {
                     // Kill the leader's session: another takes over and carries on.
                     let leader = elections.first { $0.role != .follower }
