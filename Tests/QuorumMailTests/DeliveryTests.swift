@@ -209,10 +209,12 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let server = try SMTPServer(["--delay", "1"])
         let period = utc("2026-11-22T01:00:00Z")
         let report = try hourlyReport()
+        var settings = smtpSettings(server)
+        settings.lease = .seconds(5)
 
         // The first sender loses its database while the server is still answering DATA.
         let doomedPool = ConnectionPool(conninfo: conninfo)
-        let doomed = Mailer(pool: doomedPool, reports: [report], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
+        let doomed = Mailer(pool: doomedPool, reports: [report], settings: settings, siteDirectory: nil, logger: quiet)
         doomed.start(at: utc("2026-11-22T00:30:00Z"))
         let sending = Task { await doomed.deliverDue(now: period, cached: sampleSnapshot(), fence: noFence) }
         #expect(try await eventually(timeout: .seconds(30)) { server.dataCommands == 1 })
@@ -223,11 +225,11 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
-        let successor = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
+        let successor = Mailer(pool: pool, reports: [report], settings: settings, siteDirectory: nil, logger: quiet)
         successor.start(at: utc("2026-11-22T00:30:00Z"))
         // While the lease holds, nobody sends again.
         #expect(await successor.deliverDue(now: period.addingTimeInterval(5), cached: sampleSnapshot(), fence: noFence).isEmpty)
-        try await Task.sleep(for: .seconds(2))
+        try await Task.sleep(for: .seconds(5))
         let outcomes = await successor.deliverDue(now: period.addingTimeInterval(10), cached: sampleSnapshot(), fence: noFence)
         #expect(outcomes.map(\.kind) == [.sent])
         #expect(await successor.deliverDue(now: period.addingTimeInterval(15), cached: sampleSnapshot(), fence: noFence).isEmpty)
