@@ -43,7 +43,12 @@ public struct MailConfiguration: Sendable, Equatable {
             smtp.connectTimeout = .milliseconds(connectTimeoutMilliseconds)
             smtp.timeout = .milliseconds(timeoutMilliseconds)
             smtp.retries = retries
-            return MailSettings(from: from, transport: .smtp(smtp))
+            var settings = MailSettings(from: from, transport: .smtp(smtp))
+            // A claim must outlast the longest send (every attempt timing out, with the
+            // backoff between them), or a new leader could take it over mid-send.
+            let longestSend = smtp.timeout * (retries + 1) + smtp.backoff * ((1 << min(retries, 10)) - 1)
+            settings.lease = max(settings.lease, longestSend + .seconds(60))
+            return settings
         }
     }
 

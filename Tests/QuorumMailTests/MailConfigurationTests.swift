@@ -31,6 +31,7 @@ import Testing
             transport = "file"
             from = "reports@cica.example"
             retries = 5
+            timeout_ms = 120000
             [report.daily]
             schedule = "@daily"
             to = ["a@cica.example"]
@@ -48,6 +49,10 @@ import Testing
         #expect(daily.skipWhenUnchanged)
         let settings = try configuration.mail.settings(environment: [:])
         #expect(settings.transport == .file(directory: "/tmp/out"))
+        var smtp = configuration.mail
+        smtp.transport = "smtp"
+        // Six attempts of two minutes, and 2+4+8+16+32 s between them: the lease outlasts them all.
+        #expect(try smtp.settings(environment: [:]).lease == .seconds(6 * 120 + 62 + 60))
     }
 
     @Test func namesEveryBadMailKeyAndRecipient() throws {
@@ -99,5 +104,7 @@ import Testing
         #expect(fromFile.password == "from-the-file")
         #expect(fromEnvironment.password == "from-env")
         #expect(fromFile.username == "quorum")
+        // Default timeouts: four attempts of a minute, 2+4+8 s between them, and a minute to spare.
+        #expect(try configuration.mail.settings(environment: [:]).lease == .seconds(4 * 60 + 14 + 60))
     }
 }
