@@ -7,10 +7,40 @@ import email
 import email.policy
 import hashlib
 import json
+import struct
 import sys
+import zlib
 
 raw = open(sys.argv[1], "rb").read()
 message = email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def valid_png(data):
+    """A PNG whose chunks all pass their CRC and whose image data inflates to the size IHDR gives."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return False
+    position, idat, header = 8, b"", None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length:position + 12 + length])
+        if zlib.crc32(kind + body) != crc:
+            return False
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+        position += 12 + length
+    if header is None:
+        return False
+    width, height, depth, colour = header[:4]
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
+    try:
+        return len(zlib.decompress(idat)) == height * (1 + (width * channels * depth + 7) // 8)
+    except zlib.error:
+        return False
 
 
 def tree(part):
@@ -60,7 +90,7 @@ for part in message.walk():
         data = part.get_content()
         result["images"].append({"cid": str(part["content-id"]), "disposition": disposition, "size": len(data),
                                  "sha256": hashlib.sha256(data).hexdigest(),
-                                 "png": data[:8] == b"\x89PNG\r\n\x1a\n", "filename": part.get_filename()})
+                                 "png": valid_png(data), "filename": part.get_filename()})
     else:
         content = part.get_content()
         if isinstance(content, str):
