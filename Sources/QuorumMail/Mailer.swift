@@ -146,16 +146,22 @@ public final class Mailer: Sendable {
         return outcomes
     }
 
-    /// The schedule's periods in (after, through], at most the newest 1000.
-    static func periods(_ report: Report, after: Date, through: Date) -> [Date] {
-        var periods: [Date] = []
-        var cursor = after
-        while let next = report.schedule.next(after: cursor), next <= through {
-            periods.append(next)
-            if periods.count > 1000 { periods.removeFirst() }
-            cursor = next
+    /// The schedule's periods in (after, through], at most the newest `limit`. After a
+    /// long downtime only the newest matter (the catch-up limit is at most 1000), so it
+    /// looks back from `through` in growing windows instead of walking from `after`.
+    static func periods(_ report: Report, after: Date, through: Date, limit: Int = 1000) -> [Date] {
+        var window: TimeInterval = 3600
+        while true {
+            let start = max(after, through.addingTimeInterval(-window))
+            var periods: [Date] = []
+            var cursor = start
+            while let next = report.schedule.next(after: cursor), next <= through {
+                periods.append(next)
+                cursor = next
+            }
+            if periods.count >= limit || start == after { return Array(periods.suffix(limit)) }
+            window *= 4
         }
-        return periods
     }
 
     /// Which due periods to send and which to record as skipped, by the catch-up policy.

@@ -85,6 +85,10 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let autumn = Mailer.periods(report, after: utc("2026-10-24T00:00:00Z"), through: utc("2026-10-26T12:00:00Z"))
         #expect(autumn == [utc("2026-10-24T00:30:00Z"), utc("2026-10-25T00:30:00Z"), utc("2026-10-26T01:30:00Z")])
         #expect(Set(autumn.map { report.messageID(period: $0, from: sender) }).count == 3)
+        // After a long downtime only the newest periods are looked at.
+        let hourly = try hourlyReport()
+        let year = Mailer.periods(hourly, after: utc("2025-11-22T00:00:00Z"), through: utc("2026-11-22T00:00:00Z"), limit: 5)
+        #expect(year == (0..<5).reversed().map { utc("2026-11-22T00:00:00Z").addingTimeInterval(-3600 * Double($0)) })
     }
 
     @Test func aDailyReportAcrossBothDaylightSavingChangesGoesOutOncePerDay() async throws {
