@@ -6,7 +6,7 @@ import Foundation
 /// text part and an HTML part, the HTML inside `multipart/related` with its
 /// images as CID parts; CSV attachments, when there are any, wrap all that in
 /// `multipart/mixed`. Bcc recipients travel in the envelope only.
-public struct MailMessage: Sendable, Equatable {
+public struct MailMessage: Sendable {
     public struct InlineImage: Sendable, Equatable {
         /// The Content-ID without angle brackets, as `cid:` URLs in the HTML name it.
         public let contentID: String
@@ -54,10 +54,6 @@ public struct MailMessage: Sendable, Equatable {
         self.messageID = messageID
         self.text = text
         self.html = html
-    }
-
-    public static func == (lhs: MailMessage, rhs: MailMessage) -> Bool {
-        (try? lhs.rendered()) == (try? rhs.rendered()) && lhs.bcc == rhs.bcc
     }
 
     /// Every envelope recipient: to, cc and bcc, each once.

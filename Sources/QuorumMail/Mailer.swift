@@ -77,6 +77,9 @@ public final class Mailer: Sendable {
     public let owner: String
     /// When each report was first seen by this mailer: its start when the ledger has nothing.
     private let firstSeen = Mutex<[String: Date]>([:])
+    /// The last problem logged per report, so one that persists (no site published
+    /// yet) is logged once, not at every look.
+    private let lastProblem = Mutex<[String: String]>([:])
 
     public init(pool: ConnectionPool, reports: [Report], settings: MailSettings, transport: (any MailTransport)? = nil,
                 siteDirectory: URL?, logger: Logger) {
@@ -217,16 +220,26 @@ public final class Mailer: Sendable {
                                                                 "attempt": "\(claim.attempts)", "error": "\(error)"])
                 return outcome(.failed(error.description))
             }
-            try await pool.withConnection { connection in
-                try DeliveryLedger(connection).markSent(report: report.name, period: period, snapshotID: snapshot.id,
-                                                        dataVersion: snapshot.dataVersion)
+            do {
+                try await pool.withConnection { connection in
+                    try DeliveryLedger(connection).markSent(report: report.name, period: period, snapshotID: snapshot.id,
+                                                            dataVersion: snapshot.dataVersion)
+                }
+            } catch {
+                logger.error("report mail: sent, but the ledger cannot record it; it is sent again with the same Message-ID once the claim's lease runs out",
+                             metadata: ["report": "\(report.name)", "period": "\(period)", "message_id": "\(claim.messageID)", "error": "\(error)"])
+                return outcome(.failed("\(error)"))
             }
+            lastProblem.withLock { _ = $0.removeValue(forKey: report.name) }
             logger.notice("report mail: sent", metadata: ["report": "\(report.name)", "period": "\(period)",
                                                          "message_id": "\(claim.messageID)", "snapshot": "\(snapshot.id)"])
             return outcome(.sent)
         } catch {
-            logger.error("report mail: failed", metadata: ["report": "\(report.name)", "period": "\(period)", "error": "\(error)"])
-            return outcome(.failed("\(error)"))
+            let problem = "\(error)"
+            let repeated = lastProblem.withLock { $0.updateValue(problem, forKey: report.name) == problem }
+            logger.log(level: repeated ? .debug : .error, "report mail: cannot send yet; trying again",
+                       metadata: ["report": "\(report.name)", "period": "\(period)", "error": "\(problem)"])
+            return outcome(.failed(problem))
         }
     }
 
