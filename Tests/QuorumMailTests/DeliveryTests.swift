@@ -53,20 +53,20 @@ func ledgerRows(_ conninfo: String) throws -> [(period: String, status: String, 
 let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
 @Suite struct DeliveryLedgerTests {
-    @Test func aClaimIsExclusiveAndTakenOverOnlyWhenItsLeaseRanOutUnsent() throws {
-        let c = try TestDatabase.connect()
+    @Test func aClaimIsExclusiveAndTakenOverOnlyWhenItsLeaseRanOutUnsent() async throws {
+        let c = try await blocking { try TestDatabase.connect() }
         defer { c.finish() }
         let ledger = DeliveryLedger(c)
         let period = utc("2026-11-23T04:00:00Z")
         let first = try ledger.claim(report: "weekly", period: period, messageID: "m1@x", owner: "a", lease: .milliseconds(300), fence: { _ in })
         #expect(first == .init(messageID: "m1@x", attempts: 1))
         #expect(try ledger.claim(report: "weekly", period: period, messageID: "other@x", owner: "b", lease: .seconds(5), fence: { _ in }) == nil)
-        Thread.sleep(forTimeInterval: 0.4)
+        try await Task.sleep(for: .milliseconds(400))
         // The lease ran out unsent: taken over, with the first Message-ID.
         let second = try ledger.claim(report: "weekly", period: period, messageID: "other@x", owner: "b", lease: .seconds(5), fence: { _ in })
         #expect(second == .init(messageID: "m1@x", attempts: 2))
         try ledger.markSent(report: "weekly", period: period, snapshotID: 12, dataVersion: 40)
-        Thread.sleep(forTimeInterval: 0.1)
+        try await Task.sleep(for: .milliseconds(100))
         #expect(try ledger.claim(report: "weekly", period: period, messageID: "m1@x", owner: "c", lease: .milliseconds(1), fence: { _ in }) == nil)
         #expect(try ledger.lastSentDataVersion(report: "weekly") == 40)
         // A refused fence claims nothing.
@@ -92,7 +92,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aDailyReportAcrossBothDaylightSavingChangesGoesOutOncePerDay() async throws {
-        let conninfo = try TestDatabase.fresh()
+        let conninfo = try await blocking { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let directory = try temporaryDirectory("eml")
@@ -101,17 +101,17 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let settings = MailSettings(from: sender, transport: .file(directory: directory.path))
         let mailer = Mailer(pool: pool, reports: [report], settings: settings, siteDirectory: nil, logger: quiet)
         mailer.start(at: utc("2026-03-27T12:00:00Z"))
-        // The clock advances in ten-minute steps through both changes.
+        // The clock advances in half-hour steps through both changes.
         var now = utc("2026-03-27T12:00:00Z")
         var sent: [Date] = []
         while now < utc("2026-03-31T12:00:00Z") {
             sent += await mailer.deliverDue(now: now, cached: sampleSnapshot(), fence: noFence).filter { $0.kind == .sent }.map(\.period)
-            now += 600
+            now += 1800
         }
         now = utc("2026-10-24T12:00:00Z")
         while now < utc("2026-10-27T12:00:00Z") {
             sent += await mailer.deliverDue(now: now, cached: sampleSnapshot(), fence: noFence).filter { $0.kind == .sent }.map(\.period)
-            now += 600
+            now += 1800
         }
         // 28 March 02:30 CET; 29 March 03:30 CEST (02:30 does not exist); 30 and 31 March 02:30 CEST;
         // then, after the summer skipped by policy (catch_up = latest sends 24 October),
@@ -124,10 +124,10 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
     @Test(arguments: [(Report.CatchUp.skip, 0), (.latest, 1), (.all, 3)])
     func catchUpAfterDowntime(policy: Report.CatchUp, expectedSends: Int) async throws {
-        let conninfo = try TestDatabase.fresh()
+        let conninfo = try await blocking { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
-        let server = try SMTPServer()
+        let server = try await SMTPServer.start()
         let mailer = Mailer(pool: pool, reports: [try hourlyReport(policy, limit: 3)], settings: smtpSettings(server),
                             siteDirectory: nil, logger: quiet)
         let start = utc("2026-11-22T00:30:00Z")
@@ -148,8 +148,8 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aRestartBetweenPeriodsNeitherMissesNorRepeats() async throws {
-        let conninfo = try TestDatabase.fresh()
-        let server = try SMTPServer()
+        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let server = try await SMTPServer.start()
         let start = utc("2026-11-22T00:30:00Z")
         do {
             let pool = ConnectionPool(conninfo: conninfo)
@@ -175,10 +175,10 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func skipWhenUnchangedSendsOnlyNewData() async throws {
-        let conninfo = try TestDatabase.fresh()
+        let conninfo = try await blocking { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
-        let server = try SMTPServer()
+        let server = try await SMTPServer.start()
         var report = try hourlyReport()
         report.skipWhenUnchanged = true
         let mailer = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), siteDirectory: nil, logger: quiet)
@@ -192,10 +192,10 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aPermanentRefusalIsRecordedAndNotRetried() async throws {
-        let conninfo = try TestDatabase.fresh()
+        let conninfo = try await blocking { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
-        let server = try SMTPServer(["--reject"])
+        let server = try await SMTPServer.start(["--reject"])
         let mailer = Mailer(pool: pool, reports: [try hourlyReport()], settings: smtpSettings(server, retries: 3),
                             siteDirectory: nil, logger: quiet)
         mailer.start(at: utc("2026-11-22T00:30:00Z"))
@@ -209,8 +209,8 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aSenderThatDiesAfterTheServersReplyIsFollowedByOneResendWithTheSameMessageID() async throws {
-        let conninfo = try TestDatabase.fresh()
-        let server = try SMTPServer(["--delay", "1"])
+        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let server = try await SMTPServer.start(["--delay", "1"])
         let period = utc("2026-11-22T01:00:00Z")
         let report = try hourlyReport()
         var settings = smtpSettings(server)
@@ -249,8 +249,8 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     /// clock the test moves, the leader killed on the way: every period delivered once.
     @Test(arguments: [2, 3])
     func manyDaemonsDeliverEveryPeriodExactlyOnce(daemons: Int) async throws {
-        let conninfo = try TestDatabase.fresh()
-        let server = try SMTPServer()
+        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let server = try await SMTPServer.start()
         let clock = ManualClock(utc("2026-11-22T00:30:00Z"))
         let cache = SnapshotCache()
         cache.offer(sampleSnapshot())
@@ -298,7 +298,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     /// The mail shows the site's charts — the same bytes — and the tables of the
     /// snapshot the site was rendered from, even when the daemon holds a newer one.
     @Test func theMailIsMadeFromTheSitesSnapshotAndPNGs() async throws {
-        let conninfo = try TestDatabase.fresh()
+        let conninfo = try await blocking { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let stored = try await pool.withConnection { try Aggregator().run($0) }
@@ -306,7 +306,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         defer { try? FileManager.default.removeItem(at: root) }
         let pngs = try writeSite(snapshot: stored, charts: ["participants-by-year", "format-mix"], in: root)
 
-        let server = try SMTPServer()
+        let server = try await SMTPServer.start()
         var report = try hourlyReport()
         report.charts = ["format-mix", "participants-by-year"]
         report.tables = ["organisation_totals"]
@@ -316,9 +316,9 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let outcomes = await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: newer, fence: noFence)
         #expect(outcomes.map(\.kind) == [.sent])
 
-        let parsed = try ParsedMessage.parse(try #require(server.messages.first))
+        let parsed = try await ParsedMessage.parse(try #require(server.messages.first))
         #expect(parsed.snapshot == "\(stored.id); data-version=\(stored.dataVersion)")
-        #expect(parsed.images.map(\.sha256) == [try sha256(pngs["format-mix"]!), try sha256(pngs["participants-by-year"]!)])
+        #expect(parsed.images.map(\.sha256) == [try await sha256(pngs["format-mix"]!), try await sha256(pngs["participants-by-year"]!)])
         #expect(parsed.images.allSatisfy { $0.png })
         #expect(parsed.html?.contains("Snapshot \(stored.id) ") == true)
         // The stored snapshot's tables, not the newer one's in memory.

@@ -8,6 +8,14 @@ import Testing
 let python = "/usr/bin/python3"
 let supportDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support")
 
+/// Runs blocking work (a child process, libpq) on a thread of its own, so the few
+/// threads of Swift's cooperative pool stay free for the tests running alongside.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
+}
+
 func temporaryDirectory(_ label: String) throws -> URL {
     let url = URL(fileURLWithPath: NSTemporaryDirectory())
         .appendingPathComponent("quorum-mail-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -21,7 +29,12 @@ final class SMTPServer: @unchecked Sendable {
     let directory: URL
     private let process: Process
 
-    init(_ arguments: [String] = []) throws {
+    /// Starts the server and waits for its port, off the cooperative pool.
+    static func start(_ arguments: [String] = []) async throws -> SMTPServer {
+        try await blocking { try SMTPServer(arguments) }
+    }
+
+    private init(_ arguments: [String]) throws {
         directory = try temporaryDirectory("smtp")
         process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -96,12 +109,12 @@ struct MailTestFailure: Error, CustomStringConvertible {
 }
 
 /// What Python's standard `email` package reads in a message (see Support/check_message.py).
-struct ParsedMessage: Decodable {
-    struct Node: Decodable, Equatable {
+struct ParsedMessage: Decodable, Sendable {
+    struct Node: Decodable, Equatable, Sendable {
         let type: String
         let parts: [Node]?
     }
-    struct Image: Decodable {
+    struct Image: Decodable, Sendable {
         let cid: String
         let disposition: String?
         let size: Int
@@ -109,7 +122,7 @@ struct ParsedMessage: Decodable {
         let png: Bool
         let filename: String?
     }
-    struct Attachment: Decodable {
+    struct Attachment: Decodable, Sendable {
         let type: String
         let filename: String?
         let disposition: String?
@@ -134,7 +147,11 @@ struct ParsedMessage: Decodable {
     let bare_newlines: Int
     let long_lines: [String]
 
-    static func parse(_ file: URL) throws -> ParsedMessage {
+    static func parse(_ file: URL) async throws -> ParsedMessage {
+        try await blocking { try parseNow(file) }
+    }
+
+    private static func parseNow(_ file: URL) throws -> ParsedMessage {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [supportDirectory.appendingPathComponent("check_message.py").path, file.path]
@@ -147,16 +164,20 @@ struct ParsedMessage: Decodable {
         return try JSONDecoder().decode(ParsedMessage.self, from: data)
     }
 
-    static func parse(bytes: [UInt8]) throws -> ParsedMessage {
+    static func parse(bytes: [UInt8]) async throws -> ParsedMessage {
         let directory = try temporaryDirectory("eml")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("message.eml")
         try Data(bytes).write(to: file)
-        return try parse(file)
+        return try await parse(file)
     }
 }
 
-func sha256(_ bytes: [UInt8]) throws -> String {
+func sha256(_ bytes: [UInt8]) async throws -> String {
+    try await blocking { try sha256Now(bytes) }
+}
+
+private func sha256Now(_ bytes: [UInt8]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
     let input = Pipe(), output = Pipe()

@@ -130,7 +130,7 @@ func weeklyReport() throws -> Report {
 @Suite struct ComposerTests {
     /// Composes the weekly report from a site written in the contract's format,
     /// and reads it back with Python's email package.
-    func composed(_ report: Report) throws -> (ParsedMessage, MailMessage, [String: [UInt8]]) {
+    func composed(_ report: Report) async throws -> (ParsedMessage, MailMessage, [String: [UInt8]]) {
         let root = try temporaryDirectory("site")
         defer { try? FileManager.default.removeItem(at: root) }
         let snapshot = sampleSnapshot()
@@ -138,11 +138,11 @@ func weeklyReport() throws -> Report {
         let site = try PublishedSite(siteDirectory: root)
         let message = try ReportComposer(from: sender).compose(report, period: utc("2026-11-23T04:00:00Z"), snapshot: snapshot,
                                                                site: site, date: utc("2026-11-23T04:00:02Z"))
-        return (try ParsedMessage.parse(bytes: try message.rendered()), message, pngs)
+        return (try await ParsedMessage.parse(bytes: try message.rendered()), message, pngs)
     }
 
-    @Test func structureEncodingsAndInlineCharts() throws {
-        let (parsed, message, pngs) = try composed(try weeklyReport())
+    @Test func structureEncodingsAndInlineCharts() async throws {
+        let (parsed, message, pngs) = try await composed(try weeklyReport())
         #expect(parsed.defects.isEmpty)
         #expect(parsed.tree == .init(type: "multipart/mixed", parts: [
             .init(type: "multipart/alternative", parts: [
@@ -171,7 +171,7 @@ func weeklyReport() throws -> Report {
         for (image, name) in zip(parsed.images, ["participants-by-year", "member-states"]) {
             #expect(image.png)
             #expect(image.disposition == "inline")
-            #expect(image.sha256 == (try sha256(pngs[name]!)))
+            #expect(image.sha256 == (try await sha256(pngs[name]!)))
             let cid = image.cid.dropFirst().dropLast()
             #expect(html.contains("<img src=\"cid:\(cid)\" width=\"800\" height=\"400\" alt=\"Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye &lt;observer&gt;)\""))
         }
@@ -196,13 +196,13 @@ func weeklyReport() throws -> Report {
         #expect(csv.text.contains("Türkiye <delegation>,18,\"'=HYPERLINK(\"\"x\"\")\""))
     }
 
-    @Test func withoutChartsOrAttachmentsTheHTMLStandsAlone() throws {
+    @Test func withoutChartsOrAttachmentsTheHTMLStandsAlone() async throws {
         var report = try weeklyReport()
         report.charts = []
         report.attachments = []
         let message = try ReportComposer(from: sender).compose(report, period: utc("2026-11-23T04:00:00Z"),
                                                                snapshot: sampleSnapshot(), site: nil, date: Date())
-        let parsed = try ParsedMessage.parse(bytes: try message.rendered())
+        let parsed = try await ParsedMessage.parse(bytes: try message.rendered())
         #expect(parsed.tree == .init(type: "multipart/alternative", parts: [.init(type: "text/plain", parts: nil),
                                                                             .init(type: "text/html", parts: nil)]))
     }

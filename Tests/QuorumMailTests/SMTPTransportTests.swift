@@ -23,31 +23,31 @@ import Testing
     }
 
     @Test func deliversToEveryEnvelopeRecipientWithBccOnlyInTheEnvelope() async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer.start()
         let message = try message()
         try await SMTPTransport(settings: settings(server)).send(message)
         #expect(server.messages.count == 1)
         let envelope = try server.envelope(0)
         #expect(envelope.from == "reports@cica.example")
         #expect(envelope.to == ["ayse@mfa.example", "analysts@cica.example", "archive@cica.example"])
-        let parsed = try ParsedMessage.parse(server.messages[0])
+        let parsed = try await ParsedMessage.parse(server.messages[0])
         #expect(parsed.subject == "Türkiye: weekly figures")
         #expect(parsed.to == "Ayşe — Türkiye <ayse@mfa.example>")
         #expect(parsed.bcc == nil)
-        #expect(parsed.images.first?.sha256 == (try sha256(message.images[0].png)))
+        #expect(parsed.images.first?.sha256 == (try await sha256(message.images[0].png)))
         // What the server stored is byte for byte what was composed.
         #expect(try Data(contentsOf: server.messages[0]) == Data(try message.rendered()))
     }
 
     @Test func aTemporaryFailureIsRetriedUntilAccepted() async throws {
-        let server = try SMTPServer(["--temporary-failures", "2"])
+        let server = try await SMTPServer.start(["--temporary-failures", "2"])
         try await SMTPTransport(settings: settings(server)).send(try message())
         #expect(server.dataCommands == 3)
         #expect(server.messages.count == 1)
     }
 
     @Test func temporaryFailuresBeyondTheRetriesFailAsTransient() async throws {
-        let server = try SMTPServer(["--temporary-failures", "10"])
+        let server = try await SMTPServer.start(["--temporary-failures", "10"])
         var settings = settings(server)
         settings.retries = 2
         let error = try await #require(throws: MailError.self) { try await SMTPTransport(settings: settings).send(try message()) }
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func aPermanentFailureIsNotRetried() async throws {
-        let server = try SMTPServer(["--reject"])
+        let server = try await SMTPServer.start(["--reject"])
         let error = try await #require(throws: MailError.self) { try await SMTPTransport(settings: settings(server)).send(try message()) }
         #expect(error.isPermanent)
         #expect(error.replyCode == 554)
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func aSlowServerTimesOut() async throws {
-        let server = try SMTPServer(["--delay", "60"])
+        let server = try await SMTPServer.start(["--delay", "60"])
         var settings = settings(server)
         settings.timeout = .milliseconds(700)
         settings.retries = 0
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func authenticatesWithTheConfiguredUserAndNeverShowsThePassword() async throws {
-        let server = try SMTPServer(["--user", "quorum", "--password", "s3cret-Türkiye"])
+        let server = try await SMTPServer.start(["--user", "quorum", "--password", "s3cret-Türkiye"])
         var good = settings(server)
         good.username = "quorum"
         good.password = "s3cret-Türkiye"
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func aHeaderInjectionIsRefusedBeforeConnecting() async throws {
-        let server = try SMTPServer()
+        let server = try await SMTPServer.start()
         let error = try await #require(throws: MailError.self) {
             try await SMTPTransport(settings: settings(server)).send(try message(subject: "Hi\r\nBcc: victim@evil.example"))
         }
@@ -132,10 +132,10 @@ import Testing
     @Test func startTLSAndImplicitTLSWithTheServersCertificateVerified() async throws {
         let directory = try temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (cert, key) = try certificate(in: directory)
+        let (cert, key) = try await blocking { try certificate(in: directory) }
 
         // STARTTLS, required by the server (it refuses MAIL before it).
-        let starttls = try SMTPServer(["--starttls", cert, key])
+        let starttls = try await SMTPServer.start(["--starttls", cert, key])
         var settings = settings(starttls)
         settings.startTLS = true
         settings.caFile = cert
@@ -150,12 +150,12 @@ import Testing
         #expect(starttls.messages.count == 1)
 
         // Implicit TLS: smtps://.
-        let implicit = try SMTPServer(["--implicit-tls", cert, key])
+        let implicit = try await SMTPServer.start(["--implicit-tls", cert, key])
         var smtps = SMTPSettings(url: "smtps://127.0.0.1:\(implicit.port)")
         smtps.caFile = cert
         smtps.timeout = .seconds(10)
         try await SMTPTransport(settings: smtps).send(try message())
         #expect(implicit.messages.count == 1)
-        #expect(try ParsedMessage.parse(implicit.messages[0]).subject == "Türkiye: weekly figures")
+        #expect(try await ParsedMessage.parse(implicit.messages[0]).subject == "Türkiye: weekly figures")
     }
 }
