@@ -52,7 +52,7 @@ func ledgerRows(_ conninfo: String) throws -> [(period: String, status: String, 
 
 let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
-@Suite struct DeliveryLedgerTests {
+@Suite(.serialized) struct DeliveryLedgerTests {
     @Test func aClaimIsExclusiveAndTakenOverOnlyWhenItsLeaseRanOutUnsent() async throws {
         let c = try await blocking { try TestDatabase.connect() }
         defer { c.finish() }
@@ -244,7 +244,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite struct MailerServiceTests {
+@Suite(.serialized) struct MailerServiceTests {
     /// Several daemons — leader election and mailer each — over many periods with a
     /// clock the test moves, the leader killed on the way: every period delivered once.
     @Test(arguments: [2, 3])
@@ -294,7 +294,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite struct SiteMailTests {
+@Suite(.serialized) struct SiteMailTests {
     /// The mail shows the site's charts — the same bytes — and the tables of the
     /// snapshot the site was rendered from, even when the daemon holds a newer one.
     @Test func theMailIsMadeFromTheSitesSnapshotAndPNGs() async throws {

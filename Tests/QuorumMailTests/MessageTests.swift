@@ -18,7 +18,7 @@ func weeklyReport() throws -> Report {
     return report
 }
 
-@Suite struct MIMETests {
+@Suite(.serialized) struct MIMETests {
     @Test func encodedWordsKeepCharactersWholeAndShort() throws {
         #expect(MIME.encodedWords("Türkiye") == ["=?UTF-8?B?VMO8cmtpeWU=?="])
         let long = String(repeating: "Türkiye – Қазақстан ", count: 8)
@@ -76,7 +76,7 @@ func weeklyReport() throws -> Report {
     }
 }
 
-@Suite struct MessageTests {
+@Suite(.serialized) struct MessageTests {
     func message() throws -> MailMessage {
         MailMessage(from: sender, to: [try MailAddress("a@cica.example")], subject: "Weekly", date: Date(),
                     messageID: "weekly.x@cica.example", text: "text", html: "<p>html</p>")
@@ -127,7 +127,7 @@ func weeklyReport() throws -> Report {
     }
 }
 
-@Suite struct ComposerTests {
+@Suite(.serialized) struct ComposerTests {
     /// Composes the weekly report from a site written in the contract's format,
     /// and reads it back with Python's email package.
     func composed(_ report: Report) async throws -> (ParsedMessage, MailMessage, [String: [UInt8]]) {

@@ -3,7 +3,7 @@ import Testing
 @testable import QuorumMail
 
 /// libcurl against a real SMTP server (aiosmtpd) on loopback.
-@Suite struct SMTPTransportTests {
+@Suite(.serialized) struct SMTPTransportTests {
     func message(subject: String = "Türkiye: weekly figures") throws -> MailMessage {
         var message = try MailMessage(from: sender, to: [MailAddress("ayse@mfa.example", name: "Ayşe — Türkiye")],
                                       subject: subject, date: Date(), messageID: "weekly.20261123T0400Z.test@cica.example",
