@@ -22,6 +22,7 @@ let package = Package(
         // C libraries, wrapped by exactly one module each.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
         .target(name: "QuorumModel"),
@@ -38,6 +39,7 @@ let package = Package(
                 .embedInCode("Migrations/m0002_snapshots.sql"),
                 .embedInCode("Migrations/m0003_incremental.sql"),
                 .embedInCode("Migrations/m0004_tokens.sql"),
+                .embedInCode("Migrations/m0005_deliveries.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),
@@ -92,11 +94,20 @@ let package = Package(
             resources: [.embedInCode("openapi.json")]
         ),
 
+        // Report e-mails: MIME messages, SMTP through libcurl, schedules and the delivery ledger.
+        .target(
+            name: "QuorumMail",
+            dependencies: [
+                "CCurl", "QuorumModel", "QuorumStore", "QuorumAggregates",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The long-running daemon: configuration, leader election, aggregation on change and schedule.
         .target(
             name: "QuorumDaemon",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite", "QuorumServer",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite", "QuorumServer", "QuorumMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -105,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite", "QuorumServer",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite", "QuorumServer", "QuorumMail",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -128,6 +139,10 @@ let package = Package(
         .testTarget(name: "QuorumServerTests",
                     dependencies: ["QuorumServer", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport",
                                    .product(name: "HummingbirdTesting", package: "hummingbird")]),
+        .testTarget(name: "QuorumMailTests",
+                    dependencies: ["QuorumMail", "QuorumDaemon", "QuorumSite", "QuorumCharts", "QuorumAggregates",
+                                   "QuorumStore", "QuorumModel", "QuorumTestSupport"],
+                    exclude: ["Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -189,11 +189,23 @@ public struct Aggregator: Sendable {
 
     /// The newest complete snapshot, or nil before the first run.
     public static func latest(_ connection: Connection) throws -> Snapshot? {
-        guard let row = try connection.query("""
+        try connection.query("""
             SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8,
                    data_version, payload
             FROM quorum.snapshot WHERE status = 'complete' ORDER BY id DESC LIMIT 1
-            """).first else { return nil }
+            """).first.map(snapshot)
+    }
+
+    /// A complete snapshot by its id, or nil when there is none (never made, or pruned).
+    public static func snapshot(id: Int64, _ connection: Connection) throws -> Snapshot? {
+        try connection.query("""
+            SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8,
+                   data_version, payload::text
+            FROM quorum.snapshot WHERE status = 'complete' AND id = \(id)
+            """).first.map(snapshot)
+    }
+
+    private static func snapshot(_ row: Row) throws -> Snapshot {
         let tables = try JSONDecoder().decode([AggregateTable].self, from: Data(try row.require(String.self, at: 4).utf8))
         return Snapshot(id: try row.require(at: 0), startedAt: Date(timeIntervalSince1970: try row.require(at: 1)),
                         finishedAt: Date(timeIntervalSince1970: try row.require(at: 2)),

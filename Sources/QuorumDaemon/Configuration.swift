@@ -26,6 +26,8 @@ public struct Configuration: Sendable, Equatable {
     public var renderChartsDirectory: String?
     /// The site root (releases/ and the `current` link); default `<data_dir>/site`.
     public var renderSiteDirectory: String?
+    /// Report e-mails: the `mail.*` keys and the `[report.NAME]` sections.
+    public var mail = MailConfiguration()
 
     public init() {}
 
@@ -46,7 +48,7 @@ public struct Configuration: Sendable, Equatable {
         ("log.level", "QUORUM_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
         ("render.charts_dir", "QUORUM_RENDER_CHARTS_DIR", "directory of chart files (*.toml); unset: the default set in the binary"),
         ("render.site_dir", "QUORUM_RENDER_SITE_DIR", "where the HTML site is published (releases/ and the current link); unset: <data_dir>/site"),
-    ]
+    ] + mailKeys
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public let problems: [String]
@@ -67,7 +69,7 @@ public struct Configuration: Sendable, Equatable {
                 throw Invalid(problems: ["\(file): cannot be read"])
             }
         }
-        for (key, variable, _) in keys {
+        for (key, variable, _) in keys where !variable.isEmpty {
             if let text = environment[variable] {
                 settings[key] = (Int(text).map(ConfigFile.Value.integer) ?? .string(text), variable)
             }
@@ -75,7 +77,7 @@ public struct Configuration: Sendable, Equatable {
 
         var configuration = Configuration()
         let known = Set(keys.map(\.key))
-        for key in settings.keys.sorted() where !known.contains(key) {
+        for key in settings.keys.sorted() where !known.contains(key) && !isReportKey(key) {
             problems.append("\(settings[key]!.origin): unknown key \(key)")
         }
         func string(_ key: String, _ apply: (String) -> Void) {
@@ -114,6 +116,7 @@ public struct Configuration: Sendable, Equatable {
         string("log.level") { configuration.logLevel = $0 }
         string("render.charts_dir") { configuration.renderChartsDirectory = $0 }
         string("render.site_dir") { configuration.renderSiteDirectory = $0 }
+        configuration.mail = loadMail(settings, problems: &problems)
 
         do {
             _ = try CronSchedule(configuration.aggregationSchedule, timeZone: configuration.aggregationTimeZone)

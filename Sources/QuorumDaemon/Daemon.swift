@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import QuorumAggregates
 import QuorumServer
+import QuorumMail
 import QuorumStore
 import ServiceLifecycle
 
@@ -23,6 +24,8 @@ public struct Daemon: Sendable {
     public let notifier: SystemdNotifier
     /// When READY=1 is sent: once a snapshot is held and the HTTP server listens.
     public let readiness: Readiness
+    /// Report e-mails, when reports are configured.
+    public let mailer: MailerService?
 
     /// `dataDirectory` holds the published site unless `render.site_dir` says otherwise
     /// (without either, a directory under the system's temporary directory).
@@ -49,6 +52,17 @@ public struct Daemon: Sendable {
         aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger,
                                          chartQueries: { render.chartQueries })
+        // `quorum serve` checks the mail settings (the password file) before it gets here.
+        if configuration.mail.reports.isEmpty {
+            mailer = nil
+        } else if let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
+            mailer = MailerService(mailer: Mailer(pool: pool, reports: configuration.mail.reports, settings: settings,
+                                                  siteDirectory: site.root, logger: logger),
+                                   election: election, cache: cache)
+        } else {
+            logger.error("report mail is off: the mail settings cannot be read")
+            mailer = nil
+        }
     }
 
     /// Brings the schema up to date, retrying with backoff while the database is down.
@@ -70,7 +84,7 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation, render, dataDirectory, notifier, readiness] in
+        let hangUp = HangUpService(logger: logger) { [aggregation, render, mailer, dataDirectory, notifier, readiness] in
             // Before the first READY=1 systemd is still starting the unit: no reload to report.
             let ready = readiness.isReady
             if ready { notifier.reloading() }
@@ -78,15 +92,19 @@ public struct Daemon: Sendable {
                 // Charts first: the aggregation run that follows takes their queries.
                 render.reload(configuration, dataDirectory: dataDirectory)
                 aggregation.reconfigure(configuration)
+                if let mailer, let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
+                    mailer.mailer.reconfigure(reports: configuration.mail.reports, settings: settings)
+                }
             }
             if ready { notifier.ready(status: "configuration reloaded") }
         }
         let http = buildApplication(ServerDependencies(pool: pool, cache: cache, site: site), settings: server,
                                     logger: logger) { [readiness] in readiness.met(.listening) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: election), .init(service: aggregation), .init(service: render), .init(service: http),
-            .init(service: hangUp),
+            .init(service: election), .init(service: aggregation), .init(service: render),
         ]
+        if let mailer { services.append(.init(service: mailer)) }
+        services += [.init(service: http), .init(service: hangUp)]
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: SystemdWatchdogService(notifier: notifier, interval: interval)))
         }

@@ -17,6 +17,7 @@ public struct Migrator: Sendable {
         Migration(version: 2, name: "snapshots", sql: text(PackageResources.m0002_snapshots_sql)),
         Migration(version: 3, name: "incremental", sql: text(PackageResources.m0003_incremental_sql)),
         Migration(version: 4, name: "tokens", sql: text(PackageResources.m0004_tokens_sql)),
+        Migration(version: 5, name: "deliveries", sql: text(PackageResources.m0005_deliveries_sql)),
     ]
 
     public let migrations: [Migration]

@@ -12,7 +12,7 @@ struct Quorum: AsyncParsableCommand {
         abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
         version: QuorumVersion.current,
         subcommands: [Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Render.self,
-                      Generate.self, Schedule.self, Config.self, Token.self])
+                      Generate.self, Schedule.self, Config.self, Token.self, ReportCommand.self])
 }
 
 enum QuorumVersion {

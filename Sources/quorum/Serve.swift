@@ -28,7 +28,10 @@ struct Serve: AsyncParsableCommand {
         // Before any child process starts: they must not inherit systemd's socket.
         let notifier = SystemdNotifier.takenFromEnvironment()
         let configuration: QuorumDaemon.Configuration
-        do { configuration = try loadConfiguration() } catch let error as QuorumDaemon.Configuration.Invalid {
+        do {
+            configuration = try loadConfiguration()
+            _ = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
+        } catch let error as QuorumDaemon.Configuration.Invalid {
             Terminal.say(error.description)
             throw ExitCode(78)  // EX_CONFIG
         }

@@ -17,15 +17,6 @@ func withServices<T>(_ services: [@Sendable () async throws -> Void], _ body: ()
     }
 }
 
-func eventually(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return try condition()
-}
-
 let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 @Suite struct LeaderElectionTests {

@@ -63,3 +63,13 @@ public func withPrivateCluster<T>(_ body: (EmbeddedCluster) async throws -> T) a
     }
     return try await body(cluster)
 }
+
+/// Waits until `condition` holds, checking every 25 ms; false if it still does not after `timeout`.
+public func eventually(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    return try condition()
+}

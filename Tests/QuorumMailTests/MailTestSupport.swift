@@ -1,0 +1,296 @@
+import Foundation
+import QuorumAggregates
+import QuorumMail
+import Synchronization
+import Testing
+
+/// Debian's Python, which has aiosmtpd (python3-aiosmtpd), whatever `python3` is on the PATH.
+let python = "/usr/bin/python3"
+let supportDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Support")
+
+/// Runs blocking work (a child process, libpq) on a thread of its own, so the few
+/// threads of Swift's cooperative pool stay free for the tests running alongside.
+func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+func temporaryDirectory(_ label: String) throws -> URL {
+    let url = URL(fileURLWithPath: NSTemporaryDirectory())
+        .appendingPathComponent("quorum-mail-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A real SMTP server (aiosmtpd) on a free loopback port, for one test.
+final class SMTPServer: @unchecked Sendable {
+    let port: Int
+    let directory: URL
+    private let process: Process
+
+    /// Starts the server and waits for its port, off the cooperative pool.
+    static func start(_ arguments: [String] = []) async throws -> SMTPServer {
+        try await blocking { try SMTPServer(arguments) }
+    }
+
+    private init(_ arguments: [String]) throws {
+        directory = try temporaryDirectory("smtp")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [supportDirectory.appendingPathComponent("smtp_server.py").path, "--dir", directory.path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            line += byte
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            process.terminate()
+            throw MailTestFailure("the SMTP server did not start")
+        }
+        self.port = port
+    }
+
+    deinit {
+        // Foundation reaps the child; waiting here can spin for ever on Linux.
+        kill(process.processIdentifier, SIGKILL)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var url: String { "smtp://127.0.0.1:\(port)" }
+
+    /// The messages accepted so far, oldest first.
+    var messages: [URL] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    /// How many DATA commands the server answered (accepted or not).
+    var dataCommands: Int {
+        ((try? String(contentsOf: directory.appendingPathComponent("data.log"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").count
+    }
+
+    /// The SMTP envelope of the n-th accepted message.
+    func envelope(_ index: Int) throws -> Envelope {
+        let url = messages[index].deletingPathExtension().appendingPathExtension("json")
+        return try JSONDecoder().decode(Envelope.self, from: Data(contentsOf: url))
+    }
+
+    struct Envelope: Decodable {
+        let from: String
+        let to: [String]
+        let login: String?
+    }
+}
+
+/// A port on which nothing listens.
+func closedPort() -> Int {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            _ = bind(socket, pointer, length)
+            return getsockname(socket, pointer, &length)
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+struct MailTestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What Python's standard `email` package reads in a message (see Support/check_message.py).
+struct ParsedMessage: Decodable, Sendable {
+    struct Node: Decodable, Equatable, Sendable {
+        let type: String
+        let parts: [Node]?
+    }
+    struct Image: Decodable, Sendable {
+        let cid: String
+        let disposition: String?
+        let size: Int
+        let sha256: String
+        let png: Bool
+        let filename: String?
+    }
+    struct Attachment: Decodable, Sendable {
+        let type: String
+        let filename: String?
+        let disposition: String?
+        let text: String
+    }
+    let subject: String
+    let from: String
+    let to: String
+    let cc: String?
+    let bcc: String?
+    let date: String
+    let date_parsed: String?
+    let message_id: String
+    let snapshot: String
+    let tree: Node
+    let defects: [String]
+    let text: String?
+    let html: String?
+    let images: [Image]
+    let attachments: [Attachment]
+    let non_ascii_bytes: Bool
+    let bare_newlines: Int
+    let long_lines: [String]
+
+    static func parse(_ file: URL) async throws -> ParsedMessage {
+        try await blocking { try parseNow(file) }
+    }
+
+    private static func parseNow(_ file: URL) throws -> ParsedMessage {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [supportDirectory.appendingPathComponent("check_message.py").path, file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw MailTestFailure("check_message.py failed on \(file.path)") }
+        return try JSONDecoder().decode(ParsedMessage.self, from: data)
+    }
+
+    static func parse(bytes: [UInt8]) async throws -> ParsedMessage {
+        let directory = try temporaryDirectory("eml")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("message.eml")
+        try Data(bytes).write(to: file)
+        return try await parse(file)
+    }
+}
+
+func sha256(_ bytes: [UInt8]) async throws -> String {
+    try await blocking { try sha256Now(bytes) }
+}
+
+private func sha256Now(_ bytes: [UInt8]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    try input.fileHandleForWriting.write(contentsOf: Data(bytes))
+    try input.fileHandleForWriting.close()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return String(text.prefix(64))
+}
+
+// MARK: Fixtures
+
+/// A valid PNG (8-bit RGB, zlib stored blocks) with a gradient that `seed` varies.
+func makePNG(width: Int, height: Int, seed: UInt8) -> [UInt8] {
+    var raw: [UInt8] = []
+    for y in 0..<height {
+        raw.append(0)
+        for x in 0..<width { raw += [UInt8(truncatingIfNeeded: x &* 3) &+ seed, UInt8(truncatingIfNeeded: y), 200] }
+    }
+    var zlib: [UInt8] = [0x78, 0x01]
+    var offset = 0
+    repeat {
+        let length = min(65_535, raw.count - offset)
+        let final: UInt8 = offset + length == raw.count ? 1 : 0
+        zlib += [final, UInt8(length & 0xff), UInt8(length >> 8), UInt8(~length & 0xff), UInt8((~length >> 8) & 0xff)]
+        zlib += raw[offset..<offset + length]
+        offset += length
+    } while offset < raw.count
+    var a: UInt32 = 1, b: UInt32 = 0
+    for byte in raw { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
+    zlib += bigEndian((b << 16) | a)
+
+    let header = bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 0]
+    return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header) + chunk("IDAT", zlib) + chunk("IEND", [])
+}
+
+
+private func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var crc: UInt32 = 0xffff_ffff
+    for byte in bytes {
+        crc ^= UInt32(byte)
+        for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xedb8_8320 : crc >> 1 }
+    }
+    return ~crc
+}
+
+private func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+    let body = Array(type.utf8) + data
+    return bigEndian(UInt32(data.count)) + body + bigEndian(crc32(body))
+}
+
+private func bigEndian(_ value: UInt32) -> [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
+
+/// A snapshot with Türkiye, HTML and a formula in its data.
+func sampleSnapshot(id: Int64 = 12, dataVersion: Int64 = 40) -> Snapshot {
+    Snapshot(id: id, startedAt: Date(timeIntervalSince1970: 1_795_338_000), finishedAt: Date(timeIntervalSince1970: 1_795_338_001),
+             dataVersion: dataVersion, tables: [
+                AggregateTable(name: "organisation_totals", description: "Participants by organisation",
+                               columns: ["organisation", "participants", "note"],
+                               rows: [[.text("CICA"), .integer(160), .text("more than 140 at the Forum")],
+                                      [.text("Türkiye <delegation>"), .integer(18), .text("=HYPERLINK(\"x\")")]]),
+                AggregateTable(name: "body_year", description: "Events per body and year",
+                               columns: ["body", "year", "events"],
+                               rows: [[.text("Youth Council"), .integer(2024), .integer(3)],
+                                      [.text("Business Forum"), .integer(2023), .number(2.5)]]),
+             ])
+}
+
+/// A published site in exactly the contract's layout: `current` → `releases/r1`,
+/// with `manifest.json` and `charts/<name>.png`. Returns the site root and the PNGs.
+func writeSite(snapshot: Snapshot, charts: [String], in root: URL) throws -> [String: [UInt8]] {
+    let release = root.appendingPathComponent("releases/r1")
+    try FileManager.default.createDirectory(at: release.appendingPathComponent("charts"), withIntermediateDirectories: true)
+    var pngs: [String: [UInt8]] = [:]
+    var entries: [String] = []
+    for (index, name) in charts.enumerated() {
+        let png = makePNG(width: 80, height: 40, seed: UInt8(index * 40))
+        pngs[name] = png
+        try Data(png).write(to: release.appendingPathComponent("charts/\(name).png"))
+        entries.append("""
+            {"name": "\(name)", "title": "Participants & states — \(name)", "subtitle": "CICA, 2020–2024", "source": "CICA/SEC/2024/3",
+             "alt": "Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye <observer>)",
+             "page": "index.html", "width": 800, "height": 400,
+             "files": {"png": "charts/\(name).png", "png2x": "charts/\(name)@2x.png", "dark": "charts/\(name).dark.png",
+                       "dark2x": "charts/\(name).dark@2x.png", "csv": "data/\(name).csv", "json": "data/\(name).json"}}
+            """)
+    }
+    let manifest = """
+        {
+          "snapshot": {"id": \(snapshot.id), "startedAt": "2026-11-22T09:00:00Z", "finishedAt": "2026-11-22T09:00:01Z", "dataVersion": \(snapshot.dataVersion)},
+          "renderedAt": "2026-11-22T09:00:01Z",
+          "charts": [\(entries.joined(separator: ",\n"))],
+          "pages": [{"path": "index.html", "title": "Quorum"}],
+          "errors": []
+        }
+        """
+    try Data(manifest.utf8).write(to: release.appendingPathComponent("manifest.json"))
+    try? FileManager.default.removeItem(at: root.appendingPathComponent("current"))
+    try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("current").path, withDestinationPath: "releases/r1")
+    return pngs
+}
+
+/// A clock the test moves; the mailer looks again every few milliseconds.
+final class ManualClock: MailClock {
+    private let instant: Mutex<Date>
+    init(_ start: Date) { instant = Mutex(start) }
+    var now: Date { instant.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { instant.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    func set(_ date: Date) { instant.withLock { $0 = date } }
+    func sleep(until deadline: Date) async throws { try await Task.sleep(for: .milliseconds(20)) }
+}
+
+func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
