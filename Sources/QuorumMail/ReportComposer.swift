@@ -109,36 +109,36 @@ public struct ReportComposer: Sendable {
         let font = "font-family:Arial,Helvetica,sans-serif;"
         var body = ""
         body += "<tr><td style=\"padding:16px 16px 4px 16px;\(font)color:#1a1a1a;\">"
-        body += "<h1 style=\"margin:0;font-size:22px;line-height:28px;\(font)color:#1a1a1a;\">\(escape(subject))</h1></td></tr>\n"
-        body += "<tr><td style=\"padding:0 16px 12px 16px;\(font)font-size:13px;line-height:18px;color:#555555;\">\(escape(provenance))</td></tr>\n"
+        body += "<h1 style=\"margin:0;font-size:22px;line-height:28px;\(font)color:#1a1a1a;\">\(HTML.escape(subject))</h1></td></tr>\n"
+        body += "<tr><td style=\"padding:0 16px 12px 16px;\(font)font-size:13px;line-height:18px;color:#555555;\">\(HTML.escape(provenance))</td></tr>\n"
         for chart in charts {
             body += "<tr><td style=\"padding:12px 16px;background-color:#ffffff;\(font)color:#1a1a1a;\">"
-            body += "<h2 style=\"margin:0 0 4px 0;font-size:17px;line-height:22px;\(font)color:#1a1a1a;\">\(escape(chart.title))</h2>"
+            body += "<h2 style=\"margin:0 0 4px 0;font-size:17px;line-height:22px;\(font)color:#1a1a1a;\">\(HTML.escape(chart.title))</h2>"
             if let subtitle = chart.subtitle, !subtitle.isEmpty {
-                body += "<p style=\"margin:0 0 8px 0;font-size:13px;line-height:18px;color:#555555;\">\(escape(subtitle))</p>"
+                body += "<p style=\"margin:0 0 8px 0;font-size:13px;line-height:18px;color:#555555;\">\(HTML.escape(subtitle))</p>"
             }
-            body += "<img src=\"cid:\(escape(contentID(chart.name, messageID)))\" width=\"\(chart.width)\" height=\"\(chart.height)\" "
-            body += "alt=\"\(escape(chart.alt))\" style=\"display:block;border:0;outline:none;width:100%;max-width:\(chart.width)px;"
+            body += "<img src=\"cid:\(HTML.escape(contentID(chart.name, messageID)))\" width=\"\(chart.width)\" height=\"\(chart.height)\" "
+            body += "alt=\"\(HTML.escape(chart.alt))\" style=\"display:block;border:0;outline:none;width:100%;max-width:\(chart.width)px;"
             body += "height:auto;background-color:#ffffff;\">"
             if let source = chart.source, !source.isEmpty {
-                body += "<p style=\"margin:4px 0 0 0;font-size:12px;line-height:16px;color:#555555;\">Source: \(escape(source))</p>"
+                body += "<p style=\"margin:4px 0 0 0;font-size:12px;line-height:16px;color:#555555;\">Source: \(HTML.escape(source))</p>"
             }
             body += "</td></tr>\n"
         }
         for table in tables {
             body += "<tr><td style=\"padding:12px 16px;\(font)color:#1a1a1a;\">"
             body += "<h2 style=\"margin:0 0 8px 0;font-size:17px;line-height:22px;\(font)color:#1a1a1a;\">"
-            body += "\(escape(table.description.isEmpty ? table.name : table.description))</h2>"
+            body += "\(HTML.escape(table.description.isEmpty ? table.name : table.description))</h2>"
             body += "<table role=\"table\" width=\"100%\" cellpadding=\"4\" cellspacing=\"0\" border=\"1\" "
             body += "style=\"border-collapse:collapse;border:1px solid #bbbbbb;\(font)font-size:13px;line-height:18px;color:#1a1a1a;background-color:#ffffff;\">"
             body += "<tr>" + table.columns.map {
-                "<th align=\"left\" style=\"border:1px solid #bbbbbb;background-color:#eeeeee;text-align:left;\">\(escape($0))</th>"
+                "<th align=\"left\" style=\"border:1px solid #bbbbbb;background-color:#eeeeee;text-align:left;\">\(HTML.escape($0))</th>"
             }.joined() + "</tr>"
             for row in table.rows {
                 body += "<tr>" + row.map { value in
                     let numeric = value.number != nil
                     return "<td align=\"\(numeric ? "right" : "left")\" style=\"border:1px solid #bbbbbb;text-align:\(numeric ? "right" : "left");\">"
-                        + escape(value.description) + "</td>"
+                        + HTML.escape(value.description) + "</td>"
                 }.joined() + "</tr>"
             }
             body += "</table></td></tr>\n"
@@ -151,7 +151,7 @@ public struct ReportComposer: Sendable {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="color-scheme" content="light dark">
             <meta name="supported-color-schemes" content="light dark">
-            <title>\(escape(subject))</title>
+            <title>\(HTML.escape(subject))</title>
             </head>
             <body style="margin:0;padding:0;background-color:#f2f2f2;">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f2f2f2;">
@@ -163,22 +163,5 @@ public struct ReportComposer: Sendable {
             </body>
             </html>
             """
-    }
-
-    /// Text made safe for HTML, in element content and in quoted attributes alike.
-    public static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 }

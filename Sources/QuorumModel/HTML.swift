@@ -1,8 +1,8 @@
 /// Escaping at output: every text that comes from data or chart files goes
 /// through one of these before it meets HTML.
-enum HTML {
+public enum HTML {
     /// Text for element content and for double-quoted attribute values.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {
@@ -19,10 +19,3 @@ enum HTML {
     }
 }
 
-extension String {
-    /// "valid_from" → "Valid from".
-    var columnHeading: String {
-        let spaced = replacingOccurrences(of: "_", with: " ")
-        return spaced.prefix(1).uppercased() + spaced.dropFirst()
-    }
-}
