@@ -109,6 +109,7 @@ let package = Package(
             dependencies: [
                 "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite", "QuorumServer", "QuorumMail",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -130,7 +131,8 @@ let package = Package(
         .testTarget(name: "QuorumAggregatesTests",
                     dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
         .testTarget(name: "QuorumDaemonTests",
-                    dependencies: ["QuorumDaemon", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
+                    dependencies: ["QuorumDaemon", "QuorumServer", "QuorumAggregates", "QuorumStore", "QuorumModel",
+                                   "QuorumTestSupport"]),
         .testTarget(name: "QuorumChartsTests",
                     dependencies: ["QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"],
                     resources: [.copy("References")]),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import QuorumAggregates
 import QuorumMail
 import QuorumStore
@@ -27,8 +28,16 @@ public final class MailerService: Service, Sendable {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let now = clock.now
             if case .leader(let backend) = election.role {
-                await mailer.deliverDue(now: now, cached: cache.snapshot) { connection in
+                let outcomes = await mailer.deliverDue(now: now, cached: cache.snapshot) { connection in
                     try LeaderElection.fence(connection, backend: backend)
+                }
+                // `/metrics`: quorum_mail_deliveries_total{result="sent"|"failed"}.
+                for outcome in outcomes {
+                    switch outcome.kind {
+                    case .sent: Counter(label: "quorum_mail_deliveries_total", dimensions: [("result", "sent")]).increment()
+                    case .failed: Counter(label: "quorum_mail_deliveries_total", dimensions: [("result", "failed")]).increment()
+                    case .skipped, .heldByAnother: break
+                    }
                 }
             }
             let next = mailer.nextDue(after: now) ?? now.addingTimeInterval(3600)

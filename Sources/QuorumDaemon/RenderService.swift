@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Metrics
 import QuorumAggregates
 import QuorumCharts
 import QuorumSite
@@ -91,6 +92,9 @@ public final class RenderService: Service, Sendable {
             let build = try SiteBuilder.build(snapshot: snapshot, charts: charts)
             try publisher.publish(build.files)
             published()
+            // `/metrics` (made when recorded, so they reach whatever metrics system is set up by then).
+            Metrics.Timer(label: "quorum_render_duration_seconds", preferredDisplayUnit: .seconds)
+                .recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
             renders.add(1, ordering: .relaxed)
             chartErrors.store(build.errors.count, ordering: .relaxed)
             for error in build.errors { logger.error("chart not drawn", metadata: ["error": "\(error)"]) }
@@ -101,6 +105,7 @@ public final class RenderService: Service, Sendable {
             return true
         } catch {
             failures.add(1, ordering: .relaxed)
+            Counter(label: "quorum_render_failures_total").increment()
             logger.error("render failed; the previous site stays published", metadata: ["snapshot": "\(snapshot.id)", "error": "\(error)"])
             return false
         }

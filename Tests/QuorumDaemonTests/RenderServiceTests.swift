@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QuorumAggregates
 import QuorumModel
+import QuorumServer
 import QuorumStore
 import QuorumTestSupport
 import Testing
@@ -80,5 +81,34 @@ import Testing
         #expect(service.render(snapshot) == false)
         #expect(service.failures.load(ordering: .relaxed) == 1)
         #expect(try String(contentsOf: blocker, encoding: .utf8) == "not a directory")
+    }
+
+    /// What `/metrics` shows of rendering: the duration of each published render, and failures.
+    @Test func rendersAndFailuresReachTheMetrics() throws {
+        QuorumMetrics.bootstrap()
+        func exposition() -> String {
+            var text: [UInt8] = []
+            QuorumMetrics.registry.emit(into: &text)
+            return String(decoding: text, as: UTF8.self)
+        }
+        func metric(_ name: String) -> Double {
+            let line = exposition().split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        }
+        let renders = metric("quorum_render_duration_seconds_count")
+        let failures = metric("quorum_render_failures_total")
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-render-\(UUID().uuidString)")
+        let charts = try chartDirectory()
+        defer {
+            try? FileManager.default.removeItem(at: site)
+            try? FileManager.default.removeItem(at: charts)
+        }
+        var configuration = Configuration()
+        configuration.renderSiteDirectory = site.path
+        configuration.renderChartsDirectory = charts.path
+        let service = RenderService(cache: SnapshotCache(), configuration: configuration, dataDirectory: site, logger: quiet)
+        #expect(service.render(try demoSnapshot()))
+        #expect(metric("quorum_render_duration_seconds_count") == renders + 1, "\(exposition())")
+        #expect(metric("quorum_render_failures_total") == failures)
     }
 }
