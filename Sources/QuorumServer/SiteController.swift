@@ -15,7 +15,11 @@ struct SiteController<Context: RequestContext> {
 
     private func serve(_ path: String, _ request: Request) throws -> Response {
         guard let file = site.file(path) else {
-            throw APIError(.notFound, site.paths.isEmpty ? "nothing has been published yet" : "no such file")
+            guard site.paths.isEmpty else { throw APIError(.notFound, "no such file") }
+            // Just after a start the first render is still running: worth asking again.
+            var error = APIError(.serviceUnavailable, "nothing has been published yet; the first render is under way")
+            error.headers[.retryAfter] = "2"
+            throw error
         }
         var headers: HTTPFields = [
             .eTag: file.etag,

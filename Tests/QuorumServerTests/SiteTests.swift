@@ -114,11 +114,12 @@ import Testing
         }
     }
 
-    @Test func nothingPublishedIsA404() async throws {
+    @Test func nothingPublishedYetIsA503ToRetry() async throws {
         let fixture = try ServerFixture(seeded: false)
         try await fixture.application().test(.router) { client in
             let response = try await client.execute(uri: "/", method: .get)
-            #expect(response.status == .notFound)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "2")
             #expect(response.text.contains("nothing has been published"))
         }
     }
