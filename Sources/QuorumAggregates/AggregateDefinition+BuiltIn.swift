@@ -144,7 +144,7 @@ extension AggregateDefinition {
     public static let yearOverYear = AggregateDefinition(
         name: "year_over_year",
         description: "Per body: participants in each year with reported figures, and the change from the body's previous such year.",
-        computation: .derived(requires: ["body_year"]) { tables, _ in
+        computation: .derived { tables, _ in
             try YearOverYear.derive(from: tables.require("body_year"))
         })
 
@@ -152,7 +152,7 @@ extension AggregateDefinition {
     public static let organisationTotals = AggregateDefinition(
         name: "organisation_totals",
         description: "Per organisation: bodies, events, events with participation figures, participants in all, years covered.",
-        computation: .derived(requires: ["body_year"]) { tables, connection in
+        computation: .derived { tables, connection in
             try OrganisationTotals.derive(from: tables.require("body_year"), connection)
         })
 

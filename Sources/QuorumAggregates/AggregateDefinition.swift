@@ -17,7 +17,7 @@ public struct AggregateDefinition: Sendable {
         /// One statement over everything, or over the changed groups only.
         case grouped(Grouped)
         /// Made from the tables computed before it.
-        case derived(requires: [String], derive: @Sendable (Tables, Connection) throws -> AggregateTable)
+        case derived(@Sendable (Tables, Connection) throws -> AggregateTable)
     }
 
     struct Grouped: Sendable {

@@ -45,9 +45,11 @@ public struct Aggregator: Sendable {
                     SELECT version, reference_version FROM quorum.data_version
                     """)[0]
                 let version: Int64 = try row.require(at: 0)
-                let changed = try changedGroups(since: base, version: version,
-                                                referenceVersion: try row.require(at: 1), connection)
-                return (version, try compute(connection, base: changed.map { (base!, $0) }))
+                let changed = try base.flatMap { base in
+                    try changedGroups(since: base, version: version, referenceVersion: try row.require(at: 1), connection)
+                        .map { (base, $0) }
+                }
+                return (version, try compute(connection, base: changed))
             }
             let payload = tables.payload
             let stored = try connection.transaction { connection in
@@ -82,9 +84,9 @@ public struct Aggregator: Sendable {
     }
 
     /// The groups changed since `base`, or nil when the run must be a full one.
-    private func changedGroups(since base: Snapshot?, version: Int64, referenceVersion: Int64,
+    private func changedGroups(since base: Snapshot, version: Int64, referenceVersion: Int64,
                                _ connection: Connection) throws -> ChangedGroups? {
-        guard let base, referenceVersion <= base.dataVersion, base.dataVersion <= version,
+        guard referenceVersion <= base.dataVersion, base.dataVersion <= version,
               // Groups are kept as long as a stored snapshot may need them, so the base must still be stored.
               try connection.query("""
                   SELECT 1 FROM quorum.snapshot WHERE id = \(base.id) AND status = 'complete'
@@ -107,7 +109,7 @@ public struct Aggregator: Sendable {
                                            evaluating: sql, on: connection)
             case .grouped(let grouped):
                 table = try refreshed(definition, grouped, base: base, connection)
-            case .derived(_, let derive):
+            case .derived(let derive):
                 table = try derive(tables, connection)
             }
             tables[definition.name] = table

@@ -39,7 +39,8 @@ import Testing
         return directory
     }
 
-    @Test func rendersEveryNewSnapshot() async throws {
+    /// A site directory and the one-chart directory, both removed when `body` ends.
+    func withSiteAndCharts<T>(_ body: (_ site: URL, _ configuration: Configuration) async throws -> T) async throws -> T {
         let site = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-render-\(UUID().uuidString)")
         let charts = try chartDirectory()
         defer {
@@ -49,23 +50,29 @@ import Testing
         var configuration = Configuration()
         configuration.renderSiteDirectory = site.path
         configuration.renderChartsDirectory = charts.path
-        let cache = SnapshotCache()
-        let service = RenderService(cache: cache, configuration: configuration, dataDirectory: site, logger: quiet)
-        let snapshot = try demoSnapshot()
-        cache.offer(snapshot)
-        try await withServices([{ try await service.run() }]) {
-            let first = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(snapshot.id) }
-            #expect(first)
-            #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("current/charts/format-mix.dark@2x.png").path))
-            let newer = Snapshot(id: snapshot.id + 1, startedAt: snapshot.startedAt, finishedAt: Date(),
-                                 dataVersion: snapshot.dataVersion + 1, tables: snapshot.tables)
-            cache.offer(newer)
-            let second = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(newer.id) }
-            #expect(second)
-            // Counted just after the swap, so a moment later than the manifest appears.
-            let counted = try await eventually { service.renders.load(ordering: .relaxed) == 2 }
-            #expect(counted)
-            #expect(service.failures.load(ordering: .relaxed) == 0)
+        return try await body(site, configuration)
+    }
+
+    @Test func rendersEveryNewSnapshot() async throws {
+        try await withSiteAndCharts { site, configuration in
+            let cache = SnapshotCache()
+            let service = RenderService(cache: cache, configuration: configuration, dataDirectory: site, logger: quiet)
+            let snapshot = try demoSnapshot()
+            cache.offer(snapshot)
+            try await withServices([{ try await service.run() }]) {
+                let first = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(snapshot.id) }
+                #expect(first)
+                #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("current/charts/format-mix.dark@2x.png").path))
+                let newer = Snapshot(id: snapshot.id + 1, startedAt: snapshot.startedAt, finishedAt: Date(),
+                                     dataVersion: snapshot.dataVersion + 1, tables: snapshot.tables)
+                cache.offer(newer)
+                let second = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(newer.id) }
+                #expect(second)
+                // Counted just after the swap, so a moment later than the manifest appears.
+                let counted = try await eventually { service.renders.load(ordering: .relaxed) == 2 }
+                #expect(counted)
+                #expect(service.failures.load(ordering: .relaxed) == 0)
+            }
         }
     }
 
@@ -84,7 +91,7 @@ import Testing
     }
 
     /// What `/metrics` shows of rendering: the duration of each published render, and failures.
-    @Test func rendersAndFailuresReachTheMetrics() throws {
+    @Test func rendersAndFailuresReachTheMetrics() async throws {
         QuorumMetrics.bootstrap()
         func exposition() -> String {
             var text: [UInt8] = []
@@ -97,17 +104,13 @@ import Testing
         }
         let renders = metric("quorum_render_duration_seconds_count")
         let failures = metric("quorum_render_failures_total")
-        let site = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-render-\(UUID().uuidString)")
-        let charts = try chartDirectory()
-        defer {
-            try? FileManager.default.removeItem(at: site)
-            try? FileManager.default.removeItem(at: charts)
+        let snapshot = try demoSnapshot()
+        let service = try await withSiteAndCharts { site, configuration in
+            let service = RenderService(cache: SnapshotCache(), configuration: configuration, dataDirectory: site, logger: quiet)
+            #expect(service.render(snapshot))
+            return service
         }
-        var configuration = Configuration()
-        configuration.renderSiteDirectory = site.path
-        configuration.renderChartsDirectory = charts.path
-        let service = RenderService(cache: SnapshotCache(), configuration: configuration, dataDirectory: site, logger: quiet)
-        #expect(service.render(try demoSnapshot()))
+        #expect(service.renders.load(ordering: .relaxed) == 1)
         #expect(metric("quorum_render_duration_seconds_count") == renders + 1, "\(exposition())")
         #expect(metric("quorum_render_failures_total") == failures)
     }
