@@ -12,16 +12,20 @@ extension AggregateDefinition {
         bodyYear, formatMix, cbmEvents, yearOverYear, organisationTotals, periodTotals, membership, milestonesPerYear,
     ]
 
-    /// An aggregate over events that can be computed for some groups only.
-    private static func grouped(name: String, description: String, by key: GroupKey, order: [String],
-                                sql: @escaping @Sendable (_ events: String) -> String) -> AggregateDefinition {
-        AggregateDefinition(name: name, description: description, computation: .grouped(.init(
-            sql: { scope in
-                let (events, binds) = scope.events(by: key)
-                return SQL(sql(events), binds: binds)
-            },
-            groupKey: key, order: order)))
+    /// An aggregate over events, made from the partial aggregates of each (body,
+    /// year) group; `sql` says the same in one statement, for psql and for tests.
+    private static func fromGroups(name: String, description: String, sql: String,
+                                   derive: @escaping @Sendable (GroupInput) throws -> AggregateTable)
+    -> AggregateDefinition {
+        AggregateDefinition(name: name, description: description,
+                            computation: .fromGroups(sql: SQL(sql, binds: []), derive: derive))
     }
+
+    /// Every event with its year, the `ev` the statements over events start from.
+    private static let events = """
+        ev AS (SELECT e.id, e.body_id, e.format, e.dimension_code, extract(year FROM e.start_date)::int AS year
+               FROM quorum.event e)
+        """
 
     /// The qualifier of a combination of figures.
     private static let combinedQualifier = """
@@ -29,10 +33,10 @@ extension AggregateDefinition {
              WHEN bool_or(f.qualifier = 'at_least') THEN 'at_least' ELSE 'exact' END
         """
 
-    public static let bodyYear = grouped(
+    public static let bodyYear = fromGroups(
         name: "body_year",
         description: "Per body and year: sessions; participants (total, mean, median, min, max); member states represented, their share of the membership at the end of the year; organisations present.",
-        by: .bodyYear, order: ["organisation", "body", "year"]) { events in """
+        sql: """
             WITH \(events), groups AS (
                 SELECT body_id, year, count(*) AS sessions FROM ev GROUP BY body_id, year
             ), fig AS (
@@ -44,7 +48,7 @@ extension AggregateDefinition {
                 SELECT f.body_id, f.year, sum(f.value) AS total, round(avg(f.value), 1) AS mean,
                        percentile_cont(0.5) WITHIN GROUP (ORDER BY f.value) AS median,
                        min(f.value) AS min, max(f.value) AS max, count(*) AS reported,
-                       \(combinedQualifier) AS qualifier, string_agg(DISTINCT s.key, ' ') AS sources
+                       \(combinedQualifier) AS qualifier, string_agg(DISTINCT s.key COLLATE "C", ' ') AS sources
                 FROM fig f JOIN quorum.source s ON s.id = f.source_id
                 WHERE f.measure = 'participants'
                 GROUP BY f.body_id, f.year
@@ -52,7 +56,7 @@ extension AggregateDefinition {
                 SELECT f.body_id, f.year, max(f.value) AS largest, count(*) AS reported,
                        (array_agg(f.qualifier::text ORDER BY f.value DESC))[1] AS largest_qualifier,
                        bool_and(f.scope = 'member_states') AS pure,
-                       min(f.scope::text) FILTER (WHERE f.scope <> 'member_states') AS other_scope
+                       min(f.scope::text COLLATE "C") FILTER (WHERE f.scope <> 'member_states') AS other_scope
                 FROM fig f WHERE f.measure = 'member_states'
                 GROUP BY f.body_id, f.year
             ), named_states AS (
@@ -108,13 +112,12 @@ extension AggregateDefinition {
             FROM combined c JOIN quorum.body b ON b.id = c.body_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
             ORDER BY o.code COLLATE "C", b.code COLLATE "C", c.year
-            """
-    }
+            """, derive: GroupAggregates.bodyYear)
 
-    public static let formatMix = grouped(
+    public static let formatMix = fromGroups(
         name: "format_mix",
         description: "Per organisation and year: how many events were held online, hybrid, in person, or in a format not reported.",
-        by: .organisationYear, order: ["organisation", "year"]) { events in """
+        sql: """
             WITH \(events)
             SELECT o.code AS organisation, ev.year,
                    count(*) FILTER (WHERE ev.format = 'online') AS online,
@@ -125,20 +128,18 @@ extension AggregateDefinition {
             FROM ev JOIN quorum.body b ON b.id = ev.body_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
             GROUP BY o.code, ev.year ORDER BY o.code COLLATE "C", ev.year
-            """
-    }
+            """, derive: GroupAggregates.formatMix)
 
-    public static let cbmEvents = grouped(
+    public static let cbmEvents = fromGroups(
         name: "cbm_events",
         description: "Dated events per CBM dimension and year, beside the totals the documents report for whole periods.",
-        by: .organisationYear, order: ["organisation", "dimension", "year"]) { events in """
+        sql: """
             WITH \(events)
             SELECT o.code AS organisation, d.code AS dimension, d.name AS dimension_name, ev.year, count(*) AS events
             FROM ev JOIN quorum.dimension d ON d.code = ev.dimension_code
             JOIN quorum.body b ON b.id = ev.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
             GROUP BY o.code, d.code, d.name, ev.year ORDER BY o.code COLLATE "C", d.code COLLATE "C", ev.year
-            """
-    }
+            """, derive: GroupAggregates.cbmEvents)
 
     /// Derived from body_year's participants, so a refresh need not read every figure again.
     public static let yearOverYear = AggregateDefinition(

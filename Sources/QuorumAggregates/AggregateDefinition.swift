@@ -3,9 +3,9 @@ import QuorumStore
 /// One aggregate: a name, what it means, and how it is computed.
 ///
 /// Most are one SELECT. The large ones — those over events, figures and
-/// attendees — can also be computed for just the groups a change touched
-/// (`scoped`), and their rows replace the previous snapshot's rows of those
-/// groups; a few are derived in memory from aggregates computed before them.
+/// attendees — are made from the partial aggregates of each (body, year) group,
+/// which a run keeps up to date with what changed; a few are derived in memory
+/// from aggregates computed before them.
 public struct AggregateDefinition: Sendable {
     public let name: String
     public let description: String
@@ -14,18 +14,11 @@ public struct AggregateDefinition: Sendable {
     enum Computation: Sendable {
         /// One statement over everything.
         case query(SQL)
-        /// One statement over everything, or over the changed groups only.
-        case grouped(Grouped)
+        /// Made from the partial aggregates of every (body, year) group; `sql`
+        /// computes the same in one statement, for psql and for tests.
+        case fromGroups(sql: SQL, derive: @Sendable (GroupInput) throws -> AggregateTable)
         /// Made from the tables computed before it.
         case derived(@Sendable (Tables, Connection) throws -> AggregateTable)
-    }
-
-    struct Grouped: Sendable {
-        let sql: @Sendable (GroupScope) -> SQL
-        /// How the rows of one group are recognised: the columns naming the group.
-        let groupKey: GroupKey
-        /// The columns the rows are ordered by, text in byte order (`COLLATE "C"`).
-        let order: [String]
     }
 
     public init(name: String, description: String, sql: SQL) {
@@ -42,7 +35,7 @@ public struct AggregateDefinition: Sendable {
     public var sqlText: String? {
         switch computation {
         case .query(let sql): sql.text
-        case .grouped(let grouped): grouped.sql(.all).text
+        case .fromGroups(let sql, _): sql.text
         case .derived: nil
         }
     }

@@ -10,9 +10,10 @@ import QuorumStore
 /// recorded afterwards as a failed row, for operators.
 ///
 /// Given the previous snapshot, a run is incremental: the aggregates over
-/// events are recomputed only for the (body, year) groups changed since, and
-/// their rows replace those groups' rows of the previous snapshot. A change to
-/// reference data (bodies, sources, memberships, …) makes the run a full one.
+/// events are made from partial aggregates per (body, year) group, kept from
+/// the previous run; events inserted since are added to their groups, and only
+/// groups an update or delete touched are read again. A change to reference
+/// data (bodies, sources, memberships, …) makes the run a full one.
 public struct Aggregator: Sendable {
     public let definitions: [AggregateDefinition]
     /// Statements of chart files. Each runs with `queryTimeout`; one that fails
@@ -32,24 +33,24 @@ public struct Aggregator: Sendable {
     }
 
     /// Runs the aggregates and stores the snapshot, returning it. With `base`,
-    /// the previous snapshot, only what changed since is recomputed. `fence` runs
-    /// in the transaction that stores the snapshot and can refuse it (a process
+    /// the previous snapshot, only what changed since is read. `fence` runs in
+    /// the transaction that stores the snapshot and can refuse it (a process
     /// that lost the leadership must not publish).
     public func run(_ connection: Connection, base: Snapshot? = nil,
                     fence: (Connection) throws -> Void = { _ in }) throws -> Snapshot {
         let startedAt = Date()
         do {
-            let (version, tables) = try connection.transaction { connection in
+            let (version, groups, tables) = try connection.transaction { connection in
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                // Compiling the statements would cost more than running them: the reads of a
+                // refresh are small, but the planner cannot tell and would compile them.
+                try connection.execute("SELECT set_config('jit', 'off', true)")
                 let row = try connection.query("""
                     SELECT version, reference_version FROM quorum.data_version
                     """)[0]
                 let version: Int64 = try row.require(at: 0)
-                let changed = try base.flatMap { base in
-                    try changedGroups(since: base, version: version, referenceVersion: try row.require(at: 1), connection)
-                        .map { (base, $0) }
-                }
-                return (version, try compute(connection, base: changed))
+                let groups = try eventGroups(base: base, version: version, referenceVersion: try row.require(at: 1), connection)
+                return (version, groups, try compute(connection, groups: groups, base: base))
             }
             let payload = tables.payload
             let stored = try connection.transaction { connection in
@@ -65,13 +66,14 @@ public struct Aggregator: Sendable {
                         SELECT min(id) FROM (SELECT id FROM quorum.snapshot WHERE status = 'complete'
                                              ORDER BY id DESC LIMIT \(retention)) kept)
                     """)
+                try groups.all.store(groups.written, snapshot: try row.require(at: 0), base: base?.id, connection)
                 return row
             }
-            try pruneChangedGroups(connection)
+            try pruneChanges(connection)
             // The times as stored (to the microsecond), so this equals what readers load.
             return Snapshot(id: try stored.require(at: 0), startedAt: Date(timeIntervalSince1970: try stored.require(at: 1)),
                             finishedAt: Date(timeIntervalSince1970: try stored.require(at: 2)),
-                            dataVersion: version, tables: tables.stored)
+                            dataVersion: version, tables: tables.stored, eventGroups: groups.all)
         } catch {
             // Best effort: the database may be the reason the run failed.
             _ = try? connection.execute("""
@@ -83,32 +85,50 @@ public struct Aggregator: Sendable {
         }
     }
 
-    /// The groups changed since `base`, or nil when the run must be a full one.
-    private func changedGroups(since base: Snapshot, version: Int64, referenceVersion: Int64,
-                               _ connection: Connection) throws -> ChangedGroups? {
-        guard referenceVersion <= base.dataVersion, base.dataVersion <= version,
-              // Groups are kept as long as a stored snapshot may need them, so the base must still be stored.
+    /// The groups' partial aggregates as of this run, and which of them it changed:
+    /// the base's with what changed since, or all of them read afresh when there is
+    /// no usable base or reference data changed.
+    private func eventGroups(base: Snapshot?, version: Int64, referenceVersion: Int64,
+                             _ connection: Connection) throws -> (all: EventGroups, written: EventGroups.Written) {
+        let everything = { (all: EventGroups(groups: try EventGroups.read(.all, connection)), written: EventGroups.Written.all) }
+        guard let base, referenceVersion <= base.dataVersion, base.dataVersion <= version,
+              // Changes are kept as long as a stored snapshot may need them, so the base must still be stored.
               try connection.query("""
                   SELECT 1 FROM quorum.snapshot WHERE id = \(base.id) AND status = 'complete'
-                  """).count == 1
-        else { return nil }
-        let changed = try ChangedGroups.since(base.dataVersion, connection)
-        // Past a quarter of all groups, one pass over everything is cheaper.
-        let groups = base["body_year"]?.rows.count ?? 0
-        return changed.groups.count * 4 <= max(groups, 400) ? changed : nil
+                  """).count == 1,
+              var groups = try base.eventGroups ?? EventGroups.load(snapshot: base.id, connection)
+        else { return try everything() }
+        let changes = try Changes.since(base.dataVersion, connection)
+        // Past a quarter of all groups or events, one pass over everything is cheaper.
+        let events = groups.groups.values.reduce(0) { $0 + $1.sessions }
+        guard changes.recompute.count * 4 <= max(groups.groups.count, 400),
+              changes.newEvents.reduce(0, { $0 + $1.count }) * 4 <= max(events, 4000)
+        else { return try everything() }
+        let recomputed = try EventGroups.read(.groups(changes.recompute), connection)
+        for key in changes.recompute { groups.groups[key] = recomputed[key] }
+        let added = try EventGroups.read(.events(changes.newEvents), connection)
+        for (key, partial) in added where !changes.recompute.contains(key) {
+            groups.groups[key, default: EventGroup()].merge(partial)
+        }
+        return (groups, .some(changes.recompute.union(added.keys)))
     }
 
-    private func compute(_ connection: Connection, base: (snapshot: Snapshot, changed: ChangedGroups)?) throws -> [AggregateTable] {
+    private func compute(_ connection: Connection, groups: (all: EventGroups, written: EventGroups.Written),
+                         base: Snapshot?) throws -> [AggregateTable] {
         var tables: Tables = [:]
         var ordered: [AggregateTable] = []
+        var labels: GroupLabels?
         for definition in definitions {
             let table: AggregateTable
             switch definition.computation {
             case .query(let sql):
                 table = try AggregateTable(name: definition.name, description: definition.description,
                                            evaluating: sql, on: connection)
-            case .grouped(let grouped):
-                table = try refreshed(definition, grouped, base: base, connection)
+            case .fromGroups(_, let derive):
+                if labels == nil { labels = try GroupLabels(connection) }
+                let changed: Set<EventGroup.Key>? = if case .some(let keys) = groups.written { keys } else { nil }
+                table = try derive(GroupInput(groups: groups.all, labels: labels!, connection: connection,
+                                              changed: changed, base: base))
             case .derived(let derive):
                 table = try derive(tables, connection)
             }
@@ -119,39 +139,6 @@ public struct Aggregator: Sendable {
             ordered.append(try userDefined(query, connection))
         }
         return ordered
-    }
-
-    /// A grouped aggregate: the base's rows with the changed groups recomputed, or all of it afresh.
-    private func refreshed(_ definition: AggregateDefinition, _ grouped: AggregateDefinition.Grouped,
-                           base: (snapshot: Snapshot, changed: ChangedGroups)?, _ connection: Connection) throws -> AggregateTable {
-        let everything = { try AggregateTable(name: definition.name, description: definition.description,
-                                              evaluating: grouped.sql(.all), on: connection) }
-        guard let base, let previous = base.snapshot[definition.name] else { return try everything() }
-        if base.changed.groups.isEmpty { return previous }
-        // The planner cannot see how few events a body's changed years hold, and would
-        // hash-join the whole figure table; their few rows are looked up by index instead.
-        let byIndex = grouped.groupKey == .bodyYear
-        if byIndex {
-            try connection.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
-        }
-        let fresh = try AggregateTable(name: definition.name, description: definition.description,
-                                       evaluating: grouped.sql(.only(base.changed)), on: connection)
-        if byIndex {
-            try connection.execute("RESET enable_hashjoin")
-            try connection.execute("RESET enable_mergejoin")
-        }
-        guard fresh.columns == previous.columns else { return try everything() }
-        let keyPositions = try grouped.groupKey.columns.map(previous.position(of:))
-        let orderPositions = try grouped.order.map(previous.position(of:))
-        let replaced = base.changed.keys(grouped.groupKey)
-        let kept = previous.rows.filter { row in !replaced.contains(keyPositions.map { row[$0] }) }
-        return AggregateTable(name: definition.name, description: definition.description, columns: previous.columns,
-                              rows: (kept + fresh.rows).sorted { a, b in
-                                  for position in orderPositions where a[position] != b[position] {
-                                      return a[position].sortsBefore(b[position])
-                                  }
-                                  return false
-                              })
     }
 
     /// A chart's own SELECT: read-only (the transaction is), time-limited, and
@@ -173,9 +160,13 @@ public struct Aggregator: Sendable {
         }
     }
 
-    /// Forgets changed groups that no stored snapshot predates. Rows a writer
+    /// Forgets changes that no stored snapshot predates. Marked groups a writer
     /// holds are skipped (the next run takes them), so this never waits on an import.
-    private func pruneChangedGroups(_ connection: Connection) throws {
+    private func pruneChanges(_ connection: Connection) throws {
+        try connection.execute("""
+            DELETE FROM quorum.inserted_events
+            WHERE version <= (SELECT min(data_version) FROM quorum.snapshot WHERE status = 'complete')
+            """)
         try connection.execute("""
             DELETE FROM quorum.dirty_group WHERE (body_id, year) IN (
                 SELECT body_id, year FROM quorum.dirty_group
@@ -189,8 +180,21 @@ public struct Aggregator: Sendable {
         try connection.query("SELECT version FROM quorum.data_version")[0].require(at: 0)
     }
 
-    /// The newest complete snapshot, or nil before the first run.
-    public static func latest(_ connection: Connection) throws -> Snapshot? {
+    /// The newest complete snapshot, or nil before the first run. With
+    /// `eventGroups`, also the partial aggregates a run starts from, if stored.
+    public static func latest(_ connection: Connection, eventGroups: Bool = false) throws -> Snapshot? {
+        guard eventGroups else { return try latest(connection) }
+        return try connection.transaction { connection in
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return try latest(connection).map { snapshot in
+                Snapshot(id: snapshot.id, startedAt: snapshot.startedAt, finishedAt: snapshot.finishedAt,
+                         dataVersion: snapshot.dataVersion, tables: snapshot.tables,
+                         eventGroups: try EventGroups.load(snapshot: snapshot.id, connection))
+            }
+        }
+    }
+
+    private static func latest(_ connection: Connection) throws -> Snapshot? {
         try connection.query("""
             SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8,
                    data_version, payload
@@ -212,19 +216,5 @@ public struct Aggregator: Sendable {
         return Snapshot(id: try row.require(at: 0), startedAt: Date(timeIntervalSince1970: try row.require(at: 1)),
                         finishedAt: Date(timeIntervalSince1970: try row.require(at: 2)),
                         dataVersion: try row.require(at: 3), tables: tables)
-    }
-}
-
-extension Value {
-    /// PostgreSQL's ascending order: numbers by value, text byte by byte (`COLLATE "C"`), nulls last.
-    func sortsBefore(_ other: Value) -> Bool {
-        switch (self, other) {
-        case (.null, _): false
-        case (_, .null): true
-        case (.text(let a), .text(let b)): a.utf8.lexicographicallyPrecedes(b.utf8)
-        case (.text, _): false
-        case (_, .text): true
-        default: (number ?? 0) < (other.number ?? 0)
-        }
     }
 }

@@ -24,17 +24,18 @@ extension [AggregateTable] {
             json.string(table.name)
             json.append(",\"rows\":[")
             for (rowIndex, row) in table.rows.enumerated() {
-                json.append(rowIndex > 0 ? ",[" : "[")
+                if rowIndex > 0 { json.byte(",") }
+                json.byte("[")
                 for (cellIndex, cell) in row.enumerated() {
-                    if cellIndex > 0 { json.append(",") }
+                    if cellIndex > 0 { json.byte(",") }
                     switch cell.stored {
                     case .null: json.append("null")
-                    case .integer(let value): json.append(String(value))
+                    case .integer(let value): json.integer(value)
                     case .number(let value): json.append(String(value))
                     case .text(let value): json.string(value)
                     }
                 }
-                json.append("]")
+                json.byte("]")
             }
             json.append("]}")
         }
@@ -59,6 +60,20 @@ private struct JSONBytes {
     init() { bytes.reserveCapacity(1 << 20) }
 
     mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func byte(_ character: Unicode.Scalar) { bytes.append(UInt8(ascii: character)) }
+
+    /// A whole number's digits, without making a string of them (most cells are numbers).
+    mutating func integer(_ value: Int64) {
+        if value < 0 { byte("-") }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()  // written least significant first
+    }
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))

@@ -10,13 +10,28 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// The data version the run saw: nothing changed since if it is still current.
     public let dataVersion: Int64
     public let tables: [AggregateTable]
+    /// The partial aggregates the run left, where the next run starts from; nil
+    /// when loaded for reading (the next run then loads those stored with it).
+    public private(set) var eventGroups: EventGroups? = nil
 
-    public init(id: Int64, startedAt: Date, finishedAt: Date, dataVersion: Int64, tables: [AggregateTable]) {
+    public init(id: Int64, startedAt: Date, finishedAt: Date, dataVersion: Int64, tables: [AggregateTable],
+                eventGroups: EventGroups? = nil) {
         self.id = id
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.dataVersion = dataVersion
         self.tables = tables
+        self.eventGroups = eventGroups
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, startedAt, finishedAt, dataVersion, tables
+    }
+
+    /// Snapshots are equal when their results are; the working state does not count.
+    public static func == (a: Snapshot, b: Snapshot) -> Bool {
+        a.id == b.id && a.startedAt == b.startedAt && a.finishedAt == b.finishedAt && a.dataVersion == b.dataVersion
+            && a.tables == b.tables
     }
 
     public subscript(name: String) -> AggregateTable? { tables.first { $0.name == name } }

@@ -293,6 +293,15 @@ public struct CopyWriter {
         buffer.append(contentsOf: text.utf8)
     }
 
+    /// One row in COPY's text format: fields escaped and tab-separated, nil as NULL.
+    public mutating func row(_ fields: [String?]) throws {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { append("\t") }
+            append(field.map(CopyText.escape) ?? "\\N")
+        }
+        try write("\n")
+    }
+
     mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         let sent = buffer.withUnsafeBufferPointer { bytes in

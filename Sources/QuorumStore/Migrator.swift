@@ -18,6 +18,7 @@ public struct Migrator: Sendable {
         Migration(version: 3, name: "incremental", sql: text(PackageResources.m0003_incremental_sql)),
         Migration(version: 4, name: "tokens", sql: text(PackageResources.m0004_tokens_sql)),
         Migration(version: 5, name: "deliveries", sql: text(PackageResources.m0005_deliveries_sql)),
+        Migration(version: 6, name: "event_groups", sql: text(PackageResources.m0006_event_groups_sql)),
     ]
 
     public let migrations: [Migration]

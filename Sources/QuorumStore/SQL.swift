@@ -141,3 +141,41 @@ func updateChanged(_ columns: String...) -> SQLFragment {
     let new = columns.map { "excluded.\($0)" }.joined(separator: ", ")
     return SQLFragment(text: "DO UPDATE SET \(set) WHERE (\(old)) IS DISTINCT FROM (\(new))")
 }
+
+/// PostgreSQL's text form of a one-dimensional array (`{1,2}`, `{a,"b c",NULL}`), read back.
+public enum PGArray {
+    public static func elements(_ text: String) throws -> [String?] {
+        let bytes = Array(text.utf8)
+        guard bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else {
+            throw PQError.decoding("not an array: \(text.prefix(40))")
+        }
+        var elements: [String?] = []
+        var position = 1
+        let end = bytes.count - 1
+        guard position < end else { return [] }
+        while true {
+            var element: [UInt8] = []
+            var quoted = false
+            if bytes[position] == UInt8(ascii: "\"") {
+                quoted = true
+                position += 1
+                while position < end, bytes[position] != UInt8(ascii: "\"") {
+                    if bytes[position] == UInt8(ascii: "\\") { position += 1 }
+                    if position < end { element.append(bytes[position]) }
+                    position += 1
+                }
+                position += 1  // the closing quote
+            } else {
+                while position < end, bytes[position] != UInt8(ascii: ",") {
+                    element.append(bytes[position])
+                    position += 1
+                }
+            }
+            let value = String(decoding: element, as: UTF8.self)
+            elements.append(!quoted && value.uppercased() == "NULL" ? nil : value)
+            guard position < end else { return elements }
+            guard bytes[position] == UInt8(ascii: ",") else { throw PQError.decoding("not an array: \(text.prefix(40))") }
+            position += 1
+        }
+    }
+}

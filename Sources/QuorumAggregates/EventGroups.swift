@@ -1,0 +1,196 @@
+import QuorumStore
+
+/// The partial aggregates of every (body, year) group that has events, as of
+/// one snapshot: what body_year, format_mix and cbm_events are made from.
+public struct EventGroups: Equatable, Sendable {
+    var groups: [EventGroup.Key: EventGroup]
+
+    /// Which events a run reads: all, those of some groups, or those with ids
+    /// in some half-open spans (the events inserted since the last run).
+    enum Scope {
+        case all
+        case groups(Set<EventGroup.Key>)
+        case events([Range<Int64>])
+    }
+
+    /// The partial aggregates of the groups with events in `scope`, from one statement.
+    static func read(_ scope: Scope, _ connection: Connection) throws -> [EventGroup.Key: EventGroup] {
+        let events: String
+        var binds: [String?] = []
+        let columns = "e.id, e.body_id, extract(year FROM e.start_date)::int AS year, e.format, e.dimension_code"
+        switch scope {
+        case .all:
+            events = "SELECT \(columns) FROM quorum.event e"
+        case .groups(let keys):
+            if keys.isEmpty { return [:] }
+            events = """
+                SELECT \(columns) FROM unnest($1::bigint[], $2::int[]) g(body_id, year)
+                JOIN quorum.event e ON e.body_id = g.body_id
+                    AND e.start_date >= make_date(g.year, 1, 1) AND e.start_date < make_date(g.year + 1, 1, 1)
+                """
+            binds = [TextArray(keys.map { String($0.body) }).pgText, TextArray(keys.map { String($0.year) }).pgText]
+        case .events(let spans):
+            if spans.isEmpty { return [:] }
+            events = """
+                SELECT \(columns) FROM unnest($1::bigint[], $2::bigint[]) r(first, past)
+                JOIN quorum.event e ON e.id >= r.first AND e.id < r.past
+                """
+            binds = [TextArray(spans.map { String($0.lowerBound) }).pgText,
+                     TextArray(spans.map { String($0.upperBound) }).pgText]
+        }
+        // The planner cannot see how few events a scope holds, and would hash-join
+        // every figure; they are looked up by index instead.
+        let scoped = if case .all = scope { false } else { true }
+        if scoped {
+            try connection.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
+        }
+        var groups: [EventGroup.Key: EventGroup] = [:]
+        for row in try connection.query(SQL(partialAggregates(events), binds: binds)) {
+            groups[try EventGroup.key(of: row)] = try EventGroup(row: row)
+        }
+        if scoped {
+            try connection.execute("SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)")
+        }
+        return groups
+    }
+
+    /// One row per group of the events `events` selects, in `EventGroup.columns` order.
+    private static func partialAggregates(_ events: String) -> String {
+        """
+        WITH ev AS (\(events)), groups AS (
+            SELECT body_id, year, count(*) AS sessions,
+                   count(*) FILTER (WHERE format = 'online') AS online,
+                   count(*) FILTER (WHERE format = 'hybrid') AS hybrid,
+                   count(*) FILTER (WHERE format = 'in_person') AS in_person,
+                   count(*) FILTER (WHERE format IS NULL) AS format_not_reported,
+                   coalesce(array_agg(dimension_code ORDER BY dimension_code COLLATE "C")
+                            FILTER (WHERE dimension_code IS NOT NULL), '{}') AS dimensions
+            FROM ev GROUP BY body_id, year
+        ), fig AS (
+            SELECT ev.body_id, ev.year, f.measure, f.value, f.qualifier, f.scope, f.source_id
+            FROM ev JOIN quorum.figure f ON f.event_id = ev.id
+            WHERE f.measure IN ('participants', 'member_states', 'organisations')
+        ), participants AS (
+            SELECT body_id, year, array_agg(value ORDER BY value) AS participants,
+                   bool_or(qualifier = 'approximately') AS approximate, bool_or(qualifier = 'at_least') AS at_least,
+                   array_agg(DISTINCT source_id) AS sources
+            FROM fig WHERE measure = 'participants' GROUP BY body_id, year
+        ), states AS (
+            SELECT body_id, year, count(*) AS reported, max(value) AS largest,
+                   (array_agg(qualifier::text ORDER BY value DESC))[1] AS qualifier,
+                   bool_and(scope = 'member_states') AS pure,
+                   min(scope::text COLLATE "C") FILTER (WHERE scope <> 'member_states') AS other_scope
+            FROM fig WHERE measure = 'member_states' GROUP BY body_id, year
+        ), organisations AS (
+            SELECT body_id, year, max(value) AS largest, (array_agg(qualifier::text ORDER BY value DESC))[1] AS qualifier
+            FROM fig WHERE measure = 'organisations' GROUP BY body_id, year
+        ), named_states AS (
+            SELECT ev.body_id, ev.year, array_agg(DISTINCT ev.id) AS events, array_agg(DISTINCT a.country_code) AS states
+            FROM ev JOIN quorum.attendee a ON a.event_id = ev.id AND a.role = 'member' AND a.country_code IS NOT NULL
+            GROUP BY ev.body_id, ev.year
+        ), named_organisations AS (
+            SELECT ev.body_id, ev.year, array_agg(DISTINCT a.organisation_id) AS organisations
+            FROM ev JOIN quorum.attendee a ON a.event_id = ev.id AND a.organisation_id IS NOT NULL
+            GROUP BY ev.body_id, ev.year
+        )
+        SELECT g.body_id, g.year, g.sessions, g.online, g.hybrid, g.in_person, g.format_not_reported, g.dimensions,
+               coalesce(p.participants, '{}'), coalesce(p.approximate, false), coalesce(p.at_least, false),
+               coalesce(p.sources, '{}'), coalesce(st.reported, 0), st.largest, st.qualifier, coalesce(st.pure, true),
+               st.other_scope, coalesce(ns.events, '{}'), coalesce(ns.states, '{}'), o.largest, o.qualifier,
+               coalesce(no.organisations, '{}')
+        FROM groups g
+        LEFT JOIN participants p USING (body_id, year)
+        LEFT JOIN states st USING (body_id, year)
+        LEFT JOIN organisations o USING (body_id, year)
+        LEFT JOIN named_states ns USING (body_id, year)
+        LEFT JOIN named_organisations no USING (body_id, year)
+        """
+    }
+}
+
+// MARK: Kept between runs
+
+extension EventGroups {
+    /// Which groups a run changed, to be written back.
+    enum Written {
+        case all
+        case some(Set<EventGroup.Key>)
+    }
+
+    /// The groups stored with snapshot `id`, or nil when those stored belong to another.
+    static func load(snapshot id: Int64, _ connection: Connection) throws -> EventGroups? {
+        guard try connection.query("SELECT snapshot_id FROM quorum.event_group_snapshot")
+            .first?.decode(Int64.self, at: 0) == id else { return nil }
+        var groups: [EventGroup.Key: EventGroup] = [:]
+        try connection.forEachRow("SELECT \(SQLText(EventGroup.columns)) FROM quorum.event_group") { row in
+            groups[try EventGroup.key(of: row)] = try EventGroup(row: row)
+        }
+        return EventGroups(groups: groups)
+    }
+
+    /// Stores the groups as those of snapshot `id`. Only the `written` ones are
+    /// rewritten when those stored are the base's; otherwise all of them.
+    func store(_ written: Written, snapshot id: Int64, base: Int64?, _ connection: Connection) throws {
+        let moved = try connection.execute("""
+            UPDATE quorum.event_group_snapshot SET snapshot_id = \(id) WHERE snapshot_id = \(base)
+            """) == 1
+        let keys: [EventGroup.Key]
+        if case .some(let changed) = written, moved {
+            keys = Array(changed)
+            try connection.execute("""
+                DELETE FROM quorum.event_group WHERE (body_id, year) IN (
+                    SELECT * FROM unnest(\(TextArray(keys.map { String($0.body) }))::bigint[],
+                                         \(TextArray(keys.map { String($0.year) }))::int[]))
+                """)
+        } else {
+            keys = Array(groups.keys)
+            try connection.execute("DELETE FROM quorum.event_group")
+            try connection.execute("UPDATE quorum.event_group_snapshot SET snapshot_id = \(id)")
+        }
+        try connection.copyIn("COPY quorum.event_group (\(SQLText(EventGroup.columns))) FROM STDIN") { copy in
+            for key in keys {
+                if let group = groups[key] { try copy.row(group.fields(key)) }
+            }
+        }
+    }
+}
+
+/// Fixed SQL text of this module, spliced into a statement.
+private struct SQLText: CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
+}
+
+extension SQL.StringInterpolation {
+    fileprivate mutating func appendInterpolation(_ text: SQLText) { appendLiteral(text.description) }
+}
+
+// MARK: Changes
+
+/// What changed since a snapshot: the groups to recompute (an update or a
+/// delete touched them, or figures were added to an older event), and the
+/// events inserted since, to be added to their groups.
+struct Changes {
+    var recompute: Set<EventGroup.Key>
+    var newEvents: [Range<Int64>]
+
+    static func since(_ version: Int64, _ connection: Connection) throws -> Changes {
+        var recompute = Set<EventGroup.Key>()
+        for row in try connection.query("""
+            SELECT body_id, year FROM quorum.dirty_group WHERE version > \(version)
+            UNION
+            SELECT e.body_id, extract(year FROM e.start_date)::int
+            FROM unnest((SELECT range_agg(events) FROM quorum.inserted_events WHERE version > \(version) AND NOT new_events)
+                        - coalesce((SELECT range_agg(events) FROM quorum.inserted_events
+                                    WHERE version > \(version) AND new_events), '{}')) r
+            JOIN quorum.event e ON e.id >= lower(r) AND e.id < upper(r)
+            """) {
+            recompute.insert(try EventGroup.key(of: row))
+        }
+        let newEvents = try connection.query("""
+            SELECT lower(r), upper(r)
+            FROM unnest((SELECT range_agg(events) FROM quorum.inserted_events WHERE version > \(version) AND new_events)) r
+            """).map { row in try row.require(Int64.self, at: 0)..<row.require(Int64.self, at: 1) }
+        return Changes(recompute: recompute, newEvents: newEvents)
+    }
+}
