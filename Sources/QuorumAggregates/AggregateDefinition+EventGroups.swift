@@ -94,9 +94,15 @@ enum GroupAggregates {
         var rows: [EventGroup.Key: [Value]] = [:]
         if let changed = input.changed, let previous = input.base?[definition.name], previous.columns == columns {
             let bodyIDs = Dictionary(uniqueKeysWithValues: labels.bodies.map { ([$0.value.organisation, $0.value.code], $0.key) })
+            // Rows come body by body, so the body's id is looked up once per body.
+            var current: (organisation: String, body: String, id: Int64?) = ("", "", nil)
             for row in previous.rows {
-                guard case .text(let organisation) = row[0], case .text(let body) = row[1], case .integer(let year) = row[3],
-                      let id = bodyIDs[[organisation, body]] else { continue }
+                guard case .text(let organisation) = row[0], case .text(let body) = row[1], case .integer(let year) = row[3]
+                else { continue }
+                if organisation != current.organisation || body != current.body {
+                    current = (organisation, body, bodyIDs[[organisation, body]])
+                }
+                guard let id = current.id else { continue }
                 let key = EventGroup.Key(body: id, year: Int(year))
                 if !changed.contains(key) { rows[key] = row }
             }
@@ -140,8 +146,8 @@ enum GroupAggregates {
         row.append(.integer(total))
         row.append(.text(qualifier))
         row.append(.integer(Int64(values.count)))
-        row.append(.number(decimalRounded(total, Int64(values.count), places: 1)))
-        row.append(.number(median))
+        row.append(Value.number(decimalRounded(total, Int64(values.count), places: 1)).stored)
+        row.append(Value.number(median).stored)
         row.append(.integer(Int64(first)))
         row.append(.integer(Int64(last)))
     }
@@ -172,7 +178,7 @@ enum GroupAggregates {
             ? "member_states" : group.memberStatesScope
         var share = Value.null
         if scope == "member_states", let count, let members, members != 0 {
-            share = .number(decimalRounded(count, members, places: 3))
+            share = Value.number(decimalRounded(count, members, places: 3)).stored
         }
         row.append(count.map(Value.integer) ?? .null)
         row.append(qualifier.map(Value.text) ?? .null)
@@ -204,25 +210,33 @@ enum GroupAggregates {
 
     static func formatMix(_ input: GroupInput) throws -> AggregateTable {
         let (groups, labels) = (input.groups, input.labels)
-        struct Formats { var online = 0, hybrid = 0, inPerson = 0, notReported = 0, events = 0 }
-        var totals: [OrganisationYear: Formats] = [:]
+        struct Formats {
+            var online = 0, hybrid = 0, inPerson = 0, notReported = 0, events = 0
+            mutating func add(_ group: EventGroup) {
+                online += group.online
+                hybrid += group.hybrid
+                inPerson += group.inPerson
+                notReported += group.formatNotReported
+                events += group.sessions
+            }
+        }
+        var totals: [GroupLabels.OrganisationYear: Formats] = [:]
+        var codes: [Int64: String] = [:]
         for (key, group) in groups.groups {
-            let slot = OrganisationYear(organisation: try labels.body(key).organisation, year: key.year)
-            totals[slot, default: Formats()].online += group.online
-            totals[slot, default: Formats()].hybrid += group.hybrid
-            totals[slot, default: Formats()].inPerson += group.inPerson
-            totals[slot, default: Formats()].notReported += group.formatNotReported
-            totals[slot, default: Formats()].events += group.sessions
+            let body = try labels.body(key)
+            codes[body.organisationID] = body.organisation
+            totals[.init(organisation: body.organisationID, year: key.year), default: Formats()].add(group)
         }
         let definition = AggregateDefinition.formatMix
         return AggregateTable(
             name: definition.name, description: definition.description,
             columns: ["organisation", "year", "online", "hybrid", "in_person", "not_reported", "events"],
-            rows: totals.sorted { $0.key < $1.key }.map { slot, formats in
-                [.text(slot.organisation), .integer(Int64(slot.year))]
-                    + [formats.online, formats.hybrid, formats.inPerson, formats.notReported, formats.events]
-                        .map { .integer(Int64($0)) }
-            })
+            rows: totals.map { (slot: OrganisationYear(organisation: codes[$0.key.organisation]!, year: $0.key.year), formats: $0.value) }
+                .sorted { $0.slot < $1.slot }.map { slot, formats in
+                    [.text(slot.organisation), .integer(Int64(slot.year))]
+                        + [formats.online, formats.hybrid, formats.inPerson, formats.notReported, formats.events]
+                            .map { .integer(Int64($0)) }
+                })
     }
 
     static func cbmEvents(_ input: GroupInput) throws -> AggregateTable {

@@ -104,9 +104,9 @@ public struct Aggregator: Sendable {
         guard changes.recompute.count * 4 <= max(groups.groups.count, 400),
               changes.newEvents.reduce(0, { $0 + $1.count }) * 4 <= max(events, 4000)
         else { return try everything() }
-        let recomputed = try EventGroups.read(.groups(changes.recompute), connection)
+        let recomputed = try EventGroups.read(.events(try EventGroups.events(of: changes.recompute, connection)), connection)
         for key in changes.recompute { groups.groups[key] = recomputed[key] }
-        let added = try EventGroups.read(.events(changes.newEvents), connection)
+        let added = try EventGroups.read(.events(changes.newEvents.flatMap { Array($0) }), connection)
         for (key, partial) in added where !changes.recompute.contains(key) {
             groups.groups[key, default: EventGroup()].merge(partial)
         }
@@ -164,10 +164,9 @@ public struct Aggregator: Sendable {
     /// holds are skipped (the next run takes them), so this never waits on an import.
     private func pruneChanges(_ connection: Connection) throws {
         try connection.execute("""
-            DELETE FROM quorum.inserted_events
-            WHERE version <= (SELECT min(data_version) FROM quorum.snapshot WHERE status = 'complete')
-            """)
-        try connection.execute("""
+            WITH pruned AS (
+                DELETE FROM quorum.inserted_events
+                WHERE version <= (SELECT min(data_version) FROM quorum.snapshot WHERE status = 'complete'))
             DELETE FROM quorum.dirty_group WHERE (body_id, year) IN (
                 SELECT body_id, year FROM quorum.dirty_group
                 WHERE version <= (SELECT min(data_version) FROM quorum.snapshot WHERE status = 'complete')

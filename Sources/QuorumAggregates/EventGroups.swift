@@ -5,53 +5,46 @@ import QuorumStore
 public struct EventGroups: Equatable, Sendable {
     var groups: [EventGroup.Key: EventGroup]
 
-    /// Which events a run reads: all, those of some groups, or those with ids
-    /// in some half-open spans (the events inserted since the last run).
+    /// Which events a run reads: all, or those with these ids.
     enum Scope {
         case all
-        case groups(Set<EventGroup.Key>)
-        case events([Range<Int64>])
+        case events([Int64])
     }
 
     /// The partial aggregates of the groups with events in `scope`, from one statement.
     static func read(_ scope: Scope, _ connection: Connection) throws -> [EventGroup.Key: EventGroup] {
-        let events: String
-        var binds: [String?] = []
         let columns = "e.id, e.body_id, extract(year FROM e.start_date)::int AS year, e.format, e.dimension_code"
+        let sql: SQL
         switch scope {
         case .all:
-            events = "SELECT \(columns) FROM quorum.event e"
-        case .groups(let keys):
-            if keys.isEmpty { return [:] }
-            events = """
-                SELECT \(columns) FROM unnest($1::bigint[], $2::int[]) g(body_id, year)
-                JOIN quorum.event e ON e.body_id = g.body_id
-                    AND e.start_date >= make_date(g.year, 1, 1) AND e.start_date < make_date(g.year + 1, 1, 1)
-                """
-            binds = [TextArray(keys.map { String($0.body) }).pgText, TextArray(keys.map { String($0.year) }).pgText]
-        case .events(let spans):
-            if spans.isEmpty { return [:] }
-            events = """
-                SELECT \(columns) FROM unnest($1::bigint[], $2::bigint[]) r(first, past)
-                JOIN quorum.event e ON e.id >= r.first AND e.id < r.past
-                """
-            binds = [TextArray(spans.map { String($0.lowerBound) }).pgText,
-                     TextArray(spans.map { String($0.upperBound) }).pgText]
-        }
-        // The planner cannot see how few events a scope holds, and would hash-join
-        // every figure; they are looked up by index instead.
-        let scoped = if case .all = scope { false } else { true }
-        if scoped {
-            try connection.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
+            sql = SQL(partialAggregates("SELECT \(columns) FROM quorum.event e"), binds: [])
+        case .events(let ids):
+            if ids.isEmpty { return [:] }
+            // A list, not a join: the planner then knows how few events there are, and
+            // looks their figures up by index.
+            sql = SQL(partialAggregates("SELECT \(columns) FROM quorum.event e WHERE e.id = ANY ($1::bigint[])"),
+                      binds: [TextArray(ids.map { String($0) }).pgText])
         }
         var groups: [EventGroup.Key: EventGroup] = [:]
-        for row in try connection.query(SQL(partialAggregates(events), binds: binds)) {
+        for row in try connection.query(sql) {
             groups[try EventGroup.key(of: row)] = try EventGroup(row: row)
         }
-        if scoped {
-            try connection.execute("SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)")
-        }
         return groups
+    }
+
+    /// The ids of the events of these groups.
+    static func events(of keys: Set<EventGroup.Key>, _ connection: Connection) throws -> [Int64] {
+        if keys.isEmpty { return [] }
+        // Found by index, group by group: the planner cannot see how few groups there are.
+        try connection.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
+        let ids: [Int64] = try connection.query("""
+            SELECT e.id FROM unnest(\(TextArray(keys.map { String($0.body) }))::bigint[],
+                                    \(TextArray(keys.map { String($0.year) }))::int[]) g(body_id, year)
+            JOIN quorum.event e ON e.body_id = g.body_id
+                AND e.start_date >= make_date(g.year, 1, 1) AND e.start_date < make_date(g.year + 1, 1, 1)
+            """).map { try $0.require(at: 0) }
+        try connection.execute("SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)")
+        return ids
     }
 
     /// One row per group of the events `events` selects, in `EventGroup.columns` order.

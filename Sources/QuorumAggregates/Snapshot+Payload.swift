@@ -28,10 +28,10 @@ extension [AggregateTable] {
                 json.byte("[")
                 for (cellIndex, cell) in row.enumerated() {
                     if cellIndex > 0 { json.byte(",") }
-                    switch cell.stored {
+                    switch cell {
                     case .null: json.append("null")
                     case .integer(let value): json.integer(value)
-                    case .number(let value): json.append(String(value))
+                    case .number(let value): json.number(value)
                     case .text(let value): json.string(value)
                     }
                 }
@@ -47,7 +47,8 @@ extension [AggregateTable] {
     var stored: [AggregateTable] {
         map { table in
             AggregateTable(name: table.name, description: table.description, columns: table.columns,
-                           rows: table.rows.map { $0.map(\.stored) }, error: table.error)
+                           rows: table.rows.map { row in row.contains { $0 != $0.stored } ? row.map(\.stored) : row },
+                           error: table.error)
         }
     }
 }
@@ -75,12 +76,25 @@ private struct JSONBytes {
         bytes[start...].reverse()  // written least significant first
     }
 
+    /// As `Value.stored` has it: a whole number as an integer, what JSON cannot hold as null.
+    mutating func number(_ value: Double) {
+        if !value.isFinite {
+            append("null")
+        } else if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+            integer(Int64(value))
+        } else {
+            append(value.description)
+        }
+    }
+
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: utf8)
-        } else {
+        var text = text
+        text.withUTF8 { utf8 in
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
             for byte in utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): append("\\\"")
