@@ -60,7 +60,7 @@ q=$(median "${quorum_runs[@]}"); p=$(median "${psql_runs[@]}")
 refreshes=()
 for batch in 0 1 2 3 4; do
     head -1 "$work/gen/synthetic-figures.csv" > "$work/more.csv"
-    tail -n +$((rows + 2 + batch * 1000)) "$work/more/synthetic-figures.csv" | head -1000 >> "$work/more.csv"
+    sed -n "$((rows + 2 + batch * 1000)),$((rows + 1 + (batch + 1) * 1000))p" "$work/more/synthetic-figures.csv" >> "$work/more.csv"
     "$quorum" import "$work/more.csv" >/dev/null
     refreshes+=("$("$quorum" aggregate | sed -E 's/.* ([0-9]+) ms$/\1/')")
 done

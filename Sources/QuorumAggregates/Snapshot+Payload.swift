@@ -1,11 +1,27 @@
 import Foundation
+import Synchronization
 
 /// The stored form of a snapshot's tables: JSON, written directly rather than
 /// through JSONEncoder, which on a large snapshot took longer than a whole
 /// incremental run. `JSONDecoder` reads it back (`Aggregator.latest`).
 extension [AggregateTable] {
     var payload: String {
-        var json = JSONBytes()
+        // The rows are written in slices on all cores: the database is idle while a
+        // run writes its payload, and on a large snapshot this is most of a refresh.
+        let slices = indices.flatMap { table in
+            stride(from: 0, to: self[table].rows.count, by: 1024).map { start in
+                (table: table, rows: start..<Swift.min(start + 1024, self[table].rows.count))
+            }
+        }
+        let written = Mutex([[UInt8]](repeating: [], count: slices.count))
+        DispatchQueue.concurrentPerform(iterations: slices.count) { index in
+            var json = JSONBytes(capacity: 1 << 18)
+            json.rows(self[slices[index].table].rows[slices[index].rows])
+            written.withLock { $0[index] = json.bytes }
+        }
+        let rows = written.withLock { $0 }
+        var slice = 0
+        var json = JSONBytes(capacity: rows.reduce(4096) { $0 + $1.count + 1 })
         json.append("[")
         for (index, table) in enumerated() {
             if index > 0 { json.append(",") }
@@ -23,19 +39,12 @@ extension [AggregateTable] {
             json.append(",\"name\":")
             json.string(table.name)
             json.append(",\"rows\":[")
-            for (rowIndex, row) in table.rows.enumerated() {
-                if rowIndex > 0 { json.byte(",") }
-                json.byte("[")
-                for (cellIndex, cell) in row.enumerated() {
-                    if cellIndex > 0 { json.byte(",") }
-                    switch cell {
-                    case .null: json.append("null")
-                    case .integer(let value): json.integer(value)
-                    case .number(let value): json.number(value)
-                    case .text(let value): json.string(value)
-                    }
-                }
-                json.byte("]")
+            var first = true
+            while slice < slices.count, slices[slice].table == index {
+                if !first { json.byte(",") }
+                json.bytes.append(contentsOf: rows[slice])
+                first = false
+                slice += 1
             }
             json.append("]}")
         }
@@ -58,7 +67,25 @@ extension [AggregateTable] {
 private struct JSONBytes {
     var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(1 << 20) }
+    init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    /// Rows as JSON arrays, separated by commas.
+    mutating func rows(_ rows: ArraySlice<[Value]>) {
+        for (rowIndex, row) in rows.enumerated() {
+            if rowIndex > 0 { byte(",") }
+            byte("[")
+            for (cellIndex, cell) in row.enumerated() {
+                if cellIndex > 0 { byte(",") }
+                switch cell {
+                case .null: append("null")
+                case .integer(let value): integer(value)
+                case .number(let value): number(value)
+                case .text(let value): string(value)
+                }
+            }
+            byte("]")
+        }
+    }
 
     mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
 

@@ -27,7 +27,9 @@ public struct FigureRecord: Equatable, Sendable {
         case measure, value, qualifier, scope, source, locator, note
 
         /// The column's place in `allCases`: an array index, cheaper than hashing per cell.
-        var ordinal: Int { Column.allCases.firstIndex(of: self)! }
+        var ordinal: Int { Column.ordered.firstIndex(of: self)! }
+        /// `allCases`, made once rather than on every call.
+        private static let ordered = allCases
 
         public var isRequired: Bool {
             switch self {

@@ -304,6 +304,7 @@ private struct EventTable {
         case dated(body: Int64, firstDay: String, title: String)
     }
 
+    static let measures = Measure.allCases
     private(set) var all: [Event] = []
     private var lines: [Int] = []
     private var numbers: [Key: Int32] = [:]
@@ -339,7 +340,7 @@ private struct EventTable {
             all.append(event)
             lines.append(line)
         }
-        let measure = Measure.allCases.firstIndex(of: figure.measure)!
+        let measure = EventTable.measures.firstIndex(of: figure.measure)!
         let slot = Int(number) * 8 + measure
         if let first = figures[slot] { throw FieldError("repeats the \(figure.measure.rawValue) figure of line \(first)") }
         figures[slot] = line
