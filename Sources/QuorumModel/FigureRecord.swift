@@ -27,9 +27,28 @@ public struct FigureRecord: Equatable, Sendable {
         case measure, value, qualifier, scope, source, locator, note
 
         /// The column's place in `allCases`: an array index, cheaper than hashing per cell.
-        var ordinal: Int { Column.ordered.firstIndex(of: self)! }
-        /// `allCases`, made once rather than on every call.
-        private static let ordered = allCases
+        var ordinal: Int {
+            switch self {
+            case .organisation: 0
+            case .body: 1
+            case .session: 2
+            case .title: 3
+            case .date: 4
+            case .endDate: 5
+            case .city: 6
+            case .country: 7
+            case .format: 8
+            case .dimension: 9
+            case .priorityArea: 10
+            case .measure: 11
+            case .value: 12
+            case .qualifier: 13
+            case .scope: 14
+            case .source: 15
+            case .locator: 16
+            case .note: 17
+            }
+        }
 
         public var isRequired: Bool {
             switch self {
@@ -189,7 +208,8 @@ extension String {
     /// Without leading and trailing spaces and tabs.
     var trimmingSpaces: String {
         func blank(_ byte: UInt8?) -> Bool { byte == 0x20 || byte == 0x09 }
-        guard blank(utf8.first) || blank(utf8.last) else { return self }  // the common case, no copy
+        var text = self
+        guard text.withUTF8({ blank($0.first) || blank($0.last) }) else { return self }  // the common case, no copy
         var view = Substring(self)
         while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
         while let last = view.last, last == " " || last == "\t" { view.removeLast() }

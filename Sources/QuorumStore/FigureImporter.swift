@@ -242,7 +242,8 @@ public struct FigureImporter {
 /// The small tables a CSV line refers to, loaded once per import.
 private struct References {
     var organisations: Set<String> = []
-    var bodies: [String: Int64] = [:]
+    /// Body ids by organisation code, then body code (no key string built per line).
+    var bodies: [String: [String: Int64]] = [:]
     var sources: [String: Int64] = [:]
     var countries: Set<String> = []
     var dimensions: Set<String> = []
@@ -257,8 +258,8 @@ private struct References {
         dimensions = try strings("SELECT code FROM quorum.dimension")
         priorityAreas = try strings("SELECT code FROM quorum.priority_area")
         for row in try connection.query("""
-            SELECT o.code || '/' || b.code, b.id FROM quorum.body b JOIN quorum.organisation o ON o.id = b.organisation_id
-            """) { bodies[try row.require(at: 0)] = try row.require(at: 1) }
+            SELECT o.code, b.code, b.id FROM quorum.body b JOIN quorum.organisation o ON o.id = b.organisation_id
+            """) { bodies[try row.require(at: 0), default: [:]][try row.require(at: 1)] = try row.require(at: 2) }
         for row in try connection.query("SELECT key, id FROM quorum.source") {
             sources[try row.require(at: 0)] = try row.require(at: 1)
         }
@@ -267,7 +268,7 @@ private struct References {
     /// The body's and the source's ids, or every unknown reference of the line.
     func resolve(_ figure: FigureRecord) throws(FieldError) -> (body: Int64, source: Int64) {
         var problems: [String] = []
-        let body = bodies["\(figure.organisation)/\(figure.body)"]
+        let body = bodies[figure.organisation]?[figure.body]
         if !organisations.contains(figure.organisation) {
             problems.append("unknown organisation '\(figure.organisation)'")
         } else if body == nil {
@@ -308,8 +309,8 @@ private struct EventTable {
     private(set) var all: [Event] = []
     private var lines: [Int] = []
     private var numbers: [Key: Int32] = [:]
-    /// Event number × 8 + measure: the figures seen, to catch one given twice.
-    private var figures: [Int: Int] = [:]
+    /// At event number × 8 + measure, the line of that figure (0: not seen), to catch one given twice.
+    private var figureLines: [Int] = []
 
     /// The number of the event a line belongs to, once `add` has seen it.
     func number(of figure: FigureRecord, body: Int64) -> Int32? {
@@ -339,11 +340,12 @@ private struct EventTable {
             numbers[key] = number
             all.append(event)
             lines.append(line)
+            figureLines.append(contentsOf: repeatElement(0, count: 8))
         }
-        let measure = EventTable.measures.firstIndex(of: figure.measure)!
-        let slot = Int(number) * 8 + measure
-        if let first = figures[slot] { throw FieldError("repeats the \(figure.measure.rawValue) figure of line \(first)") }
-        figures[slot] = line
+        let slot = Int(number) * 8 + EventTable.measures.firstIndex(of: figure.measure)!
+        let first = figureLines[slot]
+        if first != 0 { throw FieldError("repeats the \(figure.measure.rawValue) figure of line \(first)") }
+        figureLines[slot] = line
         return number
     }
 }

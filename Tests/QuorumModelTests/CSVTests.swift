@@ -9,6 +9,10 @@ import Testing
         return all
     }
 
+    @Test func eachColumnsOrdinalIsItsPlaceInTheHeader() {
+        #expect(FigureRecord.Column.allCases.map(\.ordinal) == Array(FigureRecord.Column.allCases.indices))
+    }
+
     @Test func readsQuotesCommasAndNewlines() throws {
         let all = try records("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\nlast,,\n")
         #expect(all.map(\.fields) == [["a", "b", "c"], ["x, y", "say \"hi\"", "two\nlines"], ["last", "", ""]])

@@ -3,8 +3,8 @@
 -- which events were inserted since a snapshot.
 --
 -- An insert no longer marks its group for recomputing. It is logged instead, as
--- the ids of the events it inserted (`new_events`) or of the events it added
--- figures or attendees to (not `new_events`). A run adds the new events to
+-- the ids of the events it inserted (`new_events`), or a range of ids that holds
+-- the events it added figures or attendees to (not `new_events`). A run adds the new events to
 -- their groups' partial aggregates, reading nothing else; figures or attendees
 -- added to an older event, and every update and delete, still mark the group
 -- (quorum.dirty_group), which is then recomputed.
@@ -19,17 +19,27 @@ CREATE INDEX inserted_events_version_idx ON quorum.inserted_events (version);
 CREATE OR REPLACE FUNCTION quorum.mark_changed_groups() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     bumped bigint;
+    first_id bigint;
+    last_id bigint;
+    inserted bigint;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM changed) THEN
         RETURN NULL;
     END IF;
     bumped := quorum.next_data_version(false);
+    -- One pass over the rows, no sort: new events are nearly always one run of ids
+    -- (sorted into ranges only when not); for figures and attendees the range from
+    -- the first event to the last is enough, as an older event inside it that was
+    -- not touched is only read again.
     IF TG_OP = 'INSERT' AND TG_TABLE_NAME = 'event' THEN
+        SELECT min(id), max(id), count(*) INTO first_id, last_id, inserted FROM changed;
         INSERT INTO quorum.inserted_events
-        SELECT bumped, true, range_agg(int8range(id, id, '[]')) FROM changed;
+        SELECT bumped, true, CASE WHEN last_id - first_id + 1 = inserted
+                                  THEN int8multirange(int8range(first_id, last_id, '[]'))
+                                  ELSE (SELECT range_agg(int8range(id, id, '[]')) FROM changed) END;
     ELSIF TG_OP = 'INSERT' THEN
         INSERT INTO quorum.inserted_events
-        SELECT bumped, false, range_agg(int8range(event_id, event_id, '[]')) FROM changed;
+        SELECT bumped, false, int8multirange(int8range(min(event_id), max(event_id), '[]')) FROM changed;
     ELSIF TG_TABLE_NAME = 'event' AND TG_OP = 'UPDATE' THEN
         INSERT INTO quorum.dirty_group
         SELECT body_id, extract(year FROM start_date)::int, bumped FROM changed
