@@ -21,6 +21,16 @@ import QuorumTestSupport
         #expect(throws: PQError.self) { try row.require(Int.self, "s") }
     }
 
+    @Test func readsArraysBackAsPostgreSQLWritesThem() throws {
+        let c = try TestDatabase.connect(migrated: false)
+        let elements = ["plain", "with space", "quote \" inside", "back\\slash", "comma, brace}", "", "NULL"]
+        let row = try c.query("SELECT \(TextArray(elements))::text[] || ARRAY[NULL]::text[], '{}'::int[], ARRAY[3, -1]")[0]
+        #expect(try PGArray.elements(try row.require(at: 0)) == elements + [nil])
+        #expect(try PGArray.elements(try row.require(at: 1)) == [])
+        #expect(try PGArray.elements(try row.require(at: 2)) == ["3", "-1"])
+        #expect(throws: PQError.self) { try PGArray.elements("3,4") }
+    }
+
     @Test func bindsValuesSoTheyCannotBecomeSQL() throws {
         let c = try TestDatabase.connect(migrated: false)
         let hostile = "x'); DROP TABLE pg_class; --"
