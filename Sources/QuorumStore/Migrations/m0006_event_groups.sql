@@ -3,11 +3,11 @@
 -- which events were inserted since a snapshot.
 --
 -- An insert no longer marks its group for recomputing. It is logged instead, as
--- the ids of the events it inserted (`new_events`), or a range of ids that holds
--- the events it added figures or attendees to (not `new_events`). A run adds the new events to
--- their groups' partial aggregates, reading nothing else; figures or attendees
--- added to an older event, and every update and delete, still mark the group
--- (quorum.dirty_group), which is then recomputed.
+-- the ids of the events it inserted (`new_events`), or as a range of ids that
+-- holds the events it added figures or attendees to (not `new_events`). A run
+-- adds the new events to their groups' partial aggregates, reading nothing else;
+-- figures or attendees added to an older event, and every update and delete,
+-- still mark the group (quorum.dirty_group), which is then read again.
 
 CREATE TABLE quorum.inserted_events (
     version    bigint NOT NULL,
