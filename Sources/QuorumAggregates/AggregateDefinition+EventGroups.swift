@@ -210,22 +210,12 @@ enum GroupAggregates {
 
     static func formatMix(_ input: GroupInput) throws -> AggregateTable {
         let (groups, labels) = (input.groups, input.labels)
-        struct Formats {
-            var online = 0, hybrid = 0, inPerson = 0, notReported = 0, events = 0
-            mutating func add(_ group: EventGroup) {
-                online += group.online
-                hybrid += group.hybrid
-                inPerson += group.inPerson
-                notReported += group.formatNotReported
-                events += group.sessions
-            }
-        }
-        var totals: [GroupLabels.OrganisationYear: Formats] = [:]
+        var totals: [GroupLabels.OrganisationYear: EventGroup.Formats] = [:]
         var codes: [Int64: String] = [:]
         for (key, group) in groups.groups {
             let body = try labels.body(key)
             codes[body.organisationID] = body.organisation
-            totals[.init(organisation: body.organisationID, year: key.year), default: Formats()].add(group)
+            totals[.init(organisation: body.organisationID, year: key.year), default: .init()] += group.formats
         }
         let definition = AggregateDefinition.formatMix
         return AggregateTable(

@@ -117,7 +117,7 @@ public struct Aggregator: Sendable {
                          base: Snapshot?) throws -> [AggregateTable] {
         var tables: Tables = [:]
         var ordered: [AggregateTable] = []
-        var labels: GroupLabels?
+        var input: GroupInput?  // made when the first aggregate over events needs it
         for definition in definitions {
             let table: AggregateTable
             switch definition.computation {
@@ -125,10 +125,12 @@ public struct Aggregator: Sendable {
                 table = try AggregateTable(name: definition.name, description: definition.description,
                                            evaluating: sql, on: connection)
             case .fromGroups(_, let derive):
-                if labels == nil { labels = try GroupLabels(connection) }
-                let changed: Set<EventGroup.Key>? = if case .some(let keys) = groups.written { keys } else { nil }
-                table = try derive(GroupInput(groups: groups.all, labels: labels!, connection: connection,
-                                              changed: changed, base: base))
+                if input == nil {
+                    let changed: Set<EventGroup.Key>? = if case .some(let keys) = groups.written { keys } else { nil }
+                    input = GroupInput(groups: groups.all, labels: try GroupLabels(connection), connection: connection,
+                                       changed: changed, base: base)
+                }
+                table = try derive(input!)
             case .derived(let derive):
                 table = try derive(tables, connection)
             }

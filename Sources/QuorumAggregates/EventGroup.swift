@@ -22,11 +22,22 @@ struct EventGroup: Equatable, Sendable {
         }
     }
 
-    var sessions = 0
-    var online = 0
-    var hybrid = 0
-    var inPerson = 0
-    var formatNotReported = 0
+    /// Events by format; a group's sessions are its events.
+    struct Formats: Equatable, Sendable {
+        var online = 0, hybrid = 0, inPerson = 0, notReported = 0
+
+        var events: Int { online + hybrid + inPerson + notReported }
+
+        static func += (a: inout Formats, b: Formats) {
+            a.online += b.online
+            a.hybrid += b.hybrid
+            a.inPerson += b.inPerson
+            a.notReported += b.notReported
+        }
+    }
+
+    var formats = Formats()
+    var sessions: Int { formats.events }
     /// Each event's CBM dimension, sorted (events without one are left out).
     var dimensions: [String] = []
     /// Every participants figure, sorted, for the median.
@@ -47,11 +58,7 @@ struct EventGroup: Equatable, Sendable {
     var namedOrganisations: Set<Int64> = []
 
     mutating func merge(_ other: EventGroup) {
-        sessions += other.sessions
-        online += other.online
-        hybrid += other.hybrid
-        inPerson += other.inPerson
-        formatNotReported += other.formatNotReported
+        formats += other.formats
         dimensions = mergedSorted(dimensions, other.dimensions) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         participants = mergedSorted(participants, other.participants, by: <)
         participantsApproximate = participantsApproximate || other.participantsApproximate
@@ -88,7 +95,7 @@ private func mergedSorted<T>(_ a: [T], _ b: [T], by precedes: (T, T) -> Bool) ->
 extension EventGroup {
     /// The columns of quorum.event_group, which the partial aggregates' SELECT also returns.
     static let columns = """
-        body_id, year, sessions, online, hybrid, in_person, format_not_reported, dimensions, participants,
+        body_id, year, online, hybrid, in_person, format_not_reported, dimensions, participants,
         participants_approximate, participants_at_least, participants_sources, member_states_reported,
         member_states_largest, member_states_qualifier, member_states_pure, member_states_scope,
         named_state_events, named_states, organisations_largest, organisations_qualifier, named_organisations
@@ -100,24 +107,21 @@ extension EventGroup {
             guard let value = try row.decode(Int.self, at: index) else { return nil }
             return Largest(value: value, qualifier: try row.require(at: index + 1))
         }
-        sessions = try row.require(at: 2)
-        online = try row.require(at: 3)
-        hybrid = try row.require(at: 4)
-        inPerson = try row.require(at: 5)
-        formatNotReported = try row.require(at: 6)
-        dimensions = try array(7)
-        participants = try array(8).map { try Int(pgText: $0) }
-        participantsApproximate = try row.require(at: 9)
-        participantsAtLeast = try row.require(at: 10)
-        participantsSources = Set(try array(11).map { try Int64(pgText: $0) })
-        memberStatesReported = try row.require(at: 12)
-        memberStatesLargest = try largest(13)
-        memberStatesPure = try row.require(at: 15)
-        memberStatesScope = try row.decode(at: 16)
-        namedStateEvents = Set(try array(17).map { try Int64(pgText: $0) })
-        namedStates = Set(try array(18))
-        organisationsLargest = try largest(19)
-        namedOrganisations = Set(try array(21).map { try Int64(pgText: $0) })
+        formats = Formats(online: try row.require(at: 2), hybrid: try row.require(at: 3),
+                          inPerson: try row.require(at: 4), notReported: try row.require(at: 5))
+        dimensions = try array(6)
+        participants = try array(7).map { try Int(pgText: $0) }
+        participantsApproximate = try row.require(at: 8)
+        participantsAtLeast = try row.require(at: 9)
+        participantsSources = Set(try array(10).map { try Int64(pgText: $0) })
+        memberStatesReported = try row.require(at: 11)
+        memberStatesLargest = try largest(12)
+        memberStatesPure = try row.require(at: 14)
+        memberStatesScope = try row.decode(at: 15)
+        namedStateEvents = Set(try array(16).map { try Int64(pgText: $0) })
+        namedStates = Set(try array(17))
+        organisationsLargest = try largest(18)
+        namedOrganisations = Set(try array(20).map { try Int64(pgText: $0) })
     }
 
     static func key(of row: Row) throws -> Key {
@@ -130,8 +134,8 @@ extension EventGroup {
             "{" + values.map { String($0) }.joined(separator: ",") + "}"
         }
         return [
-            String(key.body), String(key.year), String(sessions), String(online), String(hybrid), String(inPerson),
-            String(formatNotReported), TextArray(dimensions).pgText, numbers(participants),
+            String(key.body), String(key.year), String(formats.online), String(formats.hybrid),
+            String(formats.inPerson), String(formats.notReported), TextArray(dimensions).pgText, numbers(participants),
             participantsApproximate.pgText, participantsAtLeast.pgText, numbers(participantsSources.sorted()),
             String(memberStatesReported), memberStatesLargest.map { String($0.value) }, memberStatesLargest?.qualifier,
             memberStatesPure.pgText, memberStatesScope, numbers(namedStateEvents.sorted()),

@@ -51,7 +51,7 @@ public struct EventGroups: Equatable, Sendable {
     private static func partialAggregates(_ events: String) -> String {
         """
         WITH ev AS (\(events)), groups AS (
-            SELECT body_id, year, count(*) AS sessions,
+            SELECT body_id, year,
                    count(*) FILTER (WHERE format = 'online') AS online,
                    count(*) FILTER (WHERE format = 'hybrid') AS hybrid,
                    count(*) FILTER (WHERE format = 'in_person') AS in_person,
@@ -86,7 +86,7 @@ public struct EventGroups: Equatable, Sendable {
             FROM ev JOIN quorum.attendee a ON a.event_id = ev.id AND a.organisation_id IS NOT NULL
             GROUP BY ev.body_id, ev.year
         )
-        SELECT g.body_id, g.year, g.sessions, g.online, g.hybrid, g.in_person, g.format_not_reported, g.dimensions,
+        SELECT g.body_id, g.year, g.online, g.hybrid, g.in_person, g.format_not_reported, g.dimensions,
                coalesce(p.participants, '{}'), coalesce(p.approximate, false), coalesce(p.at_least, false),
                coalesce(p.sources, '{}'), coalesce(st.reported, 0), st.largest, st.qualifier, coalesce(st.pure, true),
                st.other_scope, coalesce(ns.events, '{}'), coalesce(ns.states, '{}'), o.largest, o.qualifier,

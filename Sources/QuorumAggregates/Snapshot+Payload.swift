@@ -76,10 +76,10 @@ private struct JSONBytes {
             byte("[")
             for (cellIndex, cell) in row.enumerated() {
                 if cellIndex > 0 { byte(",") }
-                switch cell {
+                switch cell.stored {
                 case .null: append("null")
                 case .integer(let value): integer(value)
-                case .number(let value): number(value)
+                case .number(let value): append(value.description)
                 case .text(let value): string(value)
                 }
             }
@@ -101,17 +101,6 @@ private struct JSONBytes {
             magnitude /= 10
         } while magnitude > 0
         bytes[start...].reverse()  // written least significant first
-    }
-
-    /// As `Value.stored` has it: a whole number as an integer, what JSON cannot hold as null.
-    mutating func number(_ value: Double) {
-        if !value.isFinite {
-            append("null")
-        } else if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
-            integer(Int64(value))
-        } else {
-            append(value.description)
-        }
     }
 
     mutating func string(_ text: String) {

@@ -66,11 +66,11 @@ END $$;
 
 -- The partial aggregates of each (body, year) group as of one snapshot, kept
 -- so that the next run, in this process or another, starts from them. Sets and
--- lists are arrays; participants are kept sorted, for the median.
+-- lists are arrays; participants are kept sorted, for the median. A group's
+-- sessions are its events of every format.
 CREATE TABLE quorum.event_group (
     body_id                  bigint NOT NULL,
     year                     integer NOT NULL,
-    sessions                 integer NOT NULL,
     online                   integer NOT NULL,
     hybrid                   integer NOT NULL,
     in_person                integer NOT NULL,
