@@ -27,7 +27,8 @@ public struct CSVReader {
         self.read = read
     }
 
-    public init(bytes: [UInt8]) {
+    /// Reads `bytes`, which start on line `firstLine` of their file.
+    public init(bytes: [UInt8], firstLine: Int = 1) {
         var remaining: [UInt8]? = bytes
         self.init { buffer in
             guard let bytes = remaining else { return false }
@@ -35,6 +36,8 @@ public struct CSVReader {
             remaining = nil
             return true
         }
+        line = firstLine
+        atStart = firstLine == 1
     }
 
     /// The next record, or nil at the end of the input.

@@ -6,8 +6,9 @@ import QuorumModel
 /// sources, countries, dimensions and priority areas are small tables, loaded up
 /// front), a figure given twice, an event described two ways — before anything is
 /// written; a file with a single bad line loads nothing and names every bad line.
-/// Events are kept in memory, one per event, and upserted together; figures
-/// stream through COPY, so memory grows with the number of events, not of lines.
+/// The file is read once. Events are kept in memory, one per event, and upserted
+/// together; figures stream through COPY into a staging table on the server, so
+/// memory grows with the number of events, not of lines.
 public struct FigureImporter {
     let connection: Connection
     /// Issues listed in full; beyond this many only their number is reported.
@@ -17,88 +18,89 @@ public struct FigureImporter {
         self.connection = connection
     }
 
-    /// Imports the CSV that `open` reads; it is called once per pass over the file.
-    /// `progress` is called now and then with the number of lines read in the current pass.
-    public func run(open: () throws -> CSVReader, file: String,
-                    progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
+    /// Imports the CSV that `source` reads. `progress` is called now and then
+    /// with the number of lines read, and once more when the whole file is read.
+    public func run(_ source: FigureLines, file: String, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         do {
-            return try connection.transaction { _ in try load(open: open, file: file, progress: progress) }
+            return try connection.transaction { _ in try load(source, file: file, progress: progress) }
         } catch let error as CSVReader.SyntaxError {
             throw InvalidInput(file: file, issues: [InputIssue("line \(error.line)", error.message)])
         }
     }
 
-    /// Three passes at most. The first checks every line and collects the events;
-    /// the events are then upserted. The second streams the figures of events this
-    /// import created straight into quorum.figure with COPY — they cannot exist yet —
-    /// while the server works; a third, only when some events existed before, stages
-    /// their figures for an upsert.
-    private func load(open: () throws -> CSVReader, file: String, progress: (Int) -> Void) throws -> ImportSummary {
+    /// One pass over the file. Every line is checked, and while no line has failed,
+    /// its figure is staged with COPY under the number of its event in the file, so
+    /// the server takes in the rows while the next ones are checked. Once the whole
+    /// file is good, the events are written and the staged figures follow them into
+    /// quorum.figure: inserted where this import created the event (they cannot
+    /// exist yet), upserted where the event existed before.
+    private func load(_ source: FigureLines, file: String, progress: (Int) -> Void) throws -> ImportSummary {
         let references = try References(connection)
         var events = EventTable()
-        var issues: [InputIssue] = []
-        var more = 0
-
-        // Pass 1: check everything; write nothing.
         var lines = 0
-        try forEachLine(open, file: file) { line, fields, header in
-            lines += 1
-            if lines % 10_000 == 0 { progress(lines) }
-            do {
-                let figure = try FigureRecord(fields: fields, header: header)
-                let (bodyID, _) = try references.resolve(figure)
-                _ = try events.add(figure, body: bodyID, line: line)
-            } catch {
-                if issues.count < issueLimit { issues.append(InputIssue("line \(line)", "\(error)")) } else { more += 1 }
+        try connection.executeScript("""
+            CREATE TEMP TABLE import_figure (
+                event integer NOT NULL, measure text NOT NULL, value integer NOT NULL,
+                qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
+                locator text NOT NULL, note text
+            ) ON COMMIT DROP
+            """)
+        try connection.copyIn("""
+            COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
+            """) { copy in
+            var issues: [InputIssue] = []
+            var more = 0
+            try source.forEach { line, record in
+                lines += 1
+                if lines % 10_000 == 0 { progress(lines) }
+                let figure: FigureRecord, event: Int32, sourceID: Int64
+                do {
+                    figure = try record.get()
+                    let body: Int64
+                    (body, sourceID) = try references.resolve(figure)
+                    event = try events.add(figure, body: body, line: line)
+                } catch {
+                    if issues.count < issueLimit { issues.append(InputIssue("line \(line)", "\(error)")) } else { more += 1 }
+                    return
+                }
+                if issues.isEmpty { try CopyText.figure(event: Int64(event), figure, source: sourceID, into: &copy) }
             }
+            // Thrown inside the COPY, which aborts it: nothing of the file stays.
+            guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
         }
-        guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
+        progress(lines)
 
         var summary = ImportSummary()
         do {
             let ids = try writeEvents(events, into: &summary)
-            // Pass 2: figures of new events, straight in.
-            var seen = 0
-            var staged = 0
-            var created = 0
-            try connection.copyIn("""
-                COPY quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
-                """) { copy in
-                try forEachLine(open, file: file) { line, fields, header in
-                    seen += 1
-                    if seen % 10_000 == 0 { progress(seen) }
-                    let (figure, event, source) = try checked(fields, header, line, references, events, file: file)
-                    guard ids.created[Int(event)] else { staged += 1; return }
-                    created += 1
-                    try CopyText.figure(event: ids.id[Int(event)], figure, source: source, into: &copy)
+            try connection.executeScript("""
+                CREATE TEMP TABLE import_event_id (event integer PRIMARY KEY, id bigint NOT NULL, created boolean NOT NULL)
+                    ON COMMIT DROP;
+                -- The join below hashes one row per event; keep that table in memory.
+                SET LOCAL work_mem = '64MB'
+                """)
+            try connection.copyIn("COPY import_event_id (event, id, created) FROM STDIN") { copy in
+                for event in ids.id.indices {
+                    try copy.row([String(event), String(ids.id[event]), ids.created[event] ? "t" : "f"])
                 }
             }
-            guard seen == lines else { throw changed(file) }
-
-            // Pass 3: figures of events that existed, staged and upserted.
+            var created = 0
             var updated = 0
-            var unchanged = 0
-            if staged > 0 {
-                try connection.executeScript("""
-                    CREATE TEMP TABLE import_figure (
-                        event_id bigint NOT NULL, measure text NOT NULL, value integer NOT NULL,
-                        qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
-                        locator text NOT NULL, note text
-                    ) ON COMMIT DROP
+            if ids.created.contains(true) {
+                created = try connection.execute("""
+                    INSERT INTO quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, note)
+                    SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.note
+                    FROM import_figure f JOIN import_event_id e USING (event)
+                    WHERE e.created
                     """)
-                try connection.copyIn("""
-                    COPY import_figure (event_id, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
-                    """) { copy in
-                    try forEachLine(open, file: file) { line, fields, header in
-                        let (figure, event, source) = try checked(fields, header, line, references, events, file: file)
-                        guard !ids.created[Int(event)] else { return }
-                        try CopyText.figure(event: ids.id[Int(event)], figure, source: source, into: &copy)
-                    }
-                }
+            }
+            if ids.created.contains(false) {
                 let upserted = try counts("""
                     WITH upserted AS (
                         INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
-                        SELECT event_id, measure, value, qualifier, scope, source_id, locator, note FROM import_figure
+                        SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.note
+                        FROM import_figure f JOIN import_event_id e USING (event)
+                        WHERE NOT e.created
                         ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id",
                             "locator", "note"))
                         RETURNING xmax = 0 AS inserted)
@@ -106,44 +108,12 @@ public struct FigureImporter {
                     """)
                 created += upserted.created
                 updated = upserted.updated
-                unchanged = staged - upserted.created - upserted.updated
             }
-            progress(lines)
-            summary.add("figures", created: created, updated: updated, unchanged: unchanged)
+            summary.add("figures", created: created, updated: updated, unchanged: lines - created - updated)
         } catch let error as PQError where !error.isConnectionFailure {
             throw InvalidInput(file: file, issues: [InputIssue("file", error.message)])
         }
         return summary
-    }
-
-    /// Calls `body` with every non-blank line after the header.
-    private func forEachLine(_ open: () throws -> CSVReader, file: String,
-                             _ body: (Int, [String], FigureRecord.Header) throws -> Void) throws {
-        var reader = try open()
-        guard let headerRecord = try reader.next() else {
-            throw InvalidInput(file: file, issues: [InputIssue("line 1", "the file is empty; it needs a header line")])
-        }
-        let header: FigureRecord.Header
-        do { header = try FigureRecord.Header(headerRecord.fields) } catch {
-            throw InvalidInput(file: file, issues: [InputIssue("line \(headerRecord.line)", error.description)])
-        }
-        while let record = try reader.next() {
-            if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
-            try body(record.line, record.fields, header)
-        }
-    }
-
-    /// A line read again after the first pass accepted it; it must still be good.
-    private func checked(_ fields: [String], _ header: FigureRecord.Header, _ line: Int, _ references: References,
-                         _ events: EventTable, file: String) throws -> (FigureRecord, Int32, Int64) {
-        guard let figure = try? FigureRecord(fields: fields, header: header),
-              let (body, source) = try? references.resolve(figure),
-              let event = events.number(of: figure, body: body) else { throw changed(file) }
-        return (figure, event, source)
-    }
-
-    private func changed(_ file: String) -> InvalidInput {
-        InvalidInput(file: file, issues: [InputIssue("file", "changed while it was being imported; nothing was imported")])
     }
 
     /// Writes the file's events; returns each event's id and whether this import created it.

@@ -104,22 +104,19 @@ struct Import: ParsableCommand {
                     return try DatasetImporter(connection).run(try Dataset.decode(json: data, file: file), file: file)
                 case .csv:
                     let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-                    let progress = Progress(total: 2 * size)  // read twice: checked, then loaded
+                    guard let handle = FileHandle(forReadingAtPath: file) else {
+                        throw ValidationError("cannot open \(file)")
+                    }
+                    defer { try? handle.close() }
+                    let progress = Progress(total: size)
                     defer { progress.finish() }
-                    return try FigureImporter(connection).run(open: {
-                        guard let handle = FileHandle(forReadingAtPath: file) else {
-                            throw ValidationError("cannot open \(file)")
-                        }
-                        return CSVReader { buffer in
-                            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else {
-                                try? handle.close()
-                                return false
-                            }
-                            buffer.append(contentsOf: chunk)
-                            progress.bytes += chunk.count
-                            return true
-                        }
-                    }, file: file) { progress.show(lines: $0) }
+                    let source = FigureLines { buffer in
+                        guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return false }
+                        buffer.append(contentsOf: chunk)
+                        progress.bytes += chunk.count
+                        return true
+                    }
+                    return try FigureImporter(connection).run(source, file: file) { progress.show(lines: $0) }
                 }
             }
             print(summary)

@@ -16,15 +16,18 @@ final class Progress {
 
     init(total: Int) { self.total = total }
 
+    /// Redraws at most five times a second, and always once the whole file is read.
     func show(lines: Int) {
-        guard Terminal.isInteractive, Date().timeIntervalSince(lastDrawn) > 0.2 else { return }
+        let read = bytes >= total
+        guard Terminal.isInteractive, read || Date().timeIntervalSince(lastDrawn) > 0.2 else { return }
         lastDrawn = Date()
         drawn = true
         let percent = total > 0 ? min(100, bytes * 100 / total) : 0
         let width = 30
         let filled = width * percent / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        FileHandle.standardError.write(Data("\r[\(bar)] \(percent)%  \(lines) lines".utf8))
+        let state = read ? "checked; writing…" : "checked"
+        FileHandle.standardError.write(Data("\r[\(bar)] \(percent)%  \(lines) lines \(state)".utf8))
     }
 
     func finish() {

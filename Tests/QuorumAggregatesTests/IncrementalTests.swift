@@ -15,7 +15,7 @@ import QuorumTestSupport
 
     func importFigures(_ c: Connection, _ lines: [[String]]) throws {
         let csv = figures(lines)
-        _ = try FigureImporter(c).run(open: { CSVReader(bytes: Array(csv.utf8)) }, file: "t.csv")
+        _ = try FigureImporter(c).run(FigureLines(bytes: Array(csv.utf8)), file: "t.csv")
     }
 
     /// Applies `change`, then checks the incremental run against a full one and returns it.
@@ -170,7 +170,7 @@ import QuorumTestSupport
             ["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "0", "exact", "all", "cica-2020-2024", "test", ""],
             ["CICA", "youth-council", "21", "21st", "2031-09", "", "", "", "", "", "", "participants", "7", "approximately", "all", "cica-2020-2024", "test", ""],
         ])
-        _ = try FigureImporter(c).run(open: { CSVReader(bytes: Array(csv.utf8)) }, file: "t.csv")
+        _ = try FigureImporter(c).run(FigureLines(bytes: Array(csv.utf8)), file: "t.csv")
         let snapshot = try Aggregator().run(c)
         let qualifier = """
             CASE WHEN bool_or(f.qualifier = 'approximately') THEN 'approximately'

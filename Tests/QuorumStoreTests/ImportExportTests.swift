@@ -5,7 +5,7 @@ import Testing
 import QuorumTestSupport
 
 func importCSV(_ text: String, into c: Connection) throws -> ImportSummary {
-    try FigureImporter(c).run(open: { CSVReader(bytes: Array(text.utf8)) }, file: "test.csv")
+    try FigureImporter(c).run(FigureLines(bytes: Array(text.utf8)), file: "test.csv")
 }
 
 func count(_ c: Connection, _ table: String) throws -> Int {
@@ -57,11 +57,18 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         let first = try importCSV(header + line(session: 300) + line(session: 300, measure: "member_states", value: "5"), into: c)
         #expect(first.counts["events"]?.created == 1)
         #expect(first.counts["figures"]?.created == 2)
-        let again = try importCSV(header + line(session: 300) + line(session: 300, measure: "member_states", value: "6"), into: c)
-        #expect(again.counts["events"]?.created == 0)
+        // Besides the same two figures: a new figure of that event, and a new event.
+        let again = try importCSV(header + line(session: 300) + line(session: 300, measure: "member_states", value: "6")
+                                  + line(session: 300, measure: "organisations", value: "3") + line(session: 301), into: c)
+        #expect(again.counts["events"]?.created == 1)
+        #expect(again.counts["events"]?.unchanged == 1)
+        #expect(again.counts["figures"]?.created == 2)
         #expect(again.counts["figures"]?.updated == 1)
         #expect(again.counts["figures"]?.unchanged == 1)
-        #expect(try count(c, "event") == 26)
+        #expect(try count(c, "event") == 27)
+        #expect(try c.query("""
+            SELECT count(*) FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id WHERE e.session IN (300, 301)
+            """)[0].require(Int.self, at: 0) == 4)
         #expect(try c.query("""
             SELECT f.value FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
             WHERE e.session = 300 AND f.measure = 'member_states'
