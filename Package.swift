@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
         .target(name: "QuorumModel"),
@@ -109,6 +110,7 @@ let package = Package(
             name: "QuorumDaemon",
             dependencies: [
                 "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite", "QuorumServer", "QuorumMail",
+                "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

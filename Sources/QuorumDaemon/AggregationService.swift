@@ -136,6 +136,7 @@ public final class AggregationService: Service, Sendable {
             if let snapshot {
                 runs.add(1, ordering: .relaxed)
                 cache.offer(snapshot)
+                FreedMemory.release()
                 logger.info("aggregated", metadata: [
                     "snapshot": "\(snapshot.id)", "data_version": "\(snapshot.dataVersion)",
                     "ms": "\(Int(snapshot.finishedAt.timeIntervalSince(snapshot.startedAt) * 1000))",
@@ -158,6 +159,7 @@ public final class AggregationService: Service, Sendable {
                 return try Aggregator.latest(connection)
             }
             if let latest, cache.offer(latest) {
+                FreedMemory.release()
                 logger.debug("loaded snapshot", metadata: ["snapshot": "\(latest.id)"])
             }
         } catch {

@@ -78,6 +78,7 @@ public final class RenderService: Service, Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 self.render(snapshot)
+                FreedMemory.release()
                 continuation.resume()
             }
         }
