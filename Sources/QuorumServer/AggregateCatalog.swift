@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import NIOCore
 import QuorumAggregates
 import QuorumModel
@@ -8,10 +9,33 @@ import Synchronization
 /// that a cached GET is a dictionary lookup and a write. Re-encoded when the
 /// snapshot cache holds a newer snapshot than the one encoded.
 final class AggregateCatalog: Sendable {
-    /// One representation, ready to send.
+    /// One representation, ready to send: its bytes, and the headers of a 200 and of a 304.
     struct Encoded: Sendable {
+        static let json = "application/json; charset=utf-8"
+        static let csv = "text/csv; charset=utf-8; header=present"
+
         let body: ByteBuffer
         let etag: String
+        /// What a 304 repeats of a 200: the validators, the caching rules, and the
+        /// length of the 200's content (RFC 9110 8.6: that length or none, never 0).
+        let validators: HTTPFields
+        /// A 200's: the same and the type.
+        let headers: HTTPFields
+
+        init(body: ByteBuffer, etag: String, contentType: String, lastModified: String) {
+            self.body = body
+            self.etag = etag
+            validators = [
+                .eTag: etag,
+                .lastModified: lastModified,
+                .cacheControl: "public, max-age=0, must-revalidate",
+                .vary: "Accept",
+                .contentLength: String(body.readableBytes),
+            ]
+            var headers = validators
+            headers[.contentType] = contentType
+            self.headers = headers
+        }
     }
 
     struct Edition: Sendable {
@@ -44,15 +68,24 @@ final class AggregateCatalog: Sendable {
         return fresh
     }
 
+    /// The current snapshot if it is encoded already; nil when it still needs encoding.
+    func encodedCurrent() -> Edition? {
+        guard let snapshot = cache.snapshot, let held = edition.withLock({ $0 }), held.snapshot.id == snapshot.id else {
+            return nil
+        }
+        return held
+    }
+
     static func encode(_ snapshot: Snapshot) throws -> Edition {
+        let lastModified = HTTPDate.format(snapshot.finishedAt)
         var representations: [String: Encoded] = [:]
         for table in snapshot.tables {
             representations[table.name + ".json"] = Encoded(
                 body: ByteBuffer(bytes: try json(table, rows: table.rows, snapshot: snapshot)),
-                etag: etag(snapshot, table.name, "json"))
+                etag: etag(snapshot, table.name, "json"), contentType: Encoded.json, lastModified: lastModified)
             representations[table.name + ".csv"] = Encoded(
                 body: ByteBuffer(string: csv(table, rows: table.rows)),
-                etag: etag(snapshot, table.name, "csv"))
+                etag: etag(snapshot, table.name, "csv"), contentType: Encoded.csv, lastModified: lastModified)
         }
         struct Listing: Encodable {
             struct Entry: Encodable { let name, description: String; let columns: [String]; let rows: Int; let href: String }
@@ -63,9 +96,9 @@ final class AggregateCatalog: Sendable {
             .init(name: $0.name, description: $0.description, columns: $0.columns, rows: $0.rows.count,
                   href: "/api/v1/aggregates/\($0.name)")
         })
-        return Edition(snapshot: snapshot, lastModified: HTTPDate.format(snapshot.finishedAt),
-                       list: Encoded(body: ByteBuffer(bytes: try JSON.encoder.encode(listing)), etag: etag(snapshot, "aggregates", "json")),
-                       representations: representations)
+        let list = Encoded(body: ByteBuffer(bytes: try JSON.encoder.encode(listing)), etag: etag(snapshot, "aggregates", "json"),
+                           contentType: Encoded.json, lastModified: lastModified)
+        return Edition(snapshot: snapshot, lastModified: lastModified, list: list, representations: representations)
     }
 
     static func etag(_ snapshot: Snapshot, _ name: String, _ representation: String, variant: String? = nil) -> String {

@@ -15,47 +15,61 @@ struct AggregatesController<Context: RequestContext> {
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {
         guard let edition = try catalog.current() else { throw APIError.noSnapshot }
-        return cached(edition.list, contentType: "application/json; charset=utf-8", edition: edition, request: request)
+        return cached(edition.list, request: request)
     }
 
     @Sendable func show(request: Request, context: Context) async throws -> Response {
-        var name = try context.parameters.require("name")
-        var wantsCSV = request.headers[.accept].map(Self.prefersCSV) ?? false
-        if name.hasSuffix(".csv") { name.removeLast(4); wantsCSV = true }
-        else if name.hasSuffix(".json") { name.removeLast(5); wantsCSV = false }
-
+        let wanted = CachedAggregate.Wanted(name: try context.parameters.require("name"), accept: request.headers[.accept])
         guard let edition = try catalog.current() else { throw APIError.noSnapshot }
-        guard let table = edition.snapshot[name] else {
-            throw APIError(.notFound, "no aggregate named '\(name)'; GET /api/v1/aggregates lists them")
+        guard let table = edition.snapshot[wanted.name] else {
+            throw APIError(.notFound, "no aggregate named '\(wanted.name)'; GET /api/v1/aggregates lists them")
         }
-        let representation = wantsCSV ? "csv" : "json"
-        let contentType = wantsCSV ? "text/csv; charset=utf-8; header=present" : "application/json; charset=utf-8"
         let filter = try RowFilter(query: request.uri.queryParameters, table: table)
 
-        if filter.isEmpty, let encoded = edition.representations["\(name).\(representation)"] {
-            return cached(encoded, contentType: contentType, edition: edition, request: request)
+        if filter.isEmpty, let encoded = edition.representations[wanted.key] {
+            return cached(encoded, request: request)
         }
         let rows = table.rows.filter(filter.matches)
-        let body = wantsCSV ? ByteBuffer(string: AggregateCatalog.csv(table, rows: rows))
-                            : ByteBuffer(bytes: try AggregateCatalog.json(table, rows: rows, snapshot: edition.snapshot))
-        let etag = AggregateCatalog.etag(edition.snapshot, name, representation, variant: filter.fingerprint)
-        return cached(.init(body: body, etag: etag), contentType: contentType, edition: edition, request: request)
+        let body = wanted.csv ? ByteBuffer(string: AggregateCatalog.csv(table, rows: rows))
+                              : ByteBuffer(bytes: try AggregateCatalog.json(table, rows: rows, snapshot: edition.snapshot))
+        let etag = AggregateCatalog.etag(edition.snapshot, wanted.name, wanted.representation, variant: filter.fingerprint)
+        return cached(.init(body: body, etag: etag, contentType: wanted.contentType, lastModified: edition.lastModified),
+                      request: request)
     }
 
     /// A 304 when the client holds this representation already, else the bytes.
-    private func cached(_ encoded: AggregateCatalog.Encoded, contentType: String,
-                        edition: AggregateCatalog.Edition, request: Request) -> Response {
-        var headers: HTTPFields = [
-            .eTag: encoded.etag,
-            .lastModified: edition.lastModified,
-            .cacheControl: "public, max-age=0, must-revalidate",
-            .vary: "Accept",
-        ]
-        if let tags = request.headers[.ifNoneMatch], Self.matches(tags, encoded.etag) {
-            return Response(status: .notModified, headers: headers)
+    private func cached(_ encoded: AggregateCatalog.Encoded, request: Request) -> Response {
+        let (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headers[.ifNoneMatch])
+        return Response(status: status, headers: headers, body: status == .ok ? .init(byteBuffer: encoded.body) : .init())
+    }
+}
+
+/// What the controller and the event-loop fast path (`CachedAggregateHandler`)
+/// share: which representation a request wants, and the headers it is sent with.
+enum CachedAggregate {
+    /// Which aggregate and representation a request asks for: `NAME.csv`, `NAME.json`,
+    /// or `NAME` with the representation the Accept header prefers.
+    struct Wanted {
+        var name: String
+        var csv: Bool
+
+        init(name: String, accept: String?) {
+            self.name = name
+            csv = accept.map(CachedAggregate.prefersCSV) ?? false
+            if name.hasSuffix(".csv") { self.name.removeLast(4); csv = true }
+            else if name.hasSuffix(".json") { self.name.removeLast(5); csv = false }
         }
-        headers[.contentType] = contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: encoded.body))
+
+        var representation: String { csv ? "csv" : "json" }
+        /// The key of the catalog's encoded representations.
+        var key: String { "\(name).\(representation)" }
+        var contentType: String { csv ? AggregateCatalog.Encoded.csv : AggregateCatalog.Encoded.json }
+    }
+
+    /// The status and headers of a cached representation: 304 when the client holds it already.
+    static func head(_ encoded: AggregateCatalog.Encoded, ifNoneMatch: String?) -> (HTTPResponse.Status, HTTPFields) {
+        if let tags = ifNoneMatch, matches(tags, encoded.etag) { return (.notModified, encoded.validators) }
+        return (.ok, encoded.headers)
     }
 
     /// If-None-Match holds `*` or a list of tags, compared weakly (RFC 9110 13.1.2).

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import QuorumAggregates
@@ -12,12 +13,17 @@ public struct ServerDependencies: Sendable {
     public let cache: SnapshotCache
     public let site: SiteFiles
     public let tokens: TokenAuthenticator
+    /// The current snapshot's aggregates, encoded once for every request.
+    let catalog: AggregateCatalog
 
     public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles) {
         self.pool = pool
         self.cache = cache
         self.site = site
         self.tokens = TokenAuthenticator(pool: pool)
+        self.catalog = AggregateCatalog(cache: cache) { snapshot in
+            QuorumMetrics.record(snapshotStarted: snapshot.startedAt, finished: snapshot.finishedAt, id: snapshot.id)
+        }
     }
 }
 
@@ -33,10 +39,7 @@ public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSett
 
     let api = router.group("api/v1")
         .add(middleware: TokenMiddleware(authenticator: dependencies.tokens, readTokenRequired: settings.readTokenRequired))
-    let catalog = AggregateCatalog(cache: dependencies.cache) { snapshot in
-        QuorumMetrics.record(snapshotStarted: snapshot.startedAt, finished: snapshot.finishedAt, id: snapshot.id)
-    }
-    AggregatesController(catalog: catalog).addRoutes(to: api)
+    AggregatesController(catalog: dependencies.catalog).addRoutes(to: api)
     EventsController(pool: dependencies.pool, maxBodyBytes: settings.maxBodyBytes, timeout: settings.requestTimeout)
         .addRoutes(to: api)
     SnapshotsController(cache: dependencies.cache).addRoutes(to: api)
@@ -50,10 +53,17 @@ public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSett
 /// `listening` is called once the server accepts connections.
 public func buildApplication(_ dependencies: ServerDependencies, settings: ServerSettings, logger: Logger,
                              listening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
-    Application(
+    let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(settings.requestTimeout.components.seconds) + 30))
+    let serverName = "Quorum"
+    // Cached aggregate reads skip the router, unless every read needs a token.
+    let server = settings.readTokenRequired ? HTTPServerBuilder.http1(configuration: http1) : HTTPServerBuilder { responder in
+        QuorumHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1),
+                           catalog: dependencies.catalog, serverName: serverName)
+    }
+    return Application(
         router: buildRouter(dependencies, settings: settings),
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.requestTimeout.components.seconds) + 30))),
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "Quorum"),
+        server: server,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: serverName),
         services: [
             // Token hashes, so that a revocation takes effect within the interval.
             PeriodicService(interval: settings.tokenRefreshInterval, logger: logger,

@@ -31,7 +31,7 @@ struct SiteController<Context: RequestContext> {
             headers[.xFrameOptions] = "DENY"
             headers[.referrerPolicy] = "same-origin"
         }
-        if let tags = request.headers[.ifNoneMatch], AggregatesController<Context>.matches(tags, file.etag) {
+        if let tags = request.headers[.ifNoneMatch], CachedAggregate.matches(tags, file.etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = file.contentType
