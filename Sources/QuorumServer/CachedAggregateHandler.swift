@@ -29,8 +29,9 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let catalog: AggregateCatalog
     private let serverName: String
+    private typealias Answer = (head: HTTPResponse, body: ByteBuffer?, started: UInt64)
     /// The answer to the request being read, sent once its end arrives.
-    private var answer: (head: HTTPResponse, body: ByteBuffer?, started: UInt64)?
+    private var answer: Answer?
     /// Requests passed on to the router whose response has not ended: while
     /// there are any, later requests go there too, so answers keep their order.
     private var passedOn = 0
@@ -45,7 +46,7 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            if passedOn == 0, let answer = answer(request) {
+            if passedOn == 0, let answer = cachedAnswer(to: request) {
                 self.answer = answer
                 return
             }
@@ -75,7 +76,8 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.write(data, promise: promise)
     }
 
-    private func answer(_ request: HTTPRequest) -> (head: HTTPResponse, body: ByteBuffer?, started: UInt64)? {
+    private func cachedAnswer(to request: HTTPRequest) -> Answer? {
+        let started = DispatchTime.now().uptimeNanoseconds
         guard request.method == .get, let path = request.path, path.hasPrefix(Self.prefix) else { return nil }
         let name = path.dropFirst(Self.prefix.count)
         // Plain names only: a query, an escape or another segment is the router's to read.
@@ -84,7 +86,6 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         let wanted = CachedAggregate.Wanted(name: String(name), accept: request.headerFields[.accept])
         guard let encoded = edition.representations[wanted.key] else { return nil }
 
-        let started = DispatchTime.now().uptimeNanoseconds
         var (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headerFields[.ifNoneMatch])
         let body = status == .ok ? encoded.body : nil
         headers[.date] = currentDate()
@@ -92,7 +93,7 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         return (HTTPResponse(status: status, headerFields: headers), body, started)
     }
 
-    private func send(_ answer: (head: HTTPResponse, body: ByteBuffer?, started: UInt64), context: ChannelHandlerContext) {
+    private func send(_ answer: Answer, context: ChannelHandlerContext) {
         context.write(wrapOutboundOut(.head(answer.head)), promise: nil)
         if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.write(wrapOutboundOut(.end(nil)), promise: nil)

@@ -4,9 +4,8 @@ import QuorumModel
 ///
 /// Every line is checked — its form, its references (organisations, bodies,
 /// sources, countries, dimensions and priority areas are small tables, loaded up
-/// front), a figure given twice, an event described two ways — before anything is
-/// written; a file with a single bad line loads nothing and names every bad line.
-/// The file is read once. Events are kept in memory, one per event, and upserted
+/// front), a figure given twice, an event described two ways — and a file with a
+/// single bad line loads nothing and names every bad line. The file is read once. Events are kept in memory, one per event, and upserted
 /// together; figures stream through COPY into a staging table on the server, so
 /// memory grows with the number of events, not of lines.
 public struct FigureImporter {
