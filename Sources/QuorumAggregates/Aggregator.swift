@@ -184,10 +184,10 @@ public struct Aggregator: Sendable {
     /// The newest complete snapshot, or nil before the first run. With
     /// `eventGroups`, also the partial aggregates a run starts from, if stored.
     public static func latest(_ connection: Connection, eventGroups: Bool = false) throws -> Snapshot? {
-        guard eventGroups else { return try latest(connection) }
+        guard eventGroups else { return try readLatest(connection) }
         return try connection.transaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return try latest(connection).map { snapshot in
+            return try readLatest(connection).map { snapshot in
                 Snapshot(id: snapshot.id, startedAt: snapshot.startedAt, finishedAt: snapshot.finishedAt,
                          dataVersion: snapshot.dataVersion, tables: snapshot.tables,
                          eventGroups: try EventGroups.load(snapshot: snapshot.id, connection))
@@ -195,7 +195,7 @@ public struct Aggregator: Sendable {
         }
     }
 
-    private static func latest(_ connection: Connection) throws -> Snapshot? {
+    private static func readLatest(_ connection: Connection) throws -> Snapshot? {
         try connection.query("""
             SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8,
                    data_version, payload

@@ -119,7 +119,7 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         let duration: Metrics.Timer
 
         init(status: HTTPResponse.Status) {
-            let dimensions = [("http.route", "/api/v1/aggregates/{name}"), ("http.request.method", "GET"),
+            let dimensions = [("http.route", CachedAggregateHandler.prefix + "{name}"), ("http.request.method", "GET"),
                               ("http.response.status_code", String(status.code))]
             requests = Counter(label: "hb.requests", dimensions: dimensions)
             duration = Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)

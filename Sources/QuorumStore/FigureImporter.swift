@@ -142,7 +142,7 @@ public struct FigureImporter {
                 """) { copy in
                 for (event, id) in zip(new, fresh) {
                     ids[event] = id
-                    try copy.write(CopyText.event(id, events.all[event]))
+                    try copy.row(CopyText.event(id, events.all[event]))
                 }
             }
         }
@@ -170,7 +170,7 @@ public struct FigureImporter {
             COPY import_event (event, body_id, session, title, start_date, date_precision, end_date, city,
                 country_code, format, dimension_code, priority_area_code) FROM STDIN
             """) { copy in
-            for event in indices { try copy.write(CopyText.event(Int64(event), events.all[event])) }
+            for event in indices { try copy.row(CopyText.event(Int64(event), events.all[event])) }
         }
         // Which events this import creates, from the upsert itself: their figures cannot exist yet.
         try connection.executeScript("""
@@ -343,14 +343,11 @@ enum CopyText {
         try copy.write("\n")
     }
 
-    /// An event line whose first field is its number in the file or its id.
-    fileprivate static func event(_ first: Int64, _ e: EventTable.Event) -> String {
-        let fields: [String?] = [
-            String(first), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
-            e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
-            e.priorityArea,
-        ]
-        return fields.map { $0.map(escape) ?? "\\N" }.joined(separator: "\t") + "\n"
+    /// An event's columns, its number in the file or its id first.
+    fileprivate static func event(_ first: Int64, _ e: EventTable.Event) -> [String?] {
+        [String(first), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
+         e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
+         e.priorityArea]
     }
 
     static func escape(_ value: String) -> String {
