@@ -9,6 +9,7 @@ import Foundation
 /// threads of its own.
 public final class Connection: @unchecked Sendable {
     private var handle: OpaquePointer?
+    private let conninfo: String
 
     /// Opens a session. `conninfo` is a `postgresql://` URL or a `key=value` string;
     /// an empty string lets libpq take everything from `PG*` variables, service
@@ -21,6 +22,7 @@ public final class Connection: @unchecked Sendable {
             throw PQError.connection(message)
         }
         self.handle = handle
+        self.conninfo = conninfo
         // Notices ("relation already exists, skipping") would go to stderr; drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         guard PQsetClientEncoding(handle, "UTF8") == 0 else {
@@ -31,6 +33,12 @@ public final class Connection: @unchecked Sendable {
     }
 
     deinit { finish() }
+
+    /// A new session with the same connection parameters, for work that cannot
+    /// wait while this one is busy (in a COPY, say).
+    public func openAnother() throws -> Connection {
+        try Connection(conninfo: conninfo)
+    }
 
     /// Closes the session; calling it again does nothing.
     public func finish() {
@@ -291,6 +299,12 @@ public struct CopyWriter {
     /// Adds text without sending; the next `write` sends when the buffer is full.
     public mutating func append(_ text: String) {
         buffer.append(contentsOf: text.utf8)
+    }
+
+    /// Adds bytes that are COPY text already.
+    mutating func write(_ bytes: ArraySlice<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= CopyWriter.chunk { try flush() }
     }
 
     /// One row in COPY's text format: fields escaped and tab-separated, nil as NULL.

@@ -5,9 +5,10 @@ import QuorumModel
 /// Every line is checked — its form, its references (organisations, bodies,
 /// sources, countries, dimensions and priority areas are small tables, loaded up
 /// front), a figure given twice, an event described two ways — and a file with a
-/// single bad line loads nothing and names every bad line. The file is read once. Events are kept in memory, one per event, and upserted
-/// together; figures stream through COPY into a staging table on the server, so
-/// memory grows with the number of events, not of lines.
+/// single bad line loads nothing and names every bad line. The file is read once:
+/// events are kept in memory, one per event; figures wait in a temporary file
+/// until their events are written, so memory grows with the number of events,
+/// not of lines.
 public struct FigureImporter {
     let connection: Connection
     /// Issues listed in full; beyond this many only their number is reported.
@@ -27,137 +28,102 @@ public struct FigureImporter {
         }
     }
 
-    /// One pass over the file. Every line is checked, and while no line has failed,
-    /// its figure is staged with COPY under the number of its event in the file, so
-    /// the server takes in the rows while the next ones are checked. Once the whole
-    /// file is good, the events are written and the staged figures follow them into
-    /// quorum.figure: inserted where this import created the event (they cannot
-    /// exist yet), upserted where the event existed before.
+    /// One pass over the file, then the figures.
+    ///
+    /// An event of a body that has none yet cannot exist: it gets an id when the
+    /// pass first meets it and goes straight into quorum.event with COPY, so the
+    /// server writes the events while the next lines are checked. Its figures
+    /// are spooled with that id and follow with COPY, the way `psql \copy` loads
+    /// them. Events of bodies that have some already are upserted by natural key
+    /// after the pass, and their figures upserted through a staging table.
+    /// Nothing is written once a line has failed, and the failure aborts the COPY.
     private func load(_ source: FigureLines, file: String, progress: (Int) -> Void) throws -> ImportSummary {
         let references = try References(connection)
-        var events = EventTable()
-        var lines = 0
-        try connection.executeScript("""
-            CREATE TEMP TABLE import_figure (
-                event integer NOT NULL, measure text NOT NULL, value integer NOT NULL,
-                qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
-                locator text NOT NULL, note text
-            ) ON COMMIT DROP
-            """)
-        try connection.copyIn("""
-            COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
-            """) { copy in
-            var issues: [InputIssue] = []
-            var more = 0
-            try source.forEach { line, record in
-                lines += 1
-                if lines % 10_000 == 0 { progress(lines) }
-                let figure: FigureRecord, event: Int32, sourceID: Int64
-                do {
-                    figure = try record.get()
-                    let body: Int64
-                    (body, sourceID) = try references.resolve(figure)
-                    event = try events.add(figure, body: body, line: line)
-                } catch {
-                    if issues.count < issueLimit { issues.append(InputIssue("line \(line)", "\(error)")) } else { more += 1 }
-                    return
-                }
-                if issues.isEmpty { try CopyText.figure(event: Int64(event), figure, source: sourceID, into: &copy) }
-            }
-            // Thrown inside the COPY, which aborts it: nothing of the file stays.
-            guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
-        }
-        progress(lines)
-
-        var summary = ImportSummary()
-        do {
-            let ids = try writeEvents(events, into: &summary)
-            try connection.executeScript("""
-                CREATE TEMP TABLE import_event_id (event integer PRIMARY KEY, id bigint NOT NULL, created boolean NOT NULL)
-                    ON COMMIT DROP;
-                -- The join below hashes one row per event; keep that table in memory.
-                SET LOCAL work_mem = '64MB'
-                """)
-            try connection.copyIn("COPY import_event_id (event, id, created) FROM STDIN") { copy in
-                for event in ids.id.indices {
-                    try copy.row([String(event), String(ids.id[event]), ids.created[event] ? "t" : "f"])
-                }
-            }
-            var created = 0
-            var updated = 0
-            if ids.created.contains(true) {
-                created = try connection.execute("""
-                    INSERT INTO quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, note)
-                    SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.note
-                    FROM import_figure f JOIN import_event_id e USING (event)
-                    WHERE e.created
-                    """)
-            }
-            if ids.created.contains(false) {
-                let upserted = try counts("""
-                    WITH upserted AS (
-                        INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
-                        SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.note
-                        FROM import_figure f JOIN import_event_id e USING (event)
-                        WHERE NOT e.created
-                        ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id",
-                            "locator", "note"))
-                        RETURNING xmax = 0 AS inserted)
-                    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-                    """)
-                created += upserted.created
-                updated = upserted.updated
-            }
-            summary.add("figures", created: created, updated: updated, unchanged: lines - created - updated)
-        } catch let error as PQError where !error.isConnectionFailure {
-            throw InvalidInput(file: file, issues: [InputIssue("file", error.message)])
-        }
-        return summary
-    }
-
-    /// Writes the file's events; returns each event's id and whether this import created it.
-    ///
-    /// Events of bodies that have none yet cannot exist: they get ids from the
-    /// sequence and go straight into quorum.event with COPY. The others are staged
-    /// and upserted by natural key.
-    private func writeEvents(_ events: EventTable, into summary: inout ImportSummary) throws -> (id: [Int64], created: [Bool]) {
-        var ids = [Int64](repeating: 0, count: events.all.count)
-        var created = [Bool](repeating: true, count: events.all.count)
-        let bodies = Set(events.all.map(\.body)).map(String.init)
         let bodiesWithEvents = Set(try connection.query("""
-            SELECT b FROM unnest(\(TextArray(bodies))::bigint[]) b
-            WHERE EXISTS (SELECT 1 FROM quorum.event e WHERE e.body_id = b)
+            SELECT b.id FROM quorum.body b WHERE EXISTS (SELECT 1 FROM quorum.event e WHERE e.body_id = b.id)
             """).map { try $0.require(Int64.self, at: 0) })
-        let (new, existing) = events.all.indices.partitioned { !bodiesWithEvents.contains(events.all[$0].body) }
-
-        if !new.isEmpty {
-            var fresh: [Int64] = []
-            fresh.reserveCapacity(new.count)
-            try connection.forEachRow("""
-                SELECT nextval('quorum.event_id_seq') FROM generate_series(1, \(new.count))
-                """) { fresh.append(try $0.require(at: 0)) }
+        var events = EventTable()
+        var newIDs = EventIDs(connection)
+        /// By event number: the id of an event this pass created, 0 for one to upsert.
+        var ids: [Int64] = []
+        var direct = try Spool(), staged = try Spool()
+        var lines = 0
+        let createdEvents = try refusalsAsIssues(of: file) {
             try connection.copyIn("""
                 COPY quorum.event (id, body_id, session, title, start_date, date_precision, end_date, city,
                     country_code, format, dimension_code, priority_area_code) FROM STDIN
                 """) { copy in
-                for (event, id) in zip(new, fresh) {
-                    ids[event] = id
-                    try copy.row(CopyText.event(id, events.all[event]))
+                var issues: [InputIssue] = []
+                var more = 0
+                try source.forEach { line, record in
+                    lines += 1
+                    if lines % 10_000 == 0 { progress(lines) }
+                    let figure: FigureRecord, event: (number: Int32, isNew: Bool), sourceID: Int64, body: Int64
+                    do {
+                        figure = try record.get()
+                        (body, sourceID) = try references.resolve(figure)
+                        event = try events.add(figure, body: body, line: line)
+                    } catch {
+                        if issues.count < issueLimit { issues.append(InputIssue("line \(line)", "\(error)")) } else { more += 1 }
+                        return
+                    }
+                    // After a failure nothing more is written, so `ids` may stop short.
+                    guard issues.isEmpty else { return }
+                    let number = Int(event.number)
+                    if event.isNew {
+                        let id = bodiesWithEvents.contains(body) ? 0 : try newIDs.next()
+                        ids.append(id)
+                        if id != 0 { try copy.row(CopyText.event(id, events.all[number])) }
+                    }
+                    if ids[number] != 0 {
+                        try CopyText.figure(event: ids[number], figure, source: sourceID, into: &direct)
+                    } else {
+                        try CopyText.figure(event: Int64(number), figure, source: sourceID, into: &staged)
+                    }
                 }
+                // Thrown inside the COPY, which aborts it: nothing of the file stays.
+                guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues, more: more) }
             }
         }
-        var upserted = (created: 0, updated: 0)
-        if !existing.isEmpty {
-            upserted = try upsertEvents(existing, of: events, ids: &ids, created: &created)
+        progress(lines)
+
+        return try refusalsAsIssues(of: file) {
+            var summary = ImportSummary()
+            let existing = ids.indices.filter { ids[$0] == 0 }
+            var upserted = (created: 0, updated: 0)
+            if !existing.isEmpty { upserted = try upsertEvents(existing, of: events) }
+            summary.add("events", created: createdEvents + upserted.created, updated: upserted.updated,
+                        unchanged: existing.count - upserted.created - upserted.updated)
+
+            var figures = (created: 0, updated: 0)
+            if !direct.isEmpty {
+                figures.created = try connection.copyIn("""
+                    COPY quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
+                    """) { try direct.send(into: &$0) }
+            }
+            if !staged.isEmpty {
+                let upserted = try upsertFigures(staged)
+                figures.created += upserted.created
+                figures.updated = upserted.updated
+            }
+            summary.add("figures", created: figures.created, updated: figures.updated,
+                        unchanged: lines - figures.created - figures.updated)
+            return summary
         }
-        summary.add("events", created: new.count + upserted.created, updated: upserted.updated,
-                    unchanged: existing.count - upserted.created - upserted.updated)
-        return (ids, created)
     }
 
-    /// Stages the events of bodies that have some already, and upserts them by natural key.
-    private func upsertEvents(_ indices: [Int], of events: EventTable, ids: inout [Int64],
-                              created: inout [Bool]) throws -> (created: Int, updated: Int) {
+    /// Runs `body`; what the database refuses in it (a constraint, a trigger) is a problem of the file.
+    private func refusalsAsIssues<T>(of file: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PQError where !error.isConnectionFailure {
+            throw InvalidInput(file: file, issues: [InputIssue("file", error.message)])
+        }
+    }
+
+    /// Stages the events of bodies that have some already and upserts them by
+    /// natural key; leaves `import_event_id`, each staged event's number and id.
+    private func upsertEvents(_ indices: [Int], of events: EventTable) throws -> (created: Int, updated: Int) {
         try connection.executeScript("""
             CREATE TEMP TABLE import_event (
                 event integer NOT NULL, body_id bigint NOT NULL, session integer, title text NOT NULL,
@@ -172,11 +138,7 @@ public struct FigureImporter {
             """) { copy in
             for event in indices { try copy.row(CopyText.event(Int64(event), events.all[event])) }
         }
-        // Which events this import creates, from the upsert itself: their figures cannot exist yet.
-        try connection.executeScript("""
-            CREATE TEMP TABLE import_upserted (id bigint PRIMARY KEY, inserted boolean NOT NULL) ON COMMIT DROP
-            """)
-        try connection.execute("""
+        let upserted = try counts("""
             WITH upserted AS (
                 INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
                     city, country_code, format, dimension_code, priority_area_code)
@@ -185,20 +147,41 @@ public struct FigureImporter {
                 FROM import_event ORDER BY event
                 ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision",
                     "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code"))
-                RETURNING id, xmax = 0 AS inserted)
-            INSERT INTO import_upserted SELECT id, inserted FROM upserted
+                RETURNING xmax = 0 AS inserted)
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
             """)
-        try connection.forEachRow("""
-            SELECT i.event, e.id, coalesce(u.inserted, false) FROM import_event i
+        try connection.executeScript("""
+            CREATE TEMP TABLE import_event_id (event integer PRIMARY KEY, id bigint NOT NULL) ON COMMIT DROP;
+            INSERT INTO import_event_id
+            SELECT i.event, e.id FROM import_event i
             JOIN quorum.event e ON e.body_id = i.body_id AND e.natural_key = quorum.event_key(i.session, i.start_date, i.title)
-            LEFT JOIN import_upserted u ON u.id = e.id
-            """) { row in
-            let event = try row.require(Int.self, at: 0)
-            ids[event] = try row.require(Int64.self, at: 1)
-            created[event] = try row.require(Bool.self, at: 2)
-        }
+            """)
+        return upserted
+    }
+
+    /// Upserts the spooled figures of upserted events by natural key.
+    private func upsertFigures(_ spool: Spool) throws -> (created: Int, updated: Int) {
+        try connection.executeScript("""
+            CREATE TEMP TABLE import_figure (
+                event integer NOT NULL, measure text NOT NULL, value integer NOT NULL,
+                qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
+                locator text NOT NULL, note text
+            ) ON COMMIT DROP;
+            -- The join below hashes one row per event; keep that table in memory.
+            SET LOCAL work_mem = '64MB'
+            """)
+        try connection.copyIn("""
+            COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
+            """) { try spool.send(into: &$0) }
         return try counts("""
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM import_upserted
+            WITH upserted AS (
+                INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
+                SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.note
+                FROM import_figure f JOIN import_event_id e USING (event)
+                ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id",
+                    "locator", "note"))
+                RETURNING xmax = 0 AS inserted)
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
             """)
     }
 
@@ -281,11 +264,6 @@ private struct EventTable {
     /// At event number × 8 + measure, the line of that figure (0: not seen), to catch one given twice.
     private var figureLines: [Int] = []
 
-    /// The number of the event a line belongs to, once `add` has seen it.
-    func number(of figure: FigureRecord, body: Int64) -> Int32? {
-        numbers[key(figure, body: body)]
-    }
-
     private func key(_ figure: FigureRecord, body: Int64) -> Key {
         figure.session.map { Key.session(body: body, number: $0) }
             ?? .dated(body: body, firstDay: figure.date.firstDay, title: figure.title)
@@ -293,13 +271,14 @@ private struct EventTable {
 
     /// The event's number; an error if the line describes a known event differently
     /// or repeats one of its figures.
-    mutating func add(_ figure: FigureRecord, body: Int64, line: Int) throws(FieldError) -> Int32 {
+    mutating func add(_ figure: FigureRecord, body: Int64, line: Int) throws(FieldError) -> (number: Int32, isNew: Bool) {
         let event = Event(body: body, session: figure.session, title: figure.title, date: figure.date,
                           endDate: figure.endDate, city: figure.city, country: figure.country, format: figure.format,
                           dimension: figure.dimension, priorityArea: figure.priorityArea)
         let key = key(figure, body: body)
         let number: Int32
-        if let known = numbers[key] {
+        let known = numbers[key]
+        if let known {
             guard all[Int(known)] == event else {
                 throw FieldError("describes the event of line \(lines[Int(known)]) differently (title, dates, place, format, dimension or priority area)")
             }
@@ -315,23 +294,42 @@ private struct EventTable {
         let first = figureLines[slot]
         if first != 0 { throw FieldError("repeats the \(figure.measure.rawValue) figure of line \(first)") }
         figureLines[slot] = line
-        return number
+        return (number, known == nil)
     }
 }
 
-extension Range<Int> {
-    /// The indices for which `belongs` holds, and the others, each in order.
-    func partitioned(_ belongs: (Int) -> Bool) -> (matching: [Int], others: [Int]) {
-        var matching: [Int] = [], others: [Int] = []
-        for index in self { if belongs(index) { matching.append(index) } else { others.append(index) } }
-        return (matching, others)
+/// Ids for the events an import creates, drawn from quorum.event's sequence in
+/// growing blocks. They are drawn on a session of their own, because the
+/// import's session is in the middle of a COPY whenever it needs one; like any
+/// sequence value, an id drawn is never given out again, even if the import fails.
+private struct EventIDs {
+    let connection: Connection
+    private var session: Connection?
+    private var block: [Int64] = []
+    private var used = 0
+
+    init(_ connection: Connection) {
+        self.connection = connection
+    }
+
+    mutating func next() throws -> Int64 {
+        if used == block.count {
+            let session = try self.session ?? connection.openAnother()
+            self.session = session
+            let size = min(max(2 * block.count, 1024), 65_536)
+            block = try session.query("SELECT nextval('quorum.event_id_seq') FROM generate_series(1, \(size))")
+                .map { try $0.require(Int64.self, at: 0) }
+            used = 0
+        }
+        defer { used += 1 }
+        return block[used]
     }
 }
 
 /// PostgreSQL's COPY text format: tab-separated, `\N` for NULL, backslash escapes.
 enum CopyText {
     /// A staging line written field by field into the COPY buffer, with no string built in between.
-    static func figure(event: Int64, _ f: FigureRecord, source: Int64, into copy: inout CopyWriter) throws {
+    static func figure(event: Int64, _ f: FigureRecord, source: Int64, into copy: inout some CopySink) throws {
         copy.append(String(event)); copy.append("\t")
         copy.append(f.measure.rawValue); copy.append("\t")
         copy.append(String(f.value)); copy.append("\t")

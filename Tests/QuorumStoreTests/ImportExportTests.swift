@@ -75,6 +75,41 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
             """)[0].require(Int.self, at: 0) == 6)
     }
 
+    /// A body with no events yet takes the path that draws ids from the sequence:
+    /// more events than one block of ids, in a file with events of a body that has
+    /// some, whose figures are upserted instead.
+    @Test func eventsOfABodyWithoutEventsTakeIDsFromTheSequence() throws {
+        let c = try TestDatabase.seeded()
+        let body = "council-of-eminent-persons"
+        var text = header
+        for n in 1...3000 {
+            text += line(session: n, value: "\(n)", body: body) + line(session: n, measure: "organisations", value: "1", body: body)
+        }
+        text += line(session: 500) + line(session: 501)
+        let summary = try importCSV(text, into: c)
+        #expect(summary.counts["events"] == ImportSummary.Count(created: 3002))
+        #expect(summary.counts["figures"] == ImportSummary.Count(created: 6002))
+        // Every figure went to its own event.
+        #expect(try c.query("""
+            SELECT count(*) FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
+            JOIN quorum.body b ON b.id = e.body_id
+            WHERE b.code = \(body) AND f.measure = 'participants' AND f.value = e.session
+            """)[0].require(Int.self, at: 0) == 3000)
+        // The ids drawn are spent: events that take the sequence's next value later do not collide.
+        #expect(try importCSV(header + line(session: 502) + line(session: 503), into: c).counts["events"]?.created == 2)
+        #expect(try importCSV(text, into: c).counts["figures"] == ImportSummary.Count(unchanged: 6002))
+    }
+
+    @Test func aBadLineLeavesNoEventOfABodyWithoutEvents() throws {
+        let c = try TestDatabase.seeded()
+        var text = header
+        for n in 1...2000 { text += line(session: n, value: n == 1500 ? "-1" : "\(n)", body: "council-of-eminent-persons") }
+        #expect(throws: InvalidInput.self) { try importCSV(text, into: c) }
+        #expect(try count(c, "event") == 25)
+        #expect(try importCSV(header + line(session: 1, body: "council-of-eminent-persons"), into: c)
+            .counts["events"]?.created == 1)
+    }
+
     @Test func theDatabaseRefusesMoreMemberStatesThanMembers() throws {
         let c = try TestDatabase.seeded()
         // CICA had 28 members in 2030 by the dataset's latest count.
