@@ -42,22 +42,28 @@ public struct CSVReader {
 
     /// The next record, or nil at the end of the input.
     public mutating func next() throws -> Record? {
-        guard try fill() else { return nil }
+        var fields = CSVFields()
+        guard try next(into: &fields) else { return nil }
+        return Record(line: fields.line, fields: (0..<fields.count).map { fields[$0] })
+    }
+
+    /// Reads the next record into `fields`, reusing its storage; false at the end of the input.
+    public mutating func next(into fields: inout CSVFields) throws -> Bool {
+        guard try fill() else { return false }
         if atStart {
             atStart = false
             if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }  // a UTF-8 byte order mark
         }
-        let start = line
-        var fields: [String] = []
-        var field: [UInt8] = []
+        fields.removeAll()
+        fields.line = line
         var quoted = false
         var wasQuoted = false
 
         while true {
             if position >= buffer.count, !(try fill()) {
-                if quoted { throw SyntaxError(line: start, message: "a quoted field is never closed") }
-                fields.append(String(decoding: field, as: UTF8.self))
-                return Record(line: start, fields: fields)
+                if quoted { throw SyntaxError(line: fields.line, message: "a quoted field is never closed") }
+                fields.endField()
+                return true
             }
             let byte = buffer[position]
             position += 1
@@ -65,28 +71,27 @@ public struct CSVReader {
                 if byte == quote {
                     if position >= buffer.count, !(try fill()) { quoted = false; continue }
                     if buffer[position] == quote {
-                        field.append(byte)
+                        fields.bytes.append(byte)
                         position += 1
                     } else {
                         quoted = false
                     }
                 } else {
                     if byte == newline { line += 1 }
-                    field.append(byte)
+                    fields.bytes.append(byte)
                     // The rest of the quoted run at once, up to the next quote or newline.
                     let end = buffer[position...].firstIndex { $0 == quote || $0 == newline } ?? buffer.count
-                    field.append(contentsOf: buffer[position..<end])
+                    fields.bytes.append(contentsOf: buffer[position..<end])
                     position = end
                 }
                 continue
             }
             switch byte {
             case comma:
-                fields.append(String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
+                fields.endField()
                 wasQuoted = false
             case quote:
-                guard field.isEmpty, !wasQuoted else {
+                guard fields.isLastFieldEmpty, !wasQuoted else {
                     throw SyntaxError(line: line, message: "a quote inside an unquoted field")
                 }
                 quoted = true
@@ -95,15 +100,15 @@ public struct CSVReader {
                 continue
             case newline:
                 line += 1
-                fields.append(String(decoding: field, as: UTF8.self))
-                return Record(line: start, fields: fields)
+                fields.endField()
+                return true
             default:
                 if wasQuoted { throw SyntaxError(line: line, message: "text after a closing quote") }
-                field.append(byte)
+                fields.bytes.append(byte)
                 // The rest of an unquoted run at once: this is where most bytes go.
                 let end = buffer[position...].firstIndex { $0 == comma || $0 == newline || $0 == quote || $0 == carriageReturn }
                     ?? buffer.count
-                field.append(contentsOf: buffer[position..<end])
+                fields.bytes.append(contentsOf: buffer[position..<end])
                 position = end
             }
         }
@@ -118,6 +123,46 @@ public struct CSVReader {
             exhausted = !(try read(&buffer))
         }
         return true
+    }
+}
+
+/// One record's fields, unescaped and back to back in one buffer that is reused
+/// from record to record, so reading a record allocates nothing.
+public struct CSVFields {
+    /// The line the record starts on, counting from 1.
+    public internal(set) var line = 0
+    var bytes: [UInt8] = []
+    /// Where each field ends in `bytes`.
+    private var ends: [Int] = []
+
+    public init() {}
+
+    public init(_ fields: [String]) {
+        for field in fields {
+            bytes.append(contentsOf: field.utf8)
+            endField()
+        }
+    }
+
+    public var count: Int { ends.count }
+
+    /// The bytes of field `index`.
+    public func bytes(_ index: Int) -> ArraySlice<UInt8> {
+        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+    }
+
+    public subscript(index: Int) -> String { String(decoding: bytes(index), as: UTF8.self) }
+
+    /// Whether the record is a blank line: one empty field.
+    public var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
+
+    var isLastFieldEmpty: Bool { bytes.count == (ends.last ?? 0) }
+
+    mutating func endField() { ends.append(bytes.count) }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
     }
 }
 

@@ -86,10 +86,11 @@ private final class ParsedChunk: @unchecked Sendable {
     func parse() {
         defer { done.signal() }
         do {
-            while let record = try reader.next() {
-                if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // a blank line
-                lines.append((record.line, Result { () throws(FieldError) in
-                    try FigureRecord(fields: record.fields, header: header)
+            var fields = CSVFields()
+            while try reader.next(into: &fields) {
+                if fields.isBlank { continue }
+                lines.append((fields.line, Result { () throws(FieldError) in
+                    try FigureRecord(fields: fields, header: header)
                 }))
             }
         } catch {

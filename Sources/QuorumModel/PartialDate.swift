@@ -11,7 +11,7 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking that the day exists.
     public init(parsing text: String) throws(FieldError) {
-        if let fast = PartialDate(digits: Array(text.utf8)) {
+        if let fast = PartialDate(digits: ArraySlice(text.utf8)) {
             self = fast
             return
         }
@@ -34,11 +34,12 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` read straight from bytes, when well formed
     /// (the common case); nil sends the text to the checking parser for a message.
-    private init?(digits bytes: [UInt8]) {
+    init?(digits bytes: ArraySlice<UInt8>) {
+        let start = bytes.startIndex
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
-                let digit = Int(bytes[index]) - 48
+                let digit = Int(bytes[start + index]) - 48
                 guard (0...9).contains(digit) else { return nil }
                 value = value * 10 + digit
             }
@@ -49,11 +50,11 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
         var month: Int?
         var day: Int?
         if bytes.count >= 7 {
-            guard bytes[4] == dash, let m = number(5..<7), (1...12).contains(m) else { return nil }
+            guard bytes[start + 4] == dash, let m = number(5..<7), (1...12).contains(m) else { return nil }
             month = m
         }
         if bytes.count == 10 {
-            guard bytes[7] == dash, let d = number(8..<10), (1...PartialDate.daysIn(month: month!, year: year)).contains(d) else { return nil }
+            guard bytes[start + 7] == dash, let d = number(8..<10), (1...PartialDate.daysIn(month: month!, year: year)).contains(d) else { return nil }
             day = d
         }
         self.year = year

@@ -284,7 +284,9 @@ public final class Connection: @unchecked Sendable {
 public struct CopyWriter {
     fileprivate let handle: OpaquePointer
     private var buffer: [UInt8] = []
-    private static let chunk = 1 << 18
+    /// Small enough to fit a socket buffer several times over: the server works
+    /// through one piece while the next is prepared, instead of waiting for it.
+    private static let chunk = 1 << 15
 
     fileprivate init(handle: OpaquePointer) {
         self.handle = handle
