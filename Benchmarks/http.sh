@@ -6,6 +6,16 @@
 # the same JSON bytes as a static file, with p99 under 5 ms; and 60 s at 256
 # connections gives no errors, with quorum's resident memory flat and under 64 MB.
 #
+# Each 64-connection round is measured twice per server:
+#   - at full load: every connection sends its next request as soon as the
+#     answer is in, so the servers run flat out and the requests/s are theirs;
+#     the latency then is mostly queueing, 64 requests waiting their turn;
+#   - paced: each connection waits 3 ms after an answer (wrk's delay()), about
+#     16,000 requests/s in all, well under either server's capacity; its p99 is
+#     the latency of an answer when the server is not saturated.
+# wrk runs one thread: on two cores a second client thread only takes the
+# server's core, and the tail it measures is then the client's own.
+#
 #   Benchmarks/http.sh [SECONDS]     # length of each 64-connection round, default 15
 #
 # It builds quorum in release mode (.build-release), seeds the demo dataset into
@@ -77,24 +87,33 @@ sleep 0.5
 cmp -s <(curl -fs "http://127.0.0.1:$nginx_port$path") "$work/body_year.json" || { echo "nginx serves other bytes" >&2; exit 1; }
 echo "body: $(wc -c <"$work/body_year.json") bytes of JSON, the same from both servers"
 
-# wrk's requests/s and p99 in milliseconds.
+echo 'function delay() return 3 end' >"$work/paced.lua"
+
+# wrk's requests/s, p50 and p99 in milliseconds; more arguments go to wrk.
 measure() {
-    local out
-    out=$(wrk -t2 -c64 -d"${seconds}s" --latency "http://127.0.0.1:$1$path")
-    local rps p99 errors
+    local port=$1 out
+    shift
+    out=$(wrk -t1 -c64 -d"${seconds}s" --latency "$@" "http://127.0.0.1:$port$path")
+    local rps p50 p99 errors
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' <<<"$out")
+    ms() { awk -v p="$1" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' <<<"$out"; }
+    p50=$(ms 50%) p99=$(ms 99%)
     errors=$(grep -E "Socket errors|Non-2xx" <<<"$out" | tr -s ' ' || true)
-    echo "$rps $p99 ${errors:-no errors}"
+    echo "$rps $p50 $p99 ${errors:-no errors}"
 }
 
-echo "round  server  requests/s  p99 ms"
+echo "round  load    server  requests/s  p50 ms  p99 ms"
 declare -a q_rps n_rps
+row() { printf "%-6s %-7s %-7s %10.0f  %6.2f  %6.2f  %s\n" "$@"; }
 for round in 1 2; do
-    read -r rps p99 rest < <(measure $quorum_port); q_rps+=("$rps")
-    printf "%-6s %-7s %10.0f  %6.2f  %s\n" "$round" quorum "$rps" "$p99" "$rest"
-    read -r rps p99 rest < <(measure $nginx_port); n_rps+=("$rps")
-    printf "%-6s %-7s %10.0f  %6.2f  %s\n" "$round" nginx "$rps" "$p99" "$rest"
+    read -r rps p50 p99 rest < <(measure $quorum_port); q_rps+=("$rps")
+    row "$round" full quorum "$rps" "$p50" "$p99" "$rest"
+    read -r rps p50 p99 rest < <(measure $nginx_port); n_rps+=("$rps")
+    row "$round" full nginx "$rps" "$p50" "$p99" "$rest"
+    read -r rps p50 p99 rest < <(measure $quorum_port -s "$work/paced.lua")
+    row "$round" paced quorum "$rps" "$p50" "$p99" "$rest"
+    read -r rps p50 p99 rest < <(measure $nginx_port -s "$work/paced.lua")
+    row "$round" paced nginx "$rps" "$p50" "$p99" "$rest"
 done
 awk -v q="${q_rps[*]}" -v n="${n_rps[*]}" 'BEGIN {
     split(q, qa, " "); split(n, na, " ")
