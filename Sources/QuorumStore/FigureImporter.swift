@@ -44,7 +44,7 @@ public struct FigureImporter {
             """).map { try $0.require(Int64.self, at: 0) })
         var events = EventTable()
         var newIDs = EventIDs(connection)
-        /// By event number: the id of an event this pass created, 0 for one to upsert.
+        // By event number: the id of an event this pass creates, 0 for one to upsert.
         var ids: [Int64] = []
         var direct = try Spool(), staged = try Spool()
         var lines = 0
