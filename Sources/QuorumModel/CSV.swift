@@ -71,17 +71,17 @@ public struct CSVReader {
                 if byte == quote {
                     if position >= buffer.count, !(try fill()) { quoted = false; continue }
                     if buffer[position] == quote {
-                        fields.bytes.append(byte)
+                        fields.buffer.append(byte)
                         position += 1
                     } else {
                         quoted = false
                     }
                 } else {
                     if byte == newline { line += 1 }
-                    fields.bytes.append(byte)
+                    fields.buffer.append(byte)
                     // The rest of the quoted run at once, up to the next quote or newline.
                     let end = buffer[position...].firstIndex { $0 == quote || $0 == newline } ?? buffer.count
-                    fields.bytes.append(contentsOf: buffer[position..<end])
+                    fields.buffer.append(contentsOf: buffer[position..<end])
                     position = end
                 }
                 continue
@@ -104,11 +104,11 @@ public struct CSVReader {
                 return true
             default:
                 if wasQuoted { throw SyntaxError(line: line, message: "text after a closing quote") }
-                fields.bytes.append(byte)
+                fields.buffer.append(byte)
                 // The rest of an unquoted run at once: this is where most bytes go.
                 let end = buffer[position...].firstIndex { $0 == comma || $0 == newline || $0 == quote || $0 == carriageReturn }
                     ?? buffer.count
-                fields.bytes.append(contentsOf: buffer[position..<end])
+                fields.buffer.append(contentsOf: buffer[position..<end])
                 position = end
             }
         }
@@ -131,15 +131,15 @@ public struct CSVReader {
 public struct CSVFields {
     /// The line the record starts on, counting from 1.
     public internal(set) var line = 0
-    var bytes: [UInt8] = []
-    /// Where each field ends in `bytes`.
+    var buffer: [UInt8] = []
+    /// Where each field ends in `buffer`.
     private var ends: [Int] = []
 
     public init() {}
 
     public init(_ fields: [String]) {
         for field in fields {
-            bytes.append(contentsOf: field.utf8)
+            buffer.append(contentsOf: field.utf8)
             endField()
         }
     }
@@ -148,7 +148,7 @@ public struct CSVFields {
 
     /// The bytes of field `index`.
     public func bytes(_ index: Int) -> ArraySlice<UInt8> {
-        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        buffer[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
     }
 
     public subscript(index: Int) -> String { String(decoding: bytes(index), as: UTF8.self) }
@@ -156,12 +156,12 @@ public struct CSVFields {
     /// Whether the record is a blank line: one empty field.
     public var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
 
-    var isLastFieldEmpty: Bool { bytes.count == (ends.last ?? 0) }
+    var isLastFieldEmpty: Bool { buffer.count == (ends.last ?? 0) }
 
-    mutating func endField() { ends.append(bytes.count) }
+    mutating func endField() { ends.append(buffer.count) }
 
     mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+        buffer.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
     }
 }

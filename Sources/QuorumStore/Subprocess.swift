@@ -11,16 +11,18 @@ enum Subprocess {
 
     /// `environment` replaces the process's own when given.
     static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
-        let log = FileManager.default.temporaryDirectory
-            .appendingPathComponent("quorum-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out").path
-        defer { unlink(log) }
+        let log: Int32
+        do { log = try openTemporaryFile().descriptor } catch {
+            throw PQError.embedded("cannot run \(program): \(error)")
+        }
+        let output = FileHandle(fileDescriptor: log, closeOnDealloc: true)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_adddup2(&actions, log, 1)
+        posix_spawn_file_actions_adddup2(&actions, log, 2)
 
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -35,9 +37,10 @@ enum Subprocess {
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else { throw PQError.embedded("lost track of \(program)") }
         }
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        try? output.seek(toOffset: 0)
+        let text = String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
         // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
         let exited = status & 0x7f == 0
-        return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output: output)
+        return Outcome(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output: text)
     }
 }

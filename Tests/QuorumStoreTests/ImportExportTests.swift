@@ -110,6 +110,18 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
             .counts["events"]?.created == 1)
     }
 
+    @Test func aTemporaryDirectoryThatCannotBeUsedIsNamedAndNothingIsWritten() throws {
+        let c = try TestDatabase.seeded()
+        let saved = ProcessInfo.processInfo.environment["TMPDIR"]
+        setenv("TMPDIR", "/nonexistent/quorum-tmp", 1)
+        defer { if let saved { setenv("TMPDIR", saved, 1) } else { unsetenv("TMPDIR") } }
+        let error = #expect(throws: TemporaryFileError.self) {
+            try importCSV(header + line(session: 1, body: "council-of-eminent-persons"), into: c)
+        }
+        #expect(error?.description.hasPrefix("cannot use a temporary file in /nonexistent/quorum-tmp") == true)
+        #expect(try count(c, "event") == 25)
+    }
+
     @Test func theDatabaseRefusesMoreMemberStatesThanMembers() throws {
         let c = try TestDatabase.seeded()
         // CICA had 28 members in 2030 by the dataset's latest count.

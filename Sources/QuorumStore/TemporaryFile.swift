@@ -12,9 +12,8 @@ protocol CopySink {
 
 extension CopyWriter: CopySink {}
 
-/// COPY text kept in an unlinked temporary file until its table can take it, so
-/// memory stays flat however long the input. The file has no name from the
-/// start: it is gone when the spool is, even if the process is killed.
+/// COPY text kept in a temporary file until its table can take it, so memory
+/// stays flat however long the input.
 final class Spool: CopySink {
     private let descriptor: Int32
     private let directory: String
@@ -24,12 +23,7 @@ final class Spool: CopySink {
     private static let chunk = 1 << 20
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.path
-        var template = Array((directory + "/quorum-spool-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw SpoolError(directory: directory, errno: errno) }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        self.descriptor = descriptor
+        (descriptor, directory) = try openTemporaryFile()
         buffer.reserveCapacity(Spool.chunk + 4096)
     }
 
@@ -48,14 +42,14 @@ final class Spool: CopySink {
     /// Writes everything written so far into `copy`, from the start.
     func send(into copy: inout CopyWriter) throws {
         try flush()
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw SpoolError(directory: directory, errno: errno) }
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw TemporaryFileError(directory: directory, errno: errno) }
         var chunk = [UInt8](repeating: 0, count: Spool.chunk)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count == 0 { return }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw SpoolError(directory: directory, errno: errno)
+                throw TemporaryFileError(directory: directory, errno: errno)
             }
             try copy.write(chunk[..<count])
         }
@@ -67,7 +61,7 @@ final class Spool: CopySink {
             let count = buffer[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw SpoolError(directory: directory, errno: errno)
+                throw TemporaryFileError(directory: directory, errno: errno)
             }
             offset += count
         }
@@ -75,8 +69,21 @@ final class Spool: CopySink {
     }
 }
 
-/// The temporary file of a spool could not be made, written or read.
-public struct SpoolError: Error, CustomStringConvertible {
+/// Opens a new file in the temporary directory (`TMPDIR`, else /tmp), closed on
+/// exec, and removes its name at once: the file is gone when its descriptor is
+/// closed, even if the process is killed.
+func openTemporaryFile() throws(TemporaryFileError) -> (descriptor: Int32, directory: String) {
+    let directory = FileManager.default.temporaryDirectory.path
+    var template = Array((directory + "/quorum-XXXXXX").utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else { throw TemporaryFileError(directory: directory, errno: errno) }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+    return (descriptor, directory)
+}
+
+/// A temporary file could not be made, written or read.
+public struct TemporaryFileError: Error, CustomStringConvertible {
     public let directory: String
     public let errno: Int32
 
