@@ -27,15 +27,11 @@ public struct CSVReader {
         self.read = read
     }
 
-    /// Reads `bytes`, which start on line `firstLine` of their file.
+    /// Reads `bytes`, which start on line `firstLine` of their file. The bytes
+    /// are the whole input: the reader takes them as its buffer, with no copy.
     public init(bytes: [UInt8], firstLine: Int = 1) {
-        var remaining: [UInt8]? = bytes
-        self.init { buffer in
-            guard let bytes = remaining else { return false }
-            buffer.append(contentsOf: bytes)
-            remaining = nil
-            return true
-        }
+        self.init { _ in false }
+        buffer = bytes
         line = firstLine
         atStart = firstLine == 1
     }

@@ -2,6 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
+@testable import QuorumServer
 import Testing
 
 /// Cached aggregate reads answered on the event loop, through a real socket:
@@ -65,6 +69,49 @@ import Testing
         }
     }
 
+    /// The handler alone in a channel: a plain read is answered there, with the
+    /// encoded bytes, and nothing of it reaches the next handler (the router);
+    /// a read with a query is passed on untouched.
+    @Test func answersPlainReadsItselfAndPassesTheRestOn() throws {
+        let fixture = try Self.fixture.get()
+        let catalog = AggregateCatalog(cache: fixture.cache)
+        let encoded = try #require(try catalog.current()?.representations["body_year.json"])
+        let channel = EmbeddedChannel(handler: CachedAggregateHandler(catalog: catalog, serverName: "Quorum"))
+        defer { _ = try? channel.finish() }
+        func get(_ path: String) throws {
+            try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .get, scheme: nil, authority: "q", path: path)))
+            try channel.writeInbound(HTTPRequestPart.end(nil))
+        }
+
+        try get("/api/v1/aggregates/body_year")
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil)
+        guard case .head(let head) = try channel.readOutbound(as: HTTPResponsePart.self) else {
+            Issue.record("no response head")
+            return
+        }
+        #expect(head.status == .ok)
+        #expect(head.headerFields[.eTag] == encoded.etag)
+        guard case .body(let body) = try channel.readOutbound(as: HTTPResponsePart.self) else {
+            Issue.record("no response body")
+            return
+        }
+        #expect(body == encoded.body)
+        guard case .end = try channel.readOutbound(as: HTTPResponsePart.self) else {
+            Issue.record("no response end")
+            return
+        }
+
+        try get("/api/v1/aggregates/body_year?from=2022")
+        guard case .head(let passed) = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("the request with a query did not reach the router")
+            return
+        }
+        #expect(passed.path == "/api/v1/aggregates/body_year?from=2022")
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) == nil)
+    }
+
+    /// The fast path keeps the router's series, so the count is the same whichever
+    /// answered; `answersPlainReadsItselfAndPassesTheRestOn` shows which one did.
     @Test func countsItsAnswersInTheRouteMetrics() async throws {
         let fixture = try Self.fixture.get()
         try await fixture.application().test(.live) { client in
