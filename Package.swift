@@ -43,6 +43,7 @@ let package = Package(
                 .embedInCode("Migrations/m0004_tokens.sql"),
                 .embedInCode("Migrations/m0005_deliveries.sql"),
                 .embedInCode("Migrations/m0006_event_groups.sql"),
+                .embedInCode("Migrations/m0007_provenance.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),

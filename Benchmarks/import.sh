@@ -162,8 +162,8 @@ expect_figures "quorum run 1"
 EVENTS=$(scalar "SELECT count(*) FROM quorum.event")
 
 note "psql \\copy baseline"
-EVENT_COLUMNS="id, body_id, session, title, start_date, date_precision, end_date, city, country_code, format, dimension_code, priority_area_code, topics"
-FIGURE_COLUMNS="event_id, measure, value, qualifier, scope, source_id, locator, note"
+EVENT_COLUMNS="id, body_id, session, title, start_date, date_precision, end_date, city, country_code, format, dimension_code, priority_area_code, status, source_id, locator, topics"
+FIGURE_COLUMNS="event_id, measure, value, qualifier, scope, source_id, locator, derivation, note"
 psql_q \
     -c "\\copy (SELECT $EVENT_COLUMNS FROM quorum.event ORDER BY id) TO '$WORK/events.csv' WITH (FORMAT csv)" \
     -c "\\copy (SELECT $FIGURE_COLUMNS FROM quorum.figure ORDER BY event_id, measure) TO '$WORK/figures.csv' WITH (FORMAT csv)"

@@ -90,6 +90,7 @@ enum GroupAggregates {
             "participants_reported", "participants_mean", "participants_median", "participants_min", "participants_max",
             "member_states", "member_states_qualifier", "member_states_basis", "member_states_scope", "members",
             "member_share", "organisations", "organisations_qualifier", "sources",
+            "participants_derivation", "member_states_derivation", "organisations_derivation",
         ]
         var rows: [EventGroup.Key: [Value]] = [:]
         if let changed = input.changed, let previous = input.base?[definition.name], previous.columns == columns {
@@ -121,6 +122,9 @@ enum GroupAggregates {
             organisations(group, into: &row)
             row.append(group.participants.isEmpty ? .null : .text(group.participantsSources
                 .map { labels.sources[$0] ?? "" }.sorted { $0.precedesInBytes($1) }.joined(separator: " ")))
+            row.append(group.participantsDerived ? .text(Derivation.derivedFigure) : .null)
+            row.append(memberStatesDerivation(group).map(Value.text) ?? .null)
+            row.append(organisationsDerivation(group).map(Value.text) ?? .null)
             rows[key] = row
         }
         // Sorted by one number (the body's rank, then the year), so no string is compared.
@@ -186,6 +190,28 @@ enum GroupAggregates {
         row.append(scope.map(Value.text) ?? .null)
         row.append(members.map(Value.integer) ?? .null)
         row.append(share)
+    }
+
+    /// How Quorum came by member_states, where it is not a figure the document states.
+    private static func memberStatesDerivation(_ group: EventGroup) -> String? {
+        let named = group.namedStateEvents.isEmpty ? nil : group.namedStates.count
+        let largest = group.memberStatesLargest
+        if group.namedStateEvents.count == group.sessions { return Derivation.namedStates }
+        if largest == nil && named == nil { return nil }
+        if group.sessions == 1, group.memberStatesReported == 1, named == nil, let largest {
+            return largest.derived ? Derivation.derivedFigure : nil
+        }
+        return Derivation.largestCount
+    }
+
+    /// How Quorum came by organisations, where it is not a figure the document states.
+    private static func organisationsDerivation(_ group: EventGroup) -> String? {
+        let named = group.namedOrganisations.isEmpty ? nil : group.namedOrganisations.count
+        guard let largest = group.organisationsLargest, largest.value >= (named ?? 0) else {
+            return named == nil ? nil : Derivation.namedOrganisations
+        }
+        if group.sessions > 1 { return Derivation.largestCount }
+        return largest.derived ? Derivation.derivedFigure : nil
     }
 
     /// organisations and its qualifier: the largest of the reported figure and the named organisations.

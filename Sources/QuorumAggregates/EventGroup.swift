@@ -15,9 +15,12 @@ struct EventGroup: Equatable, Sendable {
     struct Largest: Equatable, Sendable {
         var value: Int
         var qualifier: String
+        /// Whether a figure of that value is one Quorum derived rather than the document stated.
+        var derived = false
 
         func merged(_ other: Largest?) -> Largest {
-            guard let other, other.value > value else { return self }
+            guard let other, other.value >= value else { return self }
+            if other.value == value { return Largest(value: value, qualifier: qualifier, derived: derived || other.derived) }
             return other
         }
     }
@@ -45,6 +48,8 @@ struct EventGroup: Equatable, Sendable {
     var participantsApproximate = false
     var participantsAtLeast = false
     var participantsSources: Set<Int64> = []
+    /// Whether any participants figure is one Quorum derived.
+    var participantsDerived = false
     var memberStatesReported = 0
     var memberStatesLargest: Largest?
     /// Whether every member-states figure counts member states alone; if not,
@@ -64,6 +69,7 @@ struct EventGroup: Equatable, Sendable {
         participantsApproximate = participantsApproximate || other.participantsApproximate
         participantsAtLeast = participantsAtLeast || other.participantsAtLeast
         participantsSources.formUnion(other.participantsSources)
+        participantsDerived = participantsDerived || other.participantsDerived
         memberStatesReported += other.memberStatesReported
         memberStatesLargest = memberStatesLargest?.merged(other.memberStatesLargest) ?? other.memberStatesLargest
         memberStatesPure = memberStatesPure && other.memberStatesPure
@@ -98,14 +104,15 @@ extension EventGroup {
         body_id, year, online, hybrid, in_person, format_not_reported, dimensions, participants,
         participants_approximate, participants_at_least, participants_sources, member_states_reported,
         member_states_largest, member_states_qualifier, member_states_pure, member_states_scope,
-        named_state_events, named_states, organisations_largest, organisations_qualifier, named_organisations
+        named_state_events, named_states, organisations_largest, organisations_qualifier, named_organisations,
+        participants_derived, member_states_derived, organisations_derived
         """
 
     init(row: Row) throws {
         func array(_ index: Int) throws -> [String] { try PGArray.elements(try row.require(at: index)).compactMap { $0 } }
-        func largest(_ index: Int) throws -> Largest? {
+        func largest(_ index: Int, derived: Int) throws -> Largest? {
             guard let value = try row.decode(Int.self, at: index) else { return nil }
-            return Largest(value: value, qualifier: try row.require(at: index + 1))
+            return Largest(value: value, qualifier: try row.require(at: index + 1), derived: try row.require(at: derived))
         }
         formats = Formats(online: try row.require(at: 2), hybrid: try row.require(at: 3),
                           inPerson: try row.require(at: 4), notReported: try row.require(at: 5))
@@ -115,13 +122,14 @@ extension EventGroup {
         participantsAtLeast = try row.require(at: 9)
         participantsSources = Set(try array(10).map { try Int64(pgText: $0) })
         memberStatesReported = try row.require(at: 11)
-        memberStatesLargest = try largest(12)
+        memberStatesLargest = try largest(12, derived: 22)
         memberStatesPure = try row.require(at: 14)
         memberStatesScope = try row.decode(at: 15)
         namedStateEvents = Set(try array(16).map { try Int64(pgText: $0) })
         namedStates = Set(try array(17))
-        organisationsLargest = try largest(18)
+        organisationsLargest = try largest(18, derived: 23)
         namedOrganisations = Set(try array(20).map { try Int64(pgText: $0) })
+        participantsDerived = try row.require(at: 21)
     }
 
     static func key(of row: Row) throws -> Key {
@@ -140,7 +148,8 @@ extension EventGroup {
             String(memberStatesReported), memberStatesLargest.map { String($0.value) }, memberStatesLargest?.qualifier,
             memberStatesPure.pgText, memberStatesScope, numbers(namedStateEvents.sorted()),
             TextArray(namedStates.sorted()).pgText, organisationsLargest.map { String($0.value) },
-            organisationsLargest?.qualifier, numbers(namedOrganisations.sorted()),
+            organisationsLargest?.qualifier, numbers(namedOrganisations.sorted()), participantsDerived.pgText,
+            (memberStatesLargest?.derived ?? false).pgText, (organisationsLargest?.derived ?? false).pgText,
         ]
     }
 }

@@ -17,12 +17,12 @@ public struct EventGroups: Equatable, Sendable {
         let sql: SQL
         switch scope {
         case .all:
-            sql = SQL(partialAggregates("SELECT \(columns) FROM quorum.event e"), binds: [])
+            sql = SQL(partialAggregates("SELECT \(columns) FROM quorum.event e WHERE e.status = 'held'"), binds: [])
         case .events(let ids):
             if ids.isEmpty { return [:] }
             // A list, not a join: the planner then knows how few events there are, and
             // looks their figures up by index.
-            sql = SQL(partialAggregates("SELECT \(columns) FROM quorum.event e WHERE e.id = ANY ($1::bigint[])"),
+            sql = SQL(partialAggregates("SELECT \(columns) FROM quorum.event e WHERE e.id = ANY ($1::bigint[]) AND e.status = 'held'"),
                       binds: [TextArray(ids.map { String($0) }).pgText])
         }
         var groups: [EventGroup.Key: EventGroup] = [:]
@@ -60,22 +60,25 @@ public struct EventGroups: Equatable, Sendable {
                             FILTER (WHERE dimension_code IS NOT NULL), '{}') AS dimensions
             FROM ev GROUP BY body_id, year
         ), fig AS (
-            SELECT ev.body_id, ev.year, f.measure, f.value, f.qualifier, f.scope, f.source_id
+            SELECT ev.body_id, ev.year, f.measure, f.value, f.qualifier, f.scope, f.source_id,
+                   f.derivation IS NOT NULL AS derived
             FROM ev JOIN quorum.figure f ON f.event_id = ev.id
             WHERE f.measure IN ('participants', 'member_states', 'organisations')
         ), participants AS (
             SELECT body_id, year, array_agg(value ORDER BY value) AS participants,
                    bool_or(qualifier = 'approximately') AS approximate, bool_or(qualifier = 'at_least') AS at_least,
-                   array_agg(DISTINCT source_id) AS sources
+                   array_agg(DISTINCT source_id) AS sources, bool_or(derived) AS derived
             FROM fig WHERE measure = 'participants' GROUP BY body_id, year
         ), states AS (
             SELECT body_id, year, count(*) AS reported, max(value) AS largest,
                    (array_agg(qualifier::text ORDER BY value DESC))[1] AS qualifier,
+                   (array_agg(derived ORDER BY value DESC, derived DESC))[1] AS derived,
                    bool_and(scope = 'member_states') AS pure,
                    min(scope::text COLLATE "C") FILTER (WHERE scope <> 'member_states') AS other_scope
             FROM fig WHERE measure = 'member_states' GROUP BY body_id, year
         ), organisations AS (
-            SELECT body_id, year, max(value) AS largest, (array_agg(qualifier::text ORDER BY value DESC))[1] AS qualifier
+            SELECT body_id, year, max(value) AS largest, (array_agg(qualifier::text ORDER BY value DESC))[1] AS qualifier,
+                   (array_agg(derived ORDER BY value DESC, derived DESC))[1] AS derived
             FROM fig WHERE measure = 'organisations' GROUP BY body_id, year
         ), named_states AS (
             SELECT ev.body_id, ev.year, array_agg(DISTINCT ev.id) AS events, array_agg(DISTINCT a.country_code) AS states
@@ -90,7 +93,8 @@ public struct EventGroups: Equatable, Sendable {
                coalesce(p.participants, '{}'), coalesce(p.approximate, false), coalesce(p.at_least, false),
                coalesce(p.sources, '{}'), coalesce(st.reported, 0), st.largest, st.qualifier, coalesce(st.pure, true),
                st.other_scope, coalesce(ns.events, '{}'), coalesce(ns.states, '{}'), o.largest, o.qualifier,
-               coalesce(no.organisations, '{}')
+               coalesce(no.organisations, '{}'), coalesce(p.derived, false), coalesce(st.derived, false),
+               coalesce(o.derived, false)
         FROM groups g
         LEFT JOIN participants p USING (body_id, year)
         LEFT JOIN states st USING (body_id, year)

@@ -1,18 +1,49 @@
 import Foundation
 import QuorumModel
 
-/// One figure in a chart, with how exact it is.
+/// One figure in a chart, with how exact it is, what it counted, whether the
+/// document states it, and the register rows it was computed from.
 public struct ChartPoint: Equatable, Sendable {
     public var value: Double
     public var qualifier: Qualifier
+    /// How Quorum derived the figure; nil when the documents state it.
+    public var derivation: String?
+    /// What the figure counted, where that differs from the rest of its series
+    /// ("Member States and observers" in a series of Member States): the point is marked.
+    public var otherScope: String?
+    /// Anchors of the register rows the figure comes from.
+    public var register: [String]
 
-    public init(_ value: Double, _ qualifier: Qualifier = .exact) {
+    public init(_ value: Double, _ qualifier: Qualifier = .exact, derivation: String? = nil, otherScope: String? = nil,
+                register: [String] = []) {
         self.value = value
         self.qualifier = qualifier
+        self.derivation = derivation
+        self.otherScope = otherScope
+        self.register = register
     }
 
-    /// As a reader sees it: "1,250", "140+", "≈150".
-    public var label: String { qualifier.format(NumberFormat.grouped(value)) }
+    /// As a reader sees it: "1,250", "140+", "≈150", with "†" when Quorum derived
+    /// it and "*" when it counted something else than its series.
+    public var label: String { qualifier.format(NumberFormat.grouped(value)) + marks }
+
+    /// The marks alone, which the image, the tables and the downloads explain in a note.
+    public var marks: String { (derivation == nil ? "" : ChartMark.derived) + (otherScope == nil ? "" : ChartMark.otherScope) }
+
+    /// A figure a reader must be told something about, so it is always labelled.
+    public var isQualified: Bool { qualifier != .exact || derivation != nil || otherScope != nil }
+}
+
+/// The marks of figures that need a note, and the notes.
+public enum ChartMark {
+    public static let derived = "†"
+    public static let otherScope = "*"
+
+    public static let derivedNote = "† derived by Quorum, not stated in the document (the table says how)"
+
+    public static func otherScopeNote(_ scopes: [String]) -> String {
+        "* counts " + scopes.joined(separator: "; ") + ", not Member States alone"
+    }
 }
 
 /// A named run of points, one per category (nil where there is no figure).
@@ -32,11 +63,30 @@ public struct ChartData: Equatable, Sendable {
     public var categories: [String]
     public var series: [ChartSeries]
     public var reference: ChartSeries?
+    /// What the documents report for the whole of which the chart shows a part:
+    /// "The dataset holds 22 of the 160 events that the source reports for …".
+    public var coverage: String?
 
-    public init(categories: [String], series: [ChartSeries], reference: ChartSeries? = nil) {
+    public init(categories: [String], series: [ChartSeries], reference: ChartSeries? = nil, coverage: String? = nil) {
         self.categories = categories
         self.series = series
         self.reference = reference
+        self.coverage = coverage
+    }
+
+    /// Every point of every series.
+    public var points: [ChartPoint] { series.flatMap { $0.points.compactMap { $0 } } }
+
+    /// The notes a reader needs under the chart: the coverage, and what its marks mean.
+    public var notes: [String] {
+        var notes: [String] = []
+        if let coverage { notes.append(coverage) }
+        let points = self.points
+        if points.contains(where: { $0.derivation != nil }) { notes.append(ChartMark.derivedNote) }
+        var scopes: [String] = []
+        for scope in points.compactMap(\.otherScope) where !scopes.contains(scope) { scopes.append(scope) }
+        if !scopes.isEmpty { notes.append(ChartMark.otherScopeNote(scopes)) }
+        return notes
     }
 
     /// No figure at all to draw.

@@ -64,11 +64,14 @@ struct Painter {
             }
         }
         var bottom = height - pixels(12)
-        if !style.source.isEmpty {
+        // Under the plot: what the marks mean and what the chart covers, then the source.
+        let footnotes = data.notes + (style.source.isEmpty ? [] : ["Source: " + style.source])
+        if !footnotes.isEmpty {
             let size = points(TypeSize.source)
             let metrics = try Canvas.measure("Source: Ag", font: .regular, size: size)
             let lineHeight = metrics.ascent + metrics.descent + pixels(2)
-            let lines = try wrap("Source: " + style.source, size: size, width: width - 2 * padding, lines: 2)
+            var lines: [String] = []
+            for note in footnotes { lines += try wrap(note, size: size, width: width - 2 * padding, lines: 2) }
             for (index, text) in lines.enumerated() {
                 try canvas.text(text, x: padding, y: bottom - metrics.descent - lineHeight * Double(lines.count - 1 - index),
                                 size: size, color: theme.mutedText)
@@ -178,7 +181,7 @@ struct Painter {
     }
 
     /// Whether a point's figure is written next to it.
-    private func labelled(_ point: ChartPoint) -> Bool { style.valueLabels || point.qualifier != .exact }
+    private func labelled(_ point: ChartPoint) -> Bool { style.valueLabels || point.isQualified }
 
     // MARK: Vertical axes: bars, grouped, stacked, lines, areas
 
@@ -422,7 +425,7 @@ struct Painter {
         let big = self.points(18)
         let bigMetrics = try Canvas.measure(totalPoint.label, font: .bold, size: big)
         try canvas.text(totalPoint.label, x: centreX, y: centreY + pixels(2), font: .bold, size: big, color: theme.text, anchor: .middle)
-        try canvas.text("in all", x: centreX, y: centreY + pixels(2) + bigMetrics.descent + pixels(14),
+        try canvas.text(style.totalCaption, x: centreX, y: centreY + pixels(2) + bigMetrics.descent + pixels(14),
                         size: self.points(TypeSize.axis), color: theme.mutedText, anchor: .middle)
 
         let size = self.points(TypeSize.legend)
@@ -499,10 +502,15 @@ struct Painter {
             return
         }
         let values = series.points.compactMap { $0?.value }
-        // A sparkline shows the shape: from the smallest figure to the largest.
+        // A sparkline shows the shape: from the smallest figure to the largest,
+        // and the last figure as a reader reads it, with its qualifier and marks.
         let largest = values.max() ?? 0, smallest = values.min() ?? 0
         let margin = pixels(4)
-        let box = Box(left: margin, top: margin, right: Double(canvas.width) - margin, bottom: Double(canvas.height) - margin)
+        let lastLabel = series.points.last { $0 != nil }??.label ?? ""
+        let labelSize = points(TypeSize.valueLabel)
+        let labelMetrics = try Canvas.measure(lastLabel.isEmpty ? "0" : lastLabel, size: labelSize)
+        let labelWidth = lastLabel.isEmpty ? 0 : labelMetrics.width + pixels(4)
+        let box = Box(left: margin, top: margin, right: Double(canvas.width) - margin - labelWidth, bottom: Double(canvas.height) - margin)
         let count = max(1, series.points.count - 1)
         func x(_ index: Int) -> Double { series.points.count == 1 ? (box.left + box.right) / 2 : box.left + box.width * Double(index) / Double(count) }
         func y(_ value: Double) -> Double {
@@ -515,15 +523,15 @@ struct Painter {
         canvas.fillUnderPolyline(run, baseline: box.bottom + margin, color: theme.colour(0).mixed(over: theme.background, amount: 0.2))
         canvas.strokePolyline(run, width: pixels(1.75), color: theme.colour(0))
         if let last = run.last { canvas.fillCircle(centreX: last.x, centreY: last.y, radius: pixels(2.5), color: theme.colour(0)) }
-    }
-}
-
-extension Qualifier {
-    /// The qualifier of a sum: approximate if any part is, else at least if any part is.
-    static func combined(_ parts: [Qualifier]) -> Qualifier {
-        if parts.contains(.approximately) { return .approximately }
-        if parts.contains(.atLeast) { return .atLeast }
-        return .exact
+        // Every other figure a reader must be told about gets a ring; the table says what it is.
+        for (index, point) in series.points.enumerated().dropLast() where point?.isQualified == true {
+            canvas.fillCircle(centreX: x(index), centreY: y(point!.value), radius: pixels(2.5), color: theme.colour(0))
+            canvas.fillCircle(centreX: x(index), centreY: y(point!.value), radius: pixels(1.25), color: theme.background)
+        }
+        if !lastLabel.isEmpty {
+            try canvas.text(lastLabel, x: Double(canvas.width) - margin, y: (Double(canvas.height) + labelMetrics.ascent) / 2 - unit,
+                            size: labelSize, color: theme.text, anchor: .end)
+        }
     }
 }
 

@@ -34,6 +34,17 @@ extension ChartSpec {
         // Without a qualifier column, each value column's "<column>_qualifier" (where the
         // table has one) says how exact it is, so a qualifier is never silently dropped.
         let ownQualifiers = values.map { table.columns.firstIndex(of: $0 + "_qualifier") }
+        // The same for what each figure counted and whether Quorum derived it.
+        let scopeColumns = try values.map { (name: String) throws(ChartError) -> Int? in
+            if let scope { return try column(scope, key: "scope") }
+            return table.columns.firstIndex(of: name + "_scope")
+        }
+        let derivationColumns = try values.map { (name: String) throws(ChartError) -> Int? in
+            if let derivation { return try column(derivation, key: "derivation") }
+            return table.columns.firstIndex(of: name + "_derivation")
+                ?? (values.count == 1 ? table.columns.firstIndex(of: "derivation") : nil)
+        }
+        let anchor = RegisterAnchor.maker(table: table.name, columns: table.columns)
         let referenceColumn = try reference.map { (name: String) throws(ChartError) in try column(name, key: "reference") }
         var filterColumns: [(Filter, Int)] = []
         for filter in filters { filterColumns.append((filter, try column(filter.column, key: "filter"))) }
@@ -52,13 +63,23 @@ extension ChartSpec {
                 guard let number = row[valueColumn].number else { continue }
                 let qualifier = (qualifierColumn ?? ownQualifiers[position]).flatMap { row[$0].text.flatMap(Qualifier.init(rawValue:)) }
                     ?? .exact
+                let scope = scopeColumns[position].flatMap { row[$0].text.flatMap(Scope.init(rawValue:)) }
+                let otherScope = scope.flatMap { $0 == .memberStates || $0 == .all ? nil : $0.words }
+                let derivation = derivationColumns[position].flatMap { row[$0].text }
                 let category = xColumn.map { row[$0].description } ?? values[position]
                 let seriesName = xColumn == nil || valueColumns.count == 1
                     ? (seriesColumn.map { row[$0].description } ?? values[0])
                     : values[position]
                 note(category, in: &categories)
                 note(seriesName, in: &seriesNames)
-                cells[seriesName, default: [:]][category, default: []].append(ChartPoint(number, qualifier))
+                var cell = cells[seriesName, default: [:]][category, default: []]
+                if !cell.isEmpty, isSetCount(values[position]) {
+                    throw ChartError.spec(file: file, key: values.count == 1 ? "value" : "values", Self.setSumRule
+                        + ": rows share the category '\(category)' and the series '\(seriesName)'; split them by series or filter them to one")
+                }
+                cell.append(ChartPoint(number, qualifier, derivation: derivation, otherScope: otherScope,
+                                       register: anchor?(row).map { [$0] } ?? []))
+                cells[seriesName, default: [:]][category] = cell
             }
             if let referenceColumn, let xColumn, let number = row[referenceColumn].number {
                 let category = row[xColumn].description
@@ -72,7 +93,13 @@ extension ChartSpec {
         }
         func combine(_ points: [ChartPoint]?) -> ChartPoint? {
             guard let points, !points.isEmpty else { return nil }
-            return ChartPoint(points.reduce(0) { $0 + $1.value }, Qualifier.combined(points.map(\.qualifier)))
+            if points.count == 1 { return points[0] }
+            // A sum is derived if any part is; it counts something else if any part does.
+            let derivations = points.compactMap(\.derivation)
+            return ChartPoint(points.reduce(0) { $0 + $1.value }, Qualifier.combined(points.map(\.qualifier)),
+                              derivation: derivations.isEmpty ? nil : "A sum that includes derived figures: " + derivations.joined(separator: " "),
+                              otherScope: points.compactMap(\.otherScope).first,
+                              register: points.flatMap(\.register))
         }
         func carried(_ points: [ChartPoint?]) -> [ChartPoint?] {
             guard carryForward else { return points }
@@ -96,12 +123,37 @@ extension ChartSpec {
         }
         let reference = references.isEmpty ? nil
             : ChartSeries(name: referenceName, points: carried(categories.map { references[$0]?.first }))
-        return ChartData(categories: categories.map(displayName), series: series, reference: reference)
+        return ChartData(categories: categories.map(displayName), series: series, reference: reference,
+                         coverage: try coverageSentence(snapshot))
+    }
+
+    /// "The dataset holds 22 of the 160 events that the source reports for October 2020 – October 2024."
+    func coverageSentence(_ snapshot: Snapshot) throws(ChartError) -> String? {
+        guard let coverage else { return nil }
+        let organisation = filters.first { $0.column == "organisation" && !$0.negated && $0.values.count == 1 }?.values[0]
+        guard let table = snapshot["coverage"], let organisation,
+              let o = table.columns.firstIndex(of: "organisation"), let m = table.columns.firstIndex(of: "measure"),
+              let v = table.columns.firstIndex(of: "value"), let q = table.columns.firstIndex(of: "qualifier"),
+              let f = table.columns.firstIndex(of: "period_from"), let t = table.columns.firstIndex(of: "period_to"),
+              let n = table.columns.firstIndex(of: "in_dataset"),
+              let row = table.rows.first(where: { $0[o].description == organisation && $0[m].description == coverage })
+        else {
+            throw ChartError.spec(file: file, key: "coverage",
+                                  "the snapshot has no period total '\(coverage)' for the organisation this chart filters to")
+        }
+        let reported = ChartPoint(row[v].number ?? 0, row[q].text.flatMap(Qualifier.init(rawValue:)) ?? .exact)
+        let held = NumberFormat.grouped(row[n].number ?? 0)
+        let noun = coverage == "cbm_events" ? "CBM events" : coverage.replacingOccurrences(of: "_", with: " ")
+        var period = ""
+        if let from = row[f].text.flatMap({ try? PartialDate(parsing: $0) }), let to = row[t].text.flatMap({ try? PartialDate(parsing: $0) }) {
+            period = " for \(from.words) – \(to.words)"
+        }
+        return "The dataset holds \(held) of the \(reported.label) \(noun) that the source reports\(period)."
     }
 
     /// How the chart looks at a theme and scale.
     public func style(theme: Theme, scale: Int) -> ChartStyle {
         ChartStyle(kind: kind, title: title, subtitle: subtitle, source: source, width: width, height: height,
-                   valueLabels: valueLabels, theme: theme, scale: scale)
+                   valueLabels: valueLabels, theme: theme, scale: scale, totalCaption: coverage == nil ? "in all" : "in the dataset")
     }
 }

@@ -34,6 +34,13 @@ public struct ChartSpec: Equatable, Sendable {
     public let series: String?
     public let values: [String]
     public let qualifier: String?
+    /// The column saying what each figure counted (default: each value column's `_scope`).
+    public let scope: String?
+    /// The column saying how Quorum derived a figure (default: each value column's `_derivation`).
+    public let derivation: String?
+    /// For a chart over the events in the dataset: the period total it is a part of
+    /// (`events`, `cbm_events`), stated with the chart.
+    public let coverage: String?
     public let filters: [Filter]
     public let reference: String?
     public let referenceName: String
@@ -68,8 +75,65 @@ public struct ChartSpec: Equatable, Sendable {
     static let keys: Set<String> = [
         "title", "subtitle", "kind", "aggregate", "sql", "x", "series", "value", "values", "qualifier", "filter",
         "reference", "reference_name", "series_name", "carry_forward", "names", "width", "height", "value_labels", "source", "page",
-        "page_title", "order",
+        "page_title", "order", "scope", "derivation", "coverage",
     ]
+
+    // MARK: Honesty rules
+
+    static let setSumRule = "member states are sets, and counts of them are never added (rule: no sum of member-state sets)"
+    static let coverageRule = "a chart over the events in the dataset states what part of the reported total they are (rule: coverage)"
+    static let wholeRule = "a chart over the events in the dataset must not call them all (rule: no selection called the whole)"
+
+    /// Counts of who was present (member states, countries, organisations), which are sets.
+    func isSetCount(_ column: String) -> Bool {
+        if let measure = Measure(rawValue: column) { return measure.isSetCount }
+        return column.hasSuffix("member_states") || column == "members"
+    }
+
+    /// The columns of built-in aggregates that count events of the dataset, not of the documents.
+    static let eventCounts: [String: Set<String>] = [
+        "format_mix": ["online", "hybrid", "in_person", "not_reported", "events"],
+        "cbm_events": ["events"],
+        "body_year": ["sessions"],
+        "organisation_totals": ["events", "events_with_participants"],
+    ]
+
+    /// The columns that make one row of a built-in aggregate (either name of a pair will do).
+    static let rowKeys: [String: [[String]]] = [
+        "body_year": [["body", "body_name"], ["year"]],
+        "year_over_year": [["body", "body_name"], ["year"]],
+    ]
+
+    /// Refuses, at load, a chart that would break one of the rules whatever the data.
+    func checkHonesty() throws(ChartError) {
+        let valueKey = values.count == 1 ? "value" : "values"
+        if let set = values.first(where: isSetCount) {
+            if [.stackedBars, .donut, .progress].contains(kind) {
+                throw ChartError.spec(file: file, key: "kind", "\(Self.setSumRule): a \(kind.rawValue) chart adds up '\(set)'")
+            }
+            if x == nil, values.count == 1 {
+                throw ChartError.spec(file: file, key: valueKey, "\(Self.setSumRule): without x, '\(set)' would be added up over the rows")
+            }
+            if case .aggregate(let name) = origin, let key = Self.rowKeys[name] {
+                let pinned = Set(filters.filter { !$0.negated && $0.values.count == 1 }.map(\.column))
+                let split = Set([x, series].compactMap { $0 }).union(pinned)
+                if let missing = key.first(where: { Set($0).isDisjoint(with: split) }) {
+                    throw ChartError.spec(file: file, key: valueKey, "\(Self.setSumRule): rows of different \(missing[0]) would be added up; "
+                        + "make \(missing[0]) the x or the series, or filter to one")
+                }
+            }
+        }
+        if case .aggregate(let name) = origin, let counted = Self.eventCounts[name], values.contains(where: counted.contains) {
+            guard coverage != nil else {
+                throw ChartError.spec(file: file, key: "coverage", "\(Self.coverageRule): add coverage = \"events\" (or another period total)")
+            }
+            let words = ([title, subtitle, seriesName ?? ""] + names.values).joined(separator: " ").lowercased()
+                .split(whereSeparator: { !$0.isLetter })
+            if let word = words.first(where: { ["all", "every", "total", "whole"].contains($0) }) {
+                throw ChartError.spec(file: file, key: "title", "\(Self.wholeRule): '\(word)'")
+            }
+        }
+    }
 
     static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) || ("0"..."9").contains(first) else { return false }
@@ -137,15 +201,18 @@ public struct ChartSpec: Equatable, Sendable {
         if x == nil && values.isEmpty {
             throw ChartError.spec(file: file, key: "x", "is required unless values names the columns to compare")
         }
-        return ChartSpec(
+        let spec = ChartSpec(
             name: name, file: file, title: try reader.string("title", required: true)!, subtitle: try reader.string("subtitle") ?? "",
             kind: kind, origin: origin, x: x, series: try reader.string("series"),
-            values: value.map { [$0] } ?? values, qualifier: try reader.string("qualifier"), filters: filters,
+            values: value.map { [$0] } ?? values, qualifier: try reader.string("qualifier"), scope: try reader.string("scope"),
+            derivation: try reader.string("derivation"), coverage: try reader.string("coverage"), filters: filters,
             reference: try reader.string("reference"), referenceName: try reader.string("reference_name") ?? "Reference",
             seriesName: try reader.string("series_name"),
             carryForward: try reader.boolean("carry_forward"), names: names, width: width, height: height,
             valueLabels: try reader.boolean("value_labels"), source: try reader.string("source") ?? "", page: page,
             pageTitle: try reader.string("page_title"), order: try reader.integer("order", default: 100, in: -100_000...100_000))
+        try spec.checkHonesty()
+        return spec
     }
 
     /// Typed access to a parsed file, with errors that name the key.

@@ -134,6 +134,9 @@ extension Dataset {
         unique(bodies.map { [$0.organisation, $0.code] }, "bodies") { $0.joined(separator: "/") }
         unique(dimensions.map(\.code), "dimensions") { "code \($0)" }
         unique(priorityAreas.map(\.code), "priorityAreas") { "code \($0)" }
+        func derivation(_ text: String?, _ location: String) {
+            if let text { require(text, location) }
+        }
         for (i, coordinator) in coordinators.enumerated() {
             countryCode(coordinator.country, "coordinators[\(i)].country")
             require(coordinator.locator, "coordinators[\(i)].locator")
@@ -141,14 +144,19 @@ extension Dataset {
         for (i, membership) in memberships.enumerated() {
             countryCode(membership.country, "memberships[\(i)].country")
             require(membership.locator, "memberships[\(i)].locator")
+            derivation(membership.derivation, "memberships[\(i)].derivation")
         }
-        for (i, count) in membershipCounts.enumerated() where count.count < 0 {
-            issues.append(InputIssue("membershipCounts[\(i)].count", "must not be negative"))
+        for (i, count) in membershipCounts.enumerated() {
+            if count.count < 0 { issues.append(InputIssue("membershipCounts[\(i)].count", "must not be negative")) }
+            require(count.locator, "membershipCounts[\(i)].locator")
+            derivation(count.derivation, "membershipCounts[\(i)].derivation")
         }
 
         for (i, event) in events.enumerated() {
             let at = "events[\(i)]"
             require(event.title, "\(at).title")
+            require(event.source, "\(at).source")
+            require(event.locator, "\(at).locator")
             if let session = event.session, session <= 0 {
                 issues.append(InputIssue("\(at).session", "must be 1 or more"))
             }
@@ -160,10 +168,12 @@ extension Dataset {
             for (j, figure) in event.figures.enumerated() {
                 if figure.value < 0 { issues.append(InputIssue("\(at).figures[\(j)].value", "must not be negative")) }
                 require(figure.locator, "\(at).figures[\(j)].locator")
+                derivation(figure.derivation, "\(at).figures[\(j)].derivation")
             }
             unique(event.figures.map(\.measure), "\(at).figures") { "measure \($0.rawValue)" }
-            for (j, attendee) in event.attendees.enumerated() where attendee.kind == .country {
-                countryCode(attendee.code, "\(at).attendees[\(j)].code")
+            for (j, attendee) in event.attendees.enumerated() {
+                if attendee.kind == .country { countryCode(attendee.code, "\(at).attendees[\(j)].code") }
+                require(attendee.locator, "\(at).attendees[\(j)].locator")
             }
             unique(event.attendees.map { [$0.kind.rawValue, $0.code] }, "\(at).attendees") { $0.joined(separator: " ") }
         }
@@ -173,12 +183,16 @@ extension Dataset {
             require(total.measure, "totals[\(i)].measure")
             require(total.label, "totals[\(i)].label")
             if total.value < 0 { issues.append(InputIssue("totals[\(i)].value", "must not be negative")) }
+            require(total.locator, "totals[\(i)].locator")
+            derivation(total.derivation, "totals[\(i)].derivation")
             if let from = total.from, let to = total.to, to.lastDay < from.firstDay {
                 issues.append(InputIssue("totals[\(i)].to", "is before from"))
             }
         }
         for (i, milestone) in milestones.enumerated() {
             require(milestone.subject, "milestones[\(i)].subject")
+            require(milestone.locator, "milestones[\(i)].locator")
+            derivation(milestone.derivation, "milestones[\(i)].derivation")
             if milestone.from == nil && milestone.to == nil {
                 issues.append(InputIssue("milestones[\(i)]", "needs a date: from, to, or both"))
             }

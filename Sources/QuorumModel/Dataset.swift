@@ -89,8 +89,11 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var since: PartialDate
         public var source: String
         public var locator: String
-        public init(organisation: String, country: String, role: MembershipRole, since: PartialDate, source: String, locator: String) {
+        public var derivation: String?
+        public init(organisation: String, country: String, role: MembershipRole, since: PartialDate, source: String, locator: String,
+                    derivation: String? = nil) {
             self.organisation = organisation; self.country = country; self.role = role; self.since = since; self.source = source; self.locator = locator
+            self.derivation = derivation
         }
     }
 
@@ -102,9 +105,12 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var qualifier: Qualifier
         public var source: String
         public var locator: String
+        public var derivation: String?
         public var note: String?
-        public init(organisation: String, role: MembershipRole, from: PartialDate, count: Int, qualifier: Qualifier, source: String, locator: String, note: String? = nil) {
-            self.organisation = organisation; self.role = role; self.from = from; self.count = count; self.qualifier = qualifier; self.source = source; self.locator = locator; self.note = note
+        public init(organisation: String, role: MembershipRole, from: PartialDate, count: Int, qualifier: Qualifier, source: String, locator: String,
+                    derivation: String? = nil, note: String? = nil) {
+            self.organisation = organisation; self.role = role; self.from = from; self.count = count; self.qualifier = qualifier; self.source = source; self.locator = locator
+            self.derivation = derivation; self.note = note
         }
     }
 
@@ -120,13 +126,19 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var format: EventFormat?
         public var dimension: String?
         public var priorityArea: String?
+        /// Held, or only announced by the document.
+        public var status: EventStatus = .held
+        /// The document that reports the event, and where.
+        public var source: String
+        public var locator: String
         public var topics: [String] = []
         public var figures: [Figure] = []
         public var attendees: [Attendee] = []
 
-        public init(organisation: String, body: String, session: Int?, title: String, date: PartialDate) {
+        public init(organisation: String, body: String, session: Int?, title: String, date: PartialDate,
+                    status: EventStatus = .held, source: String, locator: String) {
             self.organisation = organisation; self.body = body; self.session = session
-            self.title = title; self.date = date
+            self.title = title; self.date = date; self.status = status; self.source = source; self.locator = locator
         }
 
         /// How the event is told apart from the others of its body.
@@ -143,11 +155,13 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var scope: Scope
         public var source: String
         public var locator: String
+        /// How Quorum derived the value; nil when the document states it.
+        public var derivation: String?
         public var note: String?
         public init(measure: Measure, value: Int, qualifier: Qualifier, scope: Scope,
-                    source: String, locator: String, note: String? = nil) {
+                    source: String, locator: String, derivation: String? = nil, note: String? = nil) {
             self.measure = measure; self.value = value; self.qualifier = qualifier; self.scope = scope
-            self.source = source; self.locator = locator; self.note = note
+            self.source = source; self.locator = locator; self.derivation = derivation; self.note = note
         }
     }
 
@@ -174,9 +188,11 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var dimension: String?
         public var source: String
         public var locator: String
+        public var derivation: String?
         public var note: String?
-        public init(organisation: String, measure: String, label: String, value: Int, qualifier: Qualifier, from: PartialDate? = nil, to: PartialDate? = nil, body: String? = nil, dimension: String? = nil, source: String, locator: String, note: String? = nil) {
-            self.organisation = organisation; self.measure = measure; self.label = label; self.value = value; self.qualifier = qualifier; self.from = from; self.to = to; self.body = body; self.dimension = dimension; self.source = source; self.locator = locator; self.note = note
+        public init(organisation: String, measure: String, label: String, value: Int, qualifier: Qualifier, from: PartialDate? = nil, to: PartialDate? = nil, body: String? = nil, dimension: String? = nil, source: String, locator: String, derivation: String? = nil, note: String? = nil) {
+            self.organisation = organisation; self.measure = measure; self.label = label; self.value = value; self.qualifier = qualifier; self.from = from; self.to = to; self.body = body; self.dimension = dimension; self.source = source; self.locator = locator
+            self.derivation = derivation; self.note = note
         }
     }
 
@@ -190,8 +206,10 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var to: PartialDate?
         public var source: String
         public var locator: String
-        public init(organisation: String, kind: MilestoneKind, subject: String, priorityArea: String? = nil, country: String? = nil, from: PartialDate? = nil, to: PartialDate? = nil, source: String, locator: String) {
+        public var derivation: String?
+        public init(organisation: String, kind: MilestoneKind, subject: String, priorityArea: String? = nil, country: String? = nil, from: PartialDate? = nil, to: PartialDate? = nil, source: String, locator: String, derivation: String? = nil) {
             self.organisation = organisation; self.kind = kind; self.subject = subject; self.priorityArea = priorityArea; self.country = country; self.from = from; self.to = to; self.source = source; self.locator = locator
+            self.derivation = derivation
         }
     }
 }
@@ -224,7 +242,7 @@ extension Dataset {
 extension Dataset.Event {
     private enum CodingKeys: String, CodingKey {
         case organisation, body, session, title, date, endDate, city, country, format, dimension,
-             priorityArea, topics, figures, attendees
+             priorityArea, status, source, locator, topics, figures, attendees
     }
 
     public init(from decoder: any Decoder) throws {
@@ -240,6 +258,9 @@ extension Dataset.Event {
         format = try c.decodeIfPresent(EventFormat.self, forKey: .format)
         dimension = try c.decodeIfPresent(String.self, forKey: .dimension)
         priorityArea = try c.decodeIfPresent(String.self, forKey: .priorityArea)
+        status = try c.decodeIfPresent(EventStatus.self, forKey: .status) ?? .held
+        source = try c.decode(String.self, forKey: .source)
+        locator = try c.decode(String.self, forKey: .locator)
         topics = try c.decodeIfPresent([String].self, forKey: .topics) ?? []
         figures = try c.decodeIfPresent([Dataset.Figure].self, forKey: .figures) ?? []
         attendees = try c.decodeIfPresent([Dataset.Attendee].self, forKey: .attendees) ?? []

@@ -11,12 +11,17 @@ public struct FigureRecord: Equatable, Sendable {
     public var format: EventFormat?
     public var dimension: String?
     public var priorityArea: String?
+    public var status: EventStatus
+    /// The document that reports the event, and where; the figure's own when the line gives none.
+    public var eventSource: String
+    public var eventLocator: String
     public var measure: Measure
     public var value: Int
     public var qualifier: Qualifier
     public var scope: Scope
     public var source: String
     public var locator: String
+    public var derivation: String?
     public var note: String?
 
     public enum Column: String, CaseIterable, Sendable {
@@ -25,6 +30,10 @@ public struct FigureRecord: Equatable, Sendable {
         case city, country, format, dimension
         case priorityArea = "priority_area"
         case measure, value, qualifier, scope, source, locator, note
+        case status
+        case eventSource = "event_source"
+        case eventLocator = "event_locator"
+        case derivation
 
         /// The column's place in `allCases`: an array index, cheaper than hashing per cell.
         var ordinal: Int {
@@ -47,6 +56,10 @@ public struct FigureRecord: Equatable, Sendable {
             case .source: 15
             case .locator: 16
             case .note: 17
+            case .status: 18
+            case .eventSource: 19
+            case .eventLocator: 20
+            case .derivation: 21
             }
         }
 
@@ -175,7 +188,11 @@ public struct FigureRecord: Equatable, Sendable {
         if cell(.scope) == nil { problems.append("scope is empty") }
         source = required(.source)
         locator = required(.locator)
+        derivation = text(.derivation)
         note = text(.note)
+        status = word(.status, EventStatus.self) ?? .held
+        eventSource = text(.eventSource) ?? source
+        eventLocator = text(.eventLocator) ?? locator
         if let endDate, let date {
             if endDate.precision != .day { problems.append("end_date: must be a day (YYYY-MM-DD)") }
             if endDate.lastDay < date.firstDay { problems.append("end_date: is before date") }
@@ -195,9 +212,10 @@ public struct FigureRecord: Equatable, Sendable {
         organisation = event.organisation; body = event.body; session = event.session
         title = event.title; date = event.date; endDate = event.endDate; city = event.city
         country = event.country; format = event.format; dimension = event.dimension
-        priorityArea = event.priorityArea; measure = figure.measure; value = figure.value
+        priorityArea = event.priorityArea; status = event.status; eventSource = event.source
+        eventLocator = event.locator; measure = figure.measure; value = figure.value
         qualifier = figure.qualifier; scope = figure.scope; source = figure.source
-        locator = figure.locator; note = figure.note
+        locator = figure.locator; derivation = figure.derivation; note = figure.note
     }
 
     /// The record's cells, in `Column.allCases` order.
@@ -222,6 +240,10 @@ public struct FigureRecord: Equatable, Sendable {
             case .source: source
             case .locator: locator
             case .note: note ?? ""
+            case .status: status.rawValue
+            case .eventSource: eventSource
+            case .eventLocator: eventLocator
+            case .derivation: derivation ?? ""
             }
         }
     }

@@ -79,6 +79,16 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
         return text
     }
 
+    /// As a reader says it, in English: "2 December 2026", "June 2021", "2024".
+    public var words: String {
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                      "October", "November", "December"]
+        guard let month else { return String(year) }
+        let name = months[month - 1]
+        guard let day else { return "\(name) \(year)" }
+        return "\(day) \(name) \(year)"
+    }
+
     /// The first day of the period, `YYYY-MM-DD`.
     public var firstDay: String {
         "\(padded(year, 4))-\(padded(month ?? 1, 2))-\(padded(day ?? 1, 2))"

@@ -46,7 +46,8 @@ public struct SyntheticData {
             let year = 1950 + (eventIndex / Self.bodies) % 75
             var event = Dataset.Event(
                 organisation: Self.organisation, body: Self.bodyCode(body), session: session,
-                title: "Session \(session)", date: try! PartialDate(parsing: "\(year)-\(padded(Int(eventRandom.next() % 12) + 1, 2))"))
+                title: "Session \(session)", date: try! PartialDate(parsing: "\(year)-\(padded(Int(eventRandom.next() % 12) + 1, 2))"),
+                source: Self.source, locator: "row \(row / Self.measures.count * Self.measures.count + 1)")
             event.city = "City \(eventRandom.next() % 500)"
             event.format = EventFormat.allCases[Int(eventRandom.next() % 3)]
             let value = switch measure {

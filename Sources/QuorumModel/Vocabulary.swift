@@ -15,6 +15,20 @@ public enum Qualifier: String, CaseIterable, Codable, Sendable {
         case .approximately: "≈" + value
         }
     }
+
+    /// The key a table of figures explains its notation with.
+    public static let key = "140+ means at least 140; ≈150 means approximately 150."
+
+    /// The qualifier of a combination of figures (a sum, a largest value of
+    /// several): approximate if any part is, else at least if any part is.
+    public static func combined(_ parts: some Sequence<Qualifier>) -> Qualifier {
+        var result = Qualifier.exact
+        for part in parts {
+            if part == .approximately { return .approximately }
+            if part == .atLeast { result = .atLeast }
+        }
+        return result
+    }
 }
 
 /// What a figure counted.
@@ -24,6 +38,17 @@ public enum Scope: String, CaseIterable, Codable, Sendable {
     case memberStatesAndObservers = "member_states_and_observers"
     case memberStatesAndOrganisations = "member_states_and_organisations"
     case headsOfStateAndGovernment = "heads_of_state_and_government"
+
+    /// What was counted, in the words of the documents.
+    public var words: String {
+        switch self {
+        case .all: "all participants"
+        case .memberStates: "Member States"
+        case .memberStatesAndObservers: "Member States and observers"
+        case .memberStatesAndOrganisations: "Member States and organisations"
+        case .headsOfStateAndGovernment: "heads of state and government"
+        }
+    }
 }
 
 /// What is counted at an event.
@@ -33,11 +58,31 @@ public enum Measure: String, CaseIterable, Codable, Sendable {
     case guestStates = "guest_states"
     case organisations
     case countries
+
+    /// Counts of who was present, which are sets: across events they combine
+    /// by union (or, where only counts are known, by the largest), never by sum.
+    public var isSetCount: Bool { self != .participants }
+
+    public var words: String {
+        switch self {
+        case .participants: "participants"
+        case .memberStates: "Member States represented"
+        case .guestStates: "guest states"
+        case .organisations: "organisations present"
+        case .countries: "countries"
+        }
+    }
 }
 
 public enum EventFormat: String, CaseIterable, Codable, Sendable {
     case online, hybrid
     case inPerson = "in_person"
+}
+
+/// Whether an event took place, or a document only announces it. Only held
+/// events count in aggregates of what happened.
+public enum EventStatus: String, CaseIterable, Codable, Sendable {
+    case held, announced
 }
 
 public enum MembershipRole: String, CaseIterable, Codable, Sendable {
@@ -67,6 +112,7 @@ public enum MilestoneKind: String, CaseIterable, Codable, Sendable {
     case membershipJoined = "membership_joined"
     case bodyEstablished = "body_established"
     case documentAdopted = "document_adopted"
+    case chairmanship
 }
 
 /// Parses a vocabulary word, or says which words are allowed.

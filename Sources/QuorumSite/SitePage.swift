@@ -39,12 +39,20 @@ public enum Site {
     /// Relative path (flat names as CONTRACTS.md lists them) → bytes.
     public static func files(snapshot: Snapshot, charts: [RenderedChart], errors: [ChartError],
                              renderedAt: Date) throws -> [String: [UInt8]] {
-        let pages = SitePage.pages(for: charts)
+        let registerPages = [SitePage(name: RegisterAnchor.Page.events.rawValue, title: "Register of events", chartNames: []),
+                             SitePage(name: RegisterAnchor.Page.facts.rawValue, title: "Register of facts", chartNames: [])]
+        let pages = SitePage.pages(for: charts) + registerPages
+        let register = Register(snapshot)
         var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
         for page in pages {
             let onPage = charts.filter { page.chartNames.contains($0.spec.name) }
+            let body: String? = switch page.name {
+            case RegisterAnchor.Page.events.rawValue: register.eventsPage()
+            case RegisterAnchor.Page.facts.rawValue: register.factsPage()
+            default: nil
+            }
             files[page.path] = Array(html(page: page, pages: pages, charts: onPage, errors: page.name == "index" ? errors : [],
-                                          snapshot: snapshot).utf8)
+                                          snapshot: snapshot, body: body).utf8)
         }
         for chart in charts {
             let name = chart.spec.name
@@ -54,12 +62,14 @@ public enum Site {
             files["charts/\(name).dark@2x.png"] = chart.dark2x
             files["data/\(name).csv"] = Array(ChartTable.csv(chart).utf8)
             files["data/\(name).json"] = try ChartTable.json(chart, snapshot: snapshot)
+            files["data/\(name).metadata.json"] = try ChartTable.metadata(chart, snapshot: snapshot, register: register)
         }
         files["manifest.json"] = try Manifest.json(snapshot: snapshot, charts: charts, pages: pages, errors: errors, renderedAt: renderedAt)
         return files
     }
 
-    static func html(page: SitePage, pages: [SitePage], charts: [RenderedChart], errors: [ChartError], snapshot: Snapshot) -> String {
+    static func html(page: SitePage, pages: [SitePage], charts: [RenderedChart], errors: [ChartError], snapshot: Snapshot,
+                     body: String? = nil) -> String {
         var out = """
             <!doctype html>
             <html lang="en">
@@ -86,7 +96,8 @@ public enum Site {
             <main>
             <h1>\(HTML.escape(page.title))</h1>
             <p class="snapshot">Figures from snapshot \(snapshot.id), computed <time datetime="\(Manifest.iso(snapshot.finishedAt))">\(Manifest.readable(snapshot.finishedAt))</time> (data version \(snapshot.dataVersion)).
-            A figure with + is a lower bound (“140+” means at least 140); ≈ marks an approximate figure.</p>
+            A figure with + is a lower bound (“140+” means at least 140); ≈ marks an approximate figure; † a value Quorum derived
+            rather than the document stated. Every figure in a table links to the register, which gives its document and words.</p>
 
             """
         if !errors.isEmpty {
@@ -97,6 +108,7 @@ public enum Site {
             }
             out += "</ul>\n</section>\n"
         }
+        if let body { out += body }
         if charts.isEmpty && page.name == "index" {
             out += "<p>No charts yet.</p>\n"
         }
@@ -128,7 +140,8 @@ public enum Site {
         if !spec.source.isEmpty { out += "<figcaption>Source: \(HTML.escape(spec.source))</figcaption>\n" }
         out += "</figure>\n"
         out += ChartTable.html(chart)
-        out += "<p class=\"downloads\">Data: <a href=\"data/\(name).csv\">CSV</a> · <a href=\"data/\(name).json\">JSON</a></p>\n"
+        out += "<p class=\"downloads\">Data: <a href=\"data/\(name).csv\">CSV</a> · <a href=\"data/\(name).json\">JSON</a>"
+            + " · <a href=\"data/\(name).metadata.json\">metadata and citation</a></p>\n"
         out += "</section>\n"
         return out
     }

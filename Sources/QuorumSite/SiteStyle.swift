@@ -41,6 +41,15 @@ enum SiteStyle {
         th, td { padding: 4px 12px 4px 0; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
         td { text-align: right; font-variant-numeric: tabular-nums; }
         thead th { border-bottom: 2px solid var(--rule); }
+        th.num, td.num, .num { text-align: right; white-space: nowrap; }
+        table.register td { text-align: left; }
+        table.register td:first-child { white-space: nowrap; }
+        ul.figures { margin: 0; padding: 0; list-style: none; }
+        ul.figures li { margin-bottom: 4px; }
+        .muted, .status, .notes { color: var(--muted); }
+        .derived { font-size: 0.85rem; font-style: italic; }
+        .notes { font-size: 0.85rem; margin: 4px 0; padding-left: 0; list-style: none; }
+        cite { font-style: normal; }
         .errors { background: var(--panel); border-left: 4px solid var(--error); padding: 8px 16px; margin: 16px 0; }
         .errors h2 { color: var(--error); font-size: 1rem; }
         footer.site { color: var(--muted); font-size: 0.85rem; padding-bottom: 32px; border-top: 1px solid var(--rule); margin-top: 32px; }

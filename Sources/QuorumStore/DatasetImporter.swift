@@ -112,10 +112,11 @@ public struct DatasetImporter {
                       known(m.country, in: countries, "country", "\(at).country"),
                       let source = source(m.source, "\(at).source") else { continue }
                 try upsert("memberships", """
-                    INSERT INTO quorum.membership AS t (organisation_id, country_code, role, since, since_precision, source_id, locator)
+                    INSERT INTO quorum.membership AS t (organisation_id, country_code, role, since, since_precision, source_id, locator,
+                        derivation)
                     VALUES (\(org), \(m.country), \(m.role.rawValue)::quorum.membership_role, \(m.since.firstDay)::date,
-                            \(m.since.precision.rawValue)::quorum.date_precision, \(source), \(m.locator))
-                    ON CONFLICT (organisation_id, country_code, role) \(updateChanged("since", "since_precision", "source_id", "locator"))
+                            \(m.since.precision.rawValue)::quorum.date_precision, \(source), \(m.locator), \(m.derivation))
+                    ON CONFLICT (organisation_id, country_code, role) \(updateChanged("since", "since_precision", "source_id", "locator", "derivation"))
                     RETURNING xmax = 0
                     """)
             }
@@ -125,11 +126,11 @@ public struct DatasetImporter {
                       let source = source(m.source, "\(at).source") else { continue }
                 try upsert("membership counts", """
                     INSERT INTO quorum.membership_count AS t
-                        (organisation_id, role, valid_from, from_precision, count, qualifier, source_id, locator, note)
+                        (organisation_id, role, valid_from, from_precision, count, qualifier, source_id, locator, derivation, note)
                     VALUES (\(org), \(m.role.rawValue)::quorum.membership_role, \(m.from.firstDay)::date,
                             \(m.from.precision.rawValue)::quorum.date_precision, \(m.count),
-                            \(m.qualifier.rawValue)::quorum.qualifier, \(source), \(m.locator), \(m.note))
-                    ON CONFLICT (organisation_id, role, valid_from) \(updateChanged("from_precision", "count", "qualifier", "source_id", "locator", "note"))
+                            \(m.qualifier.rawValue)::quorum.qualifier, \(source), \(m.locator), \(m.derivation), \(m.note))
+                    ON CONFLICT (organisation_id, role, valid_from) \(updateChanged("from_precision", "count", "qualifier", "source_id", "locator", "derivation", "note"))
                     RETURNING xmax = 0
                     """)
             }
@@ -142,17 +143,18 @@ public struct DatasetImporter {
             guard let body = body(e.organisation, e.body, at),
                   optional(e.country, in: countries, "country", "\(at).country"),
                   optional(e.dimension, in: dimensions, "dimension", "\(at).dimension"),
-                  optional(e.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea")
+                  optional(e.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea"),
+                  let eventSource = source(e.source, "\(at).source")
             else { return }
             let row = try located(at) {
                 try connection.query("""
                     INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date, city,
-                        country_code, format, dimension_code, priority_area_code, topics)
+                        country_code, format, dimension_code, priority_area_code, status, source_id, locator, topics)
                     VALUES (\(body), \(e.session), \(e.title), \(e.date.firstDay)::date,
                             \(e.date.precision.rawValue)::quorum.date_precision, \(e.endDate?.firstDay)::date, \(e.city),
                             \(e.country), \(e.format?.rawValue)::quorum.event_format, \(e.dimension), \(e.priorityArea),
-                            \(TextArray(e.topics))::text[])
-                    ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision", "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code", "topics"))
+                            \(e.status.rawValue)::quorum.event_status, \(eventSource), \(e.locator), \(TextArray(e.topics))::text[])
+                    ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision", "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code", "status", "source_id", "locator", "topics"))
                     RETURNING id, xmax = 0 AS inserted
                     """).first
             }
@@ -171,10 +173,10 @@ public struct DatasetImporter {
             for (j, f) in e.figures.enumerated() {
                 guard let source = source(f.source, "\(at).figures[\(j)].source") else { continue }
                 try upsert("figures", at: "\(at).figures[\(j)]", """
-                    INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
+                    INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, derivation, note)
                     VALUES (\(event), \(f.measure.rawValue), \(f.value), \(f.qualifier.rawValue)::quorum.qualifier,
-                            \(f.scope.rawValue)::quorum.scope, \(source), \(f.locator), \(f.note))
-                    ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id", "locator", "note"))
+                            \(f.scope.rawValue)::quorum.scope, \(source), \(f.locator), \(f.derivation), \(f.note))
+                    ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id", "locator", "derivation", "note"))
                     RETURNING xmax = 0
                     """)
             }
@@ -212,13 +214,13 @@ public struct DatasetImporter {
             }
             try upsert("totals", at: at, """
                 INSERT INTO quorum.total AS t (organisation_id, measure, label, value, qualifier, period_from, from_precision,
-                    period_to, to_precision, body_id, dimension_code, source_id, locator, note)
+                    period_to, to_precision, body_id, dimension_code, source_id, locator, derivation, note)
                 VALUES (\(org), \(t.measure), \(t.label), \(t.value), \(t.qualifier.rawValue)::quorum.qualifier,
                         \(t.from?.firstDay)::date, \(t.from?.precision.rawValue)::quorum.date_precision,
                         \(t.to?.firstDay)::date, \(t.to?.precision.rawValue)::quorum.date_precision,
-                        \(body), \(t.dimension), \(source), \(t.locator), \(t.note))
+                        \(body), \(t.dimension), \(source), \(t.locator), \(t.derivation), \(t.note))
                 ON CONFLICT (organisation_id, measure, coalesce(period_from, '-infinity'), coalesce(period_to, 'infinity'))
-                \(updateChanged("label", "value", "qualifier", "from_precision", "to_precision", "body_id", "dimension_code", "source_id", "locator", "note"))
+                \(updateChanged("label", "value", "qualifier", "from_precision", "to_precision", "body_id", "dimension_code", "source_id", "locator", "derivation", "note"))
                 RETURNING xmax = 0
                 """)
         }
@@ -230,13 +232,13 @@ public struct DatasetImporter {
                   let source = source(m.source, "\(at).source") else { return }
             try upsert("milestones", at: at, """
                 INSERT INTO quorum.milestone AS t (organisation_id, kind, subject, country_code, priority_area_code,
-                    date_from, from_precision, date_to, to_precision, source_id, locator)
+                    date_from, from_precision, date_to, to_precision, source_id, locator, derivation)
                 VALUES (\(org), \(m.kind.rawValue), \(m.subject), \(m.country), \(m.priorityArea),
                         \(m.from?.firstDay)::date, \(m.from?.precision.rawValue)::quorum.date_precision,
                         \(m.to?.firstDay)::date, \(m.to?.precision.rawValue)::quorum.date_precision,
-                        \(source), \(m.locator))
+                        \(source), \(m.locator), \(m.derivation))
                 ON CONFLICT (organisation_id, kind, subject, coalesce(country_code, ''))
-                \(updateChanged("priority_area_code", "date_from", "from_precision", "date_to", "to_precision", "source_id", "locator"))
+                \(updateChanged("priority_area_code", "date_from", "from_precision", "date_to", "to_precision", "source_id", "locator", "derivation"))
                 RETURNING xmax = 0
                 """)
         }

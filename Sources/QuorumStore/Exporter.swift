@@ -16,10 +16,11 @@ public struct Exporter {
         try write(FigureRecord.headerLine)
         try connection.forEachRow("""
             SELECT o.code, b.code, e.session, e.title, e.start_date, e.date_precision, e.end_date, e.city,
-                   e.country_code, e.format, e.dimension_code, e.priority_area_code, f.measure, f.value,
-                   f.qualifier, f.scope, s.key, f.locator, f.note
+                   e.country_code, e.format, e.dimension_code, e.priority_area_code, e.status, es.key, e.locator,
+                   f.measure, f.value, f.qualifier, f.scope, s.key, f.locator, f.derivation, f.note
             FROM quorum.figure f
             JOIN quorum.event e ON e.id = f.event_id
+            JOIN quorum.source es ON es.id = e.source_id
             JOIN quorum.body b ON b.id = e.body_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
             JOIN quorum.source s ON s.id = f.source_id
@@ -27,10 +28,10 @@ public struct Exporter {
             """) { row in
             let event = try Exporter.event(row, offset: 0)
             let figure = Dataset.Figure(
-                measure: try word(row, 12), value: try row.require(Int.self, at: 13),
-                qualifier: try word(row, 14), scope: try word(row, 15),
-                source: try row.require(String.self, at: 16), locator: try row.require(String.self, at: 17),
-                note: try row.decode(String.self, at: 18))
+                measure: try word(row, 15), value: try row.require(Int.self, at: 16),
+                qualifier: try word(row, 17), scope: try word(row, 18),
+                source: try row.require(String.self, at: 19), locator: try row.require(String.self, at: 20),
+                derivation: try row.decode(String.self, at: 21), note: try row.decode(String.self, at: 22))
             try write(CSVWriter.line(FigureRecord(event: event, figure: figure).cells))
         }
     }
@@ -76,28 +77,28 @@ public struct Exporter {
                                 source: try $0.require(at: 4), locator: try $0.require(at: 5))
         }
         d.memberships = try connection.query("""
-            SELECT o.code, m.country_code, m.role, m.since, m.since_precision, s.key, m.locator
+            SELECT o.code, m.country_code, m.role, m.since, m.since_precision, s.key, m.locator, m.derivation
             FROM quorum.membership m JOIN quorum.organisation o ON o.id = m.organisation_id
             JOIN quorum.source s ON s.id = m.source_id ORDER BY o.code, m.role, m.country_code
             """).map {
             Dataset.Membership(organisation: try $0.require(at: 0), country: try $0.require(at: 1),
                                role: try word($0, 2), since: try date($0, 3)!,
-                               source: try $0.require(at: 5), locator: try $0.require(at: 6))
+                               source: try $0.require(at: 5), locator: try $0.require(at: 6), derivation: try $0.decode(at: 7))
         }
         d.membershipCounts = try connection.query("""
-            SELECT o.code, m.role, m.valid_from, m.from_precision, m.count, m.qualifier, s.key, m.locator, m.note
+            SELECT o.code, m.role, m.valid_from, m.from_precision, m.count, m.qualifier, s.key, m.locator, m.note, m.derivation
             FROM quorum.membership_count m JOIN quorum.organisation o ON o.id = m.organisation_id
             JOIN quorum.source s ON s.id = m.source_id ORDER BY o.code, m.role, m.valid_from
             """).map {
             Dataset.MembershipCount(organisation: try $0.require(at: 0), role: try word($0, 1),
                                     from: try date($0, 2)!, count: try $0.require(at: 4),
                                     qualifier: try word($0, 5), source: try $0.require(at: 6),
-                                    locator: try $0.require(at: 7), note: try $0.decode(at: 8))
+                                    locator: try $0.require(at: 7), derivation: try $0.decode(at: 9), note: try $0.decode(at: 8))
         }
         d.events = try events()
         d.totals = try connection.query("""
             SELECT o.code, t.measure, t.label, t.value, t.qualifier, t.period_from, t.from_precision,
-                   t.period_to, t.to_precision, b.code, t.dimension_code, s.key, t.locator, t.note
+                   t.period_to, t.to_precision, b.code, t.dimension_code, s.key, t.locator, t.note, t.derivation
             FROM quorum.total t JOIN quorum.organisation o ON o.id = t.organisation_id
             LEFT JOIN quorum.body b ON b.id = t.body_id JOIN quorum.source s ON s.id = t.source_id
             ORDER BY o.code, t.measure, t.period_from NULLS FIRST, t.period_to NULLS LAST
@@ -106,11 +107,11 @@ public struct Exporter {
                           label: try $0.require(at: 2), value: try $0.require(at: 3), qualifier: try word($0, 4),
                           from: try date($0, 5), to: try date($0, 7), body: try $0.decode(at: 9),
                           dimension: try $0.decode(at: 10), source: try $0.require(at: 11),
-                          locator: try $0.require(at: 12), note: try $0.decode(at: 13))
+                          locator: try $0.require(at: 12), derivation: try $0.decode(at: 14), note: try $0.decode(at: 13))
         }
         d.milestones = try connection.query("""
             SELECT o.code, m.kind, m.subject, m.priority_area_code, m.country_code, m.date_from, m.from_precision,
-                   m.date_to, m.to_precision, s.key, m.locator
+                   m.date_to, m.to_precision, s.key, m.locator, m.derivation
             FROM quorum.milestone m JOIN quorum.organisation o ON o.id = m.organisation_id
             JOIN quorum.source s ON s.id = m.source_id
             ORDER BY o.code, m.kind, coalesce(m.date_from, m.date_to), m.subject, m.country_code NULLS FIRST
@@ -118,7 +119,7 @@ public struct Exporter {
             Dataset.Milestone(organisation: try $0.require(at: 0), kind: try word($0, 1), subject: try $0.require(at: 2),
                               priorityArea: try $0.decode(at: 3), country: try $0.decode(at: 4),
                               from: try date($0, 5), to: try date($0, 7),
-                              source: try $0.require(at: 9), locator: try $0.require(at: 10))
+                              source: try $0.require(at: 9), locator: try $0.require(at: 10), derivation: try $0.decode(at: 11))
         }
         return d
     }
@@ -126,13 +127,13 @@ public struct Exporter {
     private func events() throws -> [Dataset.Event] {
         var figures: [Int64: [Dataset.Figure]] = [:]
         for r in try connection.query("""
-            SELECT f.event_id, f.measure, f.value, f.qualifier, f.scope, s.key, f.locator, f.note
+            SELECT f.event_id, f.measure, f.value, f.qualifier, f.scope, s.key, f.locator, f.note, f.derivation
             FROM quorum.figure f JOIN quorum.source s ON s.id = f.source_id ORDER BY f.event_id, f.measure
             """) {
             figures[try r.require(at: 0), default: []].append(Dataset.Figure(
                 measure: try word(r, 1), value: try r.require(at: 2), qualifier: try word(r, 3),
                 scope: try word(r, 4), source: try r.require(at: 5), locator: try r.require(at: 6),
-                note: try r.decode(at: 7)))
+                derivation: try r.decode(at: 8), note: try r.decode(at: 7)))
         }
         var attendees: [Int64: [Dataset.Attendee]] = [:]
         for r in try connection.query("""
@@ -147,14 +148,16 @@ public struct Exporter {
         }
         return try connection.query("""
             SELECT o.code, b.code, e.session, e.title, e.start_date, e.date_precision, e.end_date, e.city,
-                   e.country_code, e.format, e.dimension_code, e.priority_area_code, e.id, array_to_json(e.topics)
+                   e.country_code, e.format, e.dimension_code, e.priority_area_code, e.status, es.key, e.locator,
+                   e.id, array_to_json(e.topics)
             FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id
+            JOIN quorum.source es ON es.id = e.source_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
             ORDER BY o.code, b.code, e.start_date, e.session NULLS LAST, e.title
             """).map { row in
             var event = try Exporter.event(row, offset: 0)
-            let id = try row.require(Int64.self, at: 12)
-            event.topics = try JSONText.strings(try row.require(String.self, at: 13))
+            let id = try row.require(Int64.self, at: 15)
+            event.topics = try JSONText.strings(try row.require(String.self, at: 16))
             event.figures = figures[id] ?? []
             event.attendees = attendees[id] ?? []
             return event
@@ -165,7 +168,8 @@ public struct Exporter {
     private static func event(_ row: Row, offset: Int) throws -> Dataset.Event {
         var event = Dataset.Event(
             organisation: try row.require(at: 0), body: try row.require(at: 1),
-            session: try row.decode(at: 2), title: try row.require(at: 3), date: try date(row, 4)!)
+            session: try row.decode(at: 2), title: try row.require(at: 3), date: try date(row, 4)!,
+            status: try word(row, 12), source: try row.require(at: 13), locator: try row.require(at: 14))
         event.endDate = try row.decode(String.self, at: 6).map { try PartialDate(firstDay: $0, precision: .day) }
         event.city = try row.decode(at: 7)
         event.country = try row.decode(at: 8)

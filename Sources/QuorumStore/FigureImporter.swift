@@ -51,7 +51,7 @@ public struct FigureImporter {
         let createdEvents = try refusalsAsIssues(of: file) {
             try connection.copyIn("""
                 COPY quorum.event (id, body_id, session, title, start_date, date_precision, end_date, city,
-                    country_code, format, dimension_code, priority_area_code) FROM STDIN
+                    country_code, format, dimension_code, priority_area_code, status, source_id, locator) FROM STDIN
                 """) { copy in
                 var issues: [InputIssue] = []
                 var more = 0
@@ -61,8 +61,9 @@ public struct FigureImporter {
                     let figure: FigureRecord, event: (number: Int32, isNew: Bool), sourceID: Int64, body: Int64
                     do {
                         figure = try record.get()
-                        (body, sourceID) = try references.resolve(figure)
-                        event = try events.add(figure, body: body, line: line)
+                        let eventSource: Int64
+                        (body, sourceID, eventSource) = try references.resolve(figure)
+                        event = try events.add(figure, body: body, source: eventSource, line: line)
                     } catch {
                         if issues.count < issueLimit { issues.append(InputIssue("line \(line)", "\(error)")) } else { more += 1 }
                         return
@@ -73,7 +74,7 @@ public struct FigureImporter {
                     if event.isNew {
                         let id = bodiesWithEvents.contains(body) ? 0 : try newIDs.next()
                         ids.append(id)
-                        if id != 0 { try copy.row(CopyText.event(id, events.all[number])) }
+                        if id != 0 { try copy.row(CopyText.event(id, events.all[number], events.provenance[number])) }
                     }
                     if ids[number] != 0 {
                         try CopyText.figure(event: ids[number], figure, source: sourceID, into: &direct)
@@ -98,7 +99,7 @@ public struct FigureImporter {
             var figures = (created: 0, updated: 0)
             if !direct.isEmpty {
                 figures.created = try connection.copyIn("""
-                    COPY quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
+                    COPY quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, derivation, note) FROM STDIN
                     """) { try direct.send(into: &$0) }
             }
             if !staged.isEmpty {
@@ -129,24 +130,26 @@ public struct FigureImporter {
                 event integer NOT NULL, body_id bigint NOT NULL, session integer, title text NOT NULL,
                 start_date date NOT NULL, date_precision quorum.date_precision NOT NULL, end_date date,
                 city text, country_code text, format quorum.event_format, dimension_code text,
-                priority_area_code text
+                priority_area_code text, status quorum.event_status NOT NULL, source_id bigint NOT NULL,
+                locator text NOT NULL
             ) ON COMMIT DROP
             """)
         try connection.copyIn("""
             COPY import_event (event, body_id, session, title, start_date, date_precision, end_date, city,
-                country_code, format, dimension_code, priority_area_code) FROM STDIN
+                country_code, format, dimension_code, priority_area_code, status, source_id, locator) FROM STDIN
             """) { copy in
-            for event in indices { try copy.row(CopyText.event(Int64(event), events.all[event])) }
+            for event in indices { try copy.row(CopyText.event(Int64(event), events.all[event], events.provenance[event])) }
         }
         let upserted = try counts("""
             WITH upserted AS (
                 INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
-                    city, country_code, format, dimension_code, priority_area_code)
+                    city, country_code, format, dimension_code, priority_area_code, status, source_id, locator)
                 SELECT body_id, session, title, start_date, date_precision, end_date, city, country_code,
-                       format, dimension_code, priority_area_code
+                       format, dimension_code, priority_area_code, status, source_id, locator
                 FROM import_event ORDER BY event
                 ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision",
-                    "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code"))
+                    "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code", "status",
+                    "source_id", "locator"))
                 RETURNING xmax = 0 AS inserted)
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
             """)
@@ -165,21 +168,21 @@ public struct FigureImporter {
             CREATE TEMP TABLE import_figure (
                 event integer NOT NULL, measure text NOT NULL, value integer NOT NULL,
                 qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
-                locator text NOT NULL, note text
+                locator text NOT NULL, derivation text, note text
             ) ON COMMIT DROP;
             -- The join below hashes one row per event; keep that table in memory.
             SET LOCAL work_mem = '64MB'
             """)
         try connection.copyIn("""
-            COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, note) FROM STDIN
+            COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, derivation, note) FROM STDIN
             """) { try spool.send(into: &$0) }
         return try counts("""
             WITH upserted AS (
-                INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, note)
-                SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.note
+                INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, derivation, note)
+                SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.derivation, f.note
                 FROM import_figure f JOIN import_event_id e USING (event)
                 ON CONFLICT (event_id, measure) \(updateChanged("value", "qualifier", "scope", "source_id",
-                    "locator", "note"))
+                    "locator", "derivation", "note"))
                 RETURNING xmax = 0 AS inserted)
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
             """)
@@ -217,8 +220,8 @@ private struct References {
         }
     }
 
-    /// The body's and the source's ids, or every unknown reference of the line.
-    func resolve(_ figure: FigureRecord) throws(FieldError) -> (body: Int64, source: Int64) {
+    /// The ids of the body, the figure's source and the event's source, or every unknown reference of the line.
+    func resolve(_ figure: FigureRecord) throws(FieldError) -> (body: Int64, source: Int64, eventSource: Int64) {
         var problems: [String] = []
         let body = bodies[figure.organisation]?[figure.body]
         if !organisations.contains(figure.organisation) {
@@ -228,11 +231,15 @@ private struct References {
         }
         let source = sources[figure.source]
         if source == nil { problems.append("unknown source '\(figure.source)'") }
+        let eventSource = figure.eventSource == figure.source ? source : sources[figure.eventSource]
+        if eventSource == nil, figure.eventSource != figure.source {
+            problems.append("unknown event_source '\(figure.eventSource)'")
+        }
         if let country = figure.country, !countries.contains(country) { problems.append("unknown country '\(country)'") }
         if let dimension = figure.dimension, !dimensions.contains(dimension) { problems.append("unknown dimension '\(dimension)'") }
         if let area = figure.priorityArea, !priorityAreas.contains(area) { problems.append("unknown priority area '\(area)'") }
-        guard let body, let source, problems.isEmpty else { throw FieldError(problems.joined(separator: "; ")) }
-        return (body, source)
+        guard let body, let source, let eventSource, problems.isEmpty else { throw FieldError(problems.joined(separator: "; ")) }
+        return (body, source, eventSource)
     }
 }
 
@@ -249,6 +256,13 @@ private struct EventTable {
         var format: EventFormat?
         var dimension: String?
         var priorityArea: String?
+        var status: EventStatus
+    }
+
+    /// Who reports an event: the first of its lines decides.
+    struct Provenance {
+        var source: Int64
+        var locator: String
     }
 
     /// The natural key, as quorum.event_key spells it in the database.
@@ -259,6 +273,7 @@ private struct EventTable {
 
     static let measures = Measure.allCases
     private(set) var all: [Event] = []
+    private(set) var provenance: [Provenance] = []
     private var lines: [Int] = []
     private var numbers: [Key: Int32] = [:]
     /// At event number × 8 + measure, the line of that figure (0: not seen), to catch one given twice.
@@ -271,22 +286,23 @@ private struct EventTable {
 
     /// The event's number; an error if the line describes a known event differently
     /// or repeats one of its figures.
-    mutating func add(_ figure: FigureRecord, body: Int64, line: Int) throws(FieldError) -> (number: Int32, isNew: Bool) {
+    mutating func add(_ figure: FigureRecord, body: Int64, source: Int64, line: Int) throws(FieldError) -> (number: Int32, isNew: Bool) {
         let event = Event(body: body, session: figure.session, title: figure.title, date: figure.date,
                           endDate: figure.endDate, city: figure.city, country: figure.country, format: figure.format,
-                          dimension: figure.dimension, priorityArea: figure.priorityArea)
+                          dimension: figure.dimension, priorityArea: figure.priorityArea, status: figure.status)
         let key = key(figure, body: body)
         let number: Int32
         let known = numbers[key]
         if let known {
             guard all[Int(known)] == event else {
-                throw FieldError("describes the event of line \(lines[Int(known)]) differently (title, dates, place, format, dimension or priority area)")
+                throw FieldError("describes the event of line \(lines[Int(known)]) differently (title, dates, place, format, dimension, priority area or status)")
             }
             number = known
         } else {
             number = Int32(all.count)
             numbers[key] = number
             all.append(event)
+            provenance.append(Provenance(source: source, locator: figure.eventLocator))
             lines.append(line)
             figureLines.append(contentsOf: repeatElement(0, count: 8))
         }
@@ -337,15 +353,16 @@ enum CopyText {
         copy.append(f.scope.rawValue); copy.append("\t")
         copy.append(String(source)); copy.append("\t")
         copy.append(escape(f.locator)); copy.append("\t")
+        copy.append(f.derivation.map(escape) ?? "\\N"); copy.append("\t")
         copy.append(f.note.map(escape) ?? "\\N")
         try copy.write("\n")
     }
 
     /// An event's columns, its number in the file or its id first.
-    fileprivate static func event(_ first: Int64, _ e: EventTable.Event) -> [String?] {
+    fileprivate static func event(_ first: Int64, _ e: EventTable.Event, _ p: EventTable.Provenance) -> [String?] {
         [String(first), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
          e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
-         e.priorityArea]
+         e.priorityArea, e.status.rawValue, String(p.source), p.locator]
     }
 
     static func escape(_ value: String) -> String {

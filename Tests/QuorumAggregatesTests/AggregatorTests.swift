@@ -43,10 +43,10 @@ import QuorumTestSupport
         let c = try TestDatabase.seeded()
         // Two more Youth Council sessions in 2030: one names its states, one only counts them.
         let csv = FigureRecord.headerLine
-            + CSVWriter.line(["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "30", "exact", "all", "cica-2020-2024", "test", ""])
-            + CSVWriter.line(["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "participants", "40", "at_least", "all", "cica-2020-2024", "test", ""])
-            + CSVWriter.line(["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "member_states", "12", "exact", "member_states", "cica-2020-2024", "test", ""])
-            + CSVWriter.line(["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "member_states", "9", "exact", "member_states", "cica-2020-2024", "test", ""])
+            + CSVWriter.line(["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "30", "exact", "all", "cica-2020-2024", "test", "", "", "", "", ""])
+            + CSVWriter.line(["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "participants", "40", "at_least", "all", "cica-2020-2024", "test", "", "", "", "", ""])
+            + CSVWriter.line(["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "member_states", "12", "exact", "member_states", "cica-2020-2024", "test", "", "", "", "", ""])
+            + CSVWriter.line(["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "member_states", "9", "exact", "member_states", "cica-2020-2024", "test", "", "", "", "", ""])
         _ = try FigureImporter(c).run(FigureLines(bytes: Array(csv.utf8)), file: "t.csv")
         let snapshot = try Aggregator().run(c)
         let r = try #require(row(snapshot, "body_year", where: ["body": "youth-council", "year": "2030"]))

@@ -72,7 +72,8 @@ import Testing
         let record = try FigureRecord(fields: fields(), header: header)
         #expect(record.value == 50)
         #expect(record.date.precision == .month)
-        #expect(record.cells == fields())
+        // The event takes the line's source and locator, and is held, unless the line says otherwise.
+        #expect(record.cells == fields([.status: "held", .eventSource: "cica-2020-2024", .eventLocator: "Annex, 1.2"]))
     }
 
     @Test func reportsEveryBadFieldOfALine() {

@@ -17,7 +17,7 @@ import Testing
     @Test func findsRepeatedNaturalKeysAndBadValues() {
         var d = Dataset()
         var event = Dataset.Event(organisation: "CICA", body: "youth-council", session: 4, title: "4th Session",
-                                  date: try! PartialDate(parsing: "2021-06"))
+                                  date: try! PartialDate(parsing: "2021-06"), source: "s", locator: "l")
         event.figures = [
             Dataset.Figure(measure: .participants, value: 50, qualifier: .exact, scope: .all, source: "s", locator: "l"),
             Dataset.Figure(measure: .participants, value: -1, qualifier: .exact, scope: .all, source: "s", locator: ""),
