@@ -98,7 +98,9 @@ extension AggregateDefinition {
                                 THEN o.largest_qualifier
                             WHEN g.sessions = 1 THEN 'exact' ELSE 'at_least' END AS organisations_qualifier,
                        CASE WHEN p.derived THEN '\(Derivation.derivedFigure)' END AS participants_derivation,
-                       CASE WHEN n.sessions = g.sessions THEN '\(Derivation.namedStates)'
+                       CASE WHEN n.sessions = g.sessions THEN
+                                CASE WHEN g.sessions = 1 AND st.largest = n.states AND NOT st.largest_derived THEN NULL
+                                     ELSE '\(Derivation.namedStates)' END
                             WHEN st.largest IS NULL AND n.states IS NULL THEN NULL
                             WHEN g.sessions = 1 AND st.reported = 1 AND n.states IS NULL THEN
                                 CASE WHEN st.largest_derived THEN '\(Derivation.derivedFigure)' END

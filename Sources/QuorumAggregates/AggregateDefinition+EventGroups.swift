@@ -196,7 +196,11 @@ enum GroupAggregates {
     private static func memberStatesDerivation(_ group: EventGroup) -> String? {
         let named = group.namedStateEvents.isEmpty ? nil : group.namedStates.count
         let largest = group.memberStatesLargest
-        if group.namedStateEvents.count == group.sessions { return Derivation.namedStates }
+        if group.namedStateEvents.count == group.sessions {
+            // One session whose stated count the names bear out: the document states it.
+            if group.sessions == 1, let largest, largest.value == named, !largest.derived { return nil }
+            return Derivation.namedStates
+        }
         if largest == nil && named == nil { return nil }
         if group.sessions == 1, group.memberStatesReported == 1, named == nil, let largest {
             return largest.derived ? Derivation.derivedFigure : nil

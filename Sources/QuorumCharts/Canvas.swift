@@ -242,11 +242,16 @@ struct Canvas: ~Copyable {
         }
     }
 
+    /// Where a test can read what a chart wrote (so it can check, say, that a
+    /// qualifier is in the image); nil outside such a test.
+    @TaskLocal static var writtenTexts: WrittenTexts?
+
     /// Draws `text` with its baseline at `y`; returns its width.
     @discardableResult
     func text(_ text: String, x: Double, y: Double, font: Font = .regular, size: Double, color: RGB,
               anchor: TextAnchor = .start) throws(ChartError) -> Double {
         guard !text.isEmpty else { return 0 }
+        Canvas.writtenTexts?.append(text)
         // Text from its start needs no measuring first: the drawn box gives the width.
         let width = anchor == .start ? 0 : try Canvas.measure(text, font: font, size: size).width
         let left: Double = switch anchor {
@@ -345,4 +350,13 @@ public struct DecodedPNG: Sendable {
     }
 
     public func pixel(x: Int, y: Int) -> UInt32 { pixels[y * width + x] }
+}
+
+/// The texts a chart wrote, in order.
+final class WrittenTexts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String] = []
+
+    func append(_ text: String) { lock.withLock { texts.append(text) } }
+    var all: [String] { lock.withLock { texts } }
 }

@@ -42,7 +42,7 @@ public enum ChartMark {
     public static let derivedNote = "† derived by Quorum, not stated in the document (the table says how)"
 
     public static func otherScopeNote(_ scopes: [String]) -> String {
-        "* counts " + scopes.joined(separator: "; ") + ", not Member States alone"
+        "* counts more than Member States: " + scopes.joined(separator: " or ")
     }
 }
 

@@ -123,12 +123,15 @@ extension ChartSpec {
         }
         let reference = references.isEmpty ? nil
             : ChartSeries(name: referenceName, points: carried(categories.map { references[$0]?.first }))
-        return ChartData(categories: categories.map(displayName), series: series, reference: reference,
-                         coverage: try coverageSentence(snapshot))
+        var data = ChartData(categories: categories.map(displayName), series: series, reference: reference)
+        data.coverage = try coverageSentence(snapshot, chartCount: data.points.reduce(0) { $0 + $1.value })
+        return data
     }
 
     /// "The dataset holds 22 of the 160 events that the source reports for October 2020 – October 2024."
-    func coverageSentence(_ snapshot: Snapshot) throws(ChartError) -> String? {
+    /// `chartCount` is how many events the chart itself counts, which may take in
+    /// events outside the period: then the sentence says so.
+    func coverageSentence(_ snapshot: Snapshot, chartCount: Double) throws(ChartError) -> String? {
         guard let coverage else { return nil }
         let organisation = filters.first { $0.column == "organisation" && !$0.negated && $0.values.count == 1 }?.values[0]
         guard let table = snapshot["coverage"], let organisation,
@@ -148,7 +151,14 @@ extension ChartSpec {
         if let from = row[f].text.flatMap({ try? PartialDate(parsing: $0) }), let to = row[t].text.flatMap({ try? PartialDate(parsing: $0) }) {
             period = " for \(from.words) – \(to.words)"
         }
-        return "The dataset holds \(held) of the \(reported.label) \(noun) that the source reports\(period)."
+        var sentence = "The dataset holds \(held) of the \(reported.label) \(noun) that the source reports\(period)"
+        let inPeriod = row[n].number ?? 0
+        if chartCount > inPeriod {
+            sentence += "; the chart counts \(NumberFormat.grouped(chartCount)), some outside that period"
+        } else if chartCount < inPeriod {
+            sentence += "; the chart counts \(NumberFormat.grouped(chartCount)) of them"
+        }
+        return sentence + "."
     }
 
     /// How the chart looks at a theme and scale.
