@@ -246,7 +246,8 @@ extension AggregateDefinition {
             SELECT f.event_id, f.measure, f.value, f.qualifier::text AS qualifier, f.scope::text AS scope,
                    f.derivation, s.key AS source, f.locator, f.note
             FROM e JOIN quorum.figure f ON f.event_id = e.id JOIN quorum.source s ON s.id = f.source_id
-            ORDER BY f.event_id, f.measure COLLATE "C"
+            ORDER BY f.event_id, array_position(ARRAY['participants', 'member_states', 'guest_states', 'organisations',
+                                                      'countries'], f.measure), f.measure COLLATE "C"
             """, binds: []))
 
     public static let registerFacts = AggregateDefinition(

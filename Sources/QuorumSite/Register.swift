@@ -33,6 +33,9 @@ struct Register {
         let derivation: String?
         let source: String
         let locator: String
+        var note: String? = nil
+        /// The anchor of the rows it belongs with, where only the first carries it.
+        var group: String? = nil
     }
 
     struct Section {
@@ -98,7 +101,8 @@ struct Register {
                 return Fact(anchor: RegisterAnchor.total(organisation, rows.text(row, "measure") ?? "", from: from, to: to),
                             columns: [organisation, rows.text(row, "label") ?? "", Register.period(from, to)],
                             value: rows.figure(row, "value"), derivation: rows.text(row, "derivation"),
-                            source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "")
+                            source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "",
+                            note: rows.text(row, "note"))
             }))
         }
         if let table = snapshot["membership"] {
@@ -110,7 +114,8 @@ struct Register {
                 return Fact(anchor: RegisterAnchor.membership(organisation, role, from: from),
                             columns: [organisation, Register.roles[role] ?? role, Register.date(from)],
                             value: rows.figure(row, "count"), derivation: rows.text(row, "derivation"),
-                            source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "")
+                            source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "",
+                            note: rows.text(row, "note"))
             }))
         }
         if let table = snapshot["register_facts"] {
@@ -127,17 +132,17 @@ struct Register {
                 switch rows.text(row, "fact") {
                 case "milestone":
                     // The first milestone of a kind and year carries the anchor the chart links to.
-                    var anchor: String?
+                    var anchor: String?, group: String?
                     if let year = rows.integer(row, "year") {
-                        let id = RegisterAnchor.milestones(organisation, kind, Int(year))
-                        if anchored.insert(id).inserted { anchor = id }
+                        group = RegisterAnchor.milestones(organisation, kind, Int(year))
+                        if anchored.insert(group!).inserted { anchor = group }
                     }
                     var subject = rows.text(row, "subject") ?? ""
                     if let country = rows.text(row, "country"), !subject.contains(country) { subject += " (\(country))" }
                     milestones.facts.append(Fact(
                         anchor: anchor, columns: [organisation, Register.milestoneKinds[kind] ?? kind, subject,
                                                   Register.period(rows.text(row, "date_from"), rows.text(row, "date_to"))],
-                        value: nil, derivation: derivation, source: source, locator: locator))
+                        value: nil, derivation: derivation, source: source, locator: locator, group: group))
                 case "membership":
                     memberships.facts.append(Fact(
                         anchor: nil, columns: [organisation, Register.roles[kind] ?? kind, rows.text(row, "country") ?? "",
@@ -201,7 +206,7 @@ struct Register {
                 year = event.year
                 out += "<h3 id=\"\(RegisterAnchor.year(organisation, year))\">\(year)</h3>\n"
                 out += "<div class=\"table\"><table class=\"register\">\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Body and event</th>"
-                out += "<th scope=\"col\">Place and format</th><th scope=\"col\">Figures</th><th scope=\"col\">Source and its words</th></tr></thead>\n"
+                out += "<th scope=\"col\">Place and format</th><th scope=\"col\">Figures and their words</th><th scope=\"col\">Reported by</th></tr></thead>\n"
                 open = true
             }
             let group = RegisterAnchor.group(event.organisation, event.body, event.year)
@@ -240,10 +245,10 @@ struct Register {
             if let derivation = figure.derivation {
                 text += "<br><span class=\"derived\">Derived: \(HTML.escape(derivation))</span>"
             }
-            if figure.source != event.source || figure.locator != event.locator {
-                text += "<br><span class=\"muted\">\(sourceCell(figure.source, figure.locator))</span>"
-            }
-            out += "<li>\(text)</li>"
+            // Its words; the document too, where it is not the event's.
+            let cited = figure.source == event.source ? HTML.escape(figure.locator) : sourceCell(figure.source, figure.locator)
+            text += "<br><span class=\"muted\">\(cited)</span>"
+            out += "<li id=\"figure-\(event.id)-\(HTML.escape(figure.measure))\">\(text)</li>"
         }
         return out + "</ul>"
     }
@@ -272,6 +277,7 @@ struct Register {
                 }
                 var source = sourceCell(fact.source, fact.locator)
                 if let derivation = fact.derivation { source += "<br><span class=\"derived\">Derived: \(HTML.escape(derivation))</span>" }
+                if let note = fact.note { source += "<br><span class=\"muted\">Note: \(HTML.escape(note))</span>" }
                 out += "<td>\(source)</td></tr>\n"
             }
             out += "</tbody>\n</table></div>\n"
@@ -294,7 +300,7 @@ struct Register {
             for figure in event.figures { add(figure.source, figure.locator) }
         }
         for section in sections {
-            for fact in section.facts where fact.anchor.map(anchors.contains) == true { add(fact.source, fact.locator) }
+            for fact in section.facts where (fact.group ?? fact.anchor).map(anchors.contains) == true { add(fact.source, fact.locator) }
         }
         return out
     }

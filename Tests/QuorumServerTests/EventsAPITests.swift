@@ -47,6 +47,26 @@ import Testing
         }
     }
 
+    @Test func figuresCarryTheirProvenance() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/figures?organisation=CICA&body=youth-council&limit=1000", method: .get)
+            #expect(response.status == .ok)
+            let figures = try #require(try response.json()["figures"] as? [[String: Any]])
+            #expect(figures.allSatisfy { ($0["locator"] as? String)?.contains("“") == true && $0["sourceTitle"] as? String != nil })
+            // Counted from the organisations the annex names at the 5th session: derived, and says how.
+            let counted = try #require(figures.first { $0["measure"] as? String == "organisations" })
+            #expect(counted["basis"] as? String == "derived")
+            #expect((counted["derivation"] as? String)?.isEmpty == false)
+            #expect(figures.contains { $0["basis"] as? String == "stated" && $0["value"] as? Int == 39 })
+
+            let events = try await client.execute(uri: "/api/v1/events?organisation=CICA&body=ministerial-council&limit=1000", method: .get)
+            let listed = try #require(try events.json()["events"] as? [[String: Any]])
+            #expect(listed.contains { $0["status"] as? String == "announced" && $0["session"] as? Int == 7 })
+            #expect(listed.allSatisfy { $0["source"] as? String != nil && $0["locator"] as? String != nil })
+        }
+    }
+
     @Test func listsSources() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in
@@ -115,6 +135,11 @@ import Testing
             do { let found = try await issues("{not json"); #expect(found == ["$"]) }
             do { let found = try await issues(""); #expect(found == ["$"]) }
             do { let found = try await issues(#"{"organisation": "CICA", "body": "x", "date": "2025"}"#); #expect(found == ["$.title"]) }
+            do {
+                // An event without the document that reports it is refused.
+                let found = try await issues(#"{"organisation": "CICA", "body": "x", "title": "T", "date": "2025"}"#)
+                #expect(found == ["$.source"])
+            }
             do { let found = try await issues("[\(eventJSON(title: "A")), {\"organisation\": 3}]"); #expect(found == ["$[1].organisation"]) }
             do { let found = try await issues(eventJSON(title: "A", date: "2025-13")); #expect(found == ["$.date"]) }
             do { let found = try await issues("[\(eventJSON(title: "  "))]"); #expect(found == ["$[0].title"]) }

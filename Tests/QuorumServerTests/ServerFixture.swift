@@ -73,6 +73,7 @@ func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 func eventJSON(title: String, date: String = "2025-03", participants: Int = 42, qualifier: String = "exact") -> String {
     """
     {"organisation": "CICA", "body": "business-council", "title": "\(title)", "date": "\(date)", "format": "online",
+     "source": "cica-2020-2024", "locator": "p. 1",
      "figures": [{"measure": "participants", "value": \(participants), "qualifier": "\(qualifier)",
                   "scope": "all", "source": "cica-2020-2024", "locator": "p. 1"}]}
     """

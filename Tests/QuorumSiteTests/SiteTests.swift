@@ -48,7 +48,9 @@ enum HostileSnapshot {
         let index = try #require(try build()["index.html"])
         #expect(index.contains("<caption>"))
         #expect(index.contains("<th scope=\"col\">Body name</th>"))
-        #expect(index.contains("<td>140+</td>"))
+        #expect(index.contains("<td class=\"num\">140+</td>"))
+        // Under the table, the key to the qualifiers.
+        #expect(index.contains("<li>140+ means at least 140; ≈150 means approximately 150.</li>"))
         #expect(index.contains("width=\"800\" height=\"400\""))
         #expect(index.contains("srcset=\"charts/hostile.png 1x, charts/hostile@2x.png 2x\""))
         #expect(index.contains("<source media=\"(prefers-color-scheme: dark)\" srcset=\"charts/hostile.dark.png 1x, charts/hostile.dark@2x.png 2x\">"))
@@ -62,9 +64,10 @@ enum HostileSnapshot {
 
     @Test func csvDefusesFormulas() throws {
         let csv = try #require(try build()["data/hostile.csv"])
-        #expect(csv.hasPrefix("Body name,series,value,qualifier\r\n"))
-        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",Participants,12,exact\r\n"))
-        #expect(csv.contains("<script>alert(1)</script>,Participants,140,at_least\r\n"))
+        // Headed in words; the figure as a reader reads it beside its value and qualifier.
+        #expect(csv.hasPrefix("Body name,Series,Figure,Value,Qualifier,Counts,Derived by Quorum (how),Register\r\n"))
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",Participants,12,12,exact,,,\r\n"))
+        #expect(csv.contains("<script>alert(1)</script>,Participants,140+,140,at_least,,,\r\n"))
     }
 
     @Test func manifestFollowsTheContract() throws {
