@@ -127,7 +127,10 @@ extension AggregateDefinition {
                         / nullif(quorum.membership_count_at(o.id, 'member', make_date(c.year, 12, 31)), 0), 3)
                    END AS member_share,
                    c.organisations, c.organisations_qualifier, c.sources,
-                   c.participants_derivation, c.member_states_derivation, c.organisations_derivation
+                   c.participants_derivation, c.member_states_derivation, c.organisations_derivation,
+                   (SELECT m.derivation FROM quorum.membership_count m
+                    WHERE m.organisation_id = o.id AND m.role = 'member' AND m.valid_from <= make_date(c.year, 12, 31)
+                    ORDER BY m.valid_from DESC LIMIT 1) AS members_derivation
             FROM combined c JOIN quorum.body b ON b.id = c.body_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
             ORDER BY o.code COLLATE "C", b.code COLLATE "C", c.year

@@ -45,17 +45,27 @@ struct GroupLabels {
     }
 
     /// Each organisation's member count at the end of each year.
-    func members(_ pairs: Set<OrganisationYear>, _ connection: Connection) throws -> [OrganisationYear: Int64] {
-        var members: [OrganisationYear: Int64] = [:]
+    /// Each organisation's member count at the end of each year, and how Quorum
+    /// derived that count where the document does not state it.
+    func members(_ pairs: Set<OrganisationYear>, _ connection: Connection) throws -> [OrganisationYear: Members] {
+        var members: [OrganisationYear: Members] = [:]
         for row in try connection.query("""
-            SELECT g.organisation, g.year, quorum.membership_count_at(g.organisation, 'member', make_date(g.year, 12, 31))
+            SELECT g.organisation, g.year, m.count, m.derivation
             FROM unnest(\(TextArray(pairs.map { String($0.organisation) }))::bigint[],
                         \(TextArray(pairs.map { String($0.year) }))::int[]) g(organisation, year)
+            LEFT JOIN LATERAL (SELECT count, derivation FROM quorum.membership_count
+                               WHERE organisation_id = g.organisation AND role = 'member' AND valid_from <= make_date(g.year, 12, 31)
+                               ORDER BY valid_from DESC LIMIT 1) m ON true
             """) {
             let pair = OrganisationYear(organisation: try row.require(at: 0), year: try row.require(at: 1))
-            members[pair] = try row.decode(at: 2)
+            members[pair] = Members(count: try row.decode(at: 2), derivation: try row.decode(at: 3))
         }
         return members
+    }
+
+    struct Members {
+        let count: Int64?
+        let derivation: String?
     }
 
     struct OrganisationYear: Hashable {
@@ -90,7 +100,7 @@ enum GroupAggregates {
             "participants_reported", "participants_mean", "participants_median", "participants_min", "participants_max",
             "member_states", "member_states_qualifier", "member_states_basis", "member_states_scope", "members",
             "member_share", "organisations", "organisations_qualifier", "sources",
-            "participants_derivation", "member_states_derivation", "organisations_derivation",
+            "participants_derivation", "member_states_derivation", "organisations_derivation", "members_derivation",
         ]
         var rows: [EventGroup.Key: [Value]] = [:]
         if let changed = input.changed, let previous = input.base?[definition.name], previous.columns == columns {
@@ -118,13 +128,15 @@ enum GroupAggregates {
                                 .integer(Int64(group.sessions))]
             row.reserveCapacity(columns.count)
             participants(group, into: &row)
-            memberStates(group, members: members[.init(organisation: body.organisationID, year: key.year)] ?? nil, into: &row)
+            let membership = members[.init(organisation: body.organisationID, year: key.year)]
+            memberStates(group, members: membership?.count, into: &row)
             organisations(group, into: &row)
             row.append(group.participants.isEmpty ? .null : .text(group.participantsSources
                 .map { labels.sources[$0] ?? "" }.sorted { $0.precedesInBytes($1) }.joined(separator: " ")))
             row.append(group.participantsDerived ? .text(Derivation.derivedFigure) : .null)
             row.append(memberStatesDerivation(group).map(Value.text) ?? .null)
             row.append(organisationsDerivation(group).map(Value.text) ?? .null)
+            row.append(membership?.derivation.map(Value.text) ?? .null)
             rows[key] = row
         }
         // Sorted by one number (the body's rank, then the year), so no string is compared.

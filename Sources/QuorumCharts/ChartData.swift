@@ -77,11 +77,14 @@ public struct ChartData: Equatable, Sendable {
     /// Every point of every series.
     public var points: [ChartPoint] { series.flatMap { $0.points.compactMap { $0 } } }
 
+    /// Every point a reader sees: the series' and the reference's.
+    public var shownPoints: [ChartPoint] { points + (reference?.points.compactMap { $0 } ?? []) }
+
     /// The notes a reader needs under the chart: the coverage, and what its marks mean.
     public var notes: [String] {
         var notes: [String] = []
         if let coverage { notes.append(coverage) }
-        let points = self.points
+        let points = shownPoints
         if points.contains(where: { $0.derivation != nil }) { notes.append(ChartMark.derivedNote) }
         var scopes: [String] = []
         for scope in points.compactMap(\.otherScope) where !scopes.contains(scope) { scopes.append(scope) }

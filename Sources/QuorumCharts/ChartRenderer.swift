@@ -78,7 +78,10 @@ struct Painter {
             }
             bottom -= lineHeight * Double(lines.count) + pixels(8)
         }
-        let legendSeries = data.series.map(\.name) + (data.reference.map { [$0.name] } ?? [])
+        // The reference line has no labels: its legend entry carries the mark of a derived figure.
+        let legendSeries = data.series.map(\.name) + (data.reference.map { reference in
+            [reference.name + (reference.points.contains { $0?.derivation != nil } ? " " + ChartMark.derived : "")]
+        } ?? [])
         if !data.isEmpty, legendSeries.count > 1, [.bars, .groupedBars, .stackedBars, .line, .area, .horizontalBars].contains(style.kind) {
             top = try legend(legendSeries, referenceLast: data.reference != nil, at: top + pixels(8), canvas: canvas,
                              left: padding, width: width - 2 * padding)
@@ -288,6 +291,7 @@ struct Painter {
                 }
             }
         }
+        // Every line and marker first, so that no label is placed over a marker of another series.
         for (number, series) in data.series.enumerated() {
             let colour = theme.colour(number)
             for run in polylines(series, band: band, left: plot.left, y: y) {
@@ -298,22 +302,32 @@ struct Painter {
                 let x = plot.left + band * (Double(index) + 0.5), top = y(point.value)
                 canvas.fillCircle(centreX: x, centreY: top, radius: pixels(5.5), color: theme.background)
                 canvas.fillCircle(centreX: x, centreY: top, radius: pixels(4), color: colour)
-                guard labelled(point) else { continue }
-                // Above the marker, else below it; an exact figure whose label would overlap
-                // another is left to the table, a qualified one is always written.
+                taken.append(Box(left: x - pixels(5.5), top: top - pixels(5.5), right: x + pixels(5.5), bottom: top + pixels(5.5)))
+            }
+        }
+        for series in data.series {
+            for (index, point) in series.points.enumerated() {
+                guard let point, labelled(point) else { continue }
+                let x = plot.left + band * (Double(index) + 0.5), top = y(point.value)
+                // Above the marker, else below it, else beside it; an exact figure whose label would
+                // overlap another is left to the table, one a reader must be told about is always written.
                 let labelWidth = try Canvas.measure(point.label, size: labelSize).width
                 let above = top - pixels(10), below = top + pixels(10) + labelMetrics.ascent
-                let candidates = [above, below].map { baseline in
+                var candidates = [above, below].map { baseline in
                     Box(left: x - labelWidth / 2 - pixels(2), top: baseline - labelMetrics.ascent - pixels(1),
                         right: x + labelWidth / 2 + pixels(2), bottom: baseline + labelMetrics.descent)
                 }
+                let beside = top + labelMetrics.ascent / 2
+                candidates.append(Box(left: x + pixels(8), top: beside - labelMetrics.ascent - pixels(1),
+                                      right: x + pixels(12) + labelWidth, bottom: beside + labelMetrics.descent))
                 let free = candidates.first { box in
-                    box.top >= plot.top - pixels(12) && box.bottom <= plot.bottom - unit && !taken.contains { $0.overlaps(box) }
+                    box.top >= plot.top - pixels(12) && box.bottom <= plot.bottom - unit && box.right <= plot.right + pixels(14)
+                        && !taken.contains { $0.overlaps(box) }
                 }
-                guard let place = free ?? (point.qualifier != .exact ? candidates[0] : nil) else { continue }
+                guard let place = free ?? (point.isQualified ? candidates[0] : nil) else { continue }
                 taken.append(place)
-                try canvas.text(point.label, x: x, y: place.bottom - labelMetrics.descent, size: labelSize, color: theme.text,
-                                anchor: .middle)
+                try canvas.text(point.label, x: (place.left + place.right) / 2, y: place.bottom - labelMetrics.descent,
+                                size: labelSize, color: theme.text, anchor: .middle)
             }
         }
     }

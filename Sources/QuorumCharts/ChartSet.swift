@@ -92,6 +92,8 @@ public struct RenderedChart: Sendable {
         let qualifiers = Set(series.flatMap { $0.points.compactMap { $0?.qualifier } })
         if qualifiers.contains(.atLeast) { text += " A figure with + is a lower bound (at least)." }
         if qualifiers.contains(.approximately) { text += " A figure with ≈ is approximate." }
+        // The marks and the coverage, as the notes under the image say them.
+        for note in data.notes { text += " " + note + (note.hasSuffix(".") ? "" : ".") }
         if !spec.source.isEmpty { text += " Source: \(spec.source)." }
         return text
     }

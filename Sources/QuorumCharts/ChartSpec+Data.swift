@@ -46,6 +46,7 @@ extension ChartSpec {
         }
         let anchor = RegisterAnchor.maker(table: table.name, columns: table.columns)
         let referenceColumn = try reference.map { (name: String) throws(ChartError) in try column(name, key: "reference") }
+        let referenceDerivation = reference.flatMap { table.columns.firstIndex(of: $0 + "_derivation") }
         var filterColumns: [(Filter, Int)] = []
         for filter in filters { filterColumns.append((filter, try column(filter.column, key: "filter"))) }
 
@@ -85,7 +86,7 @@ extension ChartSpec {
                 let category = row[xColumn].description
                 note(category, in: &categories)
                 // The reference is one figure per category, the same in every row that shares it.
-                references[category] = [ChartPoint(number)]
+                references[category] = [ChartPoint(number, derivation: referenceDerivation.flatMap { row[$0].text })]
             }
         }
         if !categories.isEmpty, categories.allSatisfy({ Int($0) != nil }) {

@@ -21,23 +21,22 @@ struct EventsController<Context: RequestContext> {
     // MARK: Reading
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {
+        try await page(request, of: "events")
+    }
+
+    /// Every figure with its provenance and its event: the register as data.
+    @Sendable func figures(request: Request, context: Context) async throws -> Response {
+        try await page(request, of: "figures")
+    }
+
+    /// A page of events (the filters and the paging are the same for both
+    /// listings), as the events with their figures, or as their figures.
+    private func page(_ request: Request, of listing: String) async throws -> Response {
         let query = try EventQuery(request.uri.queryParameters)
         let text = try await withDeadline(timeout) { [pool] in try await pool.withConnection { connection in
             try connection.query("""
                 WITH page AS (
-                    SELECT e.id, json_build_object(
-                        'id', e.id, 'organisation', o.code, 'body', b.code, 'session', e.session, 'title', e.title,
-                        'date', quorum.partial_date(e.start_date, e.date_precision),
-                        'endDate', to_char(e.end_date, 'YYYY-MM-DD'), 'city', e.city, 'country', e.country_code,
-                        'format', e.format, 'dimension', e.dimension_code, 'priorityArea', e.priority_area_code,
-                        'topics', e.topics, 'status', e.status, 'source', es.key, 'locator', e.locator,
-                        'figures', coalesce((
-                            SELECT json_agg(json_build_object('measure', f.measure, 'value', f.value, 'qualifier', f.qualifier,
-                                   'scope', f.scope, 'basis', CASE WHEN f.derivation IS NULL THEN 'stated' ELSE 'derived' END,
-                                   'derivation', f.derivation, 'source', s.key, 'locator', f.locator, 'note', f.note)
-                                   ORDER BY f.measure)
-                            FROM quorum.figure f JOIN quorum.source s ON s.id = f.source_id WHERE f.event_id = e.id), '[]')
-                    ) AS event
+                    SELECT e.*, o.code AS organisation, b.code AS body, es.key AS source
                     FROM quorum.event e
                     JOIN quorum.body b ON b.id = e.body_id
                     JOIN quorum.organisation o ON o.id = b.organisation_id
@@ -52,50 +51,33 @@ struct EventsController<Context: RequestContext> {
                     LIMIT \(query.limit + 1)::int OFFSET \(query.offset)::int
                 ), shown AS (
                     SELECT * FROM page ORDER BY id LIMIT \(query.limit)::int
+                ), figure AS (
+                    SELECT f.*, s.key AS source, s.title AS source_title,
+                           CASE WHEN f.derivation IS NULL THEN 'stated' ELSE 'derived' END AS basis
+                    FROM shown e JOIN quorum.figure f ON f.event_id = e.id JOIN quorum.source s ON s.id = f.source_id
                 )
                 SELECT json_build_object(
-                    'events', coalesce((SELECT json_agg(event ORDER BY id) FROM shown), '[]'),
-                    'limit', \(query.limit)::int,
-                    'nextCursor', CASE WHEN (SELECT count(*) FROM page) > \(query.limit)::int
-                                       THEN (SELECT max(id) FROM shown)::text END
-                )::text
-                """).first!.require(String.self, at: 0)
-        } }
-        return JSON.response(text: text)
-    }
-
-    /// Every figure with its provenance and its event, a page of events at a time
-    /// (the same filters and paging as the events): the register as data.
-    @Sendable func figures(request: Request, context: Context) async throws -> Response {
-        let query = try EventQuery(request.uri.queryParameters)
-        let text = try await withDeadline(timeout) { [pool] in try await pool.withConnection { connection in
-            try connection.query("""
-                WITH page AS (
-                    SELECT e.id, e.start_date, e.date_precision, e.title, e.status, o.code AS organisation, b.code AS body
-                    FROM quorum.event e
-                    JOIN quorum.body b ON b.id = e.body_id
-                    JOIN quorum.organisation o ON o.id = b.organisation_id
-                    WHERE (\(query.organisation)::text IS NULL OR o.code = \(query.organisation))
-                      AND (\(query.body)::text IS NULL OR b.code = \(query.body))
-                      AND (\(query.dimension)::text IS NULL OR e.dimension_code = \(query.dimension))
-                      AND (\(query.from)::int IS NULL OR extract(year FROM e.start_date) >= \(query.from))
-                      AND (\(query.to)::int IS NULL OR extract(year FROM e.start_date) <= \(query.to))
-                      AND e.id > \(query.cursor)::bigint
-                    ORDER BY e.id
-                    LIMIT \(query.limit + 1)::int OFFSET \(query.offset)::int
-                ), shown AS (
-                    SELECT * FROM page ORDER BY id LIMIT \(query.limit)::int
-                )
-                SELECT json_build_object(
-                    'figures', coalesce((
+                    \(listing)::text, CASE WHEN \(listing) = 'figures' THEN coalesce((
                         SELECT json_agg(json_build_object(
                             'event', e.id, 'organisation', e.organisation, 'body', e.body, 'title', e.title,
                             'date', quorum.partial_date(e.start_date, e.date_precision), 'status', e.status,
                             'measure', f.measure, 'value', f.value, 'qualifier', f.qualifier, 'scope', f.scope,
-                            'basis', CASE WHEN f.derivation IS NULL THEN 'stated' ELSE 'derived' END,
-                            'derivation', f.derivation, 'source', s.key, 'sourceTitle', s.title, 'locator', f.locator,
-                            'note', f.note) ORDER BY e.id, f.measure)
-                        FROM shown e JOIN quorum.figure f ON f.event_id = e.id JOIN quorum.source s ON s.id = f.source_id), '[]'),
+                            'basis', f.basis, 'derivation', f.derivation, 'source', f.source, 'sourceTitle', f.source_title,
+                            'locator', f.locator, 'note', f.note) ORDER BY e.id, f.measure)
+                        FROM shown e JOIN figure f ON f.event_id = e.id), '[]')
+                    ELSE coalesce((
+                        SELECT json_agg(json_build_object(
+                            'id', e.id, 'organisation', e.organisation, 'body', e.body, 'session', e.session, 'title', e.title,
+                            'date', quorum.partial_date(e.start_date, e.date_precision),
+                            'endDate', to_char(e.end_date, 'YYYY-MM-DD'), 'city', e.city, 'country', e.country_code,
+                            'format', e.format, 'dimension', e.dimension_code, 'priorityArea', e.priority_area_code,
+                            'topics', e.topics, 'status', e.status, 'source', e.source, 'locator', e.locator,
+                            'figures', coalesce((
+                                SELECT json_agg(json_build_object('measure', f.measure, 'value', f.value, 'qualifier', f.qualifier,
+                                       'scope', f.scope, 'basis', f.basis, 'derivation', f.derivation, 'source', f.source,
+                                       'locator', f.locator, 'note', f.note) ORDER BY f.measure)
+                                FROM figure f WHERE f.event_id = e.id), '[]')) ORDER BY e.id)
+                        FROM shown e), '[]') END,
                     'limit', \(query.limit)::int,
                     'nextCursor', CASE WHEN (SELECT count(*) FROM page) > \(query.limit)::int
                                        THEN (SELECT max(id) FROM shown)::text END

@@ -62,7 +62,7 @@ enum ChartTable {
     static func notes(_ chart: RenderedChart) -> String {
         var notes = [Qualifier.key] + chart.data.notes
         var derivations: [String] = []
-        for point in chart.data.points {
+        for point in chart.data.shownPoints {
             if let derivation = point.derivation, !derivations.contains(derivation) { derivations.append(derivation) }
         }
         notes += derivations.map { "\(ChartMark.derived) \($0)" }

@@ -33,6 +33,8 @@ import Testing
             aggregate = "format_mix"
             x = "year"
             values = ["online", "hybrid", "in_person"]
+            filter = ["organisation=CICA"]
+            coverage = "events"
             width = 320
             height = 160
             """.write(to: directory.appendingPathComponent("format-mix.toml"), atomically: true, encoding: .utf8)

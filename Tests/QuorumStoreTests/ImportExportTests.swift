@@ -172,10 +172,18 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
             #expect(match?.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }
                 == event.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }, "\(event.naturalKey)")
             #expect(match?.topics == event.topics)
+            #expect(match?.status == event.status && match?.source == event.source && match?.locator == event.locator,
+                    "\(event.naturalKey): its provenance")
             #expect(match?.attendees.count == event.attendees.count)
         }
         #expect(Set(exported.milestones.map(\.subject)) == Set(original.milestones.map(\.subject)))
         #expect(exported.totals.count == original.totals.count)
+        func derivations(_ d: Dataset) -> [String] {
+            (d.totals.compactMap(\.derivation) + d.membershipCounts.compactMap(\.derivation) + d.memberships.compactMap(\.derivation)
+                + d.milestones.compactMap(\.derivation)).sorted()
+        }
+        #expect(derivations(exported) == derivations(original))
+        #expect(!derivations(original).isEmpty)
         #expect(exported.coordinators.count == original.coordinators.count)
     }
 
