@@ -5,14 +5,22 @@ import QuorumModel
 /// Makes a report's e-mail from one snapshot and the site published from it.
 ///
 /// Pure: the same report, period, snapshot, site and time give the same bytes.
-/// The HTML is built for the clients that render least: layout by tables, every
-/// style inline, charts as CID images with their size and an alt text that states
-/// the numbers, on an opaque white card so dark mode cannot swallow them.
+/// The HTML is built for the clients that render least: layout by tables 600
+/// pixels wide, every style inline, charts as CID images with their size and an
+/// alt text that states the numbers, on an opaque white card so dark mode cannot
+/// swallow them. Tables are written for people (`ReadableTable`): headings and
+/// codes in words, qualifiers as "140+" and "≈150", at most five columns; the
+/// plain-text part says the same in lines of at most 72 characters.
 public struct ReportComposer: Sendable {
     public let from: MailAddress
+    /// Source key → the document's title, for the note under each table that
+    /// names its sources, besides (and before) those of the snapshot's `sources`
+    /// aggregate; a key with no title anywhere is shown as it is.
+    public var sourceTitles: [String: String]
 
-    public init(from: MailAddress) {
+    public init(from: MailAddress, sourceTitles: [String: String] = [:]) {
         self.from = from
+        self.sourceTitles = sourceTitles
     }
 
     /// The e-mail for `report`'s `period`, built from `snapshot` and the charts of
@@ -32,10 +40,11 @@ public struct ReportComposer: Sendable {
                 charts.append((chart, try site.png(of: chart)))
             }
         }
-        var tables: [AggregateTable] = []
+        var tables: [ReadableTable] = []
+        let names = ReadableTable.Names(snapshot: snapshot, sourceTitles: sourceTitles)
         for name in report.tables {
             guard let table = snapshot[name] else { throw .report("report \(report.name): snapshot \(snapshot.id) has no aggregate \(name)") }
-            tables.append(table)
+            tables.append(ReadableTable(table, names: names))
         }
         var attachments: [MailMessage.Attachment] = []
         for name in report.attachments {
@@ -75,93 +84,5 @@ public struct ReportComposer: Sendable {
 
     static func csv(_ table: AggregateTable) -> String {
         CSVWriter.line(table.columns) + table.rows.map { CSVWriter.line($0.map(\.description)) }.joined()
-    }
-
-    // MARK: Plain text
-
-    static func text(subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [AggregateTable]) -> String {
-        var lines = [subject, String(repeating: "=", count: min(subject.count, 72)), "", provenance, ""]
-        for chart in charts {
-            lines.append(chart.title)
-            if let subtitle = chart.subtitle, !subtitle.isEmpty { lines.append(subtitle) }
-            lines.append(chart.alt)
-            if let source = chart.source, !source.isEmpty { lines.append("Source: \(source)") }
-            lines.append("")
-        }
-        for table in tables {
-            lines.append(table.description.isEmpty ? table.name : "\(table.description) (\(table.name))")
-            let cells = [table.columns] + table.rows.map { $0.map(\.description) }
-            let widths = table.columns.indices.map { column in min(40, cells.map { $0[column].count }.max() ?? 0) }
-            for row in cells {
-                lines.append(row.enumerated().map { $1.padding(toLength: max(widths[$0], $1.count), withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-            }
-            lines.append("")
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    // MARK: HTML
-
-    static func html(subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [AggregateTable],
-                     messageID: String) -> String {
-        let width = max(600, charts.map(\.width).max() ?? 0)
-        let font = "font-family:Arial,Helvetica,sans-serif;"
-        var body = ""
-        body += "<tr><td style=\"padding:16px 16px 4px 16px;\(font)color:#1a1a1a;\">"
-        body += "<h1 style=\"margin:0;font-size:22px;line-height:28px;\(font)color:#1a1a1a;\">\(HTML.escape(subject))</h1></td></tr>\n"
-        body += "<tr><td style=\"padding:0 16px 12px 16px;\(font)font-size:13px;line-height:18px;color:#555555;\">\(HTML.escape(provenance))</td></tr>\n"
-        for chart in charts {
-            body += "<tr><td style=\"padding:12px 16px;background-color:#ffffff;\(font)color:#1a1a1a;\">"
-            body += "<h2 style=\"margin:0 0 4px 0;font-size:17px;line-height:22px;\(font)color:#1a1a1a;\">\(HTML.escape(chart.title))</h2>"
-            if let subtitle = chart.subtitle, !subtitle.isEmpty {
-                body += "<p style=\"margin:0 0 8px 0;font-size:13px;line-height:18px;color:#555555;\">\(HTML.escape(subtitle))</p>"
-            }
-            body += "<img src=\"cid:\(HTML.escape(contentID(chart.name, messageID)))\" width=\"\(chart.width)\" height=\"\(chart.height)\" "
-            body += "alt=\"\(HTML.escape(chart.alt))\" style=\"display:block;border:0;outline:none;width:100%;max-width:\(chart.width)px;"
-            body += "height:auto;background-color:#ffffff;\">"
-            if let source = chart.source, !source.isEmpty {
-                body += "<p style=\"margin:4px 0 0 0;font-size:12px;line-height:16px;color:#555555;\">Source: \(HTML.escape(source))</p>"
-            }
-            body += "</td></tr>\n"
-        }
-        for table in tables {
-            body += "<tr><td style=\"padding:12px 16px;\(font)color:#1a1a1a;\">"
-            body += "<h2 style=\"margin:0 0 8px 0;font-size:17px;line-height:22px;\(font)color:#1a1a1a;\">"
-            body += "\(HTML.escape(table.description.isEmpty ? table.name : table.description))</h2>"
-            body += "<table role=\"table\" width=\"100%\" cellpadding=\"4\" cellspacing=\"0\" border=\"1\" "
-            body += "style=\"border-collapse:collapse;border:1px solid #bbbbbb;\(font)font-size:13px;line-height:18px;color:#1a1a1a;background-color:#ffffff;\">"
-            body += "<tr>" + table.columns.map {
-                "<th align=\"left\" style=\"border:1px solid #bbbbbb;background-color:#eeeeee;text-align:left;\">\(HTML.escape($0))</th>"
-            }.joined() + "</tr>"
-            for row in table.rows {
-                body += "<tr>" + row.map { value in
-                    let numeric = value.number != nil
-                    return "<td align=\"\(numeric ? "right" : "left")\" style=\"border:1px solid #bbbbbb;text-align:\(numeric ? "right" : "left");\">"
-                        + HTML.escape(value.description) + "</td>"
-                }.joined() + "</tr>"
-            }
-            body += "</table></td></tr>\n"
-        }
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="color-scheme" content="light dark">
-            <meta name="supported-color-schemes" content="light dark">
-            <title>\(HTML.escape(subject))</title>
-            </head>
-            <body style="margin:0;padding:0;background-color:#f2f2f2;">
-            <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f2f2f2;">
-            <tr><td align="center" style="padding:16px 0;">
-            <table role="presentation" width="\(width + 32)" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:\(width + 32)px;background-color:#ffffff;">
-            \(body)</table>
-            </td></tr>
-            </table>
-            </body>
-            </html>
-            """
     }
 }

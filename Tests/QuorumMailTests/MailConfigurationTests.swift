@@ -20,7 +20,7 @@ import Testing
         #expect(weekly.schedule.timeZone.identifier == "Asia/Almaty")
         #expect(weekly.to.map(\.address) == ["secretariat@cica.example"])
         #expect(weekly.bcc.map(\.address) == ["archive@cica.example"])
-        #expect(weekly.charts == ["participants-by-year", "format-mix"])
+        #expect(weekly.charts == ["participants-per-year", "format-mix"])
         #expect(weekly.catchUp == .latest)
         #expect(configuration.mail.from?.name == "Quorum")
     }

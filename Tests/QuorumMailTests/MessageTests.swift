@@ -173,7 +173,8 @@ func weeklyReport() throws -> Report {
             #expect(image.disposition == "inline")
             #expect(image.sha256 == (try await sha256(pngs[name]!)))
             let cid = image.cid.dropFirst().dropLast()
-            #expect(html.contains("<img src=\"cid:\(cid)\" width=\"800\" height=\"400\" alt=\"Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye &lt;observer&gt;)\""))
+            // Scaled to the 600-pixel column by its attributes, which are all Outlook reads.
+            #expect(html.contains("<img src=\"cid:\(cid)\" width=\"568\" height=\"284\" alt=\"Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye &lt;observer&gt;)\""))
         }
         #expect(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"))
         #expect(html.contains("background-color:#ffffff"))
@@ -186,14 +187,16 @@ func weeklyReport() throws -> Report {
 
         let text = try #require(parsed.text)
         #expect(text.contains("Snapshot 12 (data version 40)"))
-        #expect(text.contains("Türkiye <delegation>  18"))
+        // The plain text is not escaped.
+        #expect(text.contains("<delegation>"))
+        #expect(text.contains("=HYPERLINK(\"x\"); 1 body; 2 events"))
         #expect(text.contains("2024: 18 member states"))
 
         // The CSV attachment is defused against formula injection.
         let csv = try #require(parsed.attachments.first)
         #expect(csv.filename == "organisation_totals.csv")
         #expect(csv.disposition == "attachment")
-        #expect(csv.text.contains("Türkiye <delegation>,18,\"'=HYPERLINK(\"\"x\"\")\""))
+        #expect(csv.text.contains("Türkiye <delegation>,\"'=HYPERLINK(\"\"x\"\")\",1,2,2,18,exact,2023,2024"))
     }
 
     @Test func withoutChartsOrAttachmentsTheHTMLStandsAlone() async throws {
