@@ -223,7 +223,7 @@ extension AggregateDefinition {
 
     /// How many events the register in a snapshot lists: all of them in any real
     /// dataset; the API lists every one.
-    public static let registerLimit = 2_000
+    public static let registerLimit = 1_000
 
     public static let registerEvents = AggregateDefinition(
         name: "register_events",

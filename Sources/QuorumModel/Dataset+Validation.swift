@@ -39,9 +39,9 @@ extension Dataset {
         do {
             return try JSONDecoder().decode(Dataset.self, from: data)
         } catch let error as DecodingError {
-            throw InvalidInput(file: file, issues: [Dataset.issue(from: error)])
+            throw InvalidInput(file: file, issues: [Dataset.issue(from: error, in: data)])
         } catch {
-            throw InvalidInput(file: file, issues: [InputIssue("$", "not valid JSON")])
+            throw InvalidInput(file: file, issues: [Dataset.syntaxIssue(in: data)])
         }
     }
 
@@ -54,7 +54,17 @@ extension Dataset {
         return data
     }
 
-    private static func issue(from error: DecodingError) -> InputIssue {
+    /// Where the text stops being JSON, by line and column.
+    private static func syntaxIssue(in data: Data) -> InputIssue {
+        InputIssue("$", jsonSyntaxProblem(data) ?? "not valid JSON")
+    }
+
+    /// "not valid JSON at line 3, column 7: expected ',' or '}'", or nil for valid JSON.
+    public static func jsonSyntaxProblem(_ data: Data) -> String? {
+        JSONSyntax.firstError(in: Array(data)).map { "not valid JSON at line \($0.line), column \($0.column): \($0.message)" }
+    }
+
+    private static func issue(from error: DecodingError, in data: Data) -> InputIssue {
         func path(_ keys: [any CodingKey]) -> String {
             keys.reduce("$") { path, key in
                 if let index = key.intValue { return path + "[\(index)]" }
@@ -69,7 +79,7 @@ extension Dataset {
         case .valueNotFound(let type, let context):
             return InputIssue(path(context.codingPath), "should be \(jsonType(type)), not null")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return InputIssue("$", "not valid JSON") }
+            if context.codingPath.isEmpty { return syntaxIssue(in: data) }
             var message = context.debugDescription
             if message.hasPrefix("Cannot initialize") {
                 message = "is not one of the allowed words (see docs/data-format.md)"
@@ -112,6 +122,22 @@ extension Dataset {
             }
         }
 
+        // Every text of the file, wherever it is: one that cannot be stored as given is refused.
+        Dataset.forEachText(in: self, at: "") { text, path in
+            if let problem = TextCheck.problem(text) { issues.append(InputIssue(path, problem)) }
+        }
+        // Whole numbers that must fit PostgreSQL's integer.
+        for (i, event) in events.enumerated() {
+            if let session = event.session, session > Int(Int32.max) {
+                issues.append(InputIssue("events[\(i)].session", "is larger than \(Int32.max), the largest that can be stored"))
+            }
+            for (j, figure) in event.figures.enumerated() where figure.value > Int(Int32.max) {
+                issues.append(InputIssue("events[\(i)].figures[\(j)].value", "is larger than \(Int32.max), the largest that can be stored"))
+            }
+        }
+        for (i, count) in membershipCounts.enumerated() where count.count > Int(Int32.max) {
+            issues.append(InputIssue("membershipCounts[\(i)].count", "is larger than \(Int32.max), the largest that can be stored"))
+        }
         for (i, source) in sources.enumerated() {
             require(source.key, "sources[\(i)].key")
             require(source.title, "sources[\(i)].title")
@@ -202,6 +228,31 @@ extension Dataset {
             if let country = milestone.country { countryCode(country, "milestones[\(i)].country") }
         }
         return issues
+    }
+}
+
+extension Dataset {
+    /// Calls `body` with every string of `value` and its path (`events[3].title`), walking
+    /// the dataset's structs and arrays, so that no text field can be forgotten.
+    static func forEachText(in value: Any, at path: String, _ body: (String, String) -> Void) {
+        if let text = value as? String {
+            body(text, path)
+            return
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            if let wrapped = mirror.children.first { forEachText(in: wrapped.value, at: path, body) }
+        case .collection:
+            for (index, child) in mirror.children.enumerated() { forEachText(in: child.value, at: "\(path)[\(index)]", body) }
+        case .struct:
+            for child in mirror.children {
+                guard let label = child.label else { continue }
+                forEachText(in: child.value, at: path.isEmpty ? label : "\(path).\(label)", body)
+            }
+        default:
+            break
+        }
     }
 }
 

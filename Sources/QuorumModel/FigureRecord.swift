@@ -143,14 +143,19 @@ public struct FigureRecord: Equatable, Sendable {
                 parseWord($0, as: type)
             }
         }
+        /// A whole number that fits its column (PostgreSQL's integer).
         func number(_ column: Column, minimum: Int) -> Int? {
-            parsed(column, fast: { bytes in
-                guard bytes.count <= 18, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            let maximum = Int(Int32.max)
+            return parsed(column, fast: { bytes in
+                guard bytes.count <= 9, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
                 let value = bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
                 return value >= minimum ? value : nil
             }) { text in
-                guard let value = Int(text) else { return .failure(FieldError("'\(text)' is not a whole number")) }
+                guard text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") || (0x30...0x39).contains($0) }),
+                      let value = Int(text) ?? (text.count > 18 ? Int.max : nil)
+                else { return .failure(FieldError("is not a whole number")) }
                 guard value >= minimum else { return .failure(FieldError("\(value) is below \(minimum)")) }
+                guard value <= maximum else { return .failure(FieldError("is larger than \(maximum), the largest that can be stored")) }
                 return .success(value)
             }
         }
@@ -162,6 +167,12 @@ public struct FigureRecord: Equatable, Sendable {
 
         if fields.count != header.width {
             problems.append("has \(fields.count) fields where the header has \(header.width)")
+        }
+        // Text that cannot be stored as given is refused, whichever column it is in.
+        for column in Column.allCases {
+            guard let position = header.positions[column.ordinal], position < fields.count,
+                  let problem = TextCheck.problem(fields.bytes(position)) else { continue }
+            problems.append("\(column.rawValue): \(problem)")
         }
         organisation = required(.organisation)
         body = required(.body)

@@ -160,6 +160,10 @@ public final class Connection: @unchecked Sendable {
                 failure = Connection.error(from: result, handle: handle)
             }
         }
+        // A COPY cut short because the server went away is the database's failure, not the data's.
+        if let error = failure as? PQError, !error.isConnectionFailure, PQstatus(handle) != CONNECTION_OK {
+            failure = PQError.connection(error.message)
+        }
         if let failure { throw failure }
         return copied
     }
@@ -254,6 +258,16 @@ public final class Connection: @unchecked Sendable {
         return body(copies.map { $0.map { UnsafePointer($0) } })
     }
 
+    /// The message with every double-quoted value replaced by "(value withheld)".
+    static func withholdingQuotedValues(_ message: String) -> String {
+        var out = "", rest = Substring(message)
+        while let open = rest.firstIndex(of: "\""), let close = rest[rest.index(after: open)...].firstIndex(of: "\"") {
+            out += rest[..<open] + "(value withheld)"
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
+
     static func errorMessage(_ handle: OpaquePointer) -> String {
         String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -269,9 +283,10 @@ public final class Connection: @unchecked Sendable {
         let sqlState = field(Int32(UInt8(ascii: "C")))
         var message = field(Int32(UInt8(ascii: "M"))) ?? errorMessage(handle)
         // Data exceptions quote the offending value ("invalid input syntax for type
-        // integer: \"…\""), which may be a parameter: keep it out of the message.
-        if sqlState?.hasPrefix("22") == true, let colon = message.range(of: ": \"") {
-            message = message[..<colon.lowerBound] + " (value withheld)"
+        // integer: \"…\"", "value \"…\" is out of range"), which may be a parameter:
+        // keep it out of the message.
+        if sqlState?.hasPrefix("22") == true {
+            message = Connection.withholdingQuotedValues(message)
         }
         if sqlState == nil, PQstatus(handle) != CONNECTION_OK {
             return PQError.connection(message)

@@ -123,6 +123,10 @@ struct Import: ParsableCommand {
         } catch let error as InvalidInput {
             Terminal.say(error.description)
             throw ExitCode(65)  // EX_DATAERR
+        } catch let error as PQError where error.isConnectionFailure {
+            // Never the file's fault: a wrapper may retry.
+            Terminal.say("the database is unavailable or the connection was lost: \(error); nothing was imported")
+            throw ExitCode(69)  // EX_UNAVAILABLE
         }
     }
 }

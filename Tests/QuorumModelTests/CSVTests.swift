@@ -107,8 +107,33 @@ import Testing
                                              .date: "2021-02-30"]), header: header)
         }
         #expect(error?.description == "session: 0 is below 1; date: '2021-02-30' is not a day of that month; "
-                + "value: '12345678901234567890' is not a whole number; scope: 'All' is not one of: "
+                + "value: is larger than 2147483647, the largest that can be stored; scope: 'All' is not one of: "
                 + Scope.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+
+    @Test func refusesWhatCannotBeStoredAsGivenNamingTheFieldNotTheValue() throws {
+        func problems(_ fields: [String]) -> String? {
+            do {
+                _ = try FigureRecord(fields: CSVFields(fields), header: header)
+                return nil
+            } catch { return error.description }
+        }
+        var line = fields([.value: "2147483648"])
+        #expect(problems(line) == "value: is larger than 2147483647, the largest that can be stored")
+        line = fields([.value: "2147483647"])
+        #expect(problems(line) == nil)
+        line = fields([.title: "4th\u{0}Session"])
+        #expect(problems(line) == "title: contains the control character U+0000, which is not stored")
+        line = fields([.locator: "Annex\u{1B}[2J"])
+        #expect(problems(line) == "locator: contains the control character U+001B, which is not stored")
+        #expect(problems(fields([.note: "two\nlines\tand a tab"])) == nil)
+        // Bytes that are not UTF-8 are refused, not turned into U+FFFD.
+        var bytes = Array("CICA,youth-council,4,4th Session,2021-06,,,,,,,participants,50,exact,all,cica-2020-2024,".utf8)
+        bytes += [0x41, 0xFF, 0x42] + Array(",,,,,\n".utf8)
+        var reader = CSVReader(bytes: bytes)
+        var cells = CSVFields()
+        #expect(try reader.next(into: &cells) == true)
+        #expect(throws: FieldError("locator: is not valid UTF-8")) { try FigureRecord(fields: cells, header: header) }
     }
 
     @Test func refusesAHeaderWithMissingOrUnknownColumns() {

@@ -59,6 +59,15 @@ import QuorumTestSupport
             #expect(!error.description.contains("supersecret"))
             #expect(!"\(error)".contains("INSERT"))
         }
+        do {
+            // An out-of-range number is quoted differently ("value \"…\" is out of range"): withheld too.
+            try c.execute("INSERT INTO t VALUES (\("2147483648")::int)")
+            Issue.record("an integer out of range accepted")
+        } catch let error as PQError {
+            #expect(error.sqlState == "22003")
+            #expect(!error.description.contains("2147483648"), "\(error)")
+            #expect(error.description.contains("(value withheld)"))
+        }
         #expect(throws: PQError.self) { try c.execute("SELEKT 1") }
         // The session is still usable after statement errors.
         #expect(try c.query("SELECT 1")[0].require(Int.self, at: 0) == 1)
@@ -170,5 +179,19 @@ import QuorumTestSupport
             #expect(before != after)
             #expect(pool.openConnections == 1)
         }
+    }
+}
+
+/// A child starts with no signal blocked, whatever the spawning thread blocks.
+@Suite struct SubprocessTests {
+    @Test func aChildStartsWithNoSignalBlocked() throws {
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        let outcome = try Subprocess.run("/bin/sh", ["-c", "grep SigBlk /proc/self/status"])
+        #expect(outcome.status == 0)
+        #expect(outcome.output.trimmingCharacters(in: .whitespacesAndNewlines) == "SigBlk:\t0000000000000000", "\(outcome.output)")
     }
 }
