@@ -23,19 +23,26 @@ public struct APIError: HTTPResponseError, Sendable {
         self.issues = issues
     }
 
+    /// The JSON body; to a HEAD, its headers (Content-Length included) and no body.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = ErrorBody(error: message, status: status.code, issues: issues.isEmpty ? nil : issues)
+        let bytes = ByteBuffer(bytes: try JSON.encoder.encode(body))
         var headers = self.headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSON.encoder.encode(body))))
+        headers[.contentType] = JSON.contentType
+        headers[.contentLength] = String(bytes.readableBytes)
+        return Response(status: status, headers: headers, body: request.method == .head ? .init() : .init(byteBuffer: bytes))
     }
 
     static let noSnapshot = APIError(.serviceUnavailable, "no snapshot of the aggregates yet; the first aggregation run has not finished")
+
+    static func bodyTooLarge(_ maxBytes: Int?) -> APIError {
+        APIError(.contentTooLarge, "the request body is larger than \(maxBytes.map { "the \($0) bytes" } ?? "what") this server accepts")
+    }
 }
 
 /// Turns any error that is not already an HTTP error into a JSON 500 that says
 /// nothing of its cause; the cause goes to the log. Hummingbird's own HTTP
-/// errors (404 for an unknown route, 413 for a large body) get the same JSON shape.
+/// errors (404 for an unknown route) get the same JSON shape.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -46,8 +53,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             var apiError = APIError(error.status, error.body ?? error.status.reasonPhrase)
             apiError.headers = error.headers
             throw apiError
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "the request body is larger than the server accepts (server.max_body_bytes)")
+        } catch let error as NIOTooManyBytesError {
+            throw APIError.bodyTooLarge(error.maxBytes)
         } catch let error as PQError where error.isConnectionFailure {
             context.logger.error("database unreachable", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             var apiError = APIError(.serviceUnavailable, "the database is unreachable; try again shortly")
@@ -75,15 +82,33 @@ enum JSON {
         return encoder
     }()
 
+    static let contentType = "application/json; charset=utf-8"
+
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
-        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.contentType] = contentType
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
+    /// The answer to a GET: the JSON with an ETag made from it (`Response.representation`).
+    static func representation<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        .representation(ByteBuffer(bytes: try encoder.encode(value)), contentType: contentType, status: status, headers: headers)
+    }
+
     /// JSON text made elsewhere (PostgreSQL's json_agg), passed through as it is.
-    static func response(text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    static func representation(text: String) -> Response {
+        .representation(ByteBuffer(string: text), contentType: contentType)
+    }
+}
+
+extension Response {
+    /// The answer to a GET: the bytes, their type, and a strong ETag made from
+    /// them unless `headers` brings one, so If-None-Match works on every read.
+    static func representation(_ body: ByteBuffer, contentType: String, status: HTTPResponse.Status = .ok,
+                               headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = contentType
+        if headers[.eTag] == nil { headers[.eTag] = EntityTag.of(body) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -16,6 +16,7 @@ final class AggregateCatalog: Sendable {
 
         let body: ByteBuffer
         let etag: String
+        let lastModified: String
         /// What a 304 repeats of a 200: the validators, the caching rules, and the
         /// length of the 200's content (RFC 9110 8.6: that length or none, never 0).
         let validators: HTTPFields
@@ -25,6 +26,7 @@ final class AggregateCatalog: Sendable {
         init(body: ByteBuffer, etag: String, contentType: String, lastModified: String) {
             self.body = body
             self.etag = etag
+            self.lastModified = lastModified
             validators = [
                 .eTag: etag,
                 .lastModified: lastModified,

@@ -9,8 +9,8 @@ struct AggregatesController<Context: RequestContext> {
     let catalog: AggregateCatalog
 
     func addRoutes(to group: RouterGroup<Context>) {
-        group.get("aggregates", use: list)
-        group.get("aggregates/{name}", use: show)
+        group.getAndHead("aggregates", use: list)
+        group.getAndHead("aggregates/{name}", use: show)
     }
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {
@@ -39,7 +39,8 @@ struct AggregatesController<Context: RequestContext> {
 
     /// A 304 when the client holds this representation already, else the bytes.
     private func cached(_ encoded: AggregateCatalog.Encoded, request: Request) -> Response {
-        let (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headers[.ifNoneMatch])
+        let (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headers[.ifNoneMatch],
+                                                     ifModifiedSince: request.headers[.ifModifiedSince])
         return Response(status: status, headers: headers, body: status == .ok ? .init(byteBuffer: encoded.body) : .init())
     }
 }
@@ -67,19 +68,12 @@ enum CachedAggregate {
     }
 
     /// The status and headers of a cached representation: 304 when the client holds it already.
-    static func head(_ encoded: AggregateCatalog.Encoded, ifNoneMatch: String?) -> (HTTPResponse.Status, HTTPFields) {
-        if let tags = ifNoneMatch, matches(tags, encoded.etag) { return (.notModified, encoded.validators) }
-        return (.ok, encoded.headers)
-    }
-
-    /// If-None-Match holds `*` or a list of tags, compared weakly (RFC 9110 13.1.2).
-    static func matches(_ header: String, _ etag: String) -> Bool {
-        header.split(separator: ",").contains { candidate in
-            var tag = candidate.trimmingCharacters(in: .whitespaces)
-            if tag == "*" { return true }
-            if tag.hasPrefix("W/") { tag.removeFirst(2) }
-            return tag == etag
+    static func head(_ encoded: AggregateCatalog.Encoded, ifNoneMatch: String?, ifModifiedSince: String?) -> (HTTPResponse.Status, HTTPFields) {
+        if Preconditions.notModified(ifNoneMatch: ifNoneMatch, ifModifiedSince: ifModifiedSince,
+                                     etag: encoded.etag, lastModified: encoded.lastModified) {
+            return (.notModified, encoded.validators)
         }
+        return (.ok, encoded.headers)
     }
 
     /// CSV when the client ranks text/csv above JSON.

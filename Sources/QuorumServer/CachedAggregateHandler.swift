@@ -6,9 +6,9 @@ import Metrics
 import NIOCore
 import NIOHTTPTypes
 
-/// Answers `GET /api/v1/aggregates/NAME[.csv|.json]` of the current, already
-/// encoded snapshot on the event loop that read the request, with the same
-/// status, headers and bytes as the router would.
+/// Answers `GET` and `HEAD /api/v1/aggregates/NAME[.csv|.json]` of the current,
+/// already encoded snapshot on the event loop that read the request, with the
+/// same status, headers and bytes as the router would (304 included).
 ///
 /// Such a request is most of what analysts' tools send, and its answer is a
 /// lookup: going through the router would cost it two thread hops (to Swift
@@ -29,7 +29,7 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let catalog: AggregateCatalog
     private let serverName: String
-    private typealias Answer = (head: HTTPResponse, body: ByteBuffer?, started: UInt64)
+    private typealias Answer = (head: HTTPResponse, body: ByteBuffer?, metrics: RouteMetrics, started: UInt64)
     /// The answer to the request being read, sent once its end arrives.
     private var answer: Answer?
     /// Requests passed on to the router whose response has not ended: while
@@ -52,7 +52,7 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
             }
             passedOn += 1
         case .body:
-            if answer != nil { return }  // a GET's body means nothing; the router ignores it too
+            if answer != nil { return }  // a GET's body means nothing; the router drops it too
         case .end:
             if let answer {
                 self.answer = nil
@@ -78,7 +78,7 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func cachedAnswer(to request: HTTPRequest) -> Answer? {
         let started = DispatchTime.now().uptimeNanoseconds
-        guard request.method == .get, let path = request.path, path.hasPrefix(Self.prefix) else { return nil }
+        guard request.method == .get || request.method == .head, let path = request.path, path.hasPrefix(Self.prefix) else { return nil }
         let name = path.dropFirst(Self.prefix.count)
         // Plain names only: a query, an escape or another segment is the router's to read.
         guard !name.isEmpty, !name.contains(where: { $0 == "?" || $0 == "%" || $0 == "/" }),
@@ -86,11 +86,19 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         let wanted = CachedAggregate.Wanted(name: String(name), accept: request.headerFields[.accept])
         guard let encoded = edition.representations[wanted.key] else { return nil }
 
-        var (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headerFields[.ifNoneMatch])
-        let body = status == .ok ? encoded.body : nil
+        var (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headerFields[.ifNoneMatch],
+                                                     ifModifiedSince: request.headerFields[.ifModifiedSince])
+        let isHead = request.method == .head
+        let body = status == .ok && !isHead ? encoded.body : nil
         headers[.date] = currentDate()
         headers[.server] = serverName
-        return (HTTPResponse(status: status, headerFields: headers), body, started)
+        let metrics = switch (isHead, status == .ok) {
+        case (false, true): Self.getOK
+        case (false, false): Self.getNotModified
+        case (true, true): Self.headOK
+        case (true, false): Self.headNotModified
+        }
+        return (HTTPResponse(status: status, headerFields: headers), body, metrics, started)
     }
 
     private func send(_ answer: Answer, context: ChannelHandlerContext) {
@@ -98,9 +106,8 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         if let body = answer.body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.write(wrapOutboundOut(.end(nil)), promise: nil)
         unflushed = true
-        let metrics = answer.head.status == .ok ? Self.ok : Self.notModified
-        metrics.requests.increment()
-        metrics.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - answer.started))
+        answer.metrics.requests.increment()
+        answer.metrics.duration.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - answer.started))
     }
 
     /// The Date header, formatted once a second.
@@ -118,15 +125,17 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         let requests: Counter
         let duration: Metrics.Timer
 
-        init(status: HTTPResponse.Status) {
-            let dimensions = [("http.route", CachedAggregateHandler.prefix + "{name}"), ("http.request.method", "GET"),
+        init(_ method: HTTPRequest.Method, _ status: HTTPResponse.Status) {
+            let dimensions = [("http.route", CachedAggregateHandler.prefix + "{name}"), ("http.request.method", method.rawValue),
                               ("http.response.status_code", String(status.code))]
             requests = Counter(label: "hb.requests", dimensions: dimensions)
             duration = Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
         }
     }
-    private static let ok = RouteMetrics(status: .ok)
-    private static let notModified = RouteMetrics(status: .notModified)
+    private static let getOK = RouteMetrics(.get, .ok)
+    private static let getNotModified = RouteMetrics(.get, .notModified)
+    private static let headOK = RouteMetrics(.head, .ok)
+    private static let headNotModified = RouteMetrics(.head, .notModified)
 }
 
 /// Hummingbird's HTTP/1 channel with `CachedAggregateHandler` placed right after

@@ -12,10 +12,10 @@ struct EventsController<Context: RequestContext> {
     let timeout: Duration
 
     func addRoutes(to group: RouterGroup<Context>) {
-        group.get("events", use: list)
-        group.get("figures", use: figures)
+        group.getAndHead("events", use: list)
+        group.getAndHead("figures", use: figures)
         group.post("events", use: ingest)
-        group.get("sources", use: sources)
+        group.getAndHead("sources", use: sources)
     }
 
     // MARK: Reading
@@ -84,7 +84,7 @@ struct EventsController<Context: RequestContext> {
                 )::text
                 """).first!.require(String.self, at: 0)
         } }
-        return JSON.response(text: text)
+        return JSON.representation(text: text)
     }
 
     @Sendable func sources(request: Request, context: Context) async throws -> Response {
@@ -96,7 +96,7 @@ struct EventsController<Context: RequestContext> {
                 FROM quorum.source
                 """).first!.require(String.self, at: 0)
         } }
-        return JSON.response(text: text)
+        return JSON.representation(text: text)
     }
 
     // MARK: Ingest
@@ -105,8 +105,7 @@ struct EventsController<Context: RequestContext> {
     /// `quorum import` validates, written in one transaction or not at all.
     @Sendable func ingest(request: Request, context: Context) async throws -> Response {
         let summary = try await withDeadline(timeout) { [pool, maxBodyBytes] in
-            let body = try await request.body.collect(upTo: maxBodyBytes)
-            let ingest = try EventIngest(body: Data(body.readableBytesView))
+            let ingest = try EventIngest(body: try await EventIngest.body(of: request, upTo: maxBodyBytes))
             do {
                 return try await pool.withConnection { try DatasetImporter($0).run(ingest.dataset, file: "request body") }
             } catch let invalid as InvalidInput {
@@ -177,14 +176,36 @@ struct EventIngest {
     let dataset: Dataset
     let isArray: Bool
 
+    /// The request's body: its pieces as they come, then copied once into a
+    /// buffer of the exact size, rather than a buffer grown by doubling (each
+    /// size one more block for the allocator to keep) and a copy of it. More
+    /// than `maxBytes` is a 413 as soon as it has come.
+    static func body(of request: Request, upTo maxBytes: Int) async throws -> Data {
+        var pieces: [ByteBuffer] = []
+        var length = 0
+        for try await piece in request.body {
+            length += piece.readableBytes
+            guard length <= maxBytes else { throw APIError.bodyTooLarge(maxBytes) }
+            pieces.append(piece)
+        }
+        var body = Data(capacity: length)
+        for piece in pieces { piece.withUnsafeReadableBytes { body.append($0.assumingMemoryBound(to: UInt8.self)) } }
+        return body
+    }
+
     init(body: Data) throws {
         let first = body.first { !$0.isASCIIWhitespace }
         guard first == UInt8(ascii: "[") || first == UInt8(ascii: "{") else {
             throw APIError(.badRequest, "the body must be a JSON event or an array of events (docs/data-format.md)",
                            issues: [.init(path: "$", message: first == nil ? "is empty" : "not valid JSON")])
         }
+        if let problem = Dataset.jsonSyntaxProblem(body) {
+            throw APIError(.badRequest, "the body is not JSON", issues: [.init(path: "$", message: problem)])
+        }
         isArray = first == UInt8(ascii: "[")
-        var wrapped = Data(#"{"events":"#.utf8)
+        let prefix = #"{"events":"#.utf8
+        var wrapped = Data(capacity: prefix.count + body.count + 3)  // and "[", "]" and "}"
+        wrapped.append(contentsOf: prefix)
         if !isArray { wrapped.append(UInt8(ascii: "[")) }
         wrapped.append(body)
         if !isArray { wrapped.append(UInt8(ascii: "]")) }

@@ -12,12 +12,12 @@ struct OperationsController<Context: RequestContext> {
     let database: DatabaseProbe
 
     func addRoutes(to router: Router<Context>) {
-        router.get("healthz") { _, _ in try JSON.response(["status": "ok"]) }
-        router.get("readyz", use: ready)
-        router.get("metrics", use: metrics)
-        router.get("openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=300"],
-                     body: .init(byteBuffer: OpenAPIDocument.bytes))
+        router.getAndHead("healthz") { _, _ in try JSON.representation(["status": "ok"]) }
+        router.getAndHead("readyz", use: ready)
+        router.getAndHead("metrics", use: metrics)
+        router.getAndHead("openapi.json") { _, _ in
+            Response.representation(OpenAPIDocument.bytes, contentType: JSON.contentType,
+                                    headers: [.cacheControl: "public, max-age=300", .eTag: OpenAPIDocument.etag])
         }
     }
 
@@ -28,16 +28,16 @@ struct OperationsController<Context: RequestContext> {
             Readiness.Held(id: $0.id, finishedAt: $0.finishedAt, ageSeconds: (Date().timeIntervalSince($0.finishedAt) * 10).rounded() / 10)
         }
         let ready = databaseUp && snapshot != nil
-        return try JSON.response(Readiness(ready: ready, database: databaseUp ? "reachable" : "unreachable", snapshot: snapshot),
-                                 status: ready ? .ok : .serviceUnavailable, headers: [.cacheControl: "no-store"])
+        return try JSON.representation(Readiness(ready: ready, database: databaseUp ? "reachable" : "unreachable", snapshot: snapshot),
+                                       status: ready ? .ok : .serviceUnavailable, headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func metrics(request: Request, context: Context) async throws -> Response {
         if let snapshot = cache.snapshot {
             QuorumMetrics.snapshotAge.record(Date().timeIntervalSince(snapshot.finishedAt))
         }
-        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: QuorumMetrics.exposition())))
+        return .representation(ByteBuffer(bytes: QuorumMetrics.exposition()), contentType: "text/plain; version=0.0.4; charset=utf-8",
+                               headers: [.cacheControl: "no-store"])
     }
 }
 
@@ -73,4 +73,5 @@ final class DatabaseProbe: Sendable {
 /// The OpenAPI 3.1 description of the API, checked in beside the code.
 enum OpenAPIDocument {
     static let bytes = ByteBuffer(bytes: PackageResources.openapi_json)
+    static let etag = EntityTag.of(bytes)
 }

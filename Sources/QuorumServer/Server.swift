@@ -15,11 +15,16 @@ public struct ServerDependencies: Sendable {
     public let tokens: TokenAuthenticator
     /// The current snapshot's aggregates, encoded once for every request.
     let catalog: AggregateCatalog
+    /// Gives freed memory back to the system (the daemon's `malloc_trim`), a
+    /// moment after large request bodies, whose buffers the allocator would keep.
+    let releaseFreedMemory: (@Sendable () -> Void)?
+    let largeBodies = LargeBodies()
 
-    public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles) {
+    public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles, releaseFreedMemory: (@Sendable () -> Void)? = nil) {
         self.pool = pool
         self.cache = cache
         self.site = site
+        self.releaseFreedMemory = releaseFreedMemory
         self.tokens = TokenAuthenticator(pool: pool)
         self.catalog = AggregateCatalog(cache: cache) { snapshot in
             QuorumMetrics.record(snapshotStarted: snapshot.startedAt, finished: snapshot.finishedAt, id: snapshot.id)
@@ -28,12 +33,18 @@ public struct ServerDependencies: Sendable {
 }
 
 /// Every route, with its middleware: the API under `/api/v1/`, the published
-/// site at `/`, and the operational endpoints.
+/// site at `/`, and the operational endpoints. Every GET route answers HEAD and
+/// conditional requests, every known path OPTIONS, and every request body is
+/// held to `settings.maxBodyBytes`.
 public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSettings) -> Router<BasicRequestContext> {
     QuorumMetrics.bootstrap()
     let router = Router()
+    let methods = RouteMethods()  // filled in below, once every route is there
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: AllowedMethodsMiddleware(routes: methods))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes, largeBodies: dependencies.largeBodies))
+    router.add(middleware: ConditionalGETMiddleware())
 
     OperationsController(cache: dependencies.cache, database: DatabaseProbe(pool: dependencies.pool)).addRoutes(to: router)
 
@@ -44,7 +55,9 @@ public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSett
         .addRoutes(to: api)
     SnapshotsController(cache: dependencies.cache).addRoutes(to: api)
 
-    SiteController(site: dependencies.site).addRoutes(to: router)
+    let site = SiteController<BasicRequestContext>(site: dependencies.site)
+    site.addRoutes(to: router)
+    methods.load(router, holds: site.holds)
     return router
 }
 
@@ -60,22 +73,30 @@ public func buildApplication(_ dependencies: ServerDependencies, settings: Serve
         QuorumHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1),
                            catalog: dependencies.catalog, serverName: serverName)
     }
+    var services: [any Service] = [
+        // Token hashes, so that a revocation takes effect within the interval.
+        PeriodicService(interval: settings.tokenRefreshInterval, logger: logger,
+                        failure: "cannot reload API tokens; keeping the ones held") { [tokens = dependencies.tokens] in
+            try await tokens.refresh()
+        },
+        // A newly published site: `current` pointing at another release.
+        PeriodicService(interval: .seconds(2), logger: logger,
+                        failure: "cannot read the published site; serving the previous one") { [site = dependencies.site] in
+            if try site.reloadIfChanged() { logger.info("serving a newly published site", metadata: ["files": "\(site.paths.count)"]) }
+        },
+    ]
+    if let release = dependencies.releaseFreedMemory {
+        // What large bodies left in the allocator's arenas, given back once they are done with.
+        services.append(PeriodicService(interval: .seconds(2), logger: logger, failure: "cannot release freed memory") {
+            [largeBodies = dependencies.largeBodies] in
+            if largeBodies.settled() { release() }
+        })
+    }
     return Application(
         router: buildRouter(dependencies, settings: settings),
         server: server,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: serverName),
-        services: [
-            // Token hashes, so that a revocation takes effect within the interval.
-            PeriodicService(interval: settings.tokenRefreshInterval, logger: logger,
-                            failure: "cannot reload API tokens; keeping the ones held") { [tokens = dependencies.tokens] in
-                try await tokens.refresh()
-            },
-            // A newly published site: `current` pointing at another release.
-            PeriodicService(interval: .seconds(2), logger: logger,
-                            failure: "cannot read the published site; serving the previous one") { [site = dependencies.site] in
-                if try site.reloadIfChanged() { logger.info("serving a newly published site", metadata: ["files": "\(site.paths.count)"]) }
-            },
-        ],
+        services: services,
         onServerRunning: { _ in await listening() },
         logger: logger)
 }
@@ -91,7 +112,8 @@ struct PeriodicService: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully {
             do { try await work() } catch { logger.warning("\(failure)", metadata: ["error": "\(error)"]) }
-            try? await Task.sleep(for: interval)
+            // Shutdown ends the wait at once, rather than after up to an interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }
@@ -106,10 +128,10 @@ struct SnapshotsController<Context: RequestContext> {
     let cache: SnapshotCache
 
     func addRoutes(to group: RouterGroup<Context>) {
-        group.get("snapshots/latest") { _, _ in
+        group.getAndHead("snapshots/latest") { _, _ in
             guard let snapshot = cache.snapshot else { throw APIError.noSnapshot }
-            return try JSON.response(LatestSnapshot(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map(\.name)),
-                                     headers: [.cacheControl: "no-cache"])
+            return try JSON.representation(LatestSnapshot(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map(\.name)),
+                                           headers: [.cacheControl: "no-cache", .lastModified: HTTPDate.format(snapshot.finishedAt)])
         }
     }
 }

@@ -6,8 +6,8 @@ public struct ServerSettings: Sendable, Equatable {
     public var port = 8080
     /// Reads need a token too, not only writes.
     public var readTokenRequired = false
-    /// Larger request bodies are refused with 413.
-    public var maxBodyBytes = 8 * 1024 * 1024
+    /// Larger request bodies are refused with 413, before or while they are read.
+    public var maxBodyBytes = 1024 * 1024
     /// A request whose handler takes longer is answered with 503.
     public var requestTimeout: Duration = .seconds(30)
     /// How often the token hashes held in memory are reloaded: how soon a revocation takes effect.

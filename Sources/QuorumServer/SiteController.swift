@@ -7,13 +7,26 @@ struct SiteController<Context: RequestContext> {
     let site: SiteFiles
 
     func addRoutes(to router: Router<Context>) {
-        router.get("/") { request, _ in try serve("index.html", request) }
-        router.get("{file}") { request, context in try serve(context.parameters.require("file"), request) }
-        router.get("charts/{file}") { request, context in try serve("charts/" + context.parameters.require("file"), request) }
-        router.get("data/{file}") { request, context in try serve("data/" + context.parameters.require("file"), request) }
+        router.getAndHead("/") { _, _ in try serve("index.html") }
+        router.getAndHead(Self.page) { _, context in try serve(context.parameters.require("file")) }
+        router.getAndHead(Self.chart) { _, context in try serve("charts/" + context.parameters.require("file")) }
+        router.getAndHead(Self.data) { _, context in try serve("data/" + context.parameters.require("file")) }
     }
 
-    private func serve(_ path: String, _ request: Request) throws -> Response {
+    private static var page: RouterPath { "{file}" }
+    private static var chart: RouterPath { "charts/{file}" }
+    private static var data: RouterPath { "data/{file}" }
+
+    /// The routes that take any file name, with whether the site holds the file at
+    /// a request path (the path is the file's name in the tree): a path there is
+    /// known, for OPTIONS and 405, only when it does.
+    var holds: [String: @Sendable (String) -> Bool] {
+        let holds: @Sendable (String) -> Bool = { [site] path in site.file(String(path.dropFirst())) != nil }
+        return Dictionary(uniqueKeysWithValues: [Self.page, Self.chart, Self.data].map { ($0.description, holds) })
+    }
+
+    /// The file with its validators; conditional requests and HEAD are `ConditionalGETMiddleware`'s.
+    private func serve(_ path: String) throws -> Response {
         guard let file = site.file(path) else {
             guard site.paths.isEmpty else { throw APIError(.notFound, "no such file") }
             // Just after a start the first render is still running: worth asking again.
@@ -23,6 +36,7 @@ struct SiteController<Context: RequestContext> {
         }
         var headers: HTTPFields = [
             .eTag: file.etag,
+            .lastModified: file.lastModified,
             .cacheControl: "public, max-age=60",
             .xContentTypeOptions: "nosniff",
         ]
@@ -31,11 +45,7 @@ struct SiteController<Context: RequestContext> {
             headers[.xFrameOptions] = "DENY"
             headers[.referrerPolicy] = "same-origin"
         }
-        if let tags = request.headers[.ifNoneMatch], CachedAggregate.matches(tags, file.etag) {
-            return Response(status: .notModified, headers: headers)
-        }
-        headers[.contentType] = file.contentType
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: file.body))
+        return .representation(file.body, contentType: file.contentType, headers: headers)
     }
 }
 

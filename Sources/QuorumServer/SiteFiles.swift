@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import NIOCore
 import Synchronization
@@ -11,6 +10,8 @@ public final class SiteFiles: Sendable {
         public let body: ByteBuffer
         public let contentType: String
         public let etag: String
+        /// When the file was written (published), as an HTTP date.
+        public let lastModified: String
     }
 
     private struct Tree {
@@ -67,9 +68,9 @@ public final class SiteFiles: Sendable {
                 try read(directory: url, prefix: prefix + name + "/", into: &files)
             case .typeRegular?:
                 let bytes = try Data(contentsOf: url)
-                let digest = SHA256.hash(data: bytes).prefix(12).map { String(format: "%02x", $0) }.joined()
+                let modified = attributes[.modificationDate] as? Date ?? Date()
                 files[prefix + name] = File(body: ByteBuffer(bytes: bytes), contentType: contentType(of: name),
-                                            etag: "\"\(digest)\"")
+                                            etag: EntityTag.of(bytes), lastModified: HTTPDate.format(modified))
             default:
                 continue  // symbolic links and special files inside a release are not served
             }

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
+import QuorumAggregates
 @testable import QuorumServer
 import Testing
 
@@ -34,33 +35,47 @@ import Testing
         var description: String { "\(status) \(headers.sorted { $0.key < $1.key }) \(body.count) bytes" }
     }
 
-    static func requests(snapshot id: Int64) -> [(uri: String, headers: HTTPFields)] { [
-        ("/api/v1/aggregates/body_year", [:]),
-        ("/api/v1/aggregates/body_year.csv", [:]),
-        ("/api/v1/aggregates/format_mix.json", [.accept: "text/csv"]),
-        ("/api/v1/aggregates/format_mix", [.accept: "text/csv;q=0.9, application/json;q=0.5"]),
-        ("/api/v1/aggregates/format_mix", [.ifNoneMatch: "W/\"other\", \"s0-format_mix.json\""]),
-        ("/api/v1/aggregates/no_such_aggregate", [:]),
-        ("/api/v1/aggregates/body_year?from=2022&to=2023", [:]),
-        ("/api/v1/aggregates/body%5Fyear", [:]),
-        ("/api/v1/aggregates/body_year", [.ifNoneMatch: "\"s\(id)-body_year.json\""]),
-    ] }
+    static func requests(snapshot: Snapshot) -> [(method: HTTPRequest.Method, uri: String, headers: HTTPFields)] {
+        let lastModified = HTTPDate.format(snapshot.finishedAt)
+        let earlier = HTTPDate.format(snapshot.finishedAt.addingTimeInterval(-60))
+        return [
+            (.get, "/api/v1/aggregates/body_year", [:]),
+            (.get, "/api/v1/aggregates/body_year.csv", [:]),
+            (.get, "/api/v1/aggregates/format_mix.json", [.accept: "text/csv"]),
+            (.get, "/api/v1/aggregates/format_mix", [.accept: "text/csv;q=0.9, application/json;q=0.5"]),
+            (.get, "/api/v1/aggregates/format_mix", [.ifNoneMatch: "W/\"other\", \"s0-format_mix.json\""]),
+            (.get, "/api/v1/aggregates/no_such_aggregate", [:]),
+            (.get, "/api/v1/aggregates/body_year?from=2022&to=2023", [:]),
+            (.get, "/api/v1/aggregates/body%5Fyear", [:]),
+            (.get, "/api/v1/aggregates/body_year", [.ifNoneMatch: "\"s\(snapshot.id)-body_year.json\""]),
+            (.get, "/api/v1/aggregates/body_year", [.ifModifiedSince: lastModified]),
+            (.get, "/api/v1/aggregates/body_year", [.ifModifiedSince: earlier]),
+            (.get, "/api/v1/aggregates/body_year", [.ifNoneMatch: "\"other\"", .ifModifiedSince: lastModified]),
+            (.head, "/api/v1/aggregates/body_year", [:]),
+            (.head, "/api/v1/aggregates/format_mix.csv", [:]),
+            (.head, "/api/v1/aggregates/body_year", [.ifNoneMatch: "\"s\(snapshot.id)-body_year.json\""]),
+            (.head, "/api/v1/aggregates/no_such_aggregate", [:]),
+            (.head, "/api/v1/aggregates/body_year?from=2022", [:]),
+        ]
+    }
 
     @Test func answersAsTheRouterDoes() async throws {
         let fixture = try Self.fixture.get()
-        let requests = Self.requests(snapshot: fixture.snapshot.id)
+        let requests = Self.requests(snapshot: fixture.snapshot)
         let expected = try await fixture.application().test(.router) { client in
             var seen: [Seen] = []
             for request in requests {
-                seen.append(Seen(try await client.execute(uri: request.uri, method: .get, headers: request.headers)))
+                seen.append(Seen(try await client.execute(uri: request.uri, method: request.method, headers: request.headers)))
             }
             return seen
         }
         try await fixture.application().test(.live) { client in
-            #expect(expected.map(\.status).contains(.notModified))
+            #expect(expected.map(\.status).filter { $0 == .notModified }.count == 3)
+            // HEAD: the GET's headers, its length included, and no body.
+            #expect(expected[12].body.isEmpty && expected[12].headers == expected[0].headers)
             for (request, router) in zip(requests, expected) {
-                let live = Seen(try await client.execute(uri: request.uri, method: .get, headers: request.headers))
-                #expect(live == router, "\(request.uri)")
+                let live = Seen(try await client.execute(uri: request.uri, method: request.method, headers: request.headers))
+                #expect(live == router, "\(request.method) \(request.uri) \(request.headers)")
             }
             // What the application adds around the router, the fast path adds too.
             let response = try await client.execute(uri: "/api/v1/aggregates/body_year", method: .get)
@@ -70,8 +85,8 @@ import Testing
     }
 
     /// The handler alone in a channel: a plain read is answered there, with the
-    /// encoded bytes, and nothing of it reaches the next handler (the router);
-    /// a read with a query is passed on untouched.
+    /// encoded bytes (a HEAD without them), and nothing of it reaches the next
+    /// handler (the router); a read with a query is passed on untouched.
     @Test func answersPlainReadsItselfAndPassesTheRestOn() throws {
         let fixture = try Self.fixture.get()
         let catalog = AggregateCatalog(cache: fixture.cache)
@@ -101,6 +116,20 @@ import Testing
             return
         }
 
+        try channel.writeInbound(HTTPRequestPart.head(HTTPRequest(method: .head, scheme: nil, authority: "q", path: "/api/v1/aggregates/body_year")))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil)
+        guard case .head(let headHead) = try channel.readOutbound(as: HTTPResponsePart.self) else {
+            Issue.record("no response head to HEAD")
+            return
+        }
+        #expect(headHead.status == .ok)
+        #expect(headHead.headerFields[.contentLength] == String(encoded.body.readableBytes))
+        guard case .end = try channel.readOutbound(as: HTTPResponsePart.self) else {
+            Issue.record("a body, or nothing, after the head of a HEAD")
+            return
+        }
+
         try get("/api/v1/aggregates/body_year?from=2022")
         guard case .head(let passed) = try channel.readInbound(as: HTTPRequestPart.self) else {
             Issue.record("the request with a query did not reach the router")
@@ -115,17 +144,19 @@ import Testing
     @Test func countsItsAnswersInTheRouteMetrics() async throws {
         let fixture = try Self.fixture.get()
         try await fixture.application().test(.live) { client in
-            func served() async throws -> Int {
+            func served(_ method: String) async throws -> Int {
                 let metrics = try await client.execute(uri: "/metrics", method: .get).text
                 let line = metrics.split(separator: "\n").first {
                     $0.hasPrefix("http_requests_total{") && $0.contains(#"http_route="/api/v1/aggregates/{name}""#)
-                        && $0.contains(#"http_response_status_code="200""#)
+                        && $0.contains("http_request_method=\"\(method)\"") && $0.contains(#"http_response_status_code="200""#)
                 }
                 return line.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
             }
-            let before = try await served()
+            let before = (get: try await served("GET"), head: try await served("HEAD"))
             for _ in 0..<3 { _ = try await client.execute(uri: "/api/v1/aggregates/format_mix", method: .get) }
-            #expect(try await served() == before + 3)
+            for _ in 0..<2 { _ = try await client.execute(uri: "/api/v1/aggregates/format_mix", method: .head) }
+            #expect(try await served("GET") == before.get + 3)
+            #expect(try await served("HEAD") == before.head + 2)
         }
     }
 
@@ -155,57 +186,4 @@ import Testing
             #expect(response.status == .unauthorized)
         }
     }
-}
-
-/// A plain TCP connection, to write bytes no HTTP client would (pipelined requests).
-private final class RawConnection {
-    private let descriptor: Int32
-
-    init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-    }
-
-    func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        guard write(descriptor, bytes, bytes.count) == bytes.count else { throw POSIXError(.EIO) }
-    }
-
-    /// The next `count` responses: each head's lines, and its body as text.
-    func receiveResponses(_ count: Int) throws -> [(head: [String], body: String)] {
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        var responses: [(head: [String], body: String)] = []
-        while responses.count < count {
-            // One whole response at the start of what was received: its head, then Content-Length bytes.
-            if let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
-                let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
-                let length = head.lazy.compactMap { line -> Int? in
-                    let parts = line.split(separator: ":", maxSplits: 1)
-                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
-                }.first ?? 0
-                if received.count >= end.upperBound + length {
-                    responses.append((head, String(decoding: received[end.upperBound..<end.upperBound + length], as: UTF8.self)))
-                    received.removeFirst(end.upperBound + length)
-                    continue
-                }
-            }
-            let read = Glibc.read(descriptor, &chunk, chunk.count)
-            guard read > 0 else { throw POSIXError(.ETIMEDOUT) }
-            received += chunk[..<read]
-        }
-        return responses
-    }
-
-    func close() { _ = Glibc.close(descriptor) }
 }
