@@ -13,7 +13,7 @@ public struct Configuration: Sendable, Equatable {
     public var serverHost = "127.0.0.1"
     public var serverPort = 8080
     public var serverReadTokenRequired = false
-    public var serverMaxBodyBytes = 8 * 1024 * 1024
+    public var serverMaxBodyBytes = ServerSettings().maxBodyBytes
     public var serverRequestTimeoutMilliseconds = 30_000
     public var aggregationSchedule = "0 * * * *"
     public var aggregationTimeZone = "UTC"

@@ -98,7 +98,8 @@ public struct Daemon: Sendable {
             }
             if ready { notifier.ready(status: "configuration reloaded") }
         }
-        let http = buildApplication(ServerDependencies(pool: pool, cache: cache, site: site), settings: server,
+        let http = buildApplication(ServerDependencies(pool: pool, cache: cache, site: site, releaseFreedMemory: FreedMemory.release),
+                                    settings: server,
                                     logger: logger) { [readiness] in readiness.met(.listening) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: election), .init(service: aggregation), .init(service: render),
