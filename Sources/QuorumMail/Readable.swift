@@ -34,29 +34,7 @@ enum Readable {
 
     /// Thousands separated by commas; one decimal place where there is a fraction
     /// (two below 1); a minus sign, not a hyphen.
-    static func grouped(_ value: Double) -> String {
-        guard value.isFinite else { return "–" }
-        let magnitude = abs(value)
-        let decimals = magnitude.rounded() == magnitude ? 0 : (magnitude < 1 ? 2 : 1)
-        let scale = decimals == 0 ? 1.0 : (decimals == 1 ? 10.0 : 100.0)
-        let scaled = (magnitude * scale).rounded()
-        let whole = Int64(scaled / scale)
-        var fraction = String(Int64(scaled) - whole * Int64(scale))
-        var digits = String(whole)
-        var groups: [Substring] = []
-        while digits.count > 3 {
-            groups.insert(Substring(digits.suffix(3)), at: 0)
-            digits.removeLast(3)
-        }
-        groups.insert(Substring(digits), at: 0)
-        var text = groups.joined(separator: ",")
-        if decimals > 0 && fraction != "0" {
-            while fraction.count < decimals { fraction = "0" + fraction }
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
-        }
-        return value < 0 && scaled > 0 ? "−" + text : text
-    }
+    static func grouped(_ value: Double) -> String { NumberFormat.grouped(value) }
 
     private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                                  "October", "November", "December"]
