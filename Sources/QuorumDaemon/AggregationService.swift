@@ -142,6 +142,8 @@ public final class AggregationService: Service, Sendable {
                     "ms": "\(Int(snapshot.finishedAt.timeIntervalSince(snapshot.startedAt) * 1000))",
                 ])
             }
+        } catch where Task.isCancelled {
+            return  // shutting down: the run's transaction is rolled back
         } catch {
             logger.error("aggregation failed; the last snapshot stays", metadata: ["error": "\(error)"])
         }
@@ -162,6 +164,8 @@ public final class AggregationService: Service, Sendable {
                 FreedMemory.release()
                 logger.debug("loaded snapshot", metadata: ["snapshot": "\(latest.id)"])
             }
+        } catch where Task.isCancelled {
+            return
         } catch {
             logger.warning("cannot load the latest snapshot; serving the one held", metadata: ["error": "\(error)"])
         }

@@ -23,7 +23,12 @@ extension Configuration {
         return [
             "data_dir": "\(code("/var/lib/quorum")) as root, else \(code("~/.local/share/quorum"))",
             "server.host": code(defaults.serverHost),
+            "database.request_connections": code(defaults.databaseRequestConnections),
+            "database.background_connections": code(defaults.databaseBackgroundConnections),
+            "database.start_timeout_ms": code(defaults.databaseStartTimeoutMilliseconds),
             "server.port": code(defaults.serverPort),
+            "server.max_body_bytes": "\(code(defaults.serverMaxBodyBytes)) (1 MiB)",
+            "server.request_timeout_ms": code(defaults.serverRequestTimeoutMilliseconds),
             "aggregation.schedule": code(defaults.aggregationSchedule),
             "aggregation.time_zone": code(defaults.aggregationTimeZone),
             "aggregation.debounce_ms": code(defaults.aggregationDebounceMilliseconds),

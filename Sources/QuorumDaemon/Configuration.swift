@@ -10,6 +10,12 @@ import QuorumServer
 public struct Configuration: Sendable, Equatable {
     public var databaseURL: String?
     public var dataDirectory: String?
+    /// Connections for HTTP requests, and for the background work (aggregation,
+    /// mail, migrations): separate budgets, so neither can starve the other.
+    public var databaseRequestConnections = 4
+    public var databaseBackgroundConnections = 2
+    /// How long `quorum serve` waits at start for an unreachable database before giving up.
+    public var databaseStartTimeoutMilliseconds = 30_000
     public var serverHost = "127.0.0.1"
     public var serverPort = 8080
     public var serverReadTokenRequired = false
@@ -34,6 +40,12 @@ public struct Configuration: Sendable, Equatable {
     /// Every key, its environment variable, and what it means: the reference.
     public static let keys: [(key: String, environment: String, help: String)] = [
         ("database.url", "DATABASE_URL", "PostgreSQL URL or conninfo; unset: libpq's PG* variables, else the embedded cluster"),
+        ("database.request_connections", "QUORUM_DATABASE_REQUEST_CONNECTIONS",
+         "connections the HTTP API may hold; a request waiting longer than server.request_timeout_ms for one gets 503"),
+        ("database.background_connections", "QUORUM_DATABASE_BACKGROUND_CONNECTIONS",
+         "connections for aggregation, mail and migrations (the leader lock, notifications and /readyz have their own)"),
+        ("database.start_timeout_ms", "QUORUM_DATABASE_START_TIMEOUT_MS",
+         "how long `quorum serve` retries an unreachable database at start before it exits with status 69"),
         ("data_dir", "QUORUM_DATA_DIR", "data directory (embedded cluster, published site)"),
         ("server.host", "QUORUM_SERVER_HOST", "address the HTTP server listens on"),
         ("server.port", "QUORUM_SERVER_PORT", "port the HTTP server listens on"),
@@ -75,6 +87,19 @@ public struct Configuration: Sendable, Equatable {
             }
         }
 
+        // Refused before anything reads them, so no message downstream can echo them.
+        for key in settings.keys.sorted() {
+            let texts: [String] = switch settings[key]!.value {
+            case .string(let text): [text]
+            case .strings(let list): list
+            case .integer, .boolean: []
+            }
+            if let problem = texts.lazy.compactMap(TextCheck.settingProblem).first {
+                problems.append("\(settings[key]!.origin): \(key) \(problem)")
+                settings[key] = nil
+            }
+        }
+
         var configuration = Configuration()
         let known = Set(keys.map(\.key))
         for key in settings.keys.sorted() where !known.contains(key) && !isReportKey(key) {
@@ -103,6 +128,9 @@ public struct Configuration: Sendable, Equatable {
         }
         string("database.url") { configuration.databaseURL = $0 }
         string("data_dir") { configuration.dataDirectory = $0 }
+        integer("database.request_connections", 1...200) { configuration.databaseRequestConnections = $0 }
+        integer("database.background_connections", 1...50) { configuration.databaseBackgroundConnections = $0 }
+        integer("database.start_timeout_ms", 0...3_600_000) { configuration.databaseStartTimeoutMilliseconds = $0 }
         string("server.host") { configuration.serverHost = $0 }
         integer("server.port", 1...65535) { configuration.serverPort = $0 }
         boolean("server.read_token_required") { configuration.serverReadTokenRequired = $0 }

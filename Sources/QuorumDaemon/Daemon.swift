@@ -11,7 +11,10 @@ import ServiceLifecycle
 /// aggregation, rendering, the HTTP server — in one ServiceGroup, shut down
 /// gracefully in reverse on SIGTERM or SIGINT. SIGHUP reloads the configuration.
 public struct Daemon: Sendable {
-    public let pool: ConnectionPool
+    /// The HTTP API's connections.
+    public let requestPool: ConnectionPool
+    /// Aggregation's, mail's and the migrations' connections: a budget apart from requests'.
+    public let backgroundPool: ConnectionPool
     public let election: LeaderElection
     public let aggregation: AggregationService
     public let cache: SnapshotCache
@@ -31,7 +34,8 @@ public struct Daemon: Sendable {
     /// (without either, a directory under the system's temporary directory).
     public init(conninfo: String, configuration: Configuration, logger: Logger, dataDirectory: URL? = nil,
                 notifier: SystemdNotifier = SystemdNotifier()) {
-        pool = ConnectionPool(conninfo: conninfo, maxConnections: 4)
+        requestPool = ConnectionPool(conninfo: conninfo, maxConnections: configuration.databaseRequestConnections)
+        backgroundPool = ConnectionPool(conninfo: conninfo, maxConnections: configuration.databaseBackgroundConnections)
         election = LeaderElection(conninfo: conninfo,
                                   heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
@@ -49,14 +53,14 @@ public struct Daemon: Sendable {
         }
         self.render = render
         // Charts with their own SQL are computed by the aggregation run, in the same read as the rest.
-        aggregation = AggregationService(pool: pool, conninfo: conninfo, election: election, cache: cache,
+        aggregation = AggregationService(pool: backgroundPool, conninfo: conninfo, election: election, cache: cache,
                                          configuration: configuration, logger: logger,
                                          chartQueries: { render.chartQueries })
         // `quorum serve` checks the mail settings (the password file) before it gets here.
         if configuration.mail.reports.isEmpty {
             mailer = nil
         } else if let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
-            mailer = MailerService(mailer: Mailer(pool: pool, reports: configuration.mail.reports, settings: settings,
+            mailer = MailerService(mailer: Mailer(pool: backgroundPool, reports: configuration.mail.reports, settings: settings,
                                                   siteDirectory: site.root, logger: logger),
                                    election: election, cache: cache)
         } else {
@@ -65,22 +69,32 @@ public struct Daemon: Sendable {
         }
     }
 
-    /// Brings the schema up to date, retrying with backoff while the database is down.
-    public func migrate(logger: Logger) async throws {
+    /// Brings the schema up to date, retrying with backoff while the database is
+    /// down, for at most `giveUpAfter`: then the last connection error is thrown.
+    public func migrate(logger: Logger, giveUpAfter: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + giveUpAfter
         var attempt = 0
         while true {
             do {
-                let applied = try await pool.withConnection { try Migrator().migrate($0) }
+                let applied = try await backgroundPool.withConnection { try Migrator().migrate($0) }
                 if !applied.isEmpty { logger.notice("applied migrations", metadata: ["versions": "\(applied)"]) }
                 return
             } catch let error as PQError where error.isConnectionFailure {
                 attempt += 1
+                let pause = Duration.milliseconds(min(5000, 250 * (1 << min(attempt, 5))))
+                guard ContinuousClock.now + pause < deadline else { throw error }
                 if attempt == 1 || attempt % 10 == 0 {
                     logger.warning("database unreachable; retrying", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: .milliseconds(min(5000, 250 * (1 << min(attempt, 5)))))
+                try await Task.sleep(for: pause)
             }
         }
+    }
+
+    /// Closes both pools (their leased connections close as they come back).
+    public func close() {
+        requestPool.close()
+        backgroundPool.close()
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
@@ -98,7 +112,7 @@ public struct Daemon: Sendable {
             }
             if ready { notifier.ready(status: "configuration reloaded") }
         }
-        let http = buildApplication(ServerDependencies(pool: pool, cache: cache, site: site, releaseFreedMemory: FreedMemory.release),
+        let http = buildApplication(ServerDependencies(pool: requestPool, cache: cache, site: site, releaseFreedMemory: FreedMemory.release),
                                     settings: server,
                                     logger: logger) { [readiness] in readiness.met(.listening) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

@@ -15,6 +15,13 @@ public enum TextCheck {
         return "contains the control character \(codePoint(scalar.value)), which is not stored"
     }
 
+    /// What is wrong with a one-line setting (an address, a subject, a path), or
+    /// nil: any control character, line breaks and tabs included.
+    public static func settingProblem(_ text: String) -> String? {
+        guard let scalar = text.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        return "contains the control character \(codePoint(scalar.value)), which no setting may hold"
+    }
+
     /// What is wrong with the bytes of a text, or nil: not UTF-8, or a control character.
     public static func problem(_ bytes: ArraySlice<UInt8>) -> String? {
         var plain = true

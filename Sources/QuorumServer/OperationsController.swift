@@ -21,14 +21,16 @@ struct OperationsController<Context: RequestContext> {
         }
     }
 
-    /// Ready when the database answers and a snapshot is held.
+    /// Ready when the database answers and a snapshot is held; answered within
+    /// the probe's deadline whatever the database and the request pool are doing.
     @Sendable func ready(request: Request, context: Context) async throws -> Response {
-        let databaseUp = await database.isReachable()
+        let state = await database.state()
+        let databaseUp = state == .reachable
         let snapshot = cache.snapshot.map {
             Readiness.Held(id: $0.id, finishedAt: $0.finishedAt, ageSeconds: (Date().timeIntervalSince($0.finishedAt) * 10).rounded() / 10)
         }
         let ready = databaseUp && snapshot != nil
-        return try JSON.representation(Readiness(ready: ready, database: databaseUp ? "reachable" : "unreachable", snapshot: snapshot),
+        return try JSON.representation(Readiness(ready: ready, database: state.rawValue, snapshot: snapshot),
                                        status: ready ? .ok : .serviceUnavailable, headers: [.cacheControl: "no-store"])
     }
 
@@ -48,25 +50,42 @@ private struct Readiness: Encodable {
     let snapshot: Held?
 }
 
-/// Whether the database answers: a `SELECT 1` through the pool, its result
+/// Whether the database answers: a `SELECT 1` on a connection of the probe's
+/// own (never queued behind requests), given `deadline` to answer, its result
 /// kept for a moment so that frequent probes cost one query a second or two.
 final class DatabaseProbe: Sendable {
+    enum State: String, Sendable {
+        case reachable
+        case unreachable
+        /// Connected or connecting, but no answer within the deadline.
+        case unanswered
+    }
+
     private let pool: ConnectionPool
+    private let deadline: Duration
     private let maxAge: Duration
     private let clock = ContinuousClock()
-    private let last = Mutex<(at: ContinuousClock.Instant, reachable: Bool)?>(nil)
+    private let last = Mutex<(at: ContinuousClock.Instant, state: State)?>(nil)
 
-    init(pool: ConnectionPool, maxAge: Duration = .seconds(2)) {
+    init(pool: ConnectionPool, deadline: Duration = .seconds(1), maxAge: Duration = .seconds(2)) {
         self.pool = pool
+        self.deadline = deadline
         self.maxAge = maxAge
     }
 
-    func isReachable() async -> Bool {
-        if let last = last.withLock({ $0 }), clock.now - last.at < maxAge { return last.reachable }
-        let reachable = (try? await pool.withConnection { try $0.query("SELECT 1").count == 1 }) ?? false
+    func state() async -> State {
+        if let last = last.withLock({ $0 }), clock.now - last.at < maxAge { return last.state }
+        let answered = try? await withinTime(deadline) { [pool] in
+            (try? await pool.withConnection { try $0.query("SELECT 1").count == 1 }) ?? false
+        }
+        let state: State = switch answered {
+        case .some(true): .reachable
+        case .some(false): .unreachable
+        case nil: .unanswered
+        }
         let now = clock.now
-        last.withLock { $0 = (now, reachable) }
-        return reachable
+        last.withLock { $0 = (now, state) }
+        return state
     }
 }
 

@@ -10,6 +10,8 @@ import ServiceLifecycle
 /// daemon, the published site, and the tokens.
 public struct ServerDependencies: Sendable {
     public let pool: ConnectionPool
+    /// `/readyz`'s own connection, so readiness never waits behind requests.
+    let readinessPool: ConnectionPool
     public let cache: SnapshotCache
     public let site: SiteFiles
     public let tokens: TokenAuthenticator
@@ -22,6 +24,7 @@ public struct ServerDependencies: Sendable {
 
     public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles, releaseFreedMemory: (@Sendable () -> Void)? = nil) {
         self.pool = pool
+        self.readinessPool = pool.sibling(maxConnections: 1)
         self.cache = cache
         self.site = site
         self.releaseFreedMemory = releaseFreedMemory
@@ -46,7 +49,7 @@ public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSett
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes, largeBodies: dependencies.largeBodies))
     router.add(middleware: ConditionalGETMiddleware())
 
-    OperationsController(cache: dependencies.cache, database: DatabaseProbe(pool: dependencies.pool)).addRoutes(to: router)
+    OperationsController(cache: dependencies.cache, database: DatabaseProbe(pool: dependencies.readinessPool)).addRoutes(to: router)
 
     let api = router.group("api/v1")
         .add(middleware: TokenMiddleware(authenticator: dependencies.tokens, readTokenRequired: settings.readTokenRequired))
@@ -110,10 +113,14 @@ struct PeriodicService: Service {
     let work: @Sendable () async throws -> Void
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
-            do { try await work() } catch { logger.warning("\(failure)", metadata: ["error": "\(error)"]) }
+        // Ends on a graceful shutdown and on cancellation alike (the group cancels
+        // its services when one fails, a taken port say), never looping on.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do { try await work() } catch where !Task.isCancelled {
+                logger.warning("\(failure)", metadata: ["error": "\(error)"])
+            }
             // Shutdown ends the wait at once, rather than after up to an interval.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { return }
         }
     }
 }

@@ -10,6 +10,8 @@ import Foundation
 public final class Connection: @unchecked Sendable {
     private var handle: OpaquePointer?
     private let conninfo: String
+    /// Stops this session's statements from another thread (a task's cancellation).
+    public let interrupter: Interrupter
 
     /// Opens a session. `conninfo` is a `postgresql://` URL or a `key=value` string;
     /// an empty string lets libpq take everything from `PG*` variables, service
@@ -23,6 +25,7 @@ public final class Connection: @unchecked Sendable {
         }
         self.handle = handle
         self.conninfo = conninfo
+        interrupter = Interrupter(PQgetCancel(handle))
         // Notices ("relation already exists, skipping") would go to stderr; drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         guard PQsetClientEncoding(handle, "UTF8") == 0 else {
@@ -80,6 +83,7 @@ public final class Connection: @unchecked Sendable {
     /// Only for SQL that ships inside Quorum (migrations), never for input.
     func executeScript(_ script: String) throws {
         guard let handle else { throw PQError.closed }
+        try interrupter.checkNotInterrupted()
         let result = PQexec(handle, script)
         try check(result, handle: handle)
         PQclear(result)
@@ -102,6 +106,7 @@ public final class Connection: @unchecked Sendable {
     /// so memory stays flat however many rows there are.
     public func forEachRow(_ sql: SQL, _ body: (Row) throws -> Void) throws {
         guard let handle else { throw PQError.closed }
+        try interrupter.checkNotInterrupted()
         let sent = withParameters(sql.binds) { values in
             PQsendQueryParams(handle, sql.text, Int32(sql.binds.count), nil, values, nil, nil, 0)
         }
@@ -131,6 +136,7 @@ public final class Connection: @unchecked Sendable {
     @discardableResult
     public func copyIn(_ sql: SQL, _ body: (inout CopyWriter) throws -> Void) throws -> Int {
         guard let handle else { throw PQError.closed }
+        try interrupter.checkNotInterrupted()
         precondition(sql.binds.isEmpty, "COPY takes no parameters")
         guard let start = PQexec(handle, sql.text) else { throw PQError.connection(Connection.errorMessage(handle)) }
         guard PQresultStatus(start) == PGRES_COPY_IN else {
@@ -233,6 +239,7 @@ public final class Connection: @unchecked Sendable {
 
     private func run(_ sql: SQL) throws -> OpaquePointer {
         guard let handle else { throw PQError.closed }
+        try interrupter.checkNotInterrupted()
         let result = withParameters(sql.binds) { values in
             PQexecParams(handle, sql.text, Int32(sql.binds.count), nil, values, nil, nil, 0)
         }

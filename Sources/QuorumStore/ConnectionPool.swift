@@ -7,6 +7,11 @@ import Synchronization
 /// loop or the cooperative pool): it runs on the pool's dispatch queue, and the
 /// caller awaits it. A connection is checked before each lease and replaced when
 /// the server has closed it (a restart, a failover), so the pool heals itself.
+///
+/// Cancellation is honoured at once: a task cancelled while it waits for a
+/// connection stops waiting, and one cancelled while its statement runs has the
+/// statement cancelled on the server, so a deadline is never held up by the
+/// database.
 public final class ConnectionPool: Sendable {
     public let maxConnections: Int
     private let conninfo: String
@@ -18,7 +23,13 @@ public final class ConnectionPool: Sendable {
         var open = 0
         var closed = false
         /// Waiters get an idle connection, or nil: "a slot is free, open your own".
-        var waiters: [CheckedContinuation<Connection?, Error>] = []
+        var waiters: [Waiter] = []
+        var nextWaiter: UInt64 = 0
+    }
+
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Connection?, Error>
     }
 
     public init(conninfo: String, maxConnections: Int = 4) {
@@ -30,19 +41,28 @@ public final class ConnectionPool: Sendable {
     /// Runs `body` with a connection leased for its duration.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let connection = try await lease()
-        do {
-            let value = try await onPoolThread { try body(connection) }
+        let interrupter = connection.interrupter
+        interrupter.arm()
+        defer {
+            interrupter.disarm()
             release(connection)
-            return value
-        } catch {
-            release(connection)
-            throw error
         }
+        return try await withTaskCancellationHandler {
+            try await onPoolThread { try body(connection) }
+        } onCancel: {
+            interrupter.interrupt()
+        }
+    }
+
+    /// A new, empty pool to the same database: a budget of its own for work that
+    /// must not wait behind this pool's (readiness probes behind requests, say).
+    public func sibling(maxConnections: Int) -> ConnectionPool {
+        ConnectionPool(conninfo: conninfo, maxConnections: maxConnections)
     }
 
     /// Closes idle connections and refuses new leases; leased ones close on release.
     public func close() {
-        let (idle, waiters) = state.withLock { state -> ([Connection], [CheckedContinuation<Connection?, Error>]) in
+        let (idle, waiters) = state.withLock { state -> ([Connection], [Waiter]) in
             state.closed = true
             let taken = (state.idle, state.waiters)
             state.open -= state.idle.count
@@ -51,7 +71,7 @@ public final class ConnectionPool: Sendable {
             return taken
         }
         idle.forEach { $0.finish() }
-        waiters.forEach { $0.resume(throwing: PQError.closed) }
+        waiters.forEach { $0.continuation.resume(throwing: PQError.closed) }
     }
 
     /// Connections open now, leased or idle (for metrics and tests).
@@ -77,17 +97,35 @@ public final class ConnectionPool: Sendable {
             case .openNew:
                 return try await openSlot()
             case .wait:
-                let granted = try await withCheckedThrowingContinuation { continuation in
-                    let closed = state.withLock { state in
-                        if state.closed { return true }
-                        state.waiters.append(continuation)
-                        return false
-                    }
-                    if closed { continuation.resume(throwing: PQError.closed) }
-                }
-                if let granted { return granted }
+                if let granted = try await waitForConnection() { return granted }
                 return try await openSlot()
             }
+        }
+    }
+
+    /// Waits for a released connection, or for a free slot (nil), until the task is cancelled.
+    private func waitForConnection() async throws -> Connection? {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let refusal: Error? = state.withLock { state in
+                    if state.closed { return PQError.closed }
+                    // Checked under the lock the cancellation handler takes, so no cancellation is missed.
+                    if Task.isCancelled { return CancellationError() }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return nil
+                }
+                if let refusal { continuation.resume(throwing: refusal) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 
@@ -108,14 +146,14 @@ public final class ConnectionPool: Sendable {
             freeSlot()
             return
         }
-        let waiter: CheckedContinuation<Connection?, Error>? = state.withLock { state in
+        let waiter: Waiter? = state.withLock { state in
             if state.closed { return nil }
             if !state.waiters.isEmpty { return state.waiters.removeFirst() }
             state.idle.append(connection)
             return nil
         }
         if let waiter {
-            waiter.resume(returning: connection)
+            waiter.continuation.resume(returning: connection)
         } else if state.withLock({ $0.closed }) {
             connection.finish()
             freeSlot()
@@ -123,13 +161,13 @@ public final class ConnectionPool: Sendable {
     }
 
     private func freeSlot() {
-        let waiter = state.withLock { state -> CheckedContinuation<Connection?, Error>? in
+        let waiter = state.withLock { state -> Waiter? in
             state.open -= 1
             guard !state.waiters.isEmpty else { return nil }
             state.open += 1
             return state.waiters.removeFirst()
         }
-        waiter?.resume(returning: nil)
+        waiter?.continuation.resume(returning: nil)
     }
 
     private func onPoolThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

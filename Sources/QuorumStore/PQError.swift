@@ -4,7 +4,7 @@
 /// the SQL text, its parameters or a password: it is safe to log and to show.
 public struct PQError: Error, CustomStringConvertible, Sendable, Equatable {
     private enum Code: Sendable, Equatable {
-        case connection, query, copy, decoding, closed, migration, embedded
+        case connection, query, copy, decoding, closed, migration, embedded, interrupted
     }
 
     private let code: Code
@@ -31,12 +31,21 @@ public struct PQError: Error, CustomStringConvertible, Sendable, Equatable {
     static let closed = PQError(.closed, message: "the connection is closed")
     static func migration(_ message: String) -> PQError { PQError(.migration, message: message) }
     static func embedded(_ message: String) -> PQError { PQError(.embedded, message: message) }
+    /// The statement was stopped because the work that asked for it was cancelled.
+    static let interrupted = PQError(.interrupted, message: "the statement was cancelled")
+
+    /// Cancelled on purpose: by an interruption, or on the server by a cancel request.
+    public var isCancellation: Bool { code == .interrupted || sqlState == "57014" }
 
     /// The connection itself failed (refused, lost, closed), as opposed to a statement.
     public var isConnectionFailure: Bool {
         code == .connection || code == .closed || (sqlState?.hasPrefix("08") ?? false)
             || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
     }
+
+    /// The database could not be reached or used at all: the connection failed,
+    /// or the embedded cluster did not start. Never the input's fault.
+    public var isUnavailable: Bool { isConnectionFailure || code == .embedded }
 
     public var description: String {
         var text = message

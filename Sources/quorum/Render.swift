@@ -25,11 +25,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration: QuorumDaemon.Configuration
-        do { configuration = try QuorumDaemon.Configuration.load(file: config, environment: environment) } catch let error as QuorumDaemon.Configuration.Invalid {
-            Terminal.say(error.description)
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let configuration = try QuorumDaemon.Configuration.load(file: config, environment: environment)
         let dataDirectory = database.dataDirectory.map { URL(fileURLWithPath: $0) }
             ?? configuration.dataDirectory.map { URL(fileURLWithPath: $0) } ?? database.resolvedDataDirectory
         let root = output.map { URL(fileURLWithPath: $0) } ?? RenderService.siteRoot(configuration, dataDirectory: dataDirectory)

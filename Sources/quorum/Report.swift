@@ -20,12 +20,7 @@ struct ReportCommand: AsyncParsableCommand {
         var siteDirectory: String?
 
         func configuration() throws -> QuorumDaemon.Configuration {
-            do {
-                return try QuorumDaemon.Configuration.load(file: config, environment: ProcessInfo.processInfo.environment)
-            } catch let error as QuorumDaemon.Configuration.Invalid {
-                Terminal.say(error.description)
-                throw ExitCode(78)  // EX_CONFIG
-            }
+            try QuorumDaemon.Configuration.load(file: config, environment: ProcessInfo.processInfo.environment)
         }
 
         func report(_ name: String, in configuration: QuorumDaemon.Configuration) throws -> Report {

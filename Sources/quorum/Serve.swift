@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Logging
 import QuorumDaemon
@@ -27,14 +28,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         // Before any child process starts: they must not inherit systemd's socket.
         let notifier = SystemdNotifier.takenFromEnvironment()
-        let configuration: QuorumDaemon.Configuration
-        do {
-            configuration = try loadConfiguration()
-            _ = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
-        } catch let error as QuorumDaemon.Configuration.Invalid {
-            Terminal.say(error.description)
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let configuration = try loadConfiguration()
+        _ = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -43,18 +38,23 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "quorum")
         signal(SIGPIPE, SIG_IGN)
 
-        let dataDirectory = configuration.dataDirectory.map { URL(fileURLWithPath: $0) } ?? database.resolvedDataDirectory
-        let store = try Database(url: configuration.databaseURL, dataDirectory: dataDirectory)
-        defer { store.close() }
-        logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
-
-        let daemon = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger,
-                            dataDirectory: dataDirectory, notifier: notifier)
-        try? daemon.site.reload()
-        defer { daemon.pool.close() }
-        daemon.notifier.status("bringing the database schema up to date")
-        try await daemon.migrate(logger: logger)
-        daemon.notifier.status("loading the latest snapshot")
+        // SIGTERM or SIGINT while starting (the embedded cluster, the migrations)
+        // ends start-up at its next step, and what it started is stopped; once the
+        // service group runs, it takes the signals over.
+        let startUp = Task { try await self.startUp(configuration, notifier: notifier, logger: logger) }
+        let signals = SignalWatch([SIGTERM, SIGINT]) { startUp.cancel() }
+        defer { signals.cancel() }
+        let (store, daemon): (Database, Daemon)
+        do {
+            (store, daemon) = try await startUp.value
+        } catch is CancellationError {
+            logger.notice("stopped while starting")
+            return
+        }
+        defer {
+            daemon.close()
+            store.close()
+        }
         let group = daemon.serviceGroup(logger: logger) {
             do { return try loadConfiguration() } catch {
                 logger.error("the reloaded configuration is invalid; keeping the running one", metadata: ["error": "\(error)"])
@@ -64,4 +64,48 @@ struct Serve: AsyncParsableCommand {
         try await group.run()
         logger.notice("stopped")
     }
+
+    /// The database found (the embedded cluster started if it is the one) and its
+    /// schema brought up to date; on failure or cancellation, stopped again.
+    private func startUp(_ configuration: QuorumDaemon.Configuration, notifier: SystemdNotifier,
+                         logger: Logger) async throws -> (Database, Daemon) {
+        let dataDirectory = configuration.dataDirectory.map { URL(fileURLWithPath: $0) } ?? database.resolvedDataDirectory
+        let store = try Database(url: configuration.databaseURL, dataDirectory: dataDirectory)
+        logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
+        var daemon: Daemon?
+        do {
+            try Task.checkCancellation()
+            let started = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger,
+                                 dataDirectory: dataDirectory, notifier: notifier)
+            daemon = started
+            try? started.site.reload()
+            notifier.status("bringing the database schema up to date")
+            try await started.migrate(logger: logger, giveUpAfter: .milliseconds(configuration.databaseStartTimeoutMilliseconds))
+            try Task.checkCancellation()
+            notifier.status("loading the latest snapshot")
+            return (store, started)
+        } catch {
+            daemon?.close()
+            store.close()
+            throw error
+        }
+    }
+}
+
+/// Calls `handler` on each of `signals`, whose default action (ending the
+/// process at once) is turned off for as long as the process runs.
+final class SignalWatch {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ signals: [Int32], handler: @escaping @Sendable () -> Void) {
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 @testable import QuorumDaemon
 
@@ -64,6 +65,42 @@ import Testing
             #expect(text.contains("unknown key server.colour"))
             #expect(text.contains("'Europe/Atlantis' is not an IANA time zone"))
             #expect(text.contains("QUORUM_LOG_LEVEL: log.level must be one of"))
+        }
+    }
+
+    /// A line break in a setting could forge a mail header or a log line: refused,
+    /// named by its code point, never echoed.
+    @Test func controlCharactersInASettingAreRefusedAndNotEchoed() throws {
+        let environment = [
+            "QUORUM_MAIL_FROM": "quorum@example.org\r\nBcc: injected@example.net",
+            "QUORUM_LOG_LEVEL": "info\nforged log line",
+            "QUORUM_SERVER_REQUEST_TIMEOUT_MS": "2500",
+        ]
+        do {
+            _ = try Configuration.load(file: nil, environment: environment)
+            Issue.record("accepted")
+        } catch let error as Configuration.Invalid {
+            #expect(error.problems.contains("QUORUM_MAIL_FROM: mail.from contains the control character U+000D, which no setting may hold"))
+            #expect(error.problems.contains("QUORUM_LOG_LEVEL: log.level contains the control character U+000A, which no setting may hold"))
+            #expect(error.problems.count == 2, "\(error.problems)")
+            #expect(!error.description.contains("injected") && !error.description.contains("forged"))
+        }
+    }
+
+    @Test func readsTheDatabaseBudgets() throws {
+        let configuration = try Configuration.load(file: nil, environment: [
+            "QUORUM_DATABASE_REQUEST_CONNECTIONS": "8", "QUORUM_DATABASE_BACKGROUND_CONNECTIONS": "3",
+            "QUORUM_DATABASE_START_TIMEOUT_MS": "0",
+        ])
+        #expect(configuration.databaseRequestConnections == 8)
+        #expect(configuration.databaseBackgroundConnections == 3)
+        #expect(configuration.databaseStartTimeoutMilliseconds == 0)
+        let daemon = Daemon(conninfo: "host=/nonexistent", configuration: configuration, logger: .init(label: "test"),
+                            dataDirectory: FileManager.default.temporaryDirectory)
+        #expect(daemon.requestPool.maxConnections == 8)
+        #expect(daemon.backgroundPool.maxConnections == 3)
+        #expect(throws: Configuration.Invalid.self) {
+            try Configuration.load(file: nil, environment: ["QUORUM_DATABASE_REQUEST_CONNECTIONS": "0"])
         }
     }
 

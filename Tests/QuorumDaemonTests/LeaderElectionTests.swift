@@ -79,7 +79,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let leader = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
         let follower = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
         let daemons = [leader, follower]
-        defer { daemons.forEach { $0.pool.close() } }
+        defer { daemons.forEach { $0.close() } }
 
         try await withServices([
             { try await leader.election.run() }, { try await leader.aggregation.run() },
@@ -124,7 +124,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             configuration.aggregationDebounceMilliseconds = 50
             configuration.leaderHeartbeatMilliseconds = 100
             let daemon = Daemon(conninfo: cluster.conninfo, configuration: configuration, logger: quiet)
-            defer { daemon.pool.close() }
+            defer { daemon.close() }
             try await withServices([{ try await daemon.election.run() }, { try await daemon.aggregation.run() }]) {
                 #expect(try await eventually { daemon.cache.snapshot != nil })
                 let before = try #require(daemon.cache.snapshot)

@@ -69,42 +69,36 @@ func quorumExecutable() throws -> URL {
 /// with `embedded`, on the embedded cluster in its data directory.
 func startServe(notifySocket: String, extra environment: [String: String] = [:], embedded: Bool = false) throws -> (Process, URL) {
     let database = embedded ? [] : ["--database-url", try TestDatabase.fresh()]
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-serve-\(UInt32.random(in: 0...UInt32.max))")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let log = directory.appendingPathComponent("serve.log")
-    guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw POSIXError(.EACCES) }
-    let process = Process()
-    process.executableURL = try quorumExecutable()
-    process.arguments = ["serve"] + database + ["--data-dir", directory.path, "--port", String(try freePort())]
-    var variables = ProcessInfo.processInfo.environment.filter {
-        !$0.key.hasPrefix("QUORUM_") && !$0.key.hasPrefix("PG") && $0.key != "DATABASE_URL"
-    }
-    variables["NOTIFY_SOCKET"] = notifySocket
-    variables["QUORUM_LEADER_HEARTBEAT_MS"] = "200"
-    variables.merge(environment) { $1 }
-    process.environment = variables
-    let output = try FileHandle(forWritingTo: log)
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    return (process, directory)
+    let serve = try QuorumProcess(["serve"] + database + ["--port", String(try freePort())],
+                                  environment: ["NOTIFY_SOCKET": notifySocket, "QUORUM_LEADER_HEARTBEAT_MS": "200"].merging(environment) { $1 })
+    return (serve.process, serve.directory)
 }
 
 /// A loopback TCP port nothing listens on right now.
 func freePort() throws -> Int {
+    let (descriptor, port) = try loopbackSocket(listening: false)
+    close(descriptor)
+    return port
+}
+
+/// A TCP socket bound to a port the system picks on 127.0.0.1, listening if asked;
+/// the caller closes it.
+func loopbackSocket(listening: Bool) throws -> (descriptor: Int32, port: Int) {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            bind(descriptor, $0, length) == 0 && (!listening || listen(descriptor, 1) == 0) && getsockname(descriptor, $0, &length) == 0
         }
     }
-    guard bound else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard bound else {
+        close(descriptor)
+        throw POSIXError(.EADDRINUSE)
+    }
+    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
 }
 
 func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async throws -> Bool {

@@ -180,6 +180,51 @@ import QuorumTestSupport
             #expect(pool.openConnections == 1)
         }
     }
+
+    /// A task cancelled while every connection is leased stops waiting at once,
+    /// without waiting for the lease ahead of it.
+    @Test func aCancelledWaitForAConnectionEndsAtOnce() async throws {
+        let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 1)
+        defer { pool.close() }
+        let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(5)") } }
+        while pool.openConnections == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let waiter = Task { try await pool.withConnection { try $0.query("SELECT 1") } }
+        try await Task.sleep(for: .milliseconds(200))
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        // The lease ahead is still running: the wait ended by cancellation, not by a free connection.
+        #expect(holder.isCancelled == false)
+        let clock = ContinuousClock(), started = clock.now
+        holder.cancel()
+        _ = try? await holder.value
+        #expect(clock.now - started < .seconds(4), "the holder's statement is cancelled on the server too")
+    }
+
+    /// A cancelled task's statement is cancelled on the server, and the connection
+    /// serves the next lease; a cancellation after a lease ends never reaches the next one.
+    @Test func aCancelledStatementStopsOnTheServerAndTheConnectionServesOn() async throws {
+        let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 1)
+        defer { pool.close() }
+        let backend = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
+        let clock = ContinuousClock(), started = clock.now
+        let sleeper = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(30)") } }
+        try await Task.sleep(for: .milliseconds(300))
+        sleeper.cancel()
+        do {
+            _ = try await sleeper.value
+            Issue.record("the statement ran to its end")
+        } catch let error as PQError {
+            #expect(error.isCancellation, "\(error)")
+        }
+        #expect(clock.now - started < .seconds(10))
+
+        // Cancelled after its lease ended: the next lease's statement runs to its end.
+        let interrupter = try await pool.withConnection { $0.interrupter }
+        interrupter.interrupt()
+        let slow = try await pool.withConnection { try $0.query("SELECT pg_backend_pid() FROM pg_sleep(0.3)")[0].require(Int.self, at: 0) }
+        #expect(slow == backend, "the same connection, still usable")
+        #expect(pool.openConnections == 1)
+    }
 }
 
 /// A child starts with no signal blocked, whatever the spawning thread blocks.

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import QuorumServer
+import QuorumStore
+import Testing
+
+/// A slow or locked database never holds a client past the request deadline,
+/// and never holds up readiness.
+@Suite struct DeadlineTests {
+    @Test func theDeadlineAnswers503OnTimeWhileTheDatabaseIsLocked() async throws {
+        let fixture = try ServerFixture()
+        let locker = try Connection(conninfo: fixture.conninfo)
+        defer { locker.finish() }
+        try locker.execute("BEGIN")
+        try locker.execute("LOCK TABLE quorum.event IN ACCESS EXCLUSIVE MODE")
+        // Released at the latest after 20 s, so that a regression fails the test instead of hanging it.
+        let release = Task.detached {
+            try? await Task.sleep(for: .seconds(20))
+            _ = try? locker.execute("ROLLBACK")
+        }
+        try await fixture.application { $0.requestTimeout = .seconds(1) }.test(.router) { client in
+            let clock = ContinuousClock()
+            for _ in 0..<3 {  // more requests than the pool has connections: waits are abandoned too
+                let started = clock.now
+                let response = try await client.execute(uri: "/api/v1/events", method: .get)
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "1")
+                #expect(clock.now - started < .seconds(5), "answered at \(clock.now - started), not at the deadline")
+            }
+            release.cancel()
+            _ = try locker.execute("ROLLBACK")
+            let after = try await client.execute(uri: "/api/v1/events", method: .get)
+            #expect(after.status == .ok, "the pool serves on once the lock is gone")
+        }
+        #expect(fixture.pool.openConnections <= fixture.pool.maxConnections)
+    }
+
+    @Test func readinessAnswersWhileEveryRequestConnectionIsBusy() async throws {
+        let fixture = try ServerFixture()
+        let pool = fixture.pool
+        let busy = (0..<pool.maxConnections).map { _ in
+            Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(10)") } }
+        }
+        defer { busy.forEach { $0.cancel() } }
+        while pool.openConnections < pool.maxConnections { try await Task.sleep(for: .milliseconds(20)) }
+        try await fixture.application().test(.router) { client in
+            let clock = ContinuousClock(), started = clock.now
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+            #expect(try ready.json()["database"] as? String == "reachable")
+            #expect(clock.now - started < .seconds(3))
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok)
+        }
+    }
+}
