@@ -29,14 +29,14 @@ extension ReportComposer {
             let height = chart.width > 0 ? Int((Double(chart.height) * Double(width) / Double(chart.width)).rounded()) : chart.height
             body += "<tr><td style=\"padding:12px 16px;background-color:#ffffff;\(font)\(ink)\">"
             body += "<h2 style=\"margin:0 0 4px 0;font-size:17px;line-height:22px;\(font)\(ink)\">\(HTML.escape(chart.title))</h2>"
-            if let subtitle = chart.subtitle, !subtitle.isEmpty {
-                body += "<p style=\"margin:0 0 8px 0;font-size:13px;line-height:18px;\(font)\(quiet)\">\(HTML.escape(subtitle))</p>"
+            if !chart.subtitle.isEmpty {
+                body += "<p style=\"margin:0 0 8px 0;font-size:13px;line-height:18px;\(font)\(quiet)\">\(HTML.escape(chart.subtitle))</p>"
             }
             body += "<img src=\"cid:\(HTML.escape(contentID(chart.name, messageID)))\" width=\"\(width)\" height=\"\(height)\" "
             body += "alt=\"\(HTML.escape(chart.alt))\" style=\"display:block;border:0;outline:none;width:100%;max-width:\(width)px;"
             body += "height:auto;background-color:#ffffff;\">"
-            if let source = chart.source, !source.isEmpty {
-                body += "<p style=\"margin:4px 0 0 0;font-size:12px;line-height:16px;\(font)\(quiet)\">Source: \(HTML.escape(source))</p>"
+            if !chart.source.isEmpty {
+                body += "<p style=\"margin:4px 0 0 0;font-size:12px;line-height:16px;\(font)\(quiet)\">Source: \(HTML.escape(chart.source))</p>"
             }
             body += "</td></tr>\n"
         }

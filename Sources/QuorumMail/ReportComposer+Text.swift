@@ -13,9 +13,9 @@ extension ReportComposer {
         lines.append("")
         for chart in charts {
             lines += Readable.wrap(chart.title, width: textWidth)
-            if let subtitle = chart.subtitle, !subtitle.isEmpty { lines += Readable.wrap(subtitle, width: textWidth) }
+            if !chart.subtitle.isEmpty { lines += Readable.wrap(chart.subtitle, width: textWidth) }
             lines += Readable.wrap(chart.alt, width: textWidth)
-            if let source = chart.source, !source.isEmpty { lines += Readable.wrap("Source: \(source)", width: textWidth, indent: "  ") }
+            if !chart.source.isEmpty { lines += Readable.wrap("Source: \(chart.source)", width: textWidth, indent: "  ") }
             lines.append("")
         }
         for table in tables {

@@ -36,7 +36,7 @@ public struct SitePage: Equatable, Sendable {
 /// The whole site as files, from a snapshot and its rendered charts: a pure function,
 /// so the same input always gives the same tree.
 public enum Site {
-    /// Relative path (flat names as CONTRACTS.md lists them) → bytes.
+    /// Relative path (the names `SiteManifest` lists) → bytes.
     public static func files(snapshot: Snapshot, charts: [RenderedChart], errors: [ChartError],
                              renderedAt: Date) throws -> [String: [UInt8]] {
         let registerPages = [SitePage(name: RegisterAnchor.Page.events.rawValue, title: "Register of events", chartNames: []),
@@ -64,7 +64,7 @@ public enum Site {
             files["data/\(name).json"] = try ChartTable.json(chart, snapshot: snapshot)
             files["data/\(name).metadata.json"] = try ChartTable.metadata(chart, snapshot: snapshot, register: register)
         }
-        files["manifest.json"] = try Manifest.json(snapshot: snapshot, charts: charts, pages: pages, errors: errors, renderedAt: renderedAt)
+        files[SiteManifest.fileName] = try Manifest.json(snapshot: snapshot, charts: charts, pages: pages, errors: errors, renderedAt: renderedAt)
         return files
     }
 

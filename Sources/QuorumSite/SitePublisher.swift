@@ -1,6 +1,6 @@
 import Foundation
 
-/// Publishes a site tree atomically (CONTRACTS.md): the files go into a new
+/// Publishes a site tree atomically: the files go into a new
 /// directory under `releases/`, each written and fsynced; then a new `current`
 /// symbolic link is made under a temporary name and renamed over the old one, so
 /// a reader sees the old tree or the new one, never a half-written file. A

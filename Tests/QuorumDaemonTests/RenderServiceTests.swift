@@ -17,10 +17,9 @@ import Testing
     }
 
     func manifestSnapshotID(_ site: URL) -> Int? {
-        guard let data = try? Data(contentsOf: site.appendingPathComponent("current/manifest.json")),
-              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let snapshot = manifest["snapshot"] as? [String: Any] else { return nil }
-        return snapshot["id"] as? Int
+        guard let data = try? Data(contentsOf: site.appendingPathComponent("current").appendingPathComponent(SiteManifest.fileName)),
+              let manifest = try? SiteManifest.decode(data) else { return nil }
+        return Int(manifest.snapshot.id)
     }
 
     /// One small chart file, so the test costs little CPU beside the timing-sensitive daemon tests.

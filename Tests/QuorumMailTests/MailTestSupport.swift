@@ -1,6 +1,7 @@
 import Foundation
 import QuorumAggregates
 import QuorumMail
+import QuorumModel
 import Synchronization
 import Testing
 
@@ -325,29 +326,21 @@ func writeSite(snapshot: Snapshot, charts: [String], in root: URL) throws -> [St
     let release = root.appendingPathComponent("releases/r1")
     try FileManager.default.createDirectory(at: release.appendingPathComponent("charts"), withIntermediateDirectories: true)
     var pngs: [String: [UInt8]] = [:]
-    var entries: [String] = []
+    var entries: [SiteManifest.Chart] = []
     for (index, name) in charts.enumerated() {
         let png = makePNG(width: 80, height: 40, seed: UInt8(index * 40))
         pngs[name] = png
-        try Data(png).write(to: release.appendingPathComponent("charts/\(name).png"))
-        entries.append("""
-            {"name": "\(name)", "title": "Participants & states — \(name)", "subtitle": "CICA, 2020–2024", "source": "CICA/SEC/2024/3",
-             "alt": "Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye <observer>)",
-             "page": "index.html", "width": 800, "height": 400,
-             "files": {"png": "charts/\(name).png", "png2x": "charts/\(name)@2x.png", "dark": "charts/\(name).dark.png",
-                       "dark2x": "charts/\(name).dark@2x.png", "csv": "data/\(name).csv", "json": "data/\(name).json"}}
-            """)
+        entries.append(SiteManifest.Chart(
+            name: name, title: "Participants & states — \(name)", subtitle: "CICA, 2020–2024", source: "CICA/SEC/2024/3",
+            alt: "Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye <observer>)",
+            page: "index.html", width: 800, height: 400))
+        try Data(png).write(to: release.appendingPathComponent(entries.last!.files.png))
     }
-    let manifest = """
-        {
-          "snapshot": {"id": \(snapshot.id), "startedAt": "2026-11-22T09:00:00Z", "finishedAt": "2026-11-22T09:00:01Z", "dataVersion": \(snapshot.dataVersion)},
-          "renderedAt": "2026-11-22T09:00:01Z",
-          "charts": [\(entries.joined(separator: ",\n"))],
-          "pages": [{"path": "index.html", "title": "Quorum"}],
-          "errors": []
-        }
-        """
-    try Data(manifest.utf8).write(to: release.appendingPathComponent("manifest.json"))
+    let manifest = SiteManifest(
+        snapshot: .init(id: snapshot.id, startedAt: "2026-11-22T09:00:00Z", finishedAt: "2026-11-22T09:00:01Z",
+                        dataVersion: snapshot.dataVersion),
+        renderedAt: "2026-11-22T09:00:01Z", charts: entries, pages: [.init(path: "index.html", title: "Quorum")], errors: [])
+    try Data(try manifest.encoded()).write(to: release.appendingPathComponent(SiteManifest.fileName))
     try? FileManager.default.removeItem(at: root.appendingPathComponent("current"))
     try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("current").path, withDestinationPath: "releases/r1")
     return pngs

@@ -71,20 +71,21 @@ enum HostileSnapshot {
     }
 
     @Test func manifestFollowsTheContract() throws {
-        let text = try #require(try build()["manifest.json"])
-        let manifest = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
-        let snapshot = manifest["snapshot"] as! [String: Any]
-        #expect(snapshot["id"] as? Int == 7)
-        #expect((snapshot["finishedAt"] as? String)?.hasSuffix("Z") == true)
-        #expect(manifest["renderedAt"] as? String == "2026-11-18T11:06:42Z")
-        let chart = (manifest["charts"] as! [[String: Any]])[0]
-        #expect(chart["name"] as? String == "hostile")
-        #expect(chart["page"] as? String == "index.html")
-        #expect((chart["files"] as? [String: String])?["dark2x"] == "charts/hostile.dark@2x.png")
-        #expect((chart["alt"] as? String)?.contains("140+") == true)
-        let error = (manifest["errors"] as! [[String: Any]])[0]
-        #expect(error["file"] as? String == "Charts/<b>.toml" && error["key"] as? String == "kind")
-        #expect((manifest["pages"] as! [[String: Any]]).first?["path"] as? String == "index.html")
+        let files = try build()
+        let manifest = try SiteManifest.decode(Data(try #require(files[SiteManifest.fileName]).utf8))
+        #expect(manifest.snapshot.id == 7)
+        #expect(manifest.snapshot.finishedAt.hasSuffix("Z"))
+        #expect(manifest.renderedAt == "2026-11-18T11:06:42Z")
+        let chart = try #require(manifest[chart: "hostile"])
+        #expect(chart.page == "index.html")
+        #expect(chart.files.dark2x == "charts/hostile.dark@2x.png")
+        #expect(chart.alt.contains("140+"))
+        #expect(manifest.errors.first == SiteManifest.Problem(file: "Charts/<b>.toml", key: "kind", message: manifest.errors[0].message))
+        #expect(manifest.pages.first?.path == "index.html")
+        // Every file and page the manifest names is in the release.
+        for named in [chart.files.csv, chart.files.json, chart.page] + manifest.pages.map(\.path) {
+            #expect(files[named] != nil, "\(named) is named but not written")
+        }
     }
 
     @Test func pagesFollowTheCharts() throws {

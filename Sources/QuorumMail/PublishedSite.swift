@@ -1,33 +1,5 @@
 import Foundation
-
-/// The published site as mail reads it: `<site_dir>/current/manifest.json` and the
-/// chart PNGs it lists, so that a report shows exactly the charts — the same
-/// bytes, made from the same snapshot — that the site shows.
-public struct SiteManifest: Decodable, Sendable, Equatable {
-    public struct SnapshotInfo: Decodable, Sendable, Equatable {
-        public let id: Int64
-        public let dataVersion: Int64
-    }
-
-    public struct Chart: Decodable, Sendable, Equatable {
-        public struct Files: Decodable, Sendable, Equatable {
-            public let png: String
-        }
-        public let name: String
-        public let title: String
-        public let subtitle: String?
-        public let source: String?
-        public let alt: String
-        public let width: Int
-        public let height: Int
-        public let files: Files
-    }
-
-    public let snapshot: SnapshotInfo
-    public let charts: [Chart]
-
-    public subscript(chart name: String) -> Chart? { charts.first { $0.name == name } }
-}
+import QuorumModel
 
 /// A published site tree: the manifest and the chart files it names.
 public struct PublishedSite: Sendable {
@@ -42,12 +14,12 @@ public struct PublishedSite: Sendable {
         let tree = current.resolvingSymlinksInPath()
         let data: Data
         do {
-            data = try Data(contentsOf: tree.appendingPathComponent("manifest.json"))
+            data = try Data(contentsOf: tree.appendingPathComponent(SiteManifest.fileName))
         } catch {
             throw .site("no published site at \(current.path) (manifest.json cannot be read)")
         }
         do {
-            manifest = try JSONDecoder().decode(SiteManifest.self, from: data)
+            manifest = try SiteManifest.decode(data)
         } catch {
             throw .site("\(current.path)/manifest.json is not a site manifest: \(error)")
         }

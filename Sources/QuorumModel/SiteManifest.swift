@@ -1,0 +1,106 @@
+import Foundation
+
+/// `manifest.json` at the root of every release of the published site: what the
+/// release holds and which snapshot it was made from. The site writes it; the
+/// HTTP server serves it; the mailer reads it to attach the very charts the site
+/// shows. One type for all of them, so the three cannot drift apart.
+public struct SiteManifest: Codable, Sendable, Equatable {
+    public static let fileName = "manifest.json"
+
+    public struct SnapshotInfo: Codable, Sendable, Equatable {
+        public let id: Int64
+        /// ISO 8601 in UTC, to the second.
+        public let startedAt: String
+        public let finishedAt: String
+        public let dataVersion: Int64
+
+        public init(id: Int64, startedAt: String, finishedAt: String, dataVersion: Int64) {
+            self.id = id
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+            self.dataVersion = dataVersion
+        }
+    }
+
+    public struct Chart: Codable, Sendable, Equatable {
+        /// A chart's files, relative to the release.
+        public struct Files: Codable, Sendable, Equatable {
+            public let png, png2x, dark, dark2x, csv, json: String
+
+            /// Where a release keeps the files of the chart `name`.
+            public init(chart name: String) {
+                png = "charts/\(name).png"
+                png2x = "charts/\(name)@2x.png"
+                dark = "charts/\(name).dark.png"
+                dark2x = "charts/\(name).dark@2x.png"
+                csv = "data/\(name).csv"
+                json = "data/\(name).json"
+            }
+        }
+        public let name, title, subtitle, source, alt: String
+        /// The page that shows it, relative to the release.
+        public let page: String
+        public let width, height: Int
+        public let files: Files
+
+        public init(name: String, title: String, subtitle: String, source: String, alt: String, page: String,
+                    width: Int, height: Int) {
+            self.name = name
+            self.title = title
+            self.subtitle = subtitle
+            self.source = source
+            self.alt = alt
+            self.page = page
+            self.width = width
+            self.height = height
+            files = Files(chart: name)
+        }
+    }
+
+    public struct Page: Codable, Sendable, Equatable {
+        public let path, title: String
+        public init(path: String, title: String) {
+            self.path = path
+            self.title = title
+        }
+    }
+
+    /// A chart file that could not be drawn, and why.
+    public struct Problem: Codable, Sendable, Equatable {
+        public let file: String
+        public let key: String?
+        public let message: String
+        public init(file: String, key: String?, message: String) {
+            self.file = file
+            self.key = key
+            self.message = message
+        }
+    }
+
+    public let snapshot: SnapshotInfo
+    public let renderedAt: String
+    public let charts: [Chart]
+    public let pages: [Page]
+    public let errors: [Problem]
+
+    public init(snapshot: SnapshotInfo, renderedAt: String, charts: [Chart], pages: [Page], errors: [Problem]) {
+        self.snapshot = snapshot
+        self.renderedAt = renderedAt
+        self.charts = charts
+        self.pages = pages
+        self.errors = errors
+    }
+
+    public subscript(chart name: String) -> Chart? { charts.first { $0.name == name } }
+
+    /// The bytes of `manifest.json`: stable key order, so the same release gives the same file.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+
+    public static func decode(_ data: Data) throws -> SiteManifest {
+        try JSONDecoder().decode(SiteManifest.self, from: data)
+    }
+}
