@@ -21,8 +21,11 @@ public struct Configuration: Sendable, Equatable {
     public var serverReadTokenRequired = false
     public var serverMaxBodyBytes = ServerSettings().maxBodyBytes
     public var serverRequestTimeoutMilliseconds = 30_000
-    public var aggregationSchedule = "0 * * * *"
-    public var aggregationTimeZone = "UTC"
+    /// When scheduled aggregation runs: parsed and checked at load, so never invalid.
+    public private(set) var aggregationCron = try! CronSchedule("0 * * * *", timeZone: "UTC")  // a constant that parses
+    /// As the operator wrote them (Foundation would report "UTC" as "GMT").
+    public private(set) var aggregationSchedule = "0 * * * *"
+    public private(set) var aggregationTimeZone = "UTC"
     /// How long to wait after a change for more changes before aggregating.
     public var aggregationDebounceMilliseconds = 300
     public var snapshotRetention = 50
@@ -136,8 +139,9 @@ public struct Configuration: Sendable, Equatable {
         boolean("server.read_token_required") { configuration.serverReadTokenRequired = $0 }
         integer("server.max_body_bytes", 1024...1_073_741_824) { configuration.serverMaxBodyBytes = $0 }
         integer("server.request_timeout_ms", 100...600_000) { configuration.serverRequestTimeoutMilliseconds = $0 }
-        string("aggregation.schedule") { configuration.aggregationSchedule = $0 }
-        string("aggregation.time_zone") { configuration.aggregationTimeZone = $0 }
+        var schedule = configuration.aggregationSchedule, timeZone = configuration.aggregationTimeZone
+        string("aggregation.schedule") { schedule = $0 }
+        string("aggregation.time_zone") { timeZone = $0 }
         integer("aggregation.debounce_ms", 0...60_000) { configuration.aggregationDebounceMilliseconds = $0 }
         integer("aggregation.retention", 1...100_000) { configuration.snapshotRetention = $0 }
         integer("leader.heartbeat_ms", 100...60_000) { configuration.leaderHeartbeatMilliseconds = $0 }
@@ -147,7 +151,8 @@ public struct Configuration: Sendable, Equatable {
         configuration.mail = loadMail(settings, problems: &problems)
 
         do {
-            _ = try CronSchedule(configuration.aggregationSchedule, timeZone: configuration.aggregationTimeZone)
+            configuration.aggregationCron = try CronSchedule(schedule, timeZone: timeZone)
+            (configuration.aggregationSchedule, configuration.aggregationTimeZone) = (schedule, timeZone)
         } catch {
             let origin = settings["aggregation.schedule"]?.origin ?? settings["aggregation.time_zone"]?.origin ?? "default"
             problems.append("\(origin): aggregation.schedule / aggregation.time_zone: \(error)")
@@ -176,9 +181,5 @@ public struct Configuration: Sendable, Equatable {
         settings.requestTimeout = .milliseconds(serverRequestTimeoutMilliseconds)
         settings.siteDirectory = siteDirectory
         return settings
-    }
-
-    public var aggregationCron: CronSchedule {
-        try! CronSchedule(aggregationSchedule, timeZone: aggregationTimeZone)  // checked at load
     }
 }
