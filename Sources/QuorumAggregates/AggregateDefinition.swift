@@ -78,7 +78,17 @@ extension AggregateDefinition {
     /// A chart file's own SELECT. Its table is `chart:<name>`, described by the
     /// SQL itself, so a snapshot made by an older version of the query is seen.
     public static func chartQuery(name: String, sql: String) -> AggregateDefinition {
-        AggregateDefinition(name: "chart:" + name, description: sql, sql: SQL(sql, binds: []))
+        AggregateDefinition(name: chartQueryTable(name), description: sql, sql: SQL(sql, binds: []))
+    }
+
+    private static let chartQueryPrefix = "chart:"
+
+    /// The snapshot table holding the result of the chart `name`'s own SELECT.
+    public static func chartQueryTable(_ name: String) -> String { chartQueryPrefix + name }
+
+    /// The chart whose own SELECT a snapshot table holds, or nil for a built-in aggregate.
+    public static func chart(ofTable table: String) -> String? {
+        table.hasPrefix(chartQueryPrefix) ? String(table.dropFirst(chartQueryPrefix.count)) : nil
     }
 }
 

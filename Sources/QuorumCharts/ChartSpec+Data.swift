@@ -9,7 +9,7 @@ extension ChartSpec {
         guard let table = snapshot[tableName] else {
             switch origin {
             case .aggregate(let name):
-                let known = snapshot.tables.map(\.name).filter { !$0.hasPrefix("chart:") }.joined(separator: ", ")
+                let known = snapshot.tables.map(\.name).filter { AggregateDefinition.chart(ofTable: $0) == nil }.joined(separator: ", ")
                 throw ChartError.spec(file: file, key: "aggregate", "'\(name)' is not an aggregate (known: \(known))")
             case .sql:
                 throw ChartError.spec(file: file, key: "sql", "the snapshot has no result for this query yet (table \(tableName))")

@@ -64,7 +64,7 @@ public struct ChartSpec: Equatable, Sendable {
     public var tableName: String {
         switch origin {
         case .aggregate(let name): name
-        case .sql: "chart:" + name
+        case .sql: AggregateDefinition.chartQueryTable(name)
         }
     }
 

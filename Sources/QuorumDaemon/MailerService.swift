@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import QuorumAggregates
 import QuorumMail
+import QuorumServer
 import QuorumStore
 import ServiceLifecycle
 
@@ -34,8 +35,8 @@ public final class MailerService: Service, Sendable {
                 // `/metrics`: quorum_mail_deliveries_total{result="sent"|"failed"}.
                 for outcome in outcomes {
                     switch outcome.kind {
-                    case .sent: Counter(label: "quorum_mail_deliveries_total", dimensions: [("result", "sent")]).increment()
-                    case .failed: Counter(label: "quorum_mail_deliveries_total", dimensions: [("result", "failed")]).increment()
+                    case .sent: Counter(label: QuorumMetrics.Name.mailDeliveries, dimensions: [("result", "sent")]).increment()
+                    case .failed: Counter(label: QuorumMetrics.Name.mailDeliveries, dimensions: [("result", "failed")]).increment()
                     case .skipped, .heldByAnother: break
                     }
                 }

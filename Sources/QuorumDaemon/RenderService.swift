@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import QuorumAggregates
 import QuorumCharts
+import QuorumServer
 import QuorumSite
 import ServiceLifecycle
 import Synchronization
@@ -94,7 +95,7 @@ public final class RenderService: Service, Sendable {
             try publisher.publish(build.files)
             published()
             // `/metrics` (made when recorded, so they reach whatever metrics system is set up by then).
-            Metrics.Timer(label: "quorum_render_duration_seconds", preferredDisplayUnit: .seconds)
+            Metrics.Timer(label: QuorumMetrics.Name.renderDuration, preferredDisplayUnit: .seconds)
                 .recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
             renders.add(1, ordering: .relaxed)
             chartErrors.store(build.errors.count, ordering: .relaxed)
@@ -106,7 +107,7 @@ public final class RenderService: Service, Sendable {
             return true
         } catch {
             failures.add(1, ordering: .relaxed)
-            Counter(label: "quorum_render_failures_total").increment()
+            Counter(label: QuorumMetrics.Name.renderFailures).increment()
             logger.error("render failed; the previous site stays published", metadata: ["snapshot": "\(snapshot.id)", "error": "\(error)"])
             return false
         }

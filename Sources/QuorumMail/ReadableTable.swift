@@ -78,10 +78,10 @@ extension ReadableTable {
     }
 
     init(_ table: AggregateTable, names: Names) {
-        let isChartQuery = table.name.hasPrefix("chart:")
+        let chart = AggregateDefinition.chart(ofTable: table.name)
         title = ColumnLabels.title(of: table.name)
-            ?? (isChartQuery ? "Chart \(table.name.dropFirst("chart:".count)): its own query" : ColumnLabels.heading(table.name, in: ""))
-        summary = isChartQuery || table.description.isEmpty ? nil : Self.naming(table.description)
+            ?? (chart.map { "Chart \($0): its own query" } ?? ColumnLabels.heading(table.name, in: ""))
+        summary = chart != nil || table.description.isEmpty ? nil : Self.naming(table.description)
         problem = table.error
         sections = TableLayout.layout(of: table).sections(of: table, names: names)
     }

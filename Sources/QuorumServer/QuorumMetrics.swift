@@ -7,12 +7,23 @@ import Synchronization
 ///
 /// Any module records through swift-metrics (`Counter`, `Timer`, `Gauge` from
 /// `import Metrics`); this registry, bootstrapped once per process, is what
-/// collects them. Names other modules use:
-/// - `quorum_render_duration_seconds` (Timer): one site render
-/// - `quorum_mail_deliveries_total` (Counter, label `result`: sent, failed)
+/// collects them. Every metric of Quorum's own is named in `Name`.
 /// The HTTP middleware records `http_requests_total` and the
 /// `http_request_duration_seconds` histogram by route, method and status.
 public enum QuorumMetrics {
+    /// The names of Quorum's own metrics, declared once.
+    public enum Name {
+        /// Timer: one site render.
+        public static let renderDuration = "quorum_render_duration_seconds"
+        /// Counter: a render that failed (the previous site stays).
+        public static let renderFailures = "quorum_render_failures_total"
+        /// Counter, label `result` (`sent`, `failed`): report e-mails.
+        public static let mailDeliveries = "quorum_mail_deliveries_total"
+        static let snapshotAge = "quorum_snapshot_age_seconds"
+        static let snapshotID = "quorum_snapshot_id"
+        static let aggregationDuration = "quorum_aggregation_duration_seconds"
+    }
+
     public static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -48,14 +59,14 @@ public enum QuorumMetrics {
     }
 
     private static let announced: Void = {
-        _ = Metrics.Timer(label: "quorum_render_duration_seconds", preferredDisplayUnit: .seconds)
-        for result in ["sent", "failed"] { _ = Counter(label: "quorum_mail_deliveries_total", dimensions: [("result", result)]) }
+        _ = Metrics.Timer(label: Name.renderDuration, preferredDisplayUnit: .seconds)
+        for result in ["sent", "failed"] { _ = Counter(label: Name.mailDeliveries, dimensions: [("result", result)]) }
     }()
 
     /// Gauges that are read at scrape time rather than recorded as they change.
-    static let snapshotAge = Gauge(label: "quorum_snapshot_age_seconds")
-    static let snapshotID = Gauge(label: "quorum_snapshot_id")
-    static let aggregationDuration = Gauge(label: "quorum_aggregation_duration_seconds")
+    static let snapshotAge = Gauge(label: Name.snapshotAge)
+    static let snapshotID = Gauge(label: Name.snapshotID)
+    static let aggregationDuration = Gauge(label: Name.aggregationDuration)
 
     /// Called for each snapshot the server starts serving.
     static func record(snapshotStarted startedAt: Date, finished finishedAt: Date, id: Int64) {
