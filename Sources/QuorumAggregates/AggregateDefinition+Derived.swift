@@ -1,3 +1,4 @@
+import QuorumModel
 import QuorumStore
 
 // Aggregates made in memory from body_year, which holds each body's participants
@@ -16,14 +17,9 @@ extension Tables {
     }
 }
 
-/// The qualifier of a combination: approximately wins over at least, which wins over exact.
-func combined(_ qualifiers: some Sequence<String>) -> String {
-    var result = "exact"
-    for qualifier in qualifiers {
-        if qualifier == "approximately" { return qualifier }
-        if qualifier == "at_least" { result = qualifier }
-    }
-    return result
+extension Value {
+    /// A qualifier column's value; no qualifier is an exact figure.
+    var qualifier: Qualifier { text.flatMap(Qualifier.init(rawValue:)) ?? .exact }
 }
 
 enum YearOverYear {
@@ -32,11 +28,11 @@ enum YearOverYear {
             bodyYear.position(of: "organisation"), bodyYear.position(of: "body"), bodyYear.position(of: "year"),
             bodyYear.position(of: "participants"), bodyYear.position(of: "participants_qualifier"))
         var rows: [[Value]] = []
-        var previous: (organisation: Value, body: Value, year: Value, participants: Int64, qualifier: String)?
+        var previous: (organisation: Value, body: Value, year: Value, participants: Int64, qualifier: Qualifier)?
         for row in bodyYear.rows {
             guard let participants = row[participantsAt].integer else { continue }
             let (organisation, body, year) = (row[organisationAt], row[bodyAt], row[yearAt])
-            let qualifier = row[qualifierAt].text ?? "exact"
+            let qualifier = row[qualifierAt].qualifier
             let before = previous.flatMap { $0.organisation == organisation && $0.body == body ? $0 : nil }
             var change = Value.null, percent = Value.null, changeQualifier = Value.null
             if let before {
@@ -44,14 +40,16 @@ enum YearOverYear {
                 if before.participants != 0 {
                     percent = .number(tenthsRounded(1000 * (participants - before.participants), before.participants))
                 }
-                let qualifierOfChange: String = switch (qualifier, before.qualifier) {
-                case ("exact", "exact"): "exact"
-                case ("at_least", "exact"): "at_least"
-                default: "approximately"
+                // At least N after exactly M: the change is at least N − M; any other
+                // uncertainty on either side leaves only an approximate change.
+                let qualifierOfChange: Qualifier = switch (qualifier, before.qualifier) {
+                case (.exact, .exact): .exact
+                case (.atLeast, .exact): .atLeast
+                default: .approximately
                 }
-                changeQualifier = .text(qualifierOfChange)
+                changeQualifier = .text(qualifierOfChange.rawValue)
             }
-            rows.append([organisation, body, year, .integer(participants), .text(qualifier),
+            rows.append([organisation, body, year, .integer(participants), .text(qualifier.rawValue),
                          before?.year ?? .null, change, percent, changeQualifier])
             previous = (organisation, body, year, participants, qualifier)
         }
@@ -84,7 +82,7 @@ enum OrganisationTotals {
             // Updated in place: a copy taken out of the dictionary would be copied again on every row.
             totals[organisation, default: Totals()].add(
                 sessions: row[sessionsAt].integer ?? 0, reported: row[reportedAt].integer ?? 0,
-                participants: row[participantsAt].integer, qualifier: row[qualifierAt].text ?? "exact", year: year)
+                participants: row[participantsAt].integer, qualifier: row[qualifierAt].qualifier, year: year)
         }
         let organisations = try connection.query("""
             SELECT o.code, o.name, count(*) FROM quorum.organisation o JOIN quorum.body b ON b.organisation_id = o.id
@@ -101,7 +99,7 @@ enum OrganisationTotals {
                 return [.text(code), .text(try row.require(at: 1)), .integer(try row.require(at: 2)),
                         .integer(entry.events), .integer(entry.withParticipants),
                         entry.participants.map(Value.integer) ?? .null,
-                        entry.participants == nil ? .null : .text(entry.qualifier),
+                        entry.participants == nil ? .null : .text(entry.qualifier.rawValue),
                         entry.firstYear.map(Value.integer) ?? .null, entry.lastYear.map(Value.integer) ?? .null]
             })
     }
@@ -110,15 +108,15 @@ enum OrganisationTotals {
 /// One organisation's running totals over its body_year rows.
 private struct Totals {
     var events: Int64 = 0, withParticipants: Int64 = 0, participants: Int64?
-    var qualifier = "exact"
+    var qualifier = Qualifier.exact
     var firstYear: Int64?, lastYear: Int64?
 
-    mutating func add(sessions: Int64, reported: Int64, participants: Int64?, qualifier: String, year: Int64) {
+    mutating func add(sessions: Int64, reported: Int64, participants: Int64?, qualifier: Qualifier, year: Int64) {
         events += sessions
         withParticipants += reported
         if let participants {
             self.participants = (self.participants ?? 0) + participants
-            self.qualifier = combined([self.qualifier, qualifier])
+            self.qualifier = Qualifier.combined([self.qualifier, qualifier])
         }
         firstYear = min(firstYear ?? year, year)
         lastYear = max(lastYear ?? year, year)

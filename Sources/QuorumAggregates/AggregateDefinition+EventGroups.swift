@@ -1,3 +1,4 @@
+import QuorumModel
 import QuorumStore
 
 // The aggregates over events, made from the partial aggregates of each (body,
@@ -158,9 +159,9 @@ enum GroupAggregates {
         let middle = values.count / 2
         let median = values.count % 2 == 1
             ? Double(values[middle]) : Double(values[middle - 1]) + Double(values[middle] - values[middle - 1]) * 0.5
-        let qualifier = group.participantsApproximate ? "approximately" : group.participantsAtLeast ? "at_least" : "exact"
+        let qualifier: Qualifier = group.participantsApproximate ? .approximately : group.participantsAtLeast ? .atLeast : .exact
         row.append(.integer(total))
-        row.append(.text(qualifier))
+        row.append(.text(qualifier.rawValue))
         row.append(.integer(Int64(values.count)))
         row.append(Value.number(decimalRounded(total, Int64(values.count), places: 1)).stored)
         row.append(Value.number(median).stored)
@@ -177,9 +178,9 @@ enum GroupAggregates {
         let named = group.namedStateEvents.isEmpty ? nil : Int64(group.namedStates.count)
         let everySessionNamed = group.namedStateEvents.count == group.sessions
         let largest = group.memberStatesLargest
-        let count: Int64?, qualifier: String?, basis: String?
+        let count: Int64?, qualifier: Qualifier?, basis: String?
         if everySessionNamed {
-            (count, qualifier, basis) = (named, "exact", "union of named states")
+            (count, qualifier, basis) = (named, .exact, "union of named states")
         } else if largest == nil && named == nil {
             (count, qualifier, basis) = (nil, nil, nil)
         } else {
@@ -187,7 +188,7 @@ enum GroupAggregates {
             if group.sessions == 1, group.memberStatesReported == 1, named == nil, let largest {
                 (qualifier, basis) = (largest.qualifier, "reported")
             } else {
-                (qualifier, basis) = ("at_least", "largest count (lower bound)")
+                (qualifier, basis) = (.atLeast, "largest count (lower bound)")
             }
         }
         let scope: String? = everySessionNamed || (largest != nil && group.memberStatesPure)
@@ -197,7 +198,7 @@ enum GroupAggregates {
             share = Value.number(decimalRounded(count, members, places: 3)).stored
         }
         row.append(count.map(Value.integer) ?? .null)
-        row.append(qualifier.map(Value.text) ?? .null)
+        row.append(qualifier.map { .text($0.rawValue) } ?? .null)
         row.append(basis.map(Value.text) ?? .null)
         row.append(scope.map(Value.text) ?? .null)
         row.append(members.map(Value.integer) ?? .null)
@@ -239,15 +240,15 @@ enum GroupAggregates {
             return
         }
         let count = max(largest?.value ?? 0, named ?? 0)
-        let qualifier = if group.sessions == 1, let largest, largest.value >= (named ?? 0) {
+        let qualifier: Qualifier = if group.sessions == 1, let largest, largest.value >= (named ?? 0) {
             largest.qualifier
         } else if group.sessions == 1 {
-            "exact"
+            .exact
         } else {
-            "at_least"
+            .atLeast
         }
         row.append(.integer(Int64(count)))
-        row.append(.text(qualifier))
+        row.append(.text(qualifier.rawValue))
     }
 
     static func formatMix(_ input: GroupInput) throws -> AggregateTable {

@@ -1,3 +1,4 @@
+import QuorumModel
 import QuorumStore
 
 /// What the aggregates over events know of one (body, year) group: partial
@@ -14,7 +15,7 @@ struct EventGroup: Equatable, Sendable {
     /// matter: a largest figure's qualifier is shown only when it is the only one.)
     struct Largest: Equatable, Sendable {
         var value: Int
-        var qualifier: String
+        var qualifier: Qualifier
         /// Whether a figure of that value is one Quorum derived rather than the document stated.
         var derived = false
 
@@ -145,10 +146,10 @@ extension EventGroup {
             String(key.body), String(key.year), String(formats.online), String(formats.hybrid),
             String(formats.inPerson), String(formats.notReported), TextArray(dimensions).pgText, numbers(participants),
             participantsApproximate.pgText, participantsAtLeast.pgText, numbers(participantsSources.sorted()),
-            String(memberStatesReported), memberStatesLargest.map { String($0.value) }, memberStatesLargest?.qualifier,
+            String(memberStatesReported), memberStatesLargest.map { String($0.value) }, memberStatesLargest?.qualifier.rawValue,
             memberStatesPure.pgText, memberStatesScope, numbers(namedStateEvents.sorted()),
             TextArray(namedStates.sorted()).pgText, organisationsLargest.map { String($0.value) },
-            organisationsLargest?.qualifier, numbers(namedOrganisations.sorted()), participantsDerived.pgText,
+            organisationsLargest?.qualifier.rawValue, numbers(namedOrganisations.sorted()), participantsDerived.pgText,
             (memberStatesLargest?.derived ?? false).pgText, (organisationsLargest?.derived ?? false).pgText,
         ]
     }

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumModel
 
 /// A statement with its values kept apart from its text.
 ///
@@ -177,5 +178,14 @@ public enum PGArray {
             guard bytes[position] == UInt8(ascii: ",") else { throw PQError.decoding("not an array: \(text.prefix(40))") }
             position += 1
         }
+    }
+}
+
+/// The database spells a qualifier as the model does (its raw value).
+extension Qualifier: PGEncodable, PGDecodable {
+    public var pgText: String? { rawValue }
+    public init(pgText: String) throws {
+        guard let qualifier = Qualifier(rawValue: pgText) else { throw PQError.decoding("not a qualifier: \(pgText.prefix(40))") }
+        self = qualifier
     }
 }
