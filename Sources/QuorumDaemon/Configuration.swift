@@ -171,6 +171,24 @@ public struct Configuration: Sendable, Equatable {
         return configuration
     }
 
+    /// The keys whose new values a SIGHUP cannot apply to a running daemon (the
+    /// database, the listening socket, the published tree, the pools…): changed
+    /// in `reloaded`, they wait for a restart, and the daemon says so.
+    public func keysNeedingRestart(toApply reloaded: Configuration) -> [String] {
+        let restartOnly: [(String, (Configuration) -> AnyHashable?)] = [
+            ("database.url", { $0.databaseURL }), ("data_dir", { $0.dataDirectory }),
+            ("database.request_connections", { $0.databaseRequestConnections }),
+            ("database.background_connections", { $0.databaseBackgroundConnections }),
+            ("server.host", { $0.serverHost }), ("server.port", { $0.serverPort }),
+            ("server.read_token_required", { $0.serverReadTokenRequired }),
+            ("server.max_body_bytes", { $0.serverMaxBodyBytes }),
+            ("server.request_timeout_ms", { $0.serverRequestTimeoutMilliseconds }),
+            ("leader.heartbeat_ms", { $0.leaderHeartbeatMilliseconds }), ("log.level", { $0.logLevel }),
+            ("render.site_dir", { $0.renderSiteDirectory }),
+        ]
+        return restartOnly.filter { $0.1(self) != $0.1(reloaded) }.map(\.0)
+    }
+
     /// The HTTP server's part, with the published site under `siteDirectory`.
     public func serverSettings(siteDirectory: URL?) -> ServerSettings {
         var settings = ServerSettings()

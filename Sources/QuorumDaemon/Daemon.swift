@@ -2,10 +2,11 @@ import Dispatch
 import Foundation
 import Logging
 import QuorumAggregates
-import QuorumServer
 import QuorumMail
+import QuorumServer
 import QuorumStore
 import ServiceLifecycle
+import Synchronization
 
 /// `quorum serve`: the services in dependency order — leader election,
 /// aggregation, rendering, the HTTP server — in one ServiceGroup, shut down
@@ -29,11 +30,14 @@ public struct Daemon: Sendable {
     public let readiness: Readiness
     /// Report e-mails, when reports are configured.
     public let mailer: MailerService?
+    /// The configuration the daemon started with, to tell a reload what it cannot change.
+    let configuration: Configuration
 
     /// `dataDirectory` holds the published site unless `render.site_dir` says otherwise
     /// (without either, a directory under the system's temporary directory).
     public init(conninfo: String, configuration: Configuration, logger: Logger, dataDirectory: URL? = nil,
                 notifier: SystemdNotifier = SystemdNotifier()) {
+        self.configuration = configuration
         requestPool = ConnectionPool(conninfo: conninfo, maxConnections: configuration.databaseRequestConnections)
         backgroundPool = ConnectionPool(conninfo: conninfo, maxConnections: configuration.databaseBackgroundConnections)
         election = LeaderElection(conninfo: conninfo,
@@ -98,13 +102,20 @@ public struct Daemon: Sendable {
     }
 
     public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
-        let hangUp = HangUpService(logger: logger) { [aggregation, render, mailer, dataDirectory, notifier, readiness] in
+        let running = Mutex(self.configuration)
+        let hangUp = HangUpService(logger: logger) { [aggregation, render, mailer, notifier, readiness] in
             // Before the first READY=1 systemd is still starting the unit: no reload to report.
             let ready = readiness.isReady
             if ready { notifier.reloading() }
             if let configuration = reload() {
+                let waiting = running.withLock { $0.keysNeedingRestart(toApply: configuration) }
+                if !waiting.isEmpty {
+                    logger.warning("changed settings that take effect at the next restart; the running values stay",
+                                   metadata: ["keys": "\(waiting.joined(separator: ", "))"])
+                }
+                running.withLock { $0 = configuration }
                 // Charts first: the aggregation run that follows takes their queries.
-                render.reload(configuration, dataDirectory: dataDirectory)
+                render.reload(configuration)
                 aggregation.reconfigure(configuration)
                 if let mailer, let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
                     mailer.mailer.reconfigure(reports: configuration.mail.reports, settings: settings)

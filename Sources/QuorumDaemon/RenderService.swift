@@ -16,7 +16,8 @@ import Synchronization
 public final class RenderService: Service, Sendable {
     private let cache: SnapshotCache
     private let logger: Logger
-    private let state: Mutex<(charts: ChartSet, publisher: SitePublisher)>
+    private let charts: Mutex<ChartSet>
+    private let publisher: SitePublisher
     private let reloads: AsyncStream<Void>.Continuation
     private let reloadStream: AsyncStream<Void>
     private let published: @Sendable () -> Void
@@ -32,7 +33,8 @@ public final class RenderService: Service, Sendable {
         self.cache = cache
         self.logger = logger
         self.published = published
-        state = Mutex((Self.charts(configuration), SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))))
+        charts = Mutex(Self.charts(configuration))
+        publisher = SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))
         (reloadStream, reloads) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -45,15 +47,17 @@ public final class RenderService: Service, Sendable {
     }
 
     /// Reads the chart files again (SIGHUP) and re-renders the held snapshot.
-    public func reload(_ configuration: Configuration, dataDirectory: URL) {
-        let charts = Self.charts(configuration)
-        state.withLock { $0 = (charts, SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))) }
-        logger.notice("chart files reloaded", metadata: ["charts": "\(charts.specs.count)", "errors": "\(charts.errors.count)"])
+    /// Reads the chart files again. The site keeps its directory: the HTTP server
+    /// and the mailer read that tree too, so it changes only with a restart.
+    public func reload(_ configuration: Configuration) {
+        let reloaded = Self.charts(configuration)
+        charts.withLock { $0 = reloaded }
+        logger.notice("chart files reloaded", metadata: ["charts": "\(reloaded.specs.count)", "errors": "\(reloaded.errors.count)"])
         reloads.yield()
     }
 
     /// The chart queries the aggregation run should execute.
-    public var chartQueries: [(name: String, sql: String)] { state.withLock { $0.charts.queries } }
+    public var chartQueries: [(name: String, sql: String)] { charts.withLock { $0.queries } }
 
     public func run() async throws {
         let (events, continuation) = AsyncStream<Snapshot>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -88,7 +92,7 @@ public final class RenderService: Service, Sendable {
     /// Renders and publishes one snapshot; never throws, so one failure does not stop the service.
     @discardableResult
     public func render(_ snapshot: Snapshot) -> Bool {
-        let (charts, publisher) = state.withLock { $0 }
+        let charts = self.charts.withLock { $0 }
         let started = ContinuousClock.now
         do {
             let build = try SiteBuilder.build(snapshot: snapshot, charts: charts)

@@ -104,6 +104,17 @@ import Testing
         }
     }
 
+    /// A reload names what it cannot apply, rather than ignore it silently.
+    @Test func aReloadNamesTheKeysThatWaitForARestart() throws {
+        let running = try Configuration.load(file: nil, environment: [:])
+        let reloaded = try Configuration.load(file: nil, environment: [
+            "QUORUM_SERVER_PORT": "9090", "QUORUM_RENDER_SITE_DIR": "/srv/quorum/site",
+            "QUORUM_DATABASE_REQUEST_CONNECTIONS": "8", "QUORUM_AGGREGATION_SCHEDULE": "*/5 * * * *",
+        ])
+        #expect(running.keysNeedingRestart(toApply: reloaded) == ["database.request_connections", "server.port", "render.site_dir"])
+        #expect(running.keysNeedingRestart(toApply: running).isEmpty)
+    }
+
     @Test func syntaxErrorsNameTheLine() throws {
         let path = try file("[server]\nport 8080\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
