@@ -4,9 +4,11 @@ import Foundation
 public struct InputIssue: Error, Equatable, Sendable, CustomStringConvertible {
     public let location: String
     public let message: String
+    /// Control characters that a quoted value brings in are written as code points:
+    /// a message never carries them to a terminal or a log.
     public init(_ location: String, _ message: String) {
-        self.location = location
-        self.message = message
+        self.location = TextCheck.visible(location)
+        self.message = TextCheck.visible(message)
     }
     public var description: String { "\(location): \(message)" }
 }

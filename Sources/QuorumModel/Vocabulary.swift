@@ -126,5 +126,5 @@ where T.RawValue == String {
 /// What is wrong with one value.
 public struct FieldError: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = TextCheck.visible(description) }
 }

@@ -1,12 +1,15 @@
+import Synchronization
+
 /// Runs `work` and answers 503 when it takes longer than `timeout`, so a stuck
 /// database or a slow upload holds no client forever. Used by the handlers that
 /// wait on something (the database, a request body); the in-memory ones need
 /// none. Idle connections are closed by the HTTP channel's own idle timeout.
 ///
-/// The work is cancelled when the time is up, and the pool ends a cancelled
-/// lease at once (the wait for a connection, or the statement on the server), so
-/// the answer comes on time. A write that times out may still have committed; a
-/// retry is safe, since ingest is idempotent by natural key.
+/// When the time is up the work is cancelled (the pool ends the wait for a
+/// connection, or cancels the statement on the server) and the answer goes out
+/// at once, without waiting for the work to wind down: a database that does not
+/// answer at all cannot hold it. A write that times out may still have
+/// committed; a retry is safe, since ingest is idempotent by natural key.
 func withDeadline<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
     guard let value = try await withinTime(timeout, work) else {
         var error = APIError(.serviceUnavailable, "the request took longer than \(timeout) and was abandoned")
@@ -16,15 +19,43 @@ func withDeadline<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable 
     return value
 }
 
-/// The result of `work`, or nil when `timeout` passes first (the work is then cancelled).
+/// The result of `work`, or nil as soon as `timeout` passes (the work is then
+/// cancelled and left to finish on its own).
 func withinTime<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T? {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await work() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
+    let worker = Task { try await work() }
+    let race = FirstAnswer<T?>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            race.wait(continuation)
+            let timer = Task {
+                try await Task.sleep(for: timeout)
+                worker.cancel()
+                race.answer(.success(nil))
+            }
+            Task {
+                let result = await worker.result
+                timer.cancel()
+                race.answer(result.map { $0 })
+            }
         }
-        defer { group.cancelAll() }
-        return try await group.next() ?? nil
+    } onCancel: {
+        worker.cancel()
+    }
+}
+
+/// A continuation resumed by whichever answer comes first; later ones are dropped.
+private final class FirstAnswer<T: Sendable>: Sendable {
+    private let waiting = Mutex<CheckedContinuation<T, Error>?>(nil)
+
+    func wait(_ continuation: CheckedContinuation<T, Error>) {
+        waiting.withLock { $0 = continuation }
+    }
+
+    func answer(_ result: Result<T, Error>) {
+        let continuation = waiting.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        }
+        continuation?.resume(with: result)
     }
 }

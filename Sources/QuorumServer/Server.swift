@@ -45,6 +45,7 @@ public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSett
     let methods = RouteMethods()  // filled in below, once every route is there
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: HeaderLimitMiddleware())
     router.add(middleware: AllowedMethodsMiddleware(routes: methods))
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes, largeBodies: dependencies.largeBodies))
     router.add(middleware: ConditionalGETMiddleware())

@@ -44,8 +44,12 @@ public final class ConnectionPool: Sendable {
         let interrupter = connection.interrupter
         interrupter.arm()
         defer {
-            interrupter.disarm()
-            release(connection)
+            if interrupter.disarm() {
+                release(connection)
+            } else {
+                connection.finish()  // a cancel request for this lease may still arrive
+                freeSlot()
+            }
         }
         return try await withTaskCancellationHandler {
             try await onPoolThread { try body(connection) }

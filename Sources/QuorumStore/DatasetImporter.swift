@@ -42,8 +42,8 @@ public struct DatasetImporter {
         }
 
         mutating func write(_ d: Dataset) throws {
-            for s in d.sources {
-                try upsert("sources", """
+            for (i, s) in d.sources.enumerated() {
+                try upsert("sources", at: "sources[\(i)]", """
                     INSERT INTO quorum.source AS t (key, title, published, published_precision, symbol, publisher, url)
                     VALUES (\(s.key), \(s.title), \(s.published?.firstDay)::date,
                             \(s.published?.precision.rawValue)::quorum.date_precision, \(s.symbol), \(s.publisher), \(s.url))
@@ -51,22 +51,22 @@ public struct DatasetImporter {
                     RETURNING xmax = 0
                     """)
             }
-            for o in d.organisations {
-                try upsert("organisations", """
+            for (i, o) in d.organisations.enumerated() {
+                try upsert("organisations", at: "organisations[\(i)]", """
                     INSERT INTO quorum.organisation AS t (code, name) VALUES (\(o.code), \(o.name))
                     ON CONFLICT (code) \(updateChanged("name"))
                     RETURNING xmax = 0
                     """)
             }
-            for c in d.countries {
-                try upsert("countries", """
+            for (i, c) in d.countries.enumerated() {
+                try upsert("countries", at: "countries[\(i)]", """
                     INSERT INTO quorum.country AS t (code, name) VALUES (\(c.code), \(c.name))
                     ON CONFLICT (code) \(updateChanged("name"))
                     RETURNING xmax = 0
                     """)
             }
-            for dim in d.dimensions {
-                try upsert("dimensions", """
+            for (i, dim) in d.dimensions.enumerated() {
+                try upsert("dimensions", at: "dimensions[\(i)]", """
                     INSERT INTO quorum.dimension AS t (code, name) VALUES (\(dim.code), \(dim.name))
                     ON CONFLICT (code) \(updateChanged("name"))
                     RETURNING xmax = 0
@@ -76,7 +76,7 @@ public struct DatasetImporter {
 
             for (i, b) in d.bodies.enumerated() {
                 guard let org = organisation(b.organisation, "bodies[\(i)].organisation") else { continue }
-                try upsert("bodies", """
+                try upsert("bodies", at: "bodies[\(i)]", """
                     INSERT INTO quorum.body AS t (organisation_id, code, name, kind)
                     VALUES (\(org), \(b.code), \(b.name), \(b.kind.rawValue))
                     ON CONFLICT (organisation_id, code) \(updateChanged("name", "kind"))
@@ -85,7 +85,7 @@ public struct DatasetImporter {
             }
             for (i, p) in d.priorityAreas.enumerated() {
                 guard known(p.dimension, in: dimensions, "dimension", "priorityAreas[\(i)].dimension") else { continue }
-                try upsert("priority areas", """
+                try upsert("priority areas", at: "priorityAreas[\(i)]", """
                     INSERT INTO quorum.priority_area AS t (code, dimension_code, name)
                     VALUES (\(p.code), \(p.dimension), \(p.name))
                     ON CONFLICT (code) \(updateChanged("dimension_code", "name"))
@@ -99,7 +99,7 @@ public struct DatasetImporter {
                 guard known(c.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea"),
                       known(c.country, in: countries, "country", "\(at).country"),
                       let source = source(c.source, "\(at).source") else { continue }
-                try upsert("coordinators", """
+                try upsert("coordinators", at: at, """
                     INSERT INTO quorum.coordinator AS t (priority_area_code, country_code, role, term, source_id, locator)
                     VALUES (\(c.priorityArea), \(c.country), \(c.role.rawValue), \(c.term), \(source), \(c.locator))
                     ON CONFLICT (priority_area_code, country_code, role) \(updateChanged("term", "source_id", "locator"))
@@ -111,7 +111,7 @@ public struct DatasetImporter {
                 guard let org = organisation(m.organisation, "\(at).organisation"),
                       known(m.country, in: countries, "country", "\(at).country"),
                       let source = source(m.source, "\(at).source") else { continue }
-                try upsert("memberships", """
+                try upsert("memberships", at: at, """
                     INSERT INTO quorum.membership AS t (organisation_id, country_code, role, since, since_precision, source_id, locator,
                         derivation)
                     VALUES (\(org), \(m.country), \(m.role.rawValue)::quorum.membership_role, \(m.since.firstDay)::date,
@@ -124,7 +124,7 @@ public struct DatasetImporter {
                 let at = "membershipCounts[\(i)]"
                 guard let org = organisation(m.organisation, "\(at).organisation"),
                       let source = source(m.source, "\(at).source") else { continue }
-                try upsert("membership counts", """
+                try upsert("membership counts", at: at, """
                     INSERT INTO quorum.membership_count AS t
                         (organisation_id, role, valid_from, from_precision, count, qualifier, source_id, locator, derivation, note)
                     VALUES (\(org), \(m.role.rawValue)::quorum.membership_role, \(m.from.firstDay)::date,
@@ -290,7 +290,7 @@ public struct DatasetImporter {
         }
 
         /// Upserts one row; the statement returns whether it inserted.
-        mutating func upsert(_ kind: String, at: String = "", _ sql: SQL) throws {
+        mutating func upsert(_ kind: String, at: String, _ sql: SQL) throws {
             guard let row = try located(at, { try connection.query(sql).first }) else {
                 summary.add(kind, unchanged: 1)
                 return
@@ -302,7 +302,7 @@ public struct DatasetImporter {
         func located<T>(_ at: String, _ body: () throws -> T) throws -> T {
             do {
                 return try body()
-            } catch let error as PQError where !error.isConnectionFailure && !at.isEmpty {
+            } catch let error as PQError where !error.isConnectionFailure && !error.isCancellation {
                 throw InvalidInput(file: "", issues: [InputIssue(at, error.message)])
             }
         }

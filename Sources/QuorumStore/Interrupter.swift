@@ -6,10 +6,12 @@ import Synchronization
 /// its statement instead of waiting for it.
 ///
 /// The pool arms it for the length of a lease. Interrupted, the statement
-/// running now is cancelled on the server (`PQcancel`) and every later one on
-/// the session fails at once, until the lease ends and the pool disarms it; an
-/// interruption that comes after that does nothing, so it can never reach the
-/// next lease's statements.
+/// running now is cancelled on the server (`PQcancel`, sent from a thread of its
+/// own: it opens a connection to the server, which can take long when the
+/// server is slow) and every later one on the session fails at once, until the
+/// lease ends. Nothing here ever waits for the cancel request: a lease that ends
+/// while one is still on its way reports it, and the pool closes that
+/// connection rather than let the request reach the next lease's statement.
 public final class Interrupter: Sendable {
     /// Unchecked: libpq's cancel object is made for use from other threads.
     private struct State: ~Copyable, @unchecked Sendable {
@@ -17,6 +19,7 @@ public final class Interrupter: Sendable {
         let cancel: OpaquePointer?
         var armed = false
         var interrupted = false
+        var requestsInFlight = 0
     }
 
     private let state: Mutex<State>
@@ -30,21 +33,22 @@ public final class Interrupter: Sendable {
     }
 
     /// Marks the session interrupted and asks the server to cancel the running
-    /// statement. Returns at once: the request goes out on another thread.
+    /// statement. Returns at once.
     public func interrupt() {
-        let send = state.withLock { state -> Bool in
-            guard state.armed else { return false }
+        let cancel = state.withLock { state -> OpaquePointer? in
+            guard state.armed, !state.interrupted else { return nil }
             state.interrupted = true
-            return true
+            state.requestsInFlight += 1
+            return state.cancel
         }
-        guard send else { return }
+        // libpq's cancel object is made for use from other threads; the closure keeps
+        // `self`, and with it the object, alive until the request is sent.
+        guard let cancel else { return }
+        nonisolated(unsafe) let request = cancel
         DispatchQueue.global().async { [self] in
-            state.withLock { state in
-                // Still the same lease: a cancel request after it could hit the next one's statement.
-                guard state.armed, let cancel = state.cancel else { return }
-                var message = [CChar](repeating: 0, count: 256)
-                _ = PQcancel(cancel, &message, Int32(message.count))
-            }
+            var message = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(request, &message, Int32(message.count))
+            state.withLock { $0.requestsInFlight -= 1 }
         }
     }
 
@@ -52,8 +56,14 @@ public final class Interrupter: Sendable {
         state.withLock { $0.armed = true; $0.interrupted = false }
     }
 
-    func disarm() {
-        state.withLock { $0.armed = false; $0.interrupted = false }
+    /// Ends the lease; false when a cancel request may still reach the server,
+    /// so the connection must not serve another lease.
+    func disarm() -> Bool {
+        state.withLock { state in
+            state.armed = false
+            state.interrupted = false
+            return state.requestsInFlight == 0
+        }
     }
 
     func checkNotInterrupted() throws {

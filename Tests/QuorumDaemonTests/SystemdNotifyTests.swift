@@ -81,26 +81,6 @@ func freePort() throws -> Int {
     return port
 }
 
-/// A TCP socket bound to a port the system picks on 127.0.0.1, listening if asked;
-/// the caller closes it.
-func loopbackSocket(listening: Bool) throws -> (descriptor: Int32, port: Int) {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(descriptor, $0, length) == 0 && (!listening || listen(descriptor, 1) == 0) && getsockname(descriptor, $0, &length) == 0
-        }
-    }
-    guard bound else {
-        close(descriptor)
-        throw POSIXError(.EADDRINUSE)
-    }
-    return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
-}
-
 func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }

@@ -37,4 +37,15 @@ import Testing
         #expect(Qualifier.atLeast.format("140") == "140+")
         #expect(Qualifier.approximately.format("150") == "≈150")
     }
+
+    /// A rejected value is quoted for the reader, but its control characters are
+    /// written as code points: a message never carries them to a terminal or a log.
+    @Test func aRefusedValueIsQuotedWithoutItsControlCharacters() {
+        #expect(throws: FieldError("'2024-<U+001A><U+001B>[1m' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")) {
+            try PartialDate(parsing: "2024-\u{1A}\u{1B}[1m")
+        }
+        let issue = InputIssue("line 3", "scope: 'member\u{0}states' is not one of: all")
+        #expect(issue.description == "line 3: scope: 'member<U+0000>states' is not one of: all")
+        #expect(TextCheck.visible("tab\there\r\n") == "tab<U+0009>here<U+000D><U+000A>")
+    }
 }

@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuorumServer
+import Logging
 import QuorumStore
+import QuorumTestSupport
 import Testing
 
 /// A slow or locked database never holds a client past the request deadline,
@@ -34,6 +36,32 @@ import Testing
             #expect(after.status == .ok, "the pool serves on once the lock is gone")
         }
         #expect(fixture.pool.openConnections <= fixture.pool.maxConnections)
+    }
+
+    /// A server that accepts the connection and never says a word: nothing can be
+    /// cancelled there, and still the deadline and readiness answer on time.
+    @Test func aDatabaseThatNeverAnswersHoldsNoAnswerPastTheDeadline() async throws {
+        let fixture = try ServerFixture()
+        let (silent, port) = try loopbackSocket(listening: true)
+        defer { close(silent) }
+        let pool = ConnectionPool(conninfo: "host=127.0.0.1 port=\(port) dbname=quorum user=quorum connect_timeout=30", maxConnections: 2)
+        defer { pool.close() }
+        var settings = ServerSettings()
+        settings.requestTimeout = .seconds(1)
+        let application = buildApplication(ServerDependencies(pool: pool, cache: fixture.cache, site: fixture.site),
+                                           settings: settings, logger: Logger(label: "test"))
+        try await application.test(.router) { client in
+            let clock = ContinuousClock()
+            var started = clock.now
+            let events = try await client.execute(uri: "/api/v1/events", method: .get)
+            #expect(events.status == .serviceUnavailable)
+            #expect(clock.now - started < .seconds(4), "answered at \(clock.now - started)")
+            started = clock.now
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+            #expect(try ready.json()["database"] as? String == "unanswered")
+            #expect(clock.now - started < .seconds(4), "answered at \(clock.now - started)")
+        }
     }
 
     @Test func readinessAnswersWhileEveryRequestConnectionIsBusy() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 @testable import QuorumServer
 import Testing
@@ -68,6 +69,19 @@ import Testing
                     #expect(head.headers[.contentLength] == String(get.body.readableBytes), "\(uri)")
                 }
             }
+        }
+    }
+
+    @Test func headerFieldsPastTheLimitGet431() async throws {
+        let fixture = try Self.fixture.get()
+        try await fixture.application().test(.router) { client in
+            let large = String(repeating: "a", count: 40 * 1024)
+            let refused = try await client.execute(uri: "/healthz", method: .get, headers: [HTTPField.Name("X-Padding")!: large])
+            #expect(refused.status == .requestHeaderFieldsTooLarge)
+            #expect(try refused.json()["error"] as? String == "the request's header fields exceed 32 KB")
+            let usual = try await client.execute(uri: "/healthz", method: .get,
+                                                 headers: [HTTPField.Name("X-Padding")!: String(large.prefix(8 * 1024))])
+            #expect(usual.status == .ok)
         }
     }
 

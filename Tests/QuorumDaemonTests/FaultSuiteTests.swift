@@ -1,0 +1,16 @@
+import Foundation
+import Testing
+
+/// The fault suite (`Benchmarks/faults.sh`) in its quick mode, against the
+/// executable this test run built: PostgreSQL killed during an import and an
+/// aggregation, quorum killed during a render, a full disk, a locked database
+/// against deadlines and readiness, fuzzed imports, HTTP abuse, and a leader
+/// killed while it sends. The full counts are a script run (README, "Reliability").
+@Suite struct FaultSuiteTests {
+    @Test func theQuickFaultSuiteFindsNoFailure() throws {
+        let script = repositoryRoot.appendingPathComponent("Benchmarks/faults.sh").path
+        let (status, output) = try runToEnd(["bash", script, "--quick"], environment: ["QUORUM": try quorumExecutable().path])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains(" 0 failures") || output.contains("0 failed"), "\(output)")
+    }
+}
