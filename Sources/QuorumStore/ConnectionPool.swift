@@ -4,7 +4,7 @@ import Synchronization
 /// A small pool of connections whose leases run on threads of their own.
 ///
 /// libpq blocks, so a lease's body never runs on the caller's executor (an event
-/// loop or the cooperative pool): it runs on the pool's dispatch queue, and the
+/// loop or the cooperative pool): it runs on a thread of its own, and the
 /// caller awaits it. A connection is checked before each lease and replaced when
 /// the server has closed it (a restart, a failover), so the pool heals itself.
 ///
@@ -15,7 +15,6 @@ import Synchronization
 public final class ConnectionPool: Sendable {
     public let maxConnections: Int
     private let conninfo: String
-    private let queue = DispatchQueue(label: "quorum.postgres", attributes: .concurrent)
     private let state = Mutex(State())
 
     private struct State: ~Copyable {
@@ -174,9 +173,13 @@ public final class ConnectionPool: Sendable {
         waiter?.continuation.resume(returning: nil)
     }
 
+    /// Runs a blocking call on a serial queue of its own. Serial queues run on
+    /// libdispatch's overcommitting threads, which it adds while calls block; a
+    /// concurrent queue would share the CPU-sized pool Swift's tasks run on, and a
+    /// few calls waiting on a slow database would stall every task of the process.
     private func onPoolThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try work() }) }
+            DispatchQueue(label: "quorum.postgres").async { continuation.resume(with: Result { try work() }) }
         }
     }
 }

@@ -45,7 +45,8 @@ public final class Interrupter: Sendable {
         // `self`, and with it the object, alive until the request is sent.
         guard let cancel else { return }
         nonisolated(unsafe) let request = cancel
-        DispatchQueue.global().async { [self] in
+        // A serial queue of its own: its thread may block for as long as the server takes.
+        DispatchQueue(label: "quorum.cancel").async { [self] in
             var message = [CChar](repeating: 0, count: 256)
             _ = PQcancel(request, &message, Int32(message.count))
             state.withLock { $0.requestsInFlight -= 1 }
