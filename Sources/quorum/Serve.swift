@@ -47,7 +47,8 @@ struct Serve: AsyncParsableCommand {
         let (store, daemon): (Database, Daemon)
         do {
             (store, daemon) = try await startUp.value
-        } catch is CancellationError {
+        } catch where startUp.isCancelled {
+            // Whatever the step threw on its way out (a sleep, a cancelled statement).
             logger.notice("stopped while starting")
             return
         }
