@@ -29,8 +29,9 @@ func withinTime<T: Sendable>(_ timeout: Duration, _ work: @escaping @Sendable ()
             race.wait(continuation)
             let timer = Task {
                 try await Task.sleep(for: timeout)
-                worker.cancel()
+                // Answered before the work is cancelled, so its cancellation error cannot answer first.
                 race.answer(.success(nil))
+                worker.cancel()
             }
             Task {
                 let result = await worker.result
