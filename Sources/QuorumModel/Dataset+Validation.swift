@@ -49,9 +49,7 @@ extension Dataset {
 
     /// The JSON format, stable byte for byte for the same dataset.
     public func encodedJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
+        var data = try JSONEncoder.stable.encode(self)
         data.append(0x0A)
         return data
     }

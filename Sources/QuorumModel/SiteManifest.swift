@@ -95,9 +95,7 @@ public struct SiteManifest: Codable, Sendable, Equatable {
 
     /// The bytes of `manifest.json`: stable key order, so the same release gives the same file.
     public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
+        Array(try JSONEncoder.stable.encode(self))
     }
 
     public static func decode(_ data: Data) throws -> SiteManifest {

@@ -122,7 +122,7 @@ enum ChartTable {
                                 source: chart.spec.source, snapshot: snapshot.id, categories: chart.data.categories,
                                 series: chart.data.series.map(series), reference: chart.data.reference.map(series),
                                 notes: [Qualifier.key] + chart.data.notes)
-        return Array(try Manifest.encoder.encode(document))
+        return Array(try JSONEncoder.stable.encode(document))
     }
 
     // MARK: Metadata
@@ -173,7 +173,7 @@ enum ChartTable {
             files: ["png": "charts/\(spec.name).png", "csv": "data/\(spec.name).csv", "json": "data/\(spec.name).json"],
             citation: "Quorum, “\(spec.title)”, snapshot \(snapshot.id) of \(day); from "
                 + (sources.isEmpty ? spec.source : sources.map(\.title).joined(separator: "; ")) + ".")
-        return Array(try Manifest.encoder.encode(document))
+        return Array(try JSONEncoder.stable.encode(document))
     }
 }
 

@@ -5,12 +5,6 @@ import QuorumModel
 
 /// The release's `SiteManifest`, and the date formats the site writes.
 enum Manifest {
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
     static func json(snapshot: Snapshot, charts: [RenderedChart], pages: [SitePage], errors: [ChartError],
                      renderedAt: Date) throws -> [UInt8] {
         try SiteManifest(
