@@ -63,6 +63,7 @@ public struct FigureImporter {
                         figure = try record.get()
                         let eventSource: Int64
                         (body, sourceID, eventSource) = try references.resolve(figure)
+                        try references.checkWithinMembership(figure)
                         event = try events.add(figure, body: body, source: eventSource, line: line)
                     } catch {
                         if issues.count < issueLimit { issues.append(InputIssue("line \(line)", "\(error)")) } else { more += 1 }
@@ -203,6 +204,8 @@ private struct References {
     var countries: Set<String> = []
     var dimensions: Set<String> = []
     var priorityAreas: Set<String> = []
+    /// Member counts by organisation code, each in force from its `YYYY-MM-DD` on, in date order.
+    var memberCounts: [String: [(from: String, count: Int)]] = [:]
 
     init(_ connection: Connection) throws {
         func strings(_ sql: SQL) throws -> Set<String> {
@@ -218,6 +221,22 @@ private struct References {
         for row in try connection.query("SELECT key, id FROM quorum.source") {
             sources[try row.require(at: 0)] = try row.require(at: 1)
         }
+        for row in try connection.query("""
+            SELECT o.code, to_char(c.valid_from, 'YYYY-MM-DD'), c.count FROM quorum.membership_count c
+            JOIN quorum.organisation o ON o.id = c.organisation_id WHERE c.role = 'member' ORDER BY c.valid_from
+            """) { memberCounts[try row.require(at: 0), default: []].append((try row.require(at: 1), try row.require(at: 2))) }
+    }
+
+    /// The rule of the database's trigger `figure_member_states_within_membership`,
+    /// checked here so that a refusal names the line: no event is attended by
+    /// more member states than its organisation had then, "then" being the last
+    /// day of a date known only to the month or year.
+    func checkWithinMembership(_ figure: FigureRecord) throws(FieldError) {
+        guard figure.measure == .memberStates, figure.scope == .memberStates else { return }
+        let periodEnd = figure.date.lastDay
+        guard let members = memberCounts[figure.organisation]?.last(where: { $0.from <= periodEnd })?.count,
+              figure.value > members else { return }
+        throw FieldError("value: \(figure.value) member states, but organisation '\(figure.organisation)' had \(members) members on \(periodEnd)")
     }
 
     /// The ids of the body, the figure's source and the event's source, or every unknown reference of the line.

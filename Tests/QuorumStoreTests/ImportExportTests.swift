@@ -125,14 +125,18 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         #expect(try count(c, "event") == demoEvents)
     }
 
-    @Test func theDatabaseRefusesMoreMemberStatesThanMembers() throws {
+    @Test func moreMemberStatesThanMembersIsRefusedByLineAndByTheDatabase() throws {
         let c = try TestDatabase.seeded()
         // CICA had 28 members in 2030 by the dataset's latest count.
-        let text = header + line(session: 400, measure: "member_states", value: "29").replacingOccurrences(of: ",all,", with: ",member_states,")
-        #expect {
-            try importCSV(text, into: c)
-        } throws: { "\($0)".contains("reports 29 member states, but its organisation had 28 members then") }
+        let text = header + line(session: 401, measure: "member_states", value: "28").replacingOccurrences(of: ",all,", with: ",member_states,")
+            + line(session: 400, measure: "member_states", value: "29").replacingOccurrences(of: ",all,", with: ",member_states,")
+        let error = #expect(throws: InvalidInput.self) { try importCSV(text, into: c) }
+        #expect(error?.issues == [InputIssue("line 3", "value: 29 member states, but organisation 'CICA' had 28 members on 2030-01-31")])
         #expect(try count(c, "event") == demoEvents)
+        // The same rule in the database, for every other writer.
+        #expect {
+            try c.execute("UPDATE quorum.figure SET value = value + 100 WHERE measure = 'member_states' AND scope = 'member_states'")
+        } throws: { "\($0)".contains("member states, but its organisation had") }
         #expect(throws: PQError.self) {
             try c.execute("UPDATE quorum.figure SET value = -1 WHERE measure = 'participants'")
         }
