@@ -29,12 +29,15 @@ let package = Package(
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
         .target(name: "QuorumModel"),
 
-        // PostgreSQL through libpq: connections, pool, migrations, import/export, embedded cluster.
+        // PostgreSQL through libpq, and all of Quorum's SQL but the built-in aggregates' own
+        // SELECTs: connections, pool, migrations, import/export, tokens, deliveries, the
+        // leader lock, event listings, embedded cluster.
         .target(
             name: "QuorumStore",
             dependencies: [
                 "CLibPQ", "QuorumModel",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [
                 .embedInCode("Migrations/m0001_domain.sql"),
@@ -99,7 +102,7 @@ let package = Package(
             resources: [.embedInCode("openapi.json")]
         ),
 
-        // Report e-mails: MIME messages, SMTP through libcurl, schedules and the delivery ledger.
+        // Report e-mails: MIME messages, SMTP through libcurl, schedules.
         .target(
             name: "QuorumMail",
             dependencies: [
@@ -123,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite", "QuorumServer", "QuorumMail",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite", "QuorumMail",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,8 +3,8 @@ import QuorumStore
 import ServiceLifecycle
 import Synchronization
 
-/// Chooses the one process that aggregates and mails: the holder of a
-/// PostgreSQL advisory lock, taken on a dedicated connection of its own.
+/// Chooses the one process that aggregates and mails: the holder of the
+/// `LeaderLock`, taken on a dedicated connection of its own.
 ///
 /// The lock lives as long as that session: if the leader dies or its connection
 /// breaks, PostgreSQL releases it and another process takes it at its next
@@ -12,9 +12,6 @@ import Synchronization
 /// moment it fails. Side effects are fenced as well: they commit only if the
 /// lock is still held by this leader's session (see `fence`).
 public final class LeaderElection: Service, Sendable {
-    /// The lock's two keys: "quor" and 1, visible as classid/objid in pg_locks.
-    static let lockKeys: (Int32, Int32) = (0x7175_6f72, 1)
-
     public enum Role: Sendable, Equatable {
         case follower
         /// Leader, holding the lock in the session with this backend process id.
@@ -82,7 +79,7 @@ public final class LeaderElection: Service, Sendable {
         }
         do {
             if let since = lockedSince.withLock({ $0 }) {
-                try connection.execute("SELECT 1")
+                try connection.ping()
                 if role == .follower, ContinuousClock.now - since >= heartbeat * 2 {
                     let backend = connection.backendProcessID
                     set(.leader(backend: backend))
@@ -90,10 +87,7 @@ public final class LeaderElection: Service, Sendable {
                 }
                 return
             }
-            let taken = try connection.query("""
-                SELECT pg_try_advisory_lock(\(Self.lockKeys.0), \(Self.lockKeys.1))
-                """)[0]
-            if try taken.require(Bool.self, at: 0) {
+            if try LeaderLock.tryTake(on: connection) {
                 lockedSince.withLock { $0 = .now }
             }
         } catch {
@@ -126,12 +120,7 @@ public final class LeaderElection: Service, Sendable {
     /// Checks, inside a side effect's own transaction, that this process still
     /// leads: the lock must still be held by the leader's session.
     public static func fence(_ connection: Connection, backend: Int32) throws {
-        let held = try connection.query("""
-            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
-            AND classid = \(Int64(lockKeys.0))::oid AND objid = \(Int64(lockKeys.1))::oid AND objsubid = 2
-            AND pid = \(backend)
-            """)[0].require(Int.self, at: 0)
-        guard held == 1 else { throw LeadershipLost() }
+        guard try LeaderLock.isHeld(byBackend: backend, on: connection) else { throw LeadershipLost() }
     }
 }
 

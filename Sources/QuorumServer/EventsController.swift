@@ -21,81 +21,26 @@ struct EventsController<Context: RequestContext> {
     // MARK: Reading
 
     @Sendable func list(request: Request, context: Context) async throws -> Response {
-        try await page(request, of: "events")
+        try await page(request, of: .events)
     }
 
     /// Every figure with its provenance and its event: the register as data.
     @Sendable func figures(request: Request, context: Context) async throws -> Response {
-        try await page(request, of: "figures")
+        try await page(request, of: .figures)
     }
 
     /// A page of events (the filters and the paging are the same for both
     /// listings), as the events with their figures, or as their figures.
-    private func page(_ request: Request, of listing: String) async throws -> Response {
-        let query = try EventQuery(request.uri.queryParameters)
-        let text = try await withDeadline(timeout) { [pool] in try await pool.withConnection { connection in
-            try connection.query("""
-                WITH page AS (
-                    SELECT e.*, o.code AS organisation, b.code AS body, es.key AS source
-                    FROM quorum.event e
-                    JOIN quorum.body b ON b.id = e.body_id
-                    JOIN quorum.organisation o ON o.id = b.organisation_id
-                    JOIN quorum.source es ON es.id = e.source_id
-                    WHERE (\(query.organisation)::text IS NULL OR o.code = \(query.organisation))
-                      AND (\(query.body)::text IS NULL OR b.code = \(query.body))
-                      AND (\(query.dimension)::text IS NULL OR e.dimension_code = \(query.dimension))
-                      AND (\(query.from)::int IS NULL OR extract(year FROM e.start_date) >= \(query.from))
-                      AND (\(query.to)::int IS NULL OR extract(year FROM e.start_date) <= \(query.to))
-                      AND e.id > \(query.cursor)::bigint
-                    ORDER BY e.id
-                    LIMIT \(query.limit + 1)::int OFFSET \(query.offset)::int
-                ), shown AS (
-                    SELECT * FROM page ORDER BY id LIMIT \(query.limit)::int
-                ), figure AS (
-                    SELECT f.*, s.key AS source, s.title AS source_title,
-                           CASE WHEN f.derivation IS NULL THEN 'stated' ELSE 'derived' END AS basis
-                    FROM shown e JOIN quorum.figure f ON f.event_id = e.id JOIN quorum.source s ON s.id = f.source_id
-                )
-                SELECT json_build_object(
-                    \(listing)::text, CASE WHEN \(listing) = 'figures' THEN coalesce((
-                        SELECT json_agg(json_build_object(
-                            'event', e.id, 'organisation', e.organisation, 'body', e.body, 'title', e.title,
-                            'date', quorum.partial_date(e.start_date, e.date_precision), 'status', e.status,
-                            'measure', f.measure, 'value', f.value, 'qualifier', f.qualifier, 'scope', f.scope,
-                            'basis', f.basis, 'derivation', f.derivation, 'source', f.source, 'sourceTitle', f.source_title,
-                            'locator', f.locator, 'note', f.note) ORDER BY e.id, f.measure)
-                        FROM shown e JOIN figure f ON f.event_id = e.id), '[]')
-                    ELSE coalesce((
-                        SELECT json_agg(json_build_object(
-                            'id', e.id, 'organisation', e.organisation, 'body', e.body, 'session', e.session, 'title', e.title,
-                            'date', quorum.partial_date(e.start_date, e.date_precision),
-                            'endDate', to_char(e.end_date, 'YYYY-MM-DD'), 'city', e.city, 'country', e.country_code,
-                            'format', e.format, 'dimension', e.dimension_code, 'priorityArea', e.priority_area_code,
-                            'topics', e.topics, 'status', e.status, 'source', e.source, 'locator', e.locator,
-                            'figures', coalesce((
-                                SELECT json_agg(json_build_object('measure', f.measure, 'value', f.value, 'qualifier', f.qualifier,
-                                       'scope', f.scope, 'basis', f.basis, 'derivation', f.derivation, 'source', f.source,
-                                       'locator', f.locator, 'note', f.note) ORDER BY f.measure)
-                                FROM figure f WHERE f.event_id = e.id), '[]')) ORDER BY e.id)
-                        FROM shown e), '[]') END,
-                    'limit', \(query.limit)::int,
-                    'nextCursor', CASE WHEN (SELECT count(*) FROM page) > \(query.limit)::int
-                                       THEN (SELECT max(id) FROM shown)::text END
-                )::text
-                """).first!.require(String.self, at: 0)
-        } }
+    private func page(_ request: Request, of listing: EventListing.Shape) async throws -> Response {
+        let filter = try EventFilter(request.uri.queryParameters)
+        let text = try await withDeadline(timeout) { [pool] in
+            try await pool.withConnection { try EventListing.page(listing, filter, on: $0) }
+        }
         return JSON.representation(text: text)
     }
 
     @Sendable func sources(request: Request, context: Context) async throws -> Response {
-        let text = try await withDeadline(timeout) { [pool] in try await pool.withConnection { connection in
-            try connection.query("""
-                SELECT json_build_object('sources', coalesce(json_agg(json_build_object(
-                    'key', key, 'title', title, 'published', quorum.partial_date(published, published_precision),
-                    'symbol', symbol, 'publisher', publisher, 'url', url) ORDER BY key), '[]'))::text
-                FROM quorum.source
-                """).first!.require(String.self, at: 0)
-        } }
+        let text = try await withDeadline(timeout) { [pool] in try await pool.withConnection { try EventListing.sources(on: $0) } }
         return JSON.representation(text: text)
     }
 
@@ -127,17 +72,10 @@ private struct IngestAnswer: Encodable {
     let records: [String: [String: Int]]
 }
 
-/// The parameters of `GET /api/v1/events`, each checked and named when wrong.
-struct EventQuery {
-    static let defaultLimit = 100, maxLimit = 1000
-
-    var organisation: String?, body: String?, dimension: String?
-    var from: Int?, to: Int?
-    var limit = EventQuery.defaultLimit
-    var cursor: Int64 = 0
-    var offset = 0
-
+/// The parameters of `GET /api/v1/events` and `/figures`, each checked and named when wrong.
+extension EventFilter {
     init(_ parameters: Parameters) throws {
+        self.init()
         var issues: [APIError.Issue] = []
         var page: Int?
         func number<T: FixedWidthInteger>(_ key: String, _ text: String, _ range: ClosedRange<T>) -> T? {
@@ -155,7 +93,7 @@ struct EventQuery {
             case "dimension": dimension = value
             case "from": from = number("from", value, 1...9999)
             case "to": to = number("to", value, 1...9999)
-            case "limit": limit = number("limit", value, 1...EventQuery.maxLimit) ?? limit
+            case "limit": limit = number("limit", value, 1...EventFilter.maxLimit) ?? limit
             case "cursor": cursor = number("cursor", value, 0...Int64.max) ?? 0
             case "page": page = number("page", value, 1...1_000_000)
             default:

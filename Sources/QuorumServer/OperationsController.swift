@@ -50,7 +50,7 @@ private struct Readiness: Encodable {
     let snapshot: Held?
 }
 
-/// Whether the database answers: a `SELECT 1` on a connection of the probe's
+/// Whether the database answers: a ping on a connection of the probe's
 /// own (never queued behind requests), given `deadline` to answer, its result
 /// kept for a moment so that frequent probes cost one query a second or two.
 final class DatabaseProbe: Sendable {
@@ -76,7 +76,7 @@ final class DatabaseProbe: Sendable {
     func state() async -> State {
         if let last = last.withLock({ $0 }), clock.now - last.at < maxAge { return last.state }
         let answered = try? await withinTime(deadline) { [pool] in
-            (try? await pool.withConnection { try $0.query("SELECT 1").count == 1 }) ?? false
+            (try? await pool.withConnection { try $0.ping() }) != nil
         }
         let state: State = switch answered {
         case .some(true): .reachable

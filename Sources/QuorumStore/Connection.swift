@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import QuorumModel
 
 /// One PostgreSQL session through libpq.
 ///
@@ -56,6 +57,11 @@ public final class Connection: @unchecked Sendable {
         guard let handle else { return false }
         _ = PQconsumeInput(handle)
         return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// A round trip to the server (`SELECT 1`): throws unless the session answers.
+    public func ping() throws {
+        _ = try query("SELECT 1")
     }
 
     /// The server process serving this session (`pg_backend_pid()`), 0 when closed.
@@ -198,9 +204,7 @@ public final class Connection: @unchecked Sendable {
         if !received.isEmpty { return received }
 
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        let milliseconds = Int32(clamping: timeout.components.seconds * 1000
-            + timeout.components.attoseconds / 1_000_000_000_000_000)
-        let ready = poll(&descriptor, 1, milliseconds)
+        let ready = poll(&descriptor, 1, Int32(clamping: timeout.milliseconds))
         if ready > 0 {
             guard PQconsumeInput(handle) == 1 else { throw PQError.connection(Connection.errorMessage(handle)) }
             received = drainNotifications(handle)

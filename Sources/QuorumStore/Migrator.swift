@@ -77,5 +77,10 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// The newest migration the database has, 0 for none.
+    public func currentVersion(_ connection: Connection) throws -> Int {
+        try connection.query("SELECT max(version) FROM quorum.schema_migration").first?.decode(Int.self, at: 0) ?? 0
+    }
+
     private static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 }

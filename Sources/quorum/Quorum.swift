@@ -87,8 +87,7 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         try database.withDatabase { connection in
-            let version = try connection.query("SELECT max(version) FROM quorum.schema_migration").first?.decode(Int.self, at: 0)
-            print("schema at version \(version ?? 0)")
+            print("schema at version \(try Migrator().currentVersion(connection))")
         }
     }
 }
@@ -277,8 +276,7 @@ struct Aggregate: ParsableCommand {
             let start = ContinuousClock.now
             return (try Aggregator().run(connection, base: base), ContinuousClock.now - start)
         }
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         print("snapshot \(snapshot.id) of data version \(snapshot.dataVersion): "
-              + "\(snapshot.tables.count) aggregates, \(snapshot.tables.map(\.rows.count).reduce(0, +)) rows, \(milliseconds) ms")
+              + "\(snapshot.tables.count) aggregates, \(snapshot.tables.map(\.rows.count).reduce(0, +)) rows, \(elapsed.milliseconds) ms")
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import QuorumServer
+import QuorumStore
 
 /// `quorum token create NAME | list | revoke NAME`: the bearer tokens of the API.
 struct Token: ParsableCommand {

@@ -1,5 +1,5 @@
 import Foundation
-import QuorumStore
+import QuorumModel
 
 /// The table `quorum.delivery`: one row per report and period, claimed before a
 /// send and marked sent after the server's final 250.
@@ -22,6 +22,11 @@ public struct DeliveryLedger {
     public struct Claim: Sendable, Equatable {
         public let messageID: String
         public let attempts: Int
+
+        public init(messageID: String, attempts: Int) {
+            self.messageID = messageID
+            self.attempts = attempts
+        }
     }
 
     let connection: Connection
@@ -126,9 +131,4 @@ public struct DeliveryLedger {
                   attempts: try row.require(at: 5), lastError: try row.decode(at: 6), snapshotID: try row.decode(at: 7))
         }
     }
-}
-
-extension Duration {
-    /// Whole milliseconds, for libcurl options and SQL intervals.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import QuorumStore
 
 /// Bearer tokens for the API, kept in `quorum.api_token` as SHA-256 hashes.
 ///
@@ -62,7 +61,7 @@ public enum APITokens {
     }
 
     /// Hashes of every token, active and revoked.
-    static func hashes(on connection: Connection) throws -> (active: [[UInt8]], revoked: [[UInt8]]) {
+    public static func hashes(on connection: Connection) throws -> (active: [[UInt8]], revoked: [[UInt8]]) {
         var active: [[UInt8]] = [], revoked: [[UInt8]] = []
         for row in try connection.query("SELECT encode(hash, 'hex'), revoked_at IS NOT NULL FROM quorum.api_token") {
             let hash = bytes(hex: try row.require(String.self, at: 0))
