@@ -1,4 +1,5 @@
 import Foundation
+import QuorumModel
 import QuorumStore
 
 /// Runs the aggregates in one consistent read and stores the result as a snapshot.
@@ -45,42 +46,25 @@ public struct Aggregator: Sendable {
                 // Compiling the statements would cost more than running them: the reads of a
                 // refresh are small, but the planner cannot tell and would compile them.
                 try connection.execute("SELECT set_config('jit', 'off', true)")
-                let row = try connection.query("""
-                    SELECT version, reference_version FROM quorum.data_version
-                    """)[0]
-                let version: Int64 = try row.require(at: 0)
-                let groups = try eventGroups(base: base, version: version, referenceVersion: try row.require(at: 1), connection)
+                let (version, referenceVersion) = try SnapshotStore(connection).dataVersions()
+                let groups = try eventGroups(base: base, version: version, referenceVersion: referenceVersion, connection)
                 return (version, groups, try compute(connection, groups: groups, base: base))
             }
             let payload = tables.payload
             let stored = try connection.transaction { connection in
                 try fence(connection)
-                let row = try connection.query("""
-                    INSERT INTO quorum.snapshot (started_at, finished_at, data_version, status, payload)
-                    VALUES (to_timestamp(\(startedAt.timeIntervalSince1970)),
-                            clock_timestamp(), \(version), 'complete', \(payload))
-                    RETURNING id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8
-                    """)[0]
-                try connection.execute("""
-                    DELETE FROM quorum.snapshot WHERE id < (
-                        SELECT min(id) FROM (SELECT id FROM quorum.snapshot WHERE status = 'complete'
-                                             ORDER BY id DESC LIMIT \(retention)) kept)
-                    """)
-                try groups.all.store(groups.written, snapshot: try row.require(at: 0), base: base?.id, connection)
-                return row
+                let stored = try SnapshotStore(connection).storeComplete(startedAt: startedAt, dataVersion: version,
+                                                                         payload: payload, keeping: retention)
+                try groups.all.store(groups.written, snapshot: stored.id, base: base?.id, connection)
+                return stored
             }
-            try pruneChanges(connection)
+            try SnapshotStore(connection).pruneChanges()
             // The times as stored (to the microsecond), so this equals what readers load.
-            return Snapshot(id: try stored.require(at: 0), startedAt: Date(timeIntervalSince1970: try stored.require(at: 1)),
-                            finishedAt: Date(timeIntervalSince1970: try stored.require(at: 2)),
+            return Snapshot(id: stored.id, startedAt: stored.startedAt, finishedAt: stored.finishedAt,
                             dataVersion: version, tables: tables.stored, eventGroups: groups.all)
         } catch {
             // Best effort: the database may be the reason the run failed.
-            _ = try? connection.execute("""
-                INSERT INTO quorum.snapshot (started_at, finished_at, data_version, status, error)
-                SELECT to_timestamp(\(startedAt.timeIntervalSince1970)),
-                       clock_timestamp(), version, 'failed', \(String(describing: error)) FROM quorum.data_version
-                """)
+            try? SnapshotStore(connection).recordFailure(startedAt: startedAt, error: String(describing: error))
             throw error
         }
     }
@@ -93,9 +77,7 @@ public struct Aggregator: Sendable {
         let everything = { (all: EventGroups(groups: try EventGroups.read(.all, connection)), written: EventGroups.Written.all) }
         guard let base, referenceVersion <= base.dataVersion, base.dataVersion <= version,
               // Changes are kept as long as a stored snapshot may need them, so the base must still be stored.
-              try connection.query("""
-                  SELECT 1 FROM quorum.snapshot WHERE id = \(base.id) AND status = 'complete'
-                  """).count == 1,
+              try SnapshotStore(connection).isStored(id: base.id),
               var groups = try base.eventGroups ?? EventGroups.load(snapshot: base.id, connection)
         else { return try everything() }
         let changes = try Changes.since(base.dataVersion, connection)
@@ -147,9 +129,8 @@ public struct Aggregator: Sendable {
     /// on failure kept as its error rather than failing the run.
     private func userDefined(_ query: AggregateDefinition, _ connection: Connection) throws -> AggregateTable {
         guard case .query(let sql) = query.computation else { preconditionFailure("a chart's aggregate is one query") }
-        let milliseconds = Int(queryTimeout.components.seconds * 1000 + queryTimeout.components.attoseconds / 1_000_000_000_000_000)
         try connection.execute("SAVEPOINT chart_query")
-        try connection.execute(SQL("SELECT set_config('statement_timeout', $1, true)", binds: [String(milliseconds)]))
+        try connection.execute(SQL("SELECT set_config('statement_timeout', $1, true)", binds: [String(queryTimeout.milliseconds)]))
         do {
             let table = try AggregateTable(name: query.name, description: query.description, evaluating: sql, on: connection)
             try connection.execute("RELEASE SAVEPOINT chart_query")
@@ -162,23 +143,9 @@ public struct Aggregator: Sendable {
         }
     }
 
-    /// Forgets changes that no stored snapshot predates. Marked groups a writer
-    /// holds are skipped (the next run takes them), so this never waits on an import.
-    private func pruneChanges(_ connection: Connection) throws {
-        try connection.execute("""
-            WITH pruned AS (
-                DELETE FROM quorum.inserted_events
-                WHERE version <= (SELECT min(data_version) FROM quorum.snapshot WHERE status = 'complete'))
-            DELETE FROM quorum.dirty_group WHERE (body_id, year) IN (
-                SELECT body_id, year FROM quorum.dirty_group
-                WHERE version <= (SELECT min(data_version) FROM quorum.snapshot WHERE status = 'complete')
-                FOR UPDATE SKIP LOCKED)
-            """)
-    }
-
     /// The data version now, to tell whether a run is needed.
     public static func dataVersion(_ connection: Connection) throws -> Int64 {
-        try connection.query("SELECT version FROM quorum.data_version")[0].require(at: 0)
+        try SnapshotStore(connection).dataVersions().version
     }
 
     /// The newest complete snapshot, or nil before the first run. With
@@ -196,26 +163,17 @@ public struct Aggregator: Sendable {
     }
 
     private static func readLatest(_ connection: Connection) throws -> Snapshot? {
-        try connection.query("""
-            SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8,
-                   data_version, payload
-            FROM quorum.snapshot WHERE status = 'complete' ORDER BY id DESC LIMIT 1
-            """).first.map(snapshot)
+        try SnapshotStore(connection).latest().map(snapshot)
     }
 
     /// A complete snapshot by its id, or nil when there is none (never made, or pruned).
     public static func snapshot(id: Int64, _ connection: Connection) throws -> Snapshot? {
-        try connection.query("""
-            SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8,
-                   data_version, payload::text
-            FROM quorum.snapshot WHERE status = 'complete' AND id = \(id)
-            """).first.map(snapshot)
+        try SnapshotStore(connection).complete(id: id).map(snapshot)
     }
 
-    private static func snapshot(_ row: Row) throws -> Snapshot {
-        let tables = try JSONDecoder().decode([AggregateTable].self, from: Data(try row.require(String.self, at: 4).utf8))
-        return Snapshot(id: try row.require(at: 0), startedAt: Date(timeIntervalSince1970: try row.require(at: 1)),
-                        finishedAt: Date(timeIntervalSince1970: try row.require(at: 2)),
-                        dataVersion: try row.require(at: 3), tables: tables)
+    private static func snapshot(_ stored: SnapshotStore.Stored) throws -> Snapshot {
+        let tables = try JSONDecoder().decode([AggregateTable].self, from: Data(stored.payload.utf8))
+        return Snapshot(id: stored.id, startedAt: stored.startedAt, finishedAt: stored.finishedAt,
+                        dataVersion: stored.dataVersion, tables: tables)
     }
 }

@@ -154,10 +154,7 @@ public final class AggregationService: Service, Sendable {
             let known = cache.snapshot?.id ?? 0
             let latest = try await pool.withConnection { connection -> Snapshot? in
                 // Only the id first: the payload is read when it is new.
-                let newest = try connection.query("""
-                    SELECT max(id) FROM quorum.snapshot WHERE status = 'complete'
-                    """)[0].decode(Int64.self, at: 0)
-                guard let newest, newest > known else { return nil }
+                guard let newest = try SnapshotStore(connection).latestID(), newest > known else { return nil }
                 return try Aggregator.latest(connection)
             }
             if let latest, cache.offer(latest) {
