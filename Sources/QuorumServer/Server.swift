@@ -22,13 +22,15 @@ public struct ServerDependencies: Sendable {
     let releaseFreedMemory: (@Sendable () -> Void)?
     let largeBodies = LargeBodies()
 
-    public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles, releaseFreedMemory: (@Sendable () -> Void)? = nil) {
+    /// `tokens` reads the API tokens' hashes; by default from the database through `pool`.
+    public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles, tokens: (any TokenHashes)? = nil,
+                releaseFreedMemory: (@Sendable () -> Void)? = nil) {
         self.pool = pool
         self.readinessPool = pool.sibling(maxConnections: 1)
         self.cache = cache
         self.site = site
         self.releaseFreedMemory = releaseFreedMemory
-        self.tokens = TokenAuthenticator(pool: pool)
+        self.tokens = TokenAuthenticator(tokens ?? StoredTokens(pool: pool))
         self.catalog = AggregateCatalog(cache: cache) { snapshot in
             QuorumMetrics.record(snapshotStarted: snapshot.startedAt, finished: snapshot.finishedAt, id: snapshot.id)
         }

@@ -18,16 +18,16 @@ public final class TokenAuthenticator: Sendable {
         var loadedAt: ContinuousClock.Instant?
     }
 
-    private let pool: ConnectionPool
+    private let source: any TokenHashes
     private let hashes = Mutex(Hashes())
     private let clock = ContinuousClock()
 
-    public init(pool: ConnectionPool) {
-        self.pool = pool
+    public init(_ source: any TokenHashes) {
+        self.source = source
     }
 
     public func refresh() async throws {
-        let (active, revoked) = try await pool.withConnection { try APITokens.hashes(on: $0) }
+        let (active, revoked) = try await source.hashes()
         let now = clock.now
         hashes.withLock { $0 = Hashes(active: active, revoked: revoked, loadedAt: now) }
     }

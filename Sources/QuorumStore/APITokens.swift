@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Bearer tokens for the API, kept in `quorum.api_token` as SHA-256 hashes.
 ///
@@ -80,5 +81,52 @@ public enum APITokens {
             index = next
         }
         return bytes
+    }
+}
+
+/// Where the hashes of the API's tokens are read from: the database
+/// (`StoredTokens`), or memory (`InMemoryTokens`) where a test needs no more.
+public protocol TokenHashes: Sendable {
+    func hashes() async throws -> (active: [[UInt8]], revoked: [[UInt8]])
+}
+
+/// The hashes in `quorum.api_token`, read through a pool.
+public struct StoredTokens: TokenHashes {
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    public func hashes() async throws -> (active: [[UInt8]], revoked: [[UInt8]]) {
+        try await pool.withConnection { try APITokens.hashes(on: $0) }
+    }
+}
+
+/// Tokens kept in memory, made and revoked as `APITokens` does in the database.
+public final class InMemoryTokens: TokenHashes {
+    private let tokens = Mutex<[String: (hash: [UInt8], revoked: Bool)]>([:])
+
+    public init() {}
+
+    /// Makes a token called `name` and returns it.
+    public func create(name: String) -> String {
+        let token = APITokens.generate()
+        tokens.withLock { $0[name] = (APITokens.hash(token), false) }
+        return token
+    }
+
+    @discardableResult
+    public func revoke(name: String) -> Bool {
+        tokens.withLock { tokens in
+            guard let token = tokens[name], !token.revoked else { return false }
+            tokens[name]?.revoked = true
+            return true
+        }
+    }
+
+    public func hashes() async throws -> (active: [[UInt8]], revoked: [[UInt8]]) {
+        let all = tokens.withLock { Array($0.values) }
+        return (all.filter { !$0.revoked }.map(\.hash), all.filter(\.revoked).map(\.hash))
     }
 }

@@ -9,6 +9,23 @@ import Testing
 @Suite struct SecurityTests {
     static let fixture = Result { try ServerFixture() }
 
+    /// The verdicts alone, on tokens held in memory: no database needed.
+    @Test func theAuthenticatorTellsValidMissingUnknownAndRevokedTokensApart() async throws {
+        let tokens = InMemoryTokens()
+        let kept = tokens.create(name: "kept"), dropped = tokens.create(name: "dropped")
+        let authenticator = TokenAuthenticator(tokens)
+        #expect(await authenticator.verify(authorization: "Bearer \(kept)") == .valid)
+        #expect(await authenticator.verify(authorization: "bearer  \(dropped) ") == .valid)
+        #expect(await authenticator.verify(authorization: nil) == .missing)
+        #expect(await authenticator.verify(authorization: "Basic \(kept)") == .missing)
+        #expect(await authenticator.verify(authorization: "Bearer \(APITokens.generate())") == .unknown)
+        #expect(tokens.revoke(name: "dropped"))
+        #expect(!tokens.revoke(name: "dropped"))
+        try await authenticator.refresh()
+        #expect(await authenticator.verify(authorization: "Bearer \(dropped)") == .revoked)
+        #expect(await authenticator.verify(authorization: "Bearer \(kept)") == .valid)
+    }
+
     @Test func writesNeedAValidTokenAndARevokedOneIsForbidden() async throws {
         let fixture = try Self.fixture.get()
         let name = "revoked-\(UInt32.random(in: 0...UInt32.max))"
