@@ -215,49 +215,39 @@ public struct ChartSpec: Equatable, Sendable {
         return spec
     }
 
-    /// Typed access to a parsed file, with errors that name the key.
+    /// `ConfigFile.Reader`, the one typed reader of every file Quorum reads, with
+    /// errors that name the chart file and the key, and text that may not be blank.
     private struct Reader {
         let table: [String: ConfigFile.Value]
         let file: String
 
+        private func read<T>(_ get: (ConfigFile.Reader) throws(ConfigFile.KeyProblem) -> T?) throws(ChartError) -> T? {
+            do {
+                return try get(ConfigFile.Reader(table))
+            } catch {
+                throw ChartError.spec(file: file, key: error.key, error.message)
+            }
+        }
+
         func string(_ key: String, required: Bool = false) throws(ChartError) -> String? {
-            switch table[key] {
-            case .string(let text)?:
-                guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ChartError.spec(file: file, key: key, "is empty") }
-                return text
-            case nil:
+            guard let text = try read({ reader throws(ConfigFile.KeyProblem) in try reader.string(key) }) else {
                 if required { throw ChartError.spec(file: file, key: key, "is required") }
                 return nil
-            default: throw ChartError.spec(file: file, key: key, "must be a string in double quotes")
             }
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ChartError.spec(file: file, key: key, "is empty") }
+            return text
         }
 
         func strings(_ key: String) throws(ChartError) -> [String] {
-            switch table[key] {
-            case .strings(let items)?: return items
-            case nil: return []
-            default: throw ChartError.spec(file: file, key: key, "must be an array of strings, like [\"a\", \"b\"]")
-            }
+            try read { reader throws(ConfigFile.KeyProblem) in try reader.strings(key) } ?? []
         }
 
         func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>) throws(ChartError) -> Int {
-            switch table[key] {
-            case .integer(let number)?:
-                guard range.contains(number) else {
-                    throw ChartError.spec(file: file, key: key, "\(number) is outside \(range.lowerBound)…\(range.upperBound)")
-                }
-                return number
-            case nil: return fallback
-            default: throw ChartError.spec(file: file, key: key, "must be a whole number")
-            }
+            try read { reader throws(ConfigFile.KeyProblem) in try reader.integer(key, in: range) } ?? fallback
         }
 
         func boolean(_ key: String) throws(ChartError) -> Bool {
-            switch table[key] {
-            case .boolean(let flag)?: return flag
-            case nil: return false
-            default: throw ChartError.spec(file: file, key: key, "must be true or false")
-            }
+            try read { reader throws(ConfigFile.KeyProblem) in try reader.boolean(key) } ?? false
         }
     }
 }

@@ -90,45 +90,20 @@ extension Configuration {
         return parts.count == 3 && parts[0] == "report" && reportKeys.contains(String(parts[2]))
     }
 
-    static func loadMail(_ settings: [String: (value: ConfigFile.Value, origin: String)], problems: inout [String]) -> MailConfiguration {
+    static func loadMail(_ settings: Settings, problems: inout [String]) -> MailConfiguration {
         var mail = MailConfiguration()
         func origin(_ key: String) -> String { settings[key]?.origin ?? "default" }
         func string(_ key: String) -> String? {
-            guard let (value, origin) = settings[key] else { return nil }
-            guard case .string(let text) = value else {
-                problems.append("\(origin): \(key) must be a string")
-                return nil
-            }
-            return text
+            read(key, of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in try reader.string(key) }
         }
         func integer(_ key: String, _ range: ClosedRange<Int>) -> Int? {
-            guard let (value, origin) = settings[key] else { return nil }
-            guard case .integer(let number) = value, range.contains(number) else {
-                problems.append("\(origin): \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-                return nil
-            }
-            return number
+            read(key, of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in try reader.integer(key, in: range) }
         }
         func boolean(_ key: String) -> Bool? {
-            guard let (value, origin) = settings[key] else { return nil }
-            switch value {
-            case .boolean(let flag): return flag
-            case .string("true"): return true
-            case .string("false"): return false
-            default:
-                problems.append("\(origin): \(key) must be true or false")
-                return nil
-            }
+            read(key, of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in try reader.boolean(key) }
         }
         func strings(_ key: String) -> [String] {
-            guard let (value, origin) = settings[key] else { return [] }
-            switch value {
-            case .strings(let list): return list
-            case .string(let single): return [single]
-            default:
-                problems.append("\(origin): \(key) must be an array of strings")
-                return []
-            }
+            read(key, of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in try reader.strings(key) } ?? []
         }
         func addresses(_ key: String) -> [MailAddress] {
             strings(key).compactMap { text in

@@ -73,7 +73,7 @@ public struct Configuration: Sendable, Equatable {
     /// Reads the file (if any) and the environment, and checks every key.
     public static func load(file: String?, environment: [String: String]) throws -> Configuration {
         var problems: [String] = []
-        var settings: [String: (value: ConfigFile.Value, origin: String)] = [:]
+        var settings: Settings = [:]
         if let file = file ?? environment["QUORUM_CONFIG"] {
             do {
                 let text = try String(contentsOfFile: file, encoding: .utf8)
@@ -109,25 +109,13 @@ public struct Configuration: Sendable, Equatable {
             problems.append("\(settings[key]!.origin): unknown key \(key)")
         }
         func string(_ key: String, _ apply: (String) -> Void) {
-            guard let (value, origin) = settings[key] else { return }
-            guard case .string(let text) = value else { return problems.append("\(origin): \(key) must be a string") }
-            apply(text)
+            read(key, of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in try reader.string(key) }.map(apply)
         }
         func boolean(_ key: String, _ apply: (Bool) -> Void) {
-            guard let (value, origin) = settings[key] else { return }
-            switch value {
-            case .boolean(let flag): apply(flag)
-            case .string("true"): apply(true)
-            case .string("false"): apply(false)
-            default: problems.append("\(origin): \(key) must be true or false")
-            }
+            read(key, of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in try reader.boolean(key) }.map(apply)
         }
         func integer(_ key: String, _ range: ClosedRange<Int>, _ apply: (Int) -> Void) {
-            guard let (value, origin) = settings[key] else { return }
-            guard case .integer(let number) = value, range.contains(number) else {
-                return problems.append("\(origin): \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            apply(number)
+            read(key, of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in try reader.integer(key, in: range) }.map(apply)
         }
         string("database.url") { configuration.databaseURL = $0 }
         string("data_dir") { configuration.dataDirectory = $0 }
@@ -169,6 +157,23 @@ public struct Configuration: Sendable, Equatable {
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return configuration
+    }
+
+    /// Keys with their values and where each came from: the file, or an environment variable.
+    typealias Settings = [String: (value: ConfigFile.Value, origin: String)]
+
+    /// Reads `key` through `ConfigFile.Reader`, the one typed reader of every
+    /// file Quorum reads; a value that is not what the key needs is noted in
+    /// `problems` with its origin, and reads as absent.
+    static func read<T>(_ key: String, of settings: Settings, problems: inout [String],
+                        _ get: (ConfigFile.Reader) throws(ConfigFile.KeyProblem) -> T?) -> T? {
+        guard let (value, origin) = settings[key] else { return nil }
+        do {
+            return try get(ConfigFile.Reader([key: value]))
+        } catch {
+            problems.append("\(origin): \(key) \(error.message)")
+            return nil
+        }
     }
 
     /// The keys whose new values a SIGHUP cannot apply to a running daemon (the

@@ -30,4 +30,26 @@ import Testing
         #expect(values["server.host"] == .string("a#b"))
         #expect(values["server.list"] == .strings(["a", "b"]))
     }
+
+    /// One typed reader for every file: absent is nil, a wrong type or range names what the key needs.
+    @Test func theReaderTypesValuesAndSaysWhatAKeyNeeds() throws {
+        let reader = ConfigFile.Reader(try ConfigFile.parse("""
+            port = 8080
+            flag = "true"
+            name = "x"
+            list = ["a", "b"]
+            """))
+        #expect(try reader.integer("port", in: 1...65535) == 8080)
+        #expect(try reader.boolean("flag") == true)
+        #expect(try reader.strings("name") == ["x"])
+        #expect(try reader.strings("list") == ["a", "b"])
+        #expect(try reader.string("missing") == nil)
+        #expect(throws: ConfigFile.KeyProblem(key: "port", message: "must be a whole number from 1 to 1024")) {
+            try reader.integer("port", in: 1...1024)
+        }
+        #expect(throws: ConfigFile.KeyProblem(key: "list", message: "must be a string in double quotes")) {
+            try reader.string("list")
+        }
+        #expect(throws: ConfigFile.KeyProblem(key: "name", message: "must be true or false")) { try reader.boolean("name") }
+    }
 }
