@@ -1,6 +1,5 @@
 import Foundation
 import QuorumModel
-import QuorumServer
 
 /// Everything an operator can set, validated once at load with a message per key.
 ///
@@ -19,7 +18,7 @@ public struct Configuration: Sendable, Equatable {
     public var serverHost = "127.0.0.1"
     public var serverPort = 8080
     public var serverReadTokenRequired = false
-    public var serverMaxBodyBytes = ServerSettings().maxBodyBytes
+    public var serverMaxBodyBytes = 1_048_576  // the server's own default (a test keeps the two equal)
     public var serverRequestTimeoutMilliseconds = 30_000
     /// When scheduled aggregation runs: parsed and checked at load, so never invalid.
     public private(set) var aggregationCron = try! CronSchedule("0 * * * *", timeZone: "UTC")  // a constant that parses
@@ -192,17 +191,5 @@ public struct Configuration: Sendable, Equatable {
             ("render.site_dir", { $0.renderSiteDirectory }),
         ]
         return restartOnly.filter { $0.1(self) != $0.1(reloaded) }.map(\.0)
-    }
-
-    /// The HTTP server's part, with the published site under `siteDirectory`.
-    public func serverSettings(siteDirectory: URL?) -> ServerSettings {
-        var settings = ServerSettings()
-        settings.host = serverHost
-        settings.port = serverPort
-        settings.readTokenRequired = serverReadTokenRequired
-        settings.maxBodyBytes = serverMaxBodyBytes
-        settings.requestTimeout = .milliseconds(serverRequestTimeoutMilliseconds)
-        settings.siteDirectory = siteDirectory
-        return settings
     }
 }

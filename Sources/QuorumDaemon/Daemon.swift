@@ -50,7 +50,7 @@ public struct Daemon: Sendable {
         self.dataDirectory = dataDirectory
         let site = SiteFiles(root: RenderService.siteRoot(configuration, dataDirectory: dataDirectory))
         self.site = site
-        server = configuration.serverSettings(siteDirectory: site.root)
+        server = ServerSettings(configuration, siteDirectory: site.root)
         // Each publish is served at once (the server also looks for one every two seconds).
         let render = RenderService(cache: cache, configuration: configuration, dataDirectory: dataDirectory, logger: logger) {
             do { try site.reload() } catch { logger.error("cannot read the published site", metadata: ["error": "\(error)"]) }
@@ -159,5 +159,18 @@ struct HangUpService: Service {
             logger.notice("SIGHUP: reloading the configuration")
             reload()
         }
+    }
+}
+
+extension ServerSettings {
+    /// The HTTP server's part of the configuration, with the published site under `siteDirectory`.
+    init(_ configuration: Configuration, siteDirectory: URL?) {
+        self.init()
+        host = configuration.serverHost
+        port = configuration.serverPort
+        readTokenRequired = configuration.serverReadTokenRequired
+        maxBodyBytes = configuration.serverMaxBodyBytes
+        requestTimeout = .milliseconds(configuration.serverRequestTimeoutMilliseconds)
+        self.siteDirectory = siteDirectory
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import QuorumDaemon
+import QuorumServer
 
 @Suite struct ConfigurationTests {
     func file(_ text: String) throws -> String {
@@ -36,10 +37,11 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let configuration = try Configuration.load(file: path, environment: [:])
-        let settings = configuration.serverSettings(siteDirectory: nil)
+        let settings = ServerSettings(configuration, siteDirectory: nil)
         #expect(settings.readTokenRequired)
         #expect(settings.maxBodyBytes == 65536)
         #expect(settings.requestTimeout == .milliseconds(2500))
+        #expect(Configuration().serverMaxBodyBytes == ServerSettings().maxBodyBytes, "the defaults agree")
         let fromEnvironment = try Configuration.load(file: path, environment: ["QUORUM_SERVER_READ_TOKEN_REQUIRED": "false"])
         #expect(!fromEnvironment.serverReadTokenRequired)
         #expect(throws: Configuration.Invalid.self) {
