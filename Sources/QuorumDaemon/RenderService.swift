@@ -17,6 +17,8 @@ public final class RenderService: Service, Sendable {
     private let cache: SnapshotCache
     private let logger: Logger
     private let charts: Mutex<ChartSet>
+    /// The charts of the last published site: those whose figures did not change are reused.
+    private let lastCharts = Mutex<[RenderedChart]>([])
     private let publisher: SitePublisher
     private let reloads: AsyncStream<Void>.Continuation
     private let reloadStream: AsyncStream<Void>
@@ -95,8 +97,9 @@ public final class RenderService: Service, Sendable {
         let charts = self.charts.withLock { $0 }
         let started = ContinuousClock.now
         do {
-            let build = try SiteBuilder.build(snapshot: snapshot, charts: charts)
+            let build = try SiteBuilder.build(snapshot: snapshot, charts: charts, reusing: lastCharts.withLock { $0 })
             try publisher.publish(build.files)
+            lastCharts.withLock { $0 = build.charts }
             published()
             // `/metrics` (made when recorded, so they reach whatever metrics system is set up by then).
             Metrics.Timer(label: QuorumMetrics.Name.renderDuration, preferredDisplayUnit: .seconds)
@@ -105,7 +108,8 @@ public final class RenderService: Service, Sendable {
             chartErrors.store(build.errors.count, ordering: .relaxed)
             for error in build.errors { logger.error("chart not drawn", metadata: ["error": "\(error)"]) }
             logger.info("site published", metadata: [
-                "snapshot": "\(snapshot.id)", "charts": "\(build.chartCount)", "site": "\(publisher.current.path)",
+                "snapshot": "\(snapshot.id)", "charts": "\(build.chartCount)", "drawn": "\(build.drawn.count)",
+                "site": "\(publisher.current.path)",
                 "took": "\(ContinuousClock.now - started)",
             ])
             return true
