@@ -199,6 +199,7 @@ public final class Mailer: Sendable {
                 }
             }
             let messageID = report.messageID(period: period, from: settings.from)
+            let leaseEnds = ContinuousClock.now + settings.lease  // at the latest: the lease starts with the claim
             let claim = try await pool.withConnection { connection in
                 try DeliveryLedger(connection).claim(report: report.name, period: period, messageID: messageID,
                                                      owner: owner, lease: settings.lease, fence: fence)
@@ -220,15 +221,28 @@ public final class Mailer: Sendable {
                                                                 "attempt": "\(claim.attempts)", "error": "\(error)"])
                 return outcome(.failed(error.description))
             }
-            do {
-                try await pool.withConnection { connection in
-                    try DeliveryLedger(connection).markSent(report: report.name, period: period, snapshotID: snapshot.id,
-                                                            dataVersion: snapshot.dataVersion)
+            // The message went out: recording it is retried while the database is away, for as long
+            // as the claim holds. Past that another leader may send it again (same Message-ID).
+            var pause = Duration.seconds(1)
+            while true {
+                do {
+                    try await pool.withConnection { connection in
+                        try DeliveryLedger(connection).markSent(report: report.name, period: period, snapshotID: snapshot.id,
+                                                                dataVersion: snapshot.dataVersion)
+                    }
+                    break
+                } catch where !Task.isCancelled && ContinuousClock.now + pause < leaseEnds {
+                    if pause == .seconds(1) {
+                        logger.warning("report mail: sent, but the ledger cannot record it yet; retrying",
+                                       metadata: ["report": "\(report.name)", "period": "\(period)", "error": "\(error)"])
+                    }
+                    try await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(30))
+                } catch {
+                    logger.error("report mail: sent, but the ledger cannot record it; it is sent again with the same Message-ID once the claim's lease runs out",
+                                 metadata: ["report": "\(report.name)", "period": "\(period)", "message_id": "\(claim.messageID)", "error": "\(error)"])
+                    return outcome(.failed("\(error)"))
                 }
-            } catch {
-                logger.error("report mail: sent, but the ledger cannot record it; it is sent again with the same Message-ID once the claim's lease runs out",
-                             metadata: ["report": "\(report.name)", "period": "\(period)", "message_id": "\(claim.messageID)", "error": "\(error)"])
-                return outcome(.failed("\(error)"))
             }
             lastProblem.withLock { _ = $0.removeValue(forKey: report.name) }
             logger.notice("report mail: sent", metadata: ["report": "\(report.name)", "period": "\(period)",

@@ -176,6 +176,34 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         #expect(ids.last?.hasPrefix("hourly.20261122T0400Z.") == true)
     }
 
+    /// PostgreSQL goes away while the SMTP server holds its reply, and comes back: the
+    /// send is recorded once it is back, and nothing is sent twice.
+    @Test func aSendWhoseLedgerIsAwayIsRecordedWhenItReturnsAndNotRepeated() async throws {
+        try await withPrivateCluster { cluster in
+            try await blocking { try Migrator().migrate(try Connection(conninfo: cluster.conninfo)) }
+            let pool = ConnectionPool(conninfo: cluster.conninfo)
+            defer { pool.close() }
+            let server = try await SMTPServer.start(["--delay", "2"])
+            var settings = smtpSettings(server)
+            settings.lease = .seconds(60)  // held well past the outage
+            let mailer = Mailer(pool: pool, reports: [try hourlyReport()], settings: settings, siteDirectory: nil, logger: quiet)
+            mailer.start(at: utc("2026-11-22T00:30:00Z"))
+            async let outcomes = mailer.deliverDue(now: utc("2026-11-22T01:00:05Z"), cached: sampleSnapshot(), fence: noFence)
+            #expect(try await eventually(timeout: .seconds(30)) { server.dataCommands == 1 })
+            try await blocking { try cluster.stop() }
+            try await Task.sleep(for: .seconds(3))  // the reply comes meanwhile; the ledger is away
+            #expect(server.messages.count == 1)
+            _ = try await blocking { try cluster.start() }
+            let kinds = await outcomes.map(\.kind)
+            #expect(kinds == [.sent], "\(kinds)")
+            let rows = try ledgerRows(cluster.conninfo)
+            #expect(rows.map(\.status) == ["sent"], "\(rows)")
+            // Later rounds find the period done.
+            #expect(await mailer.deliverDue(now: utc("2026-11-22T01:30:00Z"), cached: sampleSnapshot(), fence: noFence).isEmpty)
+            #expect(server.dataCommands == 1)
+        }
+    }
+
     @Test func skipWhenUnchangedSendsOnlyNewData() async throws {
         let conninfo = try await blocking { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
