@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks/faults.sh — fault trials against the real quorum binary and a real,
 # throwaway PostgreSQL: PostgreSQL or quorum killed mid-work, a full disk, a
-# locked or stalled database, fuzzed imports, HTTP abuse, and a leader killed
-# while it sends a report. One line per family, then a table; exit status 1 if
-# any check failed. The work is done by Benchmarks/faults.py (python3, standard
-# library only); its header documents every family and option.
+# locked or stalled database, fuzzed imports, HTTP abuse, and a leader or
+# PostgreSQL killed while a report is sent. One line per family, then a table;
+# exit status 1 if any check failed. The work is done by Benchmarks/faults.py
+# (python3, standard library only); its header documents every family and option.
 #
 #   Benchmarks/faults.sh --quick      # small counts, a few minutes (the test suite's)
 #   Benchmarks/faults.sh              # full counts, 15-25 minutes
