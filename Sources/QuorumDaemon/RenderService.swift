@@ -48,9 +48,9 @@ public final class RenderService: Service, Sendable {
         configuration.renderSiteDirectory.map { URL(fileURLWithPath: $0) } ?? dataDirectory.appendingPathComponent("site")
     }
 
-    /// Reads the chart files again (SIGHUP) and re-renders the held snapshot.
-    /// Reads the chart files again. The site keeps its directory: the HTTP server
-    /// and the mailer read that tree too, so it changes only with a restart.
+    /// Reads the chart files again (SIGHUP) and re-renders the held snapshot. The
+    /// site keeps its directory: the HTTP server and the mailer read that tree too,
+    /// so it changes only with a restart.
     public func reload(_ configuration: Configuration) {
         let reloaded = Self.charts(configuration)
         charts.withLock { $0 = reloaded }
