@@ -66,12 +66,14 @@ public struct RenderedChart: Sendable {
     public let dark: [UInt8]
     public let dark2x: [UInt8]
 
-    /// Renders every variant of `spec` from `snapshot`; or returns `previous`, drawn
-    /// from the same chart file and the same figures, whose images are these.
-    public static func render(_ spec: ChartSpec, snapshot: Snapshot, reusing previous: RenderedChart? = nil) throws(ChartError) -> RenderedChart {
-        let data = try spec.data(from: snapshot)
-        if let previous, previous.spec == spec, previous.data == data { return previous }
-        return RenderedChart(
+    /// Renders every variant of `spec` from `snapshot`.
+    public static func render(_ spec: ChartSpec, snapshot: Snapshot) throws(ChartError) -> RenderedChart {
+        try render(spec, data: try spec.data(from: snapshot))
+    }
+
+    /// Renders every variant of `spec` showing `data`.
+    public static func render(_ spec: ChartSpec, data: ChartData) throws(ChartError) -> RenderedChart {
+        RenderedChart(
             spec: spec, data: data,
             light: try ChartRenderer.png(data, style: spec.style(theme: .light, scale: 1)),
             light2x: try ChartRenderer.png(data, style: spec.style(theme: .light, scale: 2)),

@@ -31,8 +31,10 @@ public enum SiteBuilder {
         DispatchQueue.concurrentPerform(iterations: set.specs.count) { index in
             let spec = set.specs[index], before = previous[spec.name]
             let result = Result { () throws(ChartError) -> (chart: RenderedChart, reused: Bool) in
-                let chart = try RenderedChart.render(spec, snapshot: snapshot, reusing: before)
-                return (chart, before.map { $0.spec == spec && $0.data == chart.data } ?? false)
+                let data = try spec.data(from: snapshot)
+                // The same chart file and figures give the same images.
+                if let before, before.spec == spec, before.data == data { return (before, true) }
+                return (try RenderedChart.render(spec, data: data), false)
             }
             results.withLock { $0[index] = result }
         }
