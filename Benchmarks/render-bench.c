@@ -55,7 +55,7 @@ static size_t draw(void) {
     if (!indexed) exit(1);
     gdImageColorMatch(im, indexed);
     int size = 0;
-    void *png = gdImagePngPtrEx(indexed, &size, 9);
+    void *png = gdImagePngPtrEx(indexed, &size, 6);  /* zlib level 6, as Quorum encodes */
     if (!png || size <= 0) exit(1);
     gdFree(png);
     gdImageDestroy(indexed);

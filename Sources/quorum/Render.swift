@@ -3,6 +3,7 @@ import Foundation
 import QuorumAggregates
 import QuorumCharts
 import QuorumDaemon
+import QuorumModel
 import QuorumSite
 
 struct Render: ParsableCommand {
@@ -48,7 +49,7 @@ struct Render: ParsableCommand {
         let elapsed = ContinuousClock.now - started
         for error in build.errors { Terminal.say("chart not drawn: \(error)") }
         print("rendered \(build.chartCount) chart\(build.chartCount == 1 ? "" : "s") from snapshot \(snapshot.id) in "
-              + "\(Int((Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000).rounded())) ms")
+              + "\(elapsed.milliseconds) ms")
         print("published \(release.path)")
         print("open \(root.appendingPathComponent("current/index.html").path)")
         if !build.errors.isEmpty { throw ExitCode(65) }  // EX_DATAERR: the others are published
