@@ -16,6 +16,10 @@ public enum APITokens {
 
     public struct Problem: Error, CustomStringConvertible, Equatable {
         public let description: String
+
+        static func taken(_ name: String) -> Problem {
+            Problem(description: "a token named '\(name)' exists already; revoke it or choose another name")
+        }
     }
 
     /// A new random token: 32 bytes from the system's secure generator, base64url without padding.
@@ -32,16 +36,20 @@ public enum APITokens {
 
     /// Makes a token called `name` and returns it; only its hash is stored.
     public static func create(name: String, on connection: Connection) throws -> String {
-        guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
-            throw Problem(description: "a token name is letters, digits, '.', '_' and '-', starting with a letter or digit")
-        }
+        try check(name: name)
         let token = generate()
         do {
             try connection.execute("INSERT INTO quorum.api_token (name, hash) VALUES (\(name), decode(\(hex(hash(token))), 'hex'))")
         } catch let error as PQError where error.sqlState == "23505" {
-            throw Problem(description: "a token named '\(name)' exists already; revoke it or choose another name")
+            throw Problem.taken(name)
         }
         return token
+    }
+
+    static func check(name: String) throws(Problem) {
+        guard name.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]*$"#, options: .regularExpression) != nil else {
+            throw Problem(description: "a token name is letters, digits, '.', '_' and '-', starting with a letter or digit")
+        }
     }
 
     public static func list(on connection: Connection) throws -> [Info] {
@@ -109,10 +117,16 @@ public final class InMemoryTokens: TokenHashes {
 
     public init() {}
 
-    /// Makes a token called `name` and returns it.
-    public func create(name: String) -> String {
+    /// Makes a token called `name` and returns it; refused as `APITokens.create` refuses.
+    public func create(name: String) throws(APITokens.Problem) -> String {
+        try APITokens.check(name: name)
         let token = APITokens.generate()
-        tokens.withLock { $0[name] = (APITokens.hash(token), false) }
+        let added = tokens.withLock { tokens in
+            guard tokens[name] == nil else { return false }
+            tokens[name] = (APITokens.hash(token), false)
+            return true
+        }
+        guard added else { throw .taken(name) }
         return token
     }
 

@@ -12,7 +12,9 @@ import Testing
     /// The verdicts alone, on tokens held in memory: no database needed.
     @Test func theAuthenticatorTellsValidMissingUnknownAndRevokedTokensApart() async throws {
         let tokens = InMemoryTokens()
-        let kept = tokens.create(name: "kept"), dropped = tokens.create(name: "dropped")
+        let kept = try tokens.create(name: "kept"), dropped = try tokens.create(name: "dropped")
+        #expect(throws: APITokens.Problem.self) { try tokens.create(name: "kept") }
+        #expect(throws: APITokens.Problem.self) { try tokens.create(name: "no spaces") }
         let authenticator = TokenAuthenticator(tokens)
         #expect(await authenticator.verify(authorization: "Bearer \(kept)") == .valid)
         #expect(await authenticator.verify(authorization: "bearer  \(dropped) ") == .valid)
