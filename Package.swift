@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CMalloc"),
 
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
@@ -47,6 +48,7 @@ let package = Package(
                 .embedInCode("Migrations/m0005_deliveries.sql"),
                 .embedInCode("Migrations/m0006_event_groups.sql"),
                 .embedInCode("Migrations/m0007_provenance.sql"),
+                .embedInCode("Migrations/m0008_delivery_sizes.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),
@@ -81,8 +83,13 @@ let package = Package(
             ]
         ),
 
-        // The HTML site made from a snapshot and its charts, published atomically.
-        .target(name: "QuorumSite", dependencies: ["QuorumCharts", "QuorumAggregates", "QuorumModel"]),
+        // PDF documents through cairo's PDF surface (the only importer of CCairo): text
+        // as text, charts as vectors, pages laid out and numbered.
+        .target(name: "QuorumPrint", dependencies: ["CCairo", "QuorumCharts"]),
+
+        // The HTML site made from a snapshot and its charts, and a PDF of each page,
+        // published atomically.
+        .target(name: "QuorumSite", dependencies: ["QuorumCharts", "QuorumPrint", "QuorumAggregates", "QuorumModel"]),
 
         // The HTTP server: pages, charts and the API. The only module that imports Hummingbird.
         .target(
@@ -102,11 +109,11 @@ let package = Package(
             resources: [.embedInCode("openapi.json")]
         ),
 
-        // Report e-mails: MIME messages, SMTP through libcurl, schedules.
+        // Report e-mails and their PDFs: MIME messages, SMTP through libcurl, schedules.
         .target(
             name: "QuorumMail",
             dependencies: [
-                "CCurl", "QuorumModel", "QuorumStore", "QuorumAggregates",
+                "CCurl", "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumPrint", "QuorumSite",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -115,8 +122,8 @@ let package = Package(
         .target(
             name: "QuorumDaemon",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumSite", "QuorumServer", "QuorumMail",
-                "CMalloc",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumPrint", "QuorumSite", "QuorumServer",
+                "QuorumMail", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,7 +133,8 @@ let package = Package(
         .executableTarget(
             name: "quorum",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumSite", "QuorumMail",
+                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumPrint", "QuorumSite",
+                "QuorumMail",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -28,18 +28,6 @@ public struct RGB: Equatable, Hashable, Sendable {
     }
 }
 
-/// Where text sits relative to the point it is drawn at.
-enum TextAnchor { case start, middle, end }
-
-/// A font face shipped by Debian's fonts-dejavu-core.
-enum Font: String, Hashable {
-    case regular = "DejaVuSans.ttf"
-    case bold = "DejaVuSans-Bold.ttf"
-
-    static let directory = "/usr/share/fonts/truetype/dejavu"
-    var path: String { Font.directory + "/" + rawValue }
-}
-
 /// libgd's FreeType text is not safe to run from two threads at once (its font
 /// cache is shared): every call goes through this lock, set up once. Measurements
 /// are kept, since layout asks for the same strings again and again.
@@ -50,7 +38,7 @@ private struct TextState {
 
 private struct TextKey: Hashable {
     let text: String
-    let font: Font
+    let font: ChartFont
     let size: Double
 }
 
@@ -92,6 +80,33 @@ struct Canvas: ~Copyable {
     }
 
     deinit { gdImageDestroy(image) }
+
+    /// A laid-out chart, rasterised.
+    static func raster(_ drawing: ChartDrawing) throws(ChartError) -> Canvas {
+        let canvas = try Canvas(width: drawing.width, height: drawing.height, background: drawing.background)
+        try canvas.draw(drawing.operations)
+        return canvas
+    }
+
+    private func draw(_ operations: [ChartDrawing.Operation]) throws(ChartError) {
+        for operation in operations {
+            switch operation {
+            case .rectangle(let x, let y, let width, let height, let colour):
+                fillRect(x: x, y: y, width: width, height: height, color: colour)
+            case .circle(let centre, let radius, let colour):
+                fillCircle(centreX: centre.x, centreY: centre.y, radius: radius, color: colour)
+            case .polyline(let points, let width, let colour):
+                strokePolyline(points.map { ($0.x, $0.y) }, width: width, color: colour)
+            case .areaUnder(let points, let baseline, let colour):
+                fillUnderPolyline(points.map { ($0.x, $0.y) }, baseline: baseline, color: colour)
+            case .ringSegment(let centre, let outer, let inner, let start, let end, let gap, let colour):
+                fillRingSegment(centreX: centre.x, centreY: centre.y, outer: outer, inner: inner, start: start, end: end,
+                                gap: gap, color: colour)
+            case .text(let text, let at, let font, let size, let colour, let anchor):
+                try self.text(text, x: at.x, y: at.y, font: font, size: size, color: colour, anchor: anchor)
+            }
+        }
+    }
 
     // MARK: Pixels
 
@@ -228,7 +243,7 @@ struct Canvas: ~Copyable {
     // MARK: Text
 
     /// The advance width and the extent above and below the baseline of `text`.
-    static func measure(_ text: String, font: Font = .regular, size: Double) throws(ChartError) -> (width: Double, ascent: Double, descent: Double) {
+    static func measure(_ text: String, font: ChartFont = .regular, size: Double) throws(ChartError) -> (width: Double, ascent: Double, descent: Double) {
         let key = TextKey(text: text, font: font, size: size)
         return try withTextRendering { (state: inout TextState) throws(ChartError) in
             if let known = state.extents[key] { return known }
@@ -248,10 +263,9 @@ struct Canvas: ~Copyable {
 
     /// Draws `text` with its baseline at `y`; returns its width.
     @discardableResult
-    func text(_ text: String, x: Double, y: Double, font: Font = .regular, size: Double, color: RGB,
+    func text(_ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: RGB,
               anchor: TextAnchor = .start) throws(ChartError) -> Double {
         guard !text.isEmpty else { return 0 }
-        Canvas.writtenTexts?.append(text)
         // Text from its start needs no measuring first: the drawn box gives the width.
         let width = anchor == .start ? 0 : try Canvas.measure(text, font: font, size: size).width
         let left: Double = switch anchor {
@@ -271,7 +285,7 @@ struct Canvas: ~Copyable {
         return anchor == .start ? Double(box[2] - box[0]) : width
     }
 
-    private static func textError(_ failure: UnsafeMutablePointer<CChar>, font: Font) -> ChartError {
+    private static func textError(_ failure: UnsafeMutablePointer<CChar>, font: ChartFont) -> ChartError {
         if !FileManager.default.isReadableFile(atPath: font.path) {
             return ChartError.font("the font \(font.path) is missing: install Debian's fonts-dejavu-core")
         }

@@ -1,16 +1,21 @@
 import QuorumModel
 
-/// Draws charts: `png(data, style)` is a pure function of its arguments, so the
-/// same snapshot and spec always give the same bytes.
+/// Draws charts: `png(data, style)` and `drawing(data, style)` are pure functions
+/// of their arguments, so the same snapshot and spec always give the same bytes.
 public enum ChartRenderer {
     public static func png(_ data: ChartData, style: ChartStyle) throws(ChartError) -> [UInt8] {
         guard style.scale == 1 || style.scale == 2 else { throw ChartError.data("scale must be 1 or 2") }
-        let painter = Painter(style: style)
-        let canvas = try Canvas(width: style.width * style.scale, height: style.height * style.scale,
-                                background: style.theme.background)
-        try painter.draw(data, on: canvas)
+        let canvas = try Canvas.raster(try drawing(data, style: style))
         let theme = style.theme
         return try canvas.png(palette: true, exactColours: [theme.background, theme.text, theme.grid] + theme.series)
+    }
+
+    /// The chart laid out for `style`, to be drawn on any surface.
+    public static func drawing(_ data: ChartData, style: ChartStyle) throws(ChartError) -> ChartDrawing {
+        let sketch = try Sketch(width: style.width * style.scale, height: style.height * style.scale,
+                                background: style.theme.background)
+        try Painter(style: style).draw(data, on: sketch)
+        return sketch.drawing
     }
 }
 
@@ -42,7 +47,7 @@ struct Painter {
 
     // MARK: Frame
 
-    func draw(_ data: ChartData, on canvas: borrowing Canvas) throws(ChartError) {
+    func draw(_ data: ChartData, on canvas: Sketch) throws(ChartError) {
         if style.kind == .sparkline {
             try drawSparkline(data, on: canvas)
             return
@@ -104,8 +109,8 @@ struct Painter {
     }
 
     /// One line of text below `top`, shortened to fit; returns the new top.
-    private func line(_ text: String, at top: Double, font: Font, size: Double, colour: RGB,
-                      canvas: borrowing Canvas, width: Double, left: Double) throws(ChartError) -> Double {
+    private func line(_ text: String, at top: Double, font: ChartFont, size: Double, colour: RGB,
+                      canvas: Sketch, width: Double, left: Double) throws(ChartError) -> Double {
         let size = points(size)
         let metrics = try Canvas.measure("Ag", font: font, size: size)
         try canvas.text(try fit(text, font: font, size: size, width: width), x: left, y: top + metrics.ascent,
@@ -114,7 +119,7 @@ struct Painter {
     }
 
     /// `text`, shortened with an ellipsis until it is at most `width` wide.
-    func fit(_ text: String, font: Font = .regular, size: Double, width: Double) throws(ChartError) -> String {
+    func fit(_ text: String, font: ChartFont = .regular, size: Double, width: Double) throws(ChartError) -> String {
         if try Canvas.measure(text, font: font, size: size).width <= width { return text }
         let characters = Array(text)
         var low = 0, high = characters.count
@@ -128,7 +133,7 @@ struct Painter {
 
     /// `text` in at most `lines` lines of `width`, broken between words; the last
     /// line ends in an ellipsis when the text does not fit.
-    func wrap(_ text: String, font: Font = .regular, size: Double, width: Double, lines: Int) throws(ChartError) -> [String] {
+    func wrap(_ text: String, font: ChartFont = .regular, size: Double, width: Double, lines: Int) throws(ChartError) -> [String] {
         // Words are measured one by one (the same words recur in every chart), and a
         // line's width is their sum with the spaces between: kerning across a space is nil.
         let space = try Canvas.measure(" ", font: font, size: size).width
@@ -154,7 +159,7 @@ struct Painter {
     }
 
     /// Swatches and names in rows; returns the new top.
-    private func legend(_ names: [String], referenceLast: Bool, at top: Double, canvas: borrowing Canvas,
+    private func legend(_ names: [String], referenceLast: Bool, at top: Double, canvas: Sketch,
                         left: Double, width: Double) throws(ChartError) -> Double {
         let size = points(TypeSize.legend)
         let metrics = try Canvas.measure("Ag", size: size)
@@ -185,7 +190,7 @@ struct Painter {
 
     // MARK: Vertical axes: bars, grouped, stacked, lines, areas
 
-    private func drawColumns(_ data: ChartData, in plot: Box, on canvas: borrowing Canvas) throws(ChartError) {
+    private func drawColumns(_ data: ChartData, in plot: Box, on canvas: Sketch) throws(ChartError) {
         let stacked = style.kind == .stackedBars
         let categoryCount = data.categories.count
         var largest = 0.0
@@ -235,7 +240,7 @@ struct Painter {
     }
 
     private func drawBars(_ data: ChartData, stacked: Bool, band: Double, plot: Box, y: (Double) -> Double,
-                          on canvas: borrowing Canvas) throws(ChartError) {
+                          on canvas: Sketch) throws(ChartError) {
         let seriesCount = stacked ? 1 : data.series.count
         let groupWidth = min(band * (seriesCount == 1 ? 0.62 : 0.78), pixels(64) * Double(seriesCount))
         let gap = seriesCount > 1 ? pixels(2) : 0
@@ -276,7 +281,7 @@ struct Painter {
     }
 
     private func drawLines(_ data: ChartData, band: Double, plot: Box, y: (Double) -> Double,
-                           on canvas: borrowing Canvas) throws(ChartError) {
+                           on canvas: Sketch) throws(ChartError) {
         let labelSize = points(TypeSize.valueLabel)
         let labelMetrics = try Canvas.measure("0123456789+", size: labelSize)
         var taken: [Box] = []
@@ -343,7 +348,7 @@ struct Painter {
     }
 
     /// A reference line: dashed, in the text colour, so it reads as "measured against".
-    private func dashed(_ run: [(x: Double, y: Double)], on canvas: borrowing Canvas) {
+    private func dashed(_ run: [(x: Double, y: Double)], on canvas: Sketch) {
         let dash = pixels(7), space = pixels(4)
         for (a, b) in zip(run, run.dropFirst()) {
             let length = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
@@ -364,7 +369,7 @@ struct Painter {
 
     // MARK: Horizontal bars
 
-    private func drawRows(_ data: ChartData, in plot: Box, on canvas: borrowing Canvas) throws(ChartError) {
+    private func drawRows(_ data: ChartData, in plot: Box, on canvas: Sketch) throws(ChartError) {
         let axisSize = points(TypeSize.axis), labelSize = points(TypeSize.valueLabel)
         let axisMetrics = try Canvas.measure("0123456789", size: axisSize)
         let categorySize = points(TypeSize.legend)
@@ -412,7 +417,7 @@ struct Painter {
 
     // MARK: Donut
 
-    private func drawDonut(_ data: ChartData, in plot: Box, on canvas: borrowing Canvas) throws(ChartError) {
+    private func drawDonut(_ data: ChartData, in plot: Box, on canvas: Sketch) throws(ChartError) {
         let points = data.categories.indices.map { data.series[0].points[safe: $0] ?? nil }
         let total = points.reduce(0) { $0 + ($1?.value ?? 0) }
         let diameter = min(plot.height, plot.width * 0.45)
@@ -461,7 +466,7 @@ struct Painter {
 
     // MARK: Progress
 
-    private func drawProgress(_ data: ChartData, in plot: Box, on canvas: borrowing Canvas) throws(ChartError) {
+    private func drawProgress(_ data: ChartData, in plot: Box, on canvas: Sketch) throws(ChartError) {
         let points = data.categories.indices.map { data.series[0].points[safe: $0] ?? nil }
         let done = points.first.flatMap { $0 } ?? ChartPoint(0)
         let rest = points.dropFirst().compactMap { $0 }
@@ -506,7 +511,7 @@ struct Painter {
 
     // MARK: Sparkline
 
-    private func drawSparkline(_ data: ChartData, on canvas: borrowing Canvas) throws(ChartError) {
+    private func drawSparkline(_ data: ChartData, on canvas: Sketch) throws(ChartError) {
         guard let series = data.series.first, !data.isEmpty else {
             canvas.fillRect(x: pixels(3), y: (Double(canvas.height) / 2).rounded(), width: Double(canvas.width) - pixels(6),
                             height: unit, color: theme.grid)

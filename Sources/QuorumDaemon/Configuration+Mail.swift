@@ -2,6 +2,7 @@ import Foundation
 import QuorumAggregates
 import QuorumMail
 import QuorumModel
+import QuorumPrint
 
 /// The `mail.*` keys and the `[report.NAME]` sections, as read from the configuration.
 public struct MailConfiguration: Sendable, Equatable {
@@ -16,6 +17,7 @@ public struct MailConfiguration: Sendable, Equatable {
     public var timeoutMilliseconds = 60_000
     public var retries = 3
     public var directory: String?
+    public var attachmentLimit = MailSettings.defaultAttachmentLimit
     public var reports: [Report] = []
 
     public init() {}
@@ -26,7 +28,9 @@ public struct MailConfiguration: Sendable, Equatable {
         let from = try from ?? MailAddress("quorum@localhost")
         switch transport {
         case "file":
-            return MailSettings(from: from, transport: .file(directory: directory ?? "mail-out"))
+            var settings = MailSettings(from: from, transport: .file(directory: directory ?? "mail-out"))
+            settings.attachmentLimit = attachmentLimit
+            return settings
         default:
             var smtp = SMTPSettings(url: smtpURL)
             smtp.startTLS = startTLS
@@ -44,6 +48,7 @@ public struct MailConfiguration: Sendable, Equatable {
             smtp.timeout = .milliseconds(timeoutMilliseconds)
             smtp.retries = retries
             var settings = MailSettings(from: from, transport: .smtp(smtp))
+            settings.attachmentLimit = attachmentLimit
             // A claim must outlast the longest send (every attempt timing out, with the
             // backoff between them), or a new leader could take it over mid-send.
             let longestSend = smtp.timeout * (retries + 1) + smtp.backoff * ((1 << min(retries, 10)) - 1)
@@ -68,6 +73,8 @@ extension Configuration {
         ("mail.timeout_ms", "QUORUM_MAIL_TIMEOUT_MS", "time allowed for a whole SMTP session"),
         ("mail.retries", "QUORUM_MAIL_RETRIES", "further attempts after a temporary (4xx) failure, with doubling backoff"),
         ("mail.directory", "QUORUM_MAIL_DIRECTORY", "where the file transport writes .eml files"),
+        ("mail.max_attachment_bytes", "QUORUM_MAIL_MAX_ATTACHMENT_BYTES",
+         "the most bytes a report's attachments (CSV files, PDF) may come to; a larger one is not sent (default 10000000)"),
         ("report.NAME.schedule", "", "cron expression of the report's sends (required)"),
         ("report.NAME.time_zone", "", "IANA time zone the schedule and the subject's dates are read in (default UTC)"),
         ("report.NAME.to", "", "recipients (an array of addresses); also cc and bcc"),
@@ -76,13 +83,17 @@ extension Configuration {
         ("report.NAME.charts", "", "chart names from the published site, shown inline"),
         ("report.NAME.tables", "", "aggregates shown as tables"),
         ("report.NAME.attachments", "", "aggregates attached as CSV files"),
+        ("report.NAME.pdf", "", "attach the whole report as NAME-PERIOD.pdf (charts, their figures and sources, tables)"),
+        ("report.NAME.paper", "", "the PDF's paper: a4 (default) or letter"),
+        ("report.NAME.orientation", "", "the PDF's orientation: portrait (default) or landscape"),
         ("report.NAME.skip_when_unchanged", "", "send nothing when the data has not changed since the last delivery"),
         ("report.NAME.catch_up", "", "after downtime: skip, latest (default) or all missed periods"),
         ("report.NAME.catch_up_limit", "", "with catch_up = all, at most this many missed periods (default 10)"),
     ]
 
     static let reportKeys: Set<String> = ["schedule", "time_zone", "to", "cc", "bcc", "allowed_domains", "subject", "charts",
-                                          "tables", "attachments", "skip_when_unchanged", "catch_up", "catch_up_limit"]
+                                          "tables", "attachments", "pdf", "paper", "orientation", "skip_when_unchanged", "catch_up",
+                                          "catch_up_limit"]
 
     /// `report.NAME.KEY` with a known KEY.
     static func isReportKey(_ key: String) -> Bool {
@@ -139,6 +150,7 @@ extension Configuration {
         mail.timeoutMilliseconds = integer("mail.timeout_ms", 100...3_600_000) ?? mail.timeoutMilliseconds
         mail.retries = integer("mail.retries", 0...20) ?? mail.retries
         mail.directory = string("mail.directory")
+        mail.attachmentLimit = integer("mail.max_attachment_bytes", 1_000...1_000_000_000) ?? mail.attachmentLimit
 
         let aggregates = Set(AggregateDefinition.builtIn.map(\.name))
         let names = Set(settings.keys.filter(isReportKey).map { String($0.split(separator: ".")[1]) })
@@ -167,6 +179,15 @@ extension Configuration {
                 for table in strings(prefix + key) where !aggregates.contains(table) {
                     problems.append("\(origin(prefix + key)): \(prefix)\(key): no aggregate \(table) (known: \(aggregates.sorted().joined(separator: ", ")))")
                 }
+            }
+            report.pdf = boolean(prefix + "pdf") ?? false
+            if let size = string(prefix + "paper") {
+                if let size = Paper.Size(rawValue: size) { report.paper.size = size }
+                else { problems.append("\(origin(prefix + "paper")): \(prefix)paper must be a4 or letter") }
+            }
+            if let orientation = string(prefix + "orientation") {
+                if let orientation = Paper.Orientation(rawValue: orientation) { report.paper.orientation = orientation }
+                else { problems.append("\(origin(prefix + "orientation")): \(prefix)orientation must be portrait or landscape") }
             }
             report.skipWhenUnchanged = boolean(prefix + "skip_when_unchanged") ?? false
             if let catchUp = string(prefix + "catch_up") {

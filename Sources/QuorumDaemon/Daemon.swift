@@ -65,7 +65,8 @@ public struct Daemon: Sendable {
             mailer = nil
         } else if let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
             mailer = MailerService(mailer: Mailer(pool: backgroundPool, reports: configuration.mail.reports, settings: settings,
-                                                  siteDirectory: site.root, logger: logger),
+                                                  charts: RenderService.charts(configuration), siteDirectory: site.root,
+                                                  logger: logger),
                                    election: election, cache: cache)
         } else {
             logger.error("report mail is off: the mail settings cannot be read")
@@ -118,7 +119,8 @@ public struct Daemon: Sendable {
                 render.reload(configuration)
                 aggregation.reconfigure(configuration)
                 if let mailer, let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
-                    mailer.mailer.reconfigure(reports: configuration.mail.reports, settings: settings)
+                    mailer.mailer.reconfigure(reports: configuration.mail.reports, settings: settings,
+                                              charts: RenderService.charts(configuration))
                 }
             }
             if ready { notifier.ready(status: "configuration reloaded") }

@@ -40,7 +40,8 @@ public final class RenderService: Service, Sendable {
         (reloadStream, reloads) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    static func charts(_ configuration: Configuration) -> ChartSet {
+    /// The chart files the configuration names (render.charts_dir), else the built-in set.
+    public static func charts(_ configuration: Configuration) -> ChartSet {
         ChartSet.load(directory: configuration.renderChartsDirectory.map { URL(fileURLWithPath: $0) })
     }
 

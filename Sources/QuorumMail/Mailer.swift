@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QuorumAggregates
+import QuorumCharts
 import QuorumStore
 import Synchronization
 
@@ -40,6 +41,10 @@ public struct MailSettings: Sendable, Equatable {
     /// A period older than this when its turn comes counts as missed (downtime),
     /// and the report's catch-up policy decides.
     public var lateAfter: TimeInterval = 900
+    /// The most bytes a message's attachments may come to: 10 MB, which the common
+    /// mail services accept.
+    public var attachmentLimit = MailSettings.defaultAttachmentLimit
+    public static let defaultAttachmentLimit = 10_000_000
 
     public init(from: MailAddress, transport: Transport) {
         self.from = from
@@ -70,7 +75,7 @@ public final class Mailer: Sendable {
     }
 
     private let pool: ConnectionPool
-    private let state: Mutex<(reports: [Report], settings: MailSettings, transport: any MailTransport)>
+    private let state: Mutex<(reports: [Report], settings: MailSettings, transport: any MailTransport, charts: ChartSet)>
     private let siteDirectory: URL?
     private let logger: Logger
     /// Who claims: host, process and a random part, for the ledger's claimed_by.
@@ -82,9 +87,9 @@ public final class Mailer: Sendable {
     private let lastProblem = Mutex<[String: String]>([:])
 
     public init(pool: ConnectionPool, reports: [Report], settings: MailSettings, transport: (any MailTransport)? = nil,
-                siteDirectory: URL?, logger: Logger) {
+                charts: ChartSet = ChartSet(specs: [], errors: []), siteDirectory: URL?, logger: Logger) {
         self.pool = pool
-        state = Mutex((reports, settings, transport ?? settings.makeTransport()))
+        state = Mutex((reports, settings, transport ?? settings.makeTransport(), charts))
         self.siteDirectory = siteDirectory
         self.logger = logger
         owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UInt32.random(in: 0...UInt32.max))"
@@ -101,8 +106,8 @@ public final class Mailer: Sendable {
     }
 
     /// Applies a reloaded configuration.
-    public func reconfigure(reports: [Report], settings: MailSettings) {
-        state.withLock { $0 = (reports, settings, settings.makeTransport()) }
+    public func reconfigure(reports: [Report], settings: MailSettings, charts: ChartSet) {
+        state.withLock { $0 = (reports, settings, settings.makeTransport(), charts) }
     }
 
     /// The next instant any report is due after `instant`.
@@ -114,7 +119,7 @@ public final class Mailer: Sendable {
     /// snapshot in memory; the mail uses the site's snapshot when the site shows another.
     @discardableResult
     public func deliverDue(now: Date, cached: Snapshot?, fence: @escaping @Sendable (Connection) throws -> Void) async -> [Outcome] {
-        let (reports, settings, transport) = state.withLock { ($0.reports, $0.settings, $0.transport) }
+        let (reports, settings, transport, charts) = state.withLock { ($0.reports, $0.settings, $0.transport, $0.charts) }
         var outcomes: [Outcome] = []
         for report in reports {
             let started = firstSeen.withLock { seen in
@@ -140,7 +145,7 @@ public final class Mailer: Sendable {
                 }
                 for period in (abandoned + plan.send) {
                     outcomes.append(await deliver(report, period: period, now: now, cached: cached, settings: settings,
-                                                  transport: transport, fence: fence))
+                                                  transport: transport, charts: charts, fence: fence))
                 }
             } catch {
                 logger.error("report mail: cannot read the delivery ledger", metadata: ["report": "\(report.name)", "error": "\(error)"])
@@ -181,7 +186,7 @@ public final class Mailer: Sendable {
     }
 
     private func deliver(_ report: Report, period: Date, now: Date, cached: Snapshot?, settings: MailSettings,
-                         transport: any MailTransport, fence: @escaping @Sendable (Connection) throws -> Void) async -> Outcome {
+                         transport: any MailTransport, charts: ChartSet, fence: @escaping @Sendable (Connection) throws -> Void) async -> Outcome {
         let owner = self.owner
         func outcome(_ kind: Outcome.Kind) -> Outcome { Outcome(report: report.name, period: period, kind: kind) }
         do {
@@ -205,10 +210,12 @@ public final class Mailer: Sendable {
                                                      owner: owner, lease: settings.lease, fence: fence)
             }
             guard let claim else { return outcome(.heldByAnother) }
+            var sizes = (message: 0, attachments: 0)
             do {
-                var message = try ReportComposer(from: settings.from).compose(report, period: period, snapshot: snapshot,
-                                                                               site: site, date: now)
+                let composer = ReportComposer(from: settings.from, charts: charts, attachmentLimit: settings.attachmentLimit)
+                var message = try composer.compose(report, period: period, snapshot: snapshot, site: site, date: now)
                 message.messageID = claim.messageID
+                sizes = (try message.rendered().count, message.attachments.reduce(0) { $0 + $1.bytes.count })
                 try await transport.send(message)
             } catch {
                 let permanent = error.isPermanent || error.isHeaderInjection || error.isAddress
@@ -221,6 +228,7 @@ public final class Mailer: Sendable {
                                                                 "attempt": "\(claim.attempts)", "error": "\(error)"])
                 return outcome(.failed(error.description))
             }
+            let sent = sizes
             // The message went out: recording it is retried while the database is away, for as long
             // as the claim holds. Past that another leader may send it again (same Message-ID).
             var pause = Duration.seconds(1)
@@ -228,7 +236,8 @@ public final class Mailer: Sendable {
                 do {
                     try await pool.withConnection { connection in
                         try DeliveryLedger(connection).markSent(report: report.name, period: period, snapshotID: snapshot.id,
-                                                                dataVersion: snapshot.dataVersion)
+                                                                dataVersion: snapshot.dataVersion, messageBytes: sent.message,
+                                                                attachmentBytes: sent.attachments)
                     }
                     break
                 } catch where !Task.isCancelled && ContinuousClock.now + pause < leaseEnds {

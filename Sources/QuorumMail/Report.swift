@@ -1,5 +1,6 @@
 import Foundation
 import QuorumModel
+import QuorumPrint
 
 /// A scheduled report, as `[report.NAME]` in the configuration defines it.
 public struct Report: Sendable, Equatable {
@@ -26,6 +27,9 @@ public struct Report: Sendable, Equatable {
     public var tables: [String] = []
     /// Aggregates to attach as CSV files.
     public var attachments: [String] = []
+    /// Attach the whole report as a PDF (`NAME-PERIOD.pdf`), on this paper.
+    public var pdf = false
+    public var paper = Paper.a4
     public var skipWhenUnchanged = false
     public var catchUp: CatchUp = .latest
     public var catchUpLimit = 10

@@ -1,5 +1,6 @@
 import Foundation
 import QuorumAggregates
+import QuorumCharts
 import QuorumModel
 
 /// Makes a report's e-mail from one snapshot and the site published from it.
@@ -17,10 +18,17 @@ public struct ReportComposer: Sendable {
     /// names its sources, besides (and before) those of the snapshot's `sources`
     /// aggregate; a key with no title anywhere is shown as it is.
     public var sourceTitles: [String: String]
+    /// The chart files, for the charts a report's PDF draws.
+    public var charts: ChartSet
+    /// The most bytes a message's attachments (CSV files and PDF) may come to.
+    public var attachmentLimit: Int
 
-    public init(from: MailAddress, sourceTitles: [String: String] = [:]) {
+    public init(from: MailAddress, sourceTitles: [String: String] = [:], charts: ChartSet = ChartSet(specs: [], errors: []),
+                attachmentLimit: Int = MailSettings.defaultAttachmentLimit) {
         self.from = from
         self.sourceTitles = sourceTitles
+        self.charts = charts
+        self.attachmentLimit = attachmentLimit
     }
 
     /// The e-mail for `report`'s `period`, built from `snapshot` and the charts of
@@ -50,6 +58,15 @@ public struct ReportComposer: Sendable {
         for name in report.attachments {
             guard let table = snapshot[name] else { throw .report("report \(report.name): snapshot \(snapshot.id) has no aggregate \(name)") }
             attachments.append(.init(fileName: "\(name).csv", contentType: "text/csv; charset=utf-8", bytes: Array(Self.csv(table).utf8)))
+        }
+        if report.pdf {
+            attachments.append(.init(fileName: Self.pdfFileName(report, period: period), contentType: "application/pdf",
+                                     bytes: try pdf(report, period: period, snapshot: snapshot)))
+        }
+        let attached = attachments.reduce(0) { $0 + $1.bytes.count }
+        guard attached <= attachmentLimit else {
+            throw .report("report \(report.name): its attachments come to \(attached) bytes, more than mail.max_attachment_bytes "
+                          + "(\(attachmentLimit)); attach fewer tables, or raise the limit if the recipients' servers accept it")
         }
 
         let subject = report.subject(period: period, snapshotID: snapshot.id)

@@ -59,9 +59,12 @@ public struct SiteManifest: Codable, Sendable, Equatable {
 
     public struct Page: Codable, Sendable, Equatable {
         public let path, title: String
-        public init(path: String, title: String) {
+        /// The page as a PDF, relative to the release; pages without charts have none.
+        public let pdf: String?
+        public init(path: String, title: String, pdf: String? = nil) {
             self.path = path
             self.title = title
+            self.pdf = pdf
         }
     }
 

@@ -86,6 +86,7 @@ public final class SiteFiles: Sendable {
         case "json": "application/json; charset=utf-8"
         case "csv": "text/csv; charset=utf-8; header=present"
         case "txt": "text/plain; charset=utf-8"
+        case "pdf": "application/pdf"
         default: "application/octet-stream"
         }
     }

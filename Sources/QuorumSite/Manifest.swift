@@ -16,7 +16,7 @@ enum Manifest {
                                    source: chart.spec.source, alt: chart.alt, page: chart.spec.page + ".html",
                                    width: chart.spec.width, height: chart.spec.height)
             },
-            pages: pages.map { SiteManifest.Page(path: $0.path, title: $0.title) },
+            pages: pages.map { SiteManifest.Page(path: $0.path, title: $0.title, pdf: $0.pdfPath) },
             errors: errors.map { SiteManifest.Problem(file: $0.file ?? "", key: $0.key, message: $0.message) }
         ).encoded()
     }

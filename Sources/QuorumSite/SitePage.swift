@@ -2,6 +2,7 @@ import Foundation
 import QuorumAggregates
 import QuorumCharts
 import QuorumModel
+import QuorumPrint
 
 /// One HTML page of the site and the charts on it.
 public struct SitePage: Equatable, Sendable {
@@ -11,6 +12,8 @@ public struct SitePage: Equatable, Sendable {
     public let chartNames: [String]
 
     public var path: String { name + ".html" }
+    /// The page printed, beside it; only pages with charts have one.
+    public var pdfPath: String? { chartNames.isEmpty ? nil : name + ".pdf" }
 
     /// The pages the charts ask for: the index first, then the others by name.
     /// A page's title is the first `page_title` its charts give.
@@ -43,9 +46,13 @@ public enum Site {
                              SitePage(name: RegisterAnchor.Page.facts.rawValue, title: "Register of facts", chartNames: [])]
         let pages = SitePage.pages(for: charts) + registerPages
         let register = Register(snapshot)
+        let printed = PrintedCharts(register: register)
         var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
         for page in pages {
             let onPage = charts.filter { page.chartNames.contains($0.spec.name) }
+            if let pdf = page.pdfPath {
+                files[pdf] = try PDF.render(printed.document(page, charts: onPage, snapshot: snapshot))
+            }
             let body: String? = switch page.name {
             case RegisterAnchor.Page.events.rawValue: register.eventsPage()
             case RegisterAnchor.Page.facts.rawValue: register.factsPage()
@@ -100,6 +107,10 @@ public enum Site {
             rather than the document stated. Every figure in a table links to the register, which gives its document and words.</p>
 
             """
+        if let pdf = page.pdfPath {
+            out += "<p class=\"print\"><a href=\"\(HTML.escape(pdf))\" type=\"application/pdf\">This page as a PDF</a> (A4, for printing: "
+            out += "the charts, their figures and their sources).</p>\n"
+        }
         if !errors.isEmpty {
             out += "<section class=\"errors\" aria-labelledby=\"errors\">\n<h2 id=\"errors\">Charts that could not be drawn</h2>\n<ul>\n"
             for error in errors {

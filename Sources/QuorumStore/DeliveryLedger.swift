@@ -17,6 +17,9 @@ public struct DeliveryLedger {
         public let attempts: Int
         public let lastError: String?
         public let snapshotID: Int64?
+        /// The sizes of a sent message and of its attachments, in bytes.
+        public let messageBytes: Int64?
+        public let attachmentBytes: Int64?
     }
 
     public struct Claim: Sendable, Equatable {
@@ -56,10 +59,12 @@ public struct DeliveryLedger {
 
     /// Records the server's acceptance. Called whoever holds the claim now: the
     /// message went out either way.
-    public func markSent(report: String, period: Date, snapshotID: Int64, dataVersion: Int64) throws {
+    public func markSent(report: String, period: Date, snapshotID: Int64, dataVersion: Int64, messageBytes: Int,
+                         attachmentBytes: Int) throws {
         try connection.execute("""
             UPDATE quorum.delivery SET status = 'sent', sent_at = clock_timestamp(), lease_expires_at = NULL,
-                   last_error = NULL, snapshot_id = \(snapshotID), data_version = \(dataVersion)
+                   last_error = NULL, snapshot_id = \(snapshotID), data_version = \(dataVersion),
+                   message_bytes = \(Int64(messageBytes)), attachment_bytes = \(Int64(attachmentBytes))
             WHERE report = \(report) AND period = to_timestamp(\(period.timeIntervalSince1970)) AND status = 'claimed'
             """)
     }
@@ -122,13 +127,14 @@ public struct DeliveryLedger {
     public func recent(report: String, limit: Int) throws -> [Entry] {
         try connection.query("""
             SELECT report, extract(epoch FROM period)::float8, status, message_id,
-                   extract(epoch FROM sent_at)::float8, attempts, last_error, snapshot_id
+                   extract(epoch FROM sent_at)::float8, attempts, last_error, snapshot_id, message_bytes, attachment_bytes
             FROM quorum.delivery WHERE report = \(report) ORDER BY period DESC LIMIT \(limit)
             """).map { row in
             Entry(report: try row.require(at: 0), period: Date(timeIntervalSince1970: try row.require(at: 1)),
                   status: try row.require(at: 2), messageID: try row.require(at: 3),
                   sentAt: try row.decode(Double.self, at: 4).map(Date.init(timeIntervalSince1970:)),
-                  attempts: try row.require(at: 5), lastError: try row.decode(at: 6), snapshotID: try row.decode(at: 7))
+                  attempts: try row.require(at: 5), lastError: try row.decode(at: 6), snapshotID: try row.decode(at: 7),
+                  messageBytes: try row.decode(at: 8), attachmentBytes: try row.decode(at: 9))
         }
     }
 }

@@ -3,13 +3,14 @@ import Foundation
 import QuorumDaemon
 import QuorumMail
 import QuorumModel
+import QuorumPrint
 import QuorumStore
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Scheduled report e-mails: list them, send one now, or preview one as an .eml file.",
-        subcommands: [List.self, Send.self, Preview.self])
+        abstract: "Scheduled report e-mails: list them, send one now, preview one as an .eml file, or print one as a PDF.",
+        subcommands: [List.self, Send.self, Preview.self, PDF.self])
 
     /// Options the report commands share.
     struct Options: ParsableArguments {
@@ -47,8 +48,9 @@ struct ReportCommand: AsyncParsableCommand {
                 for _ in 0..<max(1, count) {
                     let started = ContinuousClock.now
                     let (snapshot, published) = try ReportContent.load(connection, siteDirectory: site, needsSite: !report.charts.isEmpty)
-                    message = try ReportComposer(from: settings.from).compose(report, period: period, snapshot: snapshot,
-                                                                              site: published, date: now)
+                    message = try ReportComposer(from: settings.from, charts: RenderService.charts(configuration),
+                                                 attachmentLimit: settings.attachmentLimit)
+                        .compose(report, period: period, snapshot: snapshot, site: published, date: now)
                     _ = try message!.rendered()
                     times.append(ContinuousClock.now - started)
                 }
@@ -56,6 +58,13 @@ struct ReportCommand: AsyncParsableCommand {
             }
             return (message, settings, times)
         }
+    }
+
+    /// "composed 11 times: median 12.30 ms, slowest 15.10 ms".
+    static func timings(_ times: [Duration], _ what: String) -> String {
+        let sorted = times.sorted()
+        func ms(_ duration: Duration) -> String { String(format: "%.2f", duration.milliseconds) }
+        return "\(what) \(times.count) times: median \(ms(sorted[sorted.count / 2])) ms, slowest \(ms(sorted.last!)) ms"
     }
 
     struct List: ParsableCommand {
@@ -134,13 +143,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() throws {
             let (message, _, times) = try options.compose(name, count: timings)
-            if timings > 1 {
-                let sorted = times.sorted()
-                func ms(_ duration: Duration) -> String {
-                    String(format: "%.2f", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
-                }
-                print("composed \(timings) times: median \(ms(sorted[sorted.count / 2])) ms, slowest \(ms(sorted.last!)) ms")
-            }
+            if timings > 1 { print(ReportCommand.timings(times, "composed")) }
             let bytes = try message.rendered()
             try FileTransport.write(bytes, to: URL(fileURLWithPath: output))
             print("wrote \(output) (\(bytes.count) bytes, \(message.images.count) chart\(message.images.count == 1 ? "" : "s"), "
@@ -148,3 +151,61 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension ReportCommand {
+    struct PDF: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a report as a PDF: its charts, their figures and sources, and its tables, from the published site's snapshot.")
+        @OptionGroup var options: Options
+        @Argument(help: "The report's name ([report.NAME]).")
+        var name: String
+        @Option(name: .customLong("out"), help: "The .pdf file to write.")
+        var output: String
+        @Option(help: "The period the report is for, ISO 8601 (default: the current minute). The same period and snapshot give the same bytes.")
+        var period: String?
+        @Option(help: "Paper: a4 or letter (default: the report's paper).")
+        var paper: Paper.Size?
+        @Option(help: "portrait or landscape (default: the report's orientation).")
+        var orientation: Paper.Orientation?
+        @Option(help: ArgumentHelp("Make the PDF this many times and print the median and slowest time (Benchmarks/pdf.sh).",
+                                   visibility: .hidden))
+        var timings = 1
+
+        func run() throws {
+            let configuration = try options.configuration()
+            var report = try options.report(name, in: configuration)
+            if let paper { report.paper.size = paper }
+            if let orientation { report.paper.orientation = orientation }
+            let instant: Date
+            if let period {
+                guard let parsed = ISO8601DateFormatter().date(from: period) else {
+                    throw ValidationError("--period: '\(period)' is not an ISO 8601 time such as 2026-12-07T04:00:00Z")
+                }
+                instant = parsed
+            } else {
+                instant = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60)
+            }
+            let site = options.siteDirectory.map { URL(fileURLWithPath: $0) }
+                ?? RenderService.siteRoot(configuration, dataDirectory: options.database.resolvedDataDirectory)
+            let composer = ReportComposer(from: try MailAddress("quorum@localhost"), charts: RenderService.charts(configuration))
+            var times: [Duration] = []
+            let bytes = try options.database.withDatabase { connection in
+                let (snapshot, _) = try ReportContent.load(connection, siteDirectory: site, needsSite: false)
+                var bytes: [UInt8] = []
+                for _ in 0..<max(1, timings) {
+                    let started = ContinuousClock.now
+                    bytes = try composer.pdf(report, period: instant, snapshot: snapshot)
+                    times.append(ContinuousClock.now - started)
+                }
+                return bytes
+            }
+            if timings > 1 { print(ReportCommand.timings(times, "made the PDF")) }
+            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+            print("wrote \(output) (\(bytes.count) bytes, \(report.charts.count) chart\(report.charts.count == 1 ? "" : "s"), "
+                  + "\(report.tables.count) table\(report.tables.count == 1 ? "" : "s"), \(report.paper.size.rawValue) \(report.paper.orientation.rawValue))")
+        }
+    }
+}
+
+extension Paper.Size: ExpressibleByArgument {}
+extension Paper.Orientation: ExpressibleByArgument {}

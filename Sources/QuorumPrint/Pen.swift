@@ -1,0 +1,193 @@
+import CCairo
+import Foundation
+import QuorumCharts
+
+/// The type styles of a printed document, in points.
+enum TextStyle {
+    case title, heading, body, note, cell, cellHeading, caption, running
+
+    var size: Double {
+        switch self {
+        case .title: 20
+        case .heading: 14
+        case .body: 10
+        case .note, .running: 8
+        case .cell, .cellHeading: 8.5
+        case .caption: 9
+        }
+    }
+
+    var bold: Bool { [.title, .heading, .cellHeading, .caption].contains(self) }
+    /// 0 is black; notes and running heads are grey.
+    var grey: Double { [.note, .running].contains(self) ? 0.33 : 0.1 }
+    var lineHeight: Double { size * 1.35 }
+}
+
+/// Draws on one cairo context: text in DejaVu Sans (the charts' face), lines,
+/// shaded boxes and charts. Fonts are found through fontconfig and embedded,
+/// subset, by cairo.
+struct Pen {
+    private let context: OpaquePointer
+
+    init(_ context: OpaquePointer) { self.context = context }
+
+    private func select(_ style: TextStyle) {
+        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                               style.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, style.size)
+    }
+
+    func width(_ text: String, style: TextStyle) -> Double {
+        select(style)
+        return advance(text)
+    }
+
+    private func advance(_ text: String) -> Double {
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(context, text, &extents)
+        return extents.x_advance
+    }
+
+    func text(_ text: String, x: Double, baseline: Double, style: TextStyle, anchor: TextAnchor = .start) {
+        guard !text.isEmpty else { return }
+        select(style)
+        let width = anchor == .start ? 0 : advance(text)
+        cairo_set_source_rgb(context, style.grey, style.grey, style.grey)
+        cairo_move_to(context, anchor == .start ? x : anchor == .middle ? x - width / 2 : x - width, baseline)
+        cairo_show_text(context, text)
+    }
+
+    /// `text` broken into lines no wider than `width`, at spaces where it can be,
+    /// inside a word where one word is wider than the line.
+    func wrapped(_ text: String, style: TextStyle, width: Double) -> [String] {
+        select(style)
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                let candidate = line.isEmpty ? String(word) : line + " " + word
+                if advance(candidate) <= width {
+                    line = candidate
+                    continue
+                }
+                if !line.isEmpty { lines.append(line) }
+                line = ""
+                for character in word {
+                    if !line.isEmpty, advance(line + String(character)) > width {
+                        lines.append(line)
+                        line = ""
+                    }
+                    line.append(character)
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// `text` shortened with an ellipsis to fit `width`.
+    func fitted(_ text: String, style: TextStyle, width: Double) -> String {
+        guard self.width(text, style: style) > width else { return text }
+        var characters = Array(text)
+        while !characters.isEmpty, advance(String(characters) + "…") > width { characters.removeLast() }
+        return String(characters) + "…"
+    }
+
+    func line(from: (x: Double, y: Double), to: (x: Double, y: Double), width: Double, grey: Double) {
+        cairo_set_source_rgb(context, grey, grey, grey)
+        cairo_set_line_width(context, width)
+        cairo_move_to(context, from.x, from.y)
+        cairo_line_to(context, to.x, to.y)
+        cairo_stroke(context)
+    }
+
+    func fill(x: Double, y: Double, width: Double, height: Double, grey: Double) {
+        cairo_set_source_rgb(context, grey, grey, grey)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_fill(context)
+    }
+
+    // MARK: Charts
+
+    /// A chart's operations at `scale` points per chart pixel, its top left at (x, y),
+    /// clipped to its own area.
+    func draw(_ drawing: ChartDrawing, x: Double, y: Double, scale: Double) {
+        cairo_save(context)
+        cairo_translate(context, x, y)
+        cairo_scale(context, scale, scale)
+        cairo_rectangle(context, 0, 0, Double(drawing.width), Double(drawing.height))
+        cairo_clip(context)
+        colour(drawing.background)
+        cairo_paint(context)
+        cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
+        cairo_set_line_cap(context, CAIRO_LINE_CAP_ROUND)
+        for operation in drawing.operations { draw(operation) }
+        cairo_restore(context)
+    }
+
+    private func colour(_ rgb: RGB) {
+        cairo_set_source_rgb(context, Double(rgb.red) / 255, Double(rgb.green) / 255, Double(rgb.blue) / 255)
+    }
+
+    private func draw(_ operation: ChartDrawing.Operation) {
+        switch operation {
+        case .rectangle(let x, let y, let width, let height, let rgb):
+            colour(rgb)
+            cairo_rectangle(context, x, y, width, height)
+            cairo_fill(context)
+        case .circle(let centre, let radius, let rgb):
+            colour(rgb)
+            cairo_new_sub_path(context)
+            cairo_arc(context, centre.x, centre.y, radius, 0, 2 * Double.pi)
+            cairo_fill(context)
+        case .polyline(let points, let width, let rgb):
+            colour(rgb)
+            if points.count == 1 {
+                cairo_new_sub_path(context)
+                cairo_arc(context, points[0].x, points[0].y, width / 2, 0, 2 * Double.pi)
+                cairo_fill(context)
+                return
+            }
+            cairo_set_line_width(context, width)
+            cairo_move_to(context, points[0].x, points[0].y)
+            for point in points.dropFirst() { cairo_line_to(context, point.x, point.y) }
+            cairo_stroke(context)
+        case .areaUnder(let points, let baseline, let rgb):
+            colour(rgb)
+            cairo_move_to(context, points[0].x, baseline)
+            for point in points { cairo_line_to(context, point.x, point.y) }
+            cairo_line_to(context, points[points.count - 1].x, baseline)
+            cairo_close_path(context)
+            cairo_fill(context)
+        case .ringSegment(let centre, let outer, let inner, let start, let end, let gap, let rgb):
+            colour(rgb)
+            // Clockwise from twelve o'clock is cairo's angle less a quarter turn;
+            // the gap is kept as a width, so each radius gives up its own angle.
+            let full = end - start >= 2 * Double.pi - 1e-9
+            let outerInset = full ? 0 : min((end - start) / 2, gap / 2 / outer)
+            let innerInset = full || inner <= 0 ? 0 : min((end - start) / 2, gap / 2 / inner)
+            cairo_new_sub_path(context)
+            cairo_arc(context, centre.x, centre.y, outer, start + outerInset - Double.pi / 2, end - outerInset - Double.pi / 2)
+            if inner > 0 {
+                if full { cairo_close_path(context); cairo_new_sub_path(context) }
+                cairo_arc_negative(context, centre.x, centre.y, inner, end - innerInset - Double.pi / 2,
+                                   start + innerInset - Double.pi / 2)
+            } else {
+                cairo_line_to(context, centre.x, centre.y)
+            }
+            cairo_close_path(context)
+            cairo_set_fill_rule(context, CAIRO_FILL_RULE_EVEN_ODD)
+            cairo_fill(context)
+            cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
+        case .text(let text, let at, let font, let size, let rgb, let anchor):
+            colour(rgb)
+            cairo_select_font_face(context, font.family, CAIRO_FONT_SLANT_NORMAL,
+                                   font.isBold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+            // libgd sizes text in points at 96 pixels per inch; here a unit is a pixel.
+            cairo_set_font_size(context, size * 96 / 72)
+            let width = anchor == .start ? 0 : advance(text)
+            cairo_move_to(context, anchor == .start ? at.x : anchor == .middle ? at.x - width / 2 : at.x - width, at.y)
+            cairo_show_text(context, text)
+        }
+    }
+}
