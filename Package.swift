@@ -161,7 +161,7 @@ let package = Package(
                                    .product(name: "NIOEmbedded", package: "swift-nio"),
                                    .product(name: "NIOHTTPTypes", package: "swift-nio-extras")]),
         .testTarget(name: "QuorumMailTests",
-                    dependencies: ["QuorumMail", "QuorumDaemon", "QuorumSite", "QuorumCharts", "QuorumAggregates",
+                    dependencies: ["QuorumMail", "QuorumDaemon", "QuorumSite", "QuorumCharts", "QuorumPrint", "QuorumAggregates",
                                    "QuorumStore", "QuorumModel", "QuorumTestSupport"],
                     exclude: ["Support"]),
     ],

@@ -61,8 +61,8 @@ import Testing
             let period = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
             return (build.errors, try configuration.mail.reports.map { report in
                 let (snapshot, published) = try ReportContent.load(connection, siteDirectory: site, needsSite: !report.charts.isEmpty)
-                let message = try ReportComposer(from: settings.from).compose(report, period: period, snapshot: snapshot,
-                                                                              site: published, date: now)
+                let message = try ReportComposer(from: settings.from, charts: charts, attachmentLimit: settings.attachmentLimit)
+                    .compose(report, period: period, snapshot: snapshot, site: published, date: now)
                 return (report.name, try message.rendered(), message)
             })
         }
@@ -72,7 +72,11 @@ import Testing
             let report = try #require(configuration.mail[report: name])
             #expect(!bytes.isEmpty)
             #expect(message.images.map(\.fileName) == report.charts.map { "\($0).png" })
-            #expect(message.attachments.map(\.fileName) == report.attachments.map { "\($0).csv" })
+            #expect(message.attachments.filter { $0.contentType.hasPrefix("text/csv") }.map(\.fileName)
+                    == report.attachments.map { "\($0).csv" })
+            let pdfs = message.attachments.filter { $0.contentType == "application/pdf" }
+            #expect(pdfs.count == (report.pdf ? 1 : 0))
+            #expect(pdfs.allSatisfy { $0.fileName.hasPrefix("\(name)-") && $0.bytes.starts(with: Array("%PDF-".utf8)) })
             #expect(message.html.contains("140+"), "report \(name): the CICA figures with their qualifiers")
         }
     }

@@ -67,7 +67,8 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         // The lease ran out unsent: taken over, with the first Message-ID.
         let second = try ledger.claim(report: "weekly", period: period, messageID: "other@x", owner: "b", lease: .seconds(5), fence: { _ in })
         #expect(second == .init(messageID: "m1@x", attempts: 2))
-        try ledger.markSent(report: "weekly", period: period, snapshotID: 12, dataVersion: 40)
+        try ledger.markSent(report: "weekly", period: period, snapshotID: 12, dataVersion: 40, messageBytes: 5_000, attachmentBytes: 1_200)
+        #expect(try ledger.recent(report: "weekly", limit: 1).first.map { [$0.messageBytes, $0.attachmentBytes] } == [5_000, 1_200])
         try await Task.sleep(for: .milliseconds(100))
         #expect(try ledger.claim(report: "weekly", period: period, messageID: "m1@x", owner: "c", lease: .milliseconds(1), fence: { _ in }) == nil)
         #expect(try ledger.lastSentDataVersion(report: "weekly") == 40)

@@ -128,6 +128,8 @@ struct ParsedMessage: Decodable, Sendable {
         let filename: String?
         let disposition: String?
         let text: String
+        let size: Int
+        let sha256: String
     }
     let subject: String
     let from: String

@@ -96,5 +96,6 @@ for part in message.walk():
         if isinstance(content, str):
             content = content.encode()
         result["attachments"].append({"type": kind, "filename": part.get_filename(), "disposition": disposition,
-                                      "text": content.decode("utf-8", "replace")})
+                                      "text": content.decode("utf-8", "replace"), "size": len(content),
+                                      "sha256": hashlib.sha256(content).hexdigest()})
 print(json.dumps(result))
