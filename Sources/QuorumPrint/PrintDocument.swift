@@ -43,7 +43,7 @@ public enum PrintBlock: Sendable {
     case paragraph(String)
     /// Small grey text: provenance, keys, notes.
     case note(String)
-    /// A chart as vectors, as wide as the text.
+    /// A chart as vectors, at most as wide as the text.
     case chart(ChartDrawing)
     case table(PrintTable)
     /// The next block starts a new page.

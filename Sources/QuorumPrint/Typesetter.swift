@@ -72,7 +72,7 @@ struct Typesetter {
         case .note(let text):
             lines(text, style: .note, spaceAfter: 3)
         case .chart(let drawing):
-            let scale = width / Double(drawing.width)
+            let scale = chartScale(drawing)
             let height = Double(drawing.height) * scale
             room(for: height)
             add(.chart(drawing, x: left, y: y, scale: scale))
@@ -87,10 +87,16 @@ struct Typesetter {
     /// How much of `block` must fit below a heading for the heading to stay on this page.
     private func minimumStart(of block: PrintBlock?) -> Double {
         switch block {
-        case .chart(let drawing): Double(drawing.height) * width / Double(drawing.width)
+        case .chart(let drawing): Double(drawing.height) * chartScale(drawing)
         case .table, .paragraph: 60
         default: 0
         }
+    }
+
+    /// Points per chart pixel: a screen's (96 pixels to the inch), or less where the
+    /// chart would be wider than the text; small charts such as sparklines keep their size.
+    private func chartScale(_ drawing: ChartDrawing) -> Double {
+        min(72.0 / 96, width / Double(drawing.width))
     }
 
     private mutating func lines(_ text: String, style: TextStyle, spaceAfter: Double) {

@@ -189,21 +189,35 @@ extension ReportCommand {
                 ?? RenderService.siteRoot(configuration, dataDirectory: options.database.resolvedDataDirectory)
             let composer = ReportComposer(from: try MailAddress("quorum@localhost"), charts: RenderService.charts(configuration))
             var times: [Duration] = []
+            var resident: [Int] = []  // after a tenth of the runs, and after all of them
             let bytes = try options.database.withDatabase { connection in
                 let (snapshot, _) = try ReportContent.load(connection, siteDirectory: site, needsSite: false)
                 var bytes: [UInt8] = []
-                for _ in 0..<max(1, timings) {
+                for run in 1...max(1, timings) {
                     let started = ContinuousClock.now
                     bytes = try composer.pdf(report, period: instant, snapshot: snapshot)
                     times.append(ContinuousClock.now - started)
+                    if run == max(1, timings / 10) || run == timings { resident.append(Self.residentKilobytes()) }
                 }
                 return bytes
             }
-            if timings > 1 { print(ReportCommand.timings(times, "made the PDF")) }
+            if timings > 1 {
+                print(ReportCommand.timings(times, "made the PDF"))
+                print("resident memory: \(resident.first ?? 0) kB after \(max(1, timings / 10)) PDFs, \(resident.last ?? 0) kB after \(timings)")
+            }
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             print("wrote \(output) (\(bytes.count) bytes, \(report.charts.count) chart\(report.charts.count == 1 ? "" : "s"), "
                   + "\(report.tables.count) table\(report.tables.count == 1 ? "" : "s"), \(report.paper.size.rawValue) \(report.paper.orientation.rawValue))")
         }
+    }
+}
+
+extension ReportCommand.PDF {
+    /// VmRSS from /proc/self/status, in kB (0 where there is none).
+    static func residentKilobytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }
 
