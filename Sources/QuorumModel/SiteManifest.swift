@@ -59,7 +59,7 @@ public struct SiteManifest: Codable, Sendable, Equatable {
 
     public struct Page: Codable, Sendable, Equatable {
         public let path, title: String
-        /// The page as a PDF, relative to the release; pages without charts have none.
+        /// The page as a PDF, relative to the release (absent in releases made before PDFs).
         public let pdf: String?
         public init(path: String, title: String, pdf: String? = nil) {
             self.path = path

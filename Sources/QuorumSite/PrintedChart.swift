@@ -20,12 +20,19 @@ public struct PrintedCharts: Sendable {
         self.register = register
     }
 
-    /// A site page as a document: its title, the snapshot it shows, then its charts.
+    /// A site page as a document: its title, the snapshot it shows, then its charts
+    /// or its register.
     func document(_ page: SitePage, charts: [RenderedChart], snapshot: Snapshot) throws(ChartError) -> PrintDocument {
         let provenance = "Figures from snapshot \(snapshot.id), computed \(Manifest.readable(snapshot.finishedAt)) "
             + "(data version \(snapshot.dataVersion))."
         var blocks: [PrintBlock] = [.title(page.title), .note(provenance), .paragraph(Self.marks)]
-        for chart in charts { blocks += try self.blocks(chart.spec, data: chart.data) }
+        switch page.name {
+        case RegisterAnchor.Page.events.rawValue: blocks += register.eventsBlocks()
+        case RegisterAnchor.Page.facts.rawValue: blocks += register.factsBlocks()
+        default:
+            if charts.isEmpty { blocks.append(.paragraph("No charts yet.")) }
+            for chart in charts { blocks += try self.blocks(chart.spec, data: chart.data) }
+        }
         return PrintDocument(
             metadata: .init(title: page.title + " · Quorum", subject: provenance,
                             keywords: charts.map(\.spec.name), created: snapshot.finishedAt),
@@ -35,8 +42,8 @@ public struct PrintedCharts: Sendable {
 
     /// What the marks in every printed table mean.
     public static let marks = "A figure with + is a lower bound (“140+” means at least 140); ≈ marks an approximate figure; "
-        + "† a value Quorum derived rather than the document stated. Under each chart, the documents its figures come from, "
-        + "with the words that state them."
+        + "† a value Quorum derived rather than the document stated. Every figure is given with the document it comes from "
+        + "and the words that state it."
 
     public func blocks(_ spec: ChartSpec, data: ChartData) throws(ChartError) -> [PrintBlock] {
         var blocks: [PrintBlock] = [.heading(spec.title)]

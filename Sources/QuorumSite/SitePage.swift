@@ -12,8 +12,8 @@ public struct SitePage: Equatable, Sendable {
     public let chartNames: [String]
 
     public var path: String { name + ".html" }
-    /// The page printed, beside it; only pages with charts have one.
-    public var pdfPath: String? { chartNames.isEmpty ? nil : name + ".pdf" }
+    /// The page printed, beside it.
+    public var pdfPath: String { name + ".pdf" }
 
     /// The pages the charts ask for: the index first, then the others by name.
     /// A page's title is the first `page_title` its charts give.
@@ -50,9 +50,7 @@ public enum Site {
         var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
         for page in pages {
             let onPage = charts.filter { page.chartNames.contains($0.spec.name) }
-            if let pdf = page.pdfPath {
-                files[pdf] = try PDF.render(printed.document(page, charts: onPage, snapshot: snapshot))
-            }
+            files[page.pdfPath] = try PDF.render(printed.document(page, charts: onPage, snapshot: snapshot))
             let body: String? = switch page.name {
             case RegisterAnchor.Page.events.rawValue: register.eventsPage()
             case RegisterAnchor.Page.facts.rawValue: register.factsPage()
@@ -107,10 +105,8 @@ public enum Site {
             rather than the document stated. Every figure in a table links to the register, which gives its document and words.</p>
 
             """
-        if let pdf = page.pdfPath {
-            out += "<p class=\"print\"><a href=\"\(HTML.escape(pdf))\" type=\"application/pdf\">This page as a PDF</a> (A4, for printing: "
-            out += "the charts, their figures and their sources).</p>\n"
-        }
+        out += "<p class=\"print\"><a href=\"\(HTML.escape(page.pdfPath))\" type=\"application/pdf\">This page as a PDF</a> "
+        out += "(A4, for printing and forwarding, with every figure's sources).</p>\n"
         if !errors.isEmpty {
             out += "<section class=\"errors\" aria-labelledby=\"errors\">\n<h2 id=\"errors\">Charts that could not be drawn</h2>\n<ul>\n"
             for error in errors {

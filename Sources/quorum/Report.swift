@@ -100,6 +100,9 @@ struct ReportCommand: AsyncParsableCommand {
                         var line = "  \(utc.string(from: entry.period))  \(entry.status)"
                         if let sent = entry.sentAt { line += " at \(utc.string(from: sent))" }
                         if let snapshot = entry.snapshotID { line += ", snapshot \(snapshot)" }
+                        if let bytes = entry.messageBytes {
+                            line += ", \(bytes) bytes" + (entry.attachmentBytes.map { " (attachments \($0))" } ?? "")
+                        }
                         if entry.attempts > 1 { line += ", \(entry.attempts) attempts" }
                         if let error = entry.lastError, entry.status != "sent" { line += " — \(error)" }
                         print(line)
