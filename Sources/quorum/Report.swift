@@ -63,7 +63,9 @@ struct ReportCommand: AsyncParsableCommand {
     /// "composed 11 times: median 12.30 ms, slowest 15.10 ms".
     static func timings(_ times: [Duration], _ what: String) -> String {
         let sorted = times.sorted()
-        func ms(_ duration: Duration) -> String { String(format: "%.2f", duration.milliseconds) }
+        func ms(_ duration: Duration) -> String {
+            String(format: "%.2f", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
+        }
         return "\(what) \(times.count) times: median \(ms(sorted[sorted.count / 2])) ms, slowest \(ms(sorted.last!)) ms"
     }
 
