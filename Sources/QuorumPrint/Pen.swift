@@ -29,13 +29,30 @@ enum TextStyle {
 struct Pen {
     private let context: OpaquePointer
 
-    init(_ context: OpaquePointer) { self.context = context }
-
-    private func select(_ style: TextStyle) {
-        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
-                               style.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
-        cairo_set_font_size(context, style.size)
+    init(_ context: OpaquePointer) {
+        self.context = context
+        // Outlines for a vector page: no hinting, which would only run FreeType's
+        // bytecode interpreter on every glyph and nudge the metrics to a screen's pixels.
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_set_font_options(context, options)
+        cairo_font_options_destroy(options)
     }
+
+    /// The two faces, matched by fontconfig once for the process: matching them for
+    /// every string took most of a page's time. cairo's font faces are thread-safe.
+    private nonisolated(unsafe) static let regular = cairo_toy_font_face_create(ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
+                                                                                CAIRO_FONT_WEIGHT_NORMAL)
+    private nonisolated(unsafe) static let bold = cairo_toy_font_face_create(ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
+                                                                             CAIRO_FONT_WEIGHT_BOLD)
+
+    private func select(bold: Bool, size: Double) {
+        cairo_set_font_face(context, bold ? Self.bold : Self.regular)
+        cairo_set_font_size(context, size)
+    }
+
+    private func select(_ style: TextStyle) { select(bold: style.bold, size: style.size) }
 
     func width(_ text: String, style: TextStyle) -> Double {
         select(style)
@@ -61,23 +78,35 @@ struct Pen {
     /// inside a word where one word is wider than the line.
     func wrapped(_ text: String, style: TextStyle, width: Double) -> [String] {
         select(style)
+        // Advances add up (cairo's simple text has no kerning), so each word is measured once.
+        let space = advance(" ")
         var lines: [String] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
+            var line = "", lineWidth = 0.0
             for word in paragraph.split(separator: " ") {
-                let candidate = line.isEmpty ? String(word) : line + " " + word
-                if advance(candidate) <= width {
-                    line = candidate
+                let wordWidth = advance(String(word))
+                if line.isEmpty ? wordWidth <= width : lineWidth + space + wordWidth <= width {
+                    lineWidth += line.isEmpty ? wordWidth : space + wordWidth
+                    line += line.isEmpty ? String(word) : " " + word
                     continue
                 }
                 if !line.isEmpty { lines.append(line) }
                 line = ""
+                lineWidth = 0
+                if wordWidth <= width {
+                    line = String(word)
+                    lineWidth = wordWidth
+                    continue
+                }
                 for character in word {
-                    if !line.isEmpty, advance(line + String(character)) > width {
+                    let characterWidth = advance(String(character))
+                    if !line.isEmpty, lineWidth + characterWidth > width {
                         lines.append(line)
                         line = ""
+                        lineWidth = 0
                     }
                     line.append(character)
+                    lineWidth += characterWidth
                 }
             }
             lines.append(line)
@@ -181,10 +210,8 @@ struct Pen {
             cairo_set_fill_rule(context, CAIRO_FILL_RULE_WINDING)
         case .text(let text, let at, let font, let size, let rgb, let anchor):
             colour(rgb)
-            cairo_select_font_face(context, font.family, CAIRO_FONT_SLANT_NORMAL,
-                                   font.isBold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
             // libgd sizes text in points at 96 pixels per inch; here a unit is a pixel.
-            cairo_set_font_size(context, size * 96 / 72)
+            select(bold: font.isBold, size: size * 96 / 72)
             let width = anchor == .start ? 0 : advance(text)
             cairo_move_to(context, anchor == .start ? at.x : anchor == .middle ? at.x - width / 2 : at.x - width, at.y)
             cairo_show_text(context, text)

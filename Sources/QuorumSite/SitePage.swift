@@ -1,8 +1,10 @@
+import Dispatch
 import Foundation
 import QuorumAggregates
 import QuorumCharts
 import QuorumModel
 import QuorumPrint
+import Synchronization
 
 /// One HTML page of the site and the charts on it.
 public struct SitePage: Equatable, Sendable {
@@ -48,9 +50,18 @@ public enum Site {
         let register = Register(snapshot)
         let printed = PrintedCharts(register: register)
         var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
+        // The pages' PDFs are independent: made on every core.
+        let documents = try pages.map { page in
+            try printed.document(page, charts: charts.filter { page.chartNames.contains($0.spec.name) }, snapshot: snapshot)
+        }
+        let pdfs = Mutex([Result<[UInt8], PrintError>?](repeating: nil, count: pages.count))
+        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
+            let result = Result { () throws(PrintError) in try PDF.render(documents[index]) }
+            pdfs.withLock { $0[index] = result }
+        }
+        for (page, pdf) in zip(pages, pdfs.withLock { $0 }) { files[page.pdfPath] = try pdf!.get() }
         for page in pages {
             let onPage = charts.filter { page.chartNames.contains($0.spec.name) }
-            files[page.pdfPath] = try PDF.render(printed.document(page, charts: onPage, snapshot: snapshot))
             let body: String? = switch page.name {
             case RegisterAnchor.Page.events.rawValue: register.eventsPage()
             case RegisterAnchor.Page.facts.rawValue: register.factsPage()

@@ -56,7 +56,8 @@ struct Render: ParsableCommand {
     }
 
     /// Median milliseconds of `rounds` runs of: one 800×400 chart (layout, drawing,
-    /// palette, PNG), the whole set at 1× light, and the whole site (every variant, pages, data).
+    /// palette, PNG), the whole set at 1× light, the whole site (every variant, pages,
+    /// data), and the site's files besides the charts.
     static func benchmark(snapshot: Snapshot, charts: ChartSet, rounds: Int) throws {
         func median(_ body: () throws -> Void) rethrows -> Double {
             var times: [Double] = []
@@ -78,9 +79,13 @@ struct Render: ParsableCommand {
             for spec in charts.specs { _ = try ChartRenderer.png(try spec.data(from: snapshot), style: spec.style(theme: .light, scale: 1)) }
         }
         let site = try median { _ = try SiteBuilder.build(snapshot: snapshot, charts: charts) }
+        // What a render does besides drawing charts: pages, page PDFs, data files, manifest.
+        let drawn = try charts.specs.map { try RenderedChart.render($0, snapshot: snapshot) }
+        let pages = try median { _ = try Site.files(snapshot: snapshot, charts: drawn, errors: [], renderedAt: Date()) }
         func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }
         print("one_chart_ms=\(format(oneChart)) chart=\(one.name) size=\(one.width)x\(one.height)")
         print("default_set_1x_ms=\(format(setLight)) charts=\(charts.specs.count)")
         print("default_site_ms=\(format(site)) files=\(charts.specs.count * 6)+pages")
+        print("pages_ms=\(format(pages)) (pages, their PDFs, data files and manifest, charts already drawn)")
     }
 }
