@@ -134,7 +134,7 @@ let package = Package(
             name: "quorum",
             dependencies: [
                 "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumDaemon", "QuorumCharts", "QuorumPrint", "QuorumSite",
-                "QuorumMail",
+                "QuorumMail", "QuorumServer",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -100,15 +100,6 @@ private func mergedSorted<T>(_ a: [T], _ b: [T], by precedes: (T, T) -> Bool) ->
 // MARK: Rows
 
 extension EventGroup {
-    /// The columns of quorum.event_group, which the partial aggregates' SELECT also returns.
-    static let columns = """
-        body_id, year, online, hybrid, in_person, format_not_reported, dimensions, participants,
-        participants_approximate, participants_at_least, participants_sources, member_states_reported,
-        member_states_largest, member_states_qualifier, member_states_pure, member_states_scope,
-        named_state_events, named_states, organisations_largest, organisations_qualifier, named_organisations,
-        participants_derived, member_states_derived, organisations_derived
-        """
-
     init(row: Row) throws {
         func array(_ index: Int) throws -> [String] { try PGArray.elements(try row.require(at: index)).compactMap { $0 } }
         func largest(_ index: Int, derived: Int) throws -> Largest? {

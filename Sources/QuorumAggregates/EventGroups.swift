@@ -34,20 +34,10 @@ public struct EventGroups: Equatable, Sendable {
 
     /// The ids of the events of these groups.
     static func events(of keys: Set<EventGroup.Key>, _ connection: Connection) throws -> [Int64] {
-        if keys.isEmpty { return [] }
-        // Found by index, group by group: the planner cannot see how few groups there are.
-        try connection.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
-        let ids: [Int64] = try connection.query("""
-            SELECT e.id FROM unnest(\(TextArray(keys.map { String($0.body) }))::bigint[],
-                                    \(TextArray(keys.map { String($0.year) }))::int[]) g(body_id, year)
-            JOIN quorum.event e ON e.body_id = g.body_id
-                AND e.start_date >= make_date(g.year, 1, 1) AND e.start_date < make_date(g.year + 1, 1, 1)
-            """).map { try $0.require(at: 0) }
-        try connection.execute("SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)")
-        return ids
+        try EventGroupStore(connection).events(of: keys.map { ($0.body, $0.year) })
     }
 
-    /// One row per group of the events `events` selects, in `EventGroup.columns` order.
+    /// One row per group of the events `events` selects, in the order of `EventGroupStore.columns`.
     private static func partialAggregates(_ events: String) -> String {
         """
         WITH ev AS (\(events)), groups AS (
@@ -116,50 +106,25 @@ extension EventGroups {
 
     /// The groups stored with snapshot `id`, or nil when those stored belong to another.
     static func load(snapshot id: Int64, _ connection: Connection) throws -> EventGroups? {
-        guard try connection.query("SELECT snapshot_id FROM quorum.event_group_snapshot")
-            .first?.decode(Int64.self, at: 0) == id else { return nil }
         var groups: [EventGroup.Key: EventGroup] = [:]
-        try connection.forEachRow("SELECT \(SQLText(EventGroup.columns)) FROM quorum.event_group") { row in
+        let found = try EventGroupStore(connection).load(snapshot: id) { row in
             groups[try EventGroup.key(of: row)] = try EventGroup(row: row)
         }
-        return EventGroups(groups: groups)
+        return found ? EventGroups(groups: groups) : nil
     }
 
     /// Stores the groups as those of snapshot `id`. Only the `written` ones are
     /// rewritten when those stored are the base's; otherwise all of them.
     func store(_ written: Written, snapshot id: Int64, base: Int64?, _ connection: Connection) throws {
-        let moved = try connection.execute("""
-            UPDATE quorum.event_group_snapshot SET snapshot_id = \(id) WHERE snapshot_id = \(base)
-            """) == 1
-        let keys: [EventGroup.Key]
-        if case .some(let changed) = written, moved {
-            keys = Array(changed)
-            try connection.execute("""
-                DELETE FROM quorum.event_group WHERE (body_id, year) IN (
-                    SELECT * FROM unnest(\(TextArray(keys.map { String($0.body) }))::bigint[],
-                                         \(TextArray(keys.map { String($0.year) }))::int[]))
-                """)
-        } else {
-            keys = Array(groups.keys)
-            try connection.execute("DELETE FROM quorum.event_group")
-            try connection.execute("UPDATE quorum.event_group_snapshot SET snapshot_id = \(id)")
-        }
-        try connection.copyIn("COPY quorum.event_group (\(SQLText(EventGroup.columns))) FROM STDIN") { copy in
-            for key in keys {
-                if let group = groups[key] { try copy.row(group.fields(key)) }
-            }
+        let changed: [EventGroup.Key]? = if case .some(let keys) = written { Array(keys) } else { nil }
+        try EventGroupStore(connection).store(
+            all: groups.keys.map { ($0.body, $0.year) }, changed: changed.map { $0.map { ($0.body, $0.year) } },
+            snapshot: id, base: base
+        ) { key in
+            let key = EventGroup.Key(body: key.body, year: key.year)
+            return groups[key]?.fields(key)
         }
     }
-}
-
-/// Fixed SQL text of this module, spliced into a statement.
-private struct SQLText: CustomStringConvertible {
-    let description: String
-    init(_ text: String) { description = text }
-}
-
-extension SQL.StringInterpolation {
-    fileprivate mutating func appendInterpolation(_ text: SQLText) { appendLiteral(text.description) }
 }
 
 // MARK: Changes
@@ -172,22 +137,8 @@ struct Changes {
     var newEvents: [Range<Int64>]
 
     static func since(_ version: Int64, _ connection: Connection) throws -> Changes {
-        var recompute = Set<EventGroup.Key>()
-        for row in try connection.query("""
-            SELECT body_id, year FROM quorum.dirty_group WHERE version > \(version)
-            UNION
-            SELECT e.body_id, extract(year FROM e.start_date)::int
-            FROM unnest((SELECT range_agg(events) FROM quorum.inserted_events WHERE version > \(version) AND NOT new_events)
-                        - coalesce((SELECT range_agg(events) FROM quorum.inserted_events
-                                    WHERE version > \(version) AND new_events), '{}')) r
-            JOIN quorum.event e ON e.id >= lower(r) AND e.id < upper(r)
-            """) {
-            recompute.insert(try EventGroup.key(of: row))
-        }
-        let newEvents = try connection.query("""
-            SELECT lower(r), upper(r)
-            FROM unnest((SELECT range_agg(events) FROM quorum.inserted_events WHERE version > \(version) AND new_events)) r
-            """).map { row in try row.require(Int64.self, at: 0)..<row.require(Int64.self, at: 1) }
-        return Changes(recompute: recompute, newEvents: newEvents)
+        let changes = try EventGroupStore(connection).changes(since: version)
+        return Changes(recompute: Set(changes.recompute.map { EventGroup.Key(body: $0.body, year: $0.year) }),
+                       newEvents: changes.newEvents)
     }
 }

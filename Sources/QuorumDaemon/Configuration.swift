@@ -21,7 +21,7 @@ public struct Configuration: Sendable, Equatable {
     public var serverMaxBodyBytes = 1_048_576  // the server's own default (a test keeps the two equal)
     public var serverRequestTimeoutMilliseconds = 30_000
     /// When scheduled aggregation runs: parsed and checked at load, so never invalid.
-    public private(set) var aggregationCron = try! CronSchedule("0 * * * *", timeZone: "UTC")  // a constant that parses
+    public private(set) var aggregationCron = CronSchedule.hourly
     /// As the operator wrote them (Foundation would report "UTC" as "GMT").
     public private(set) var aggregationSchedule = "0 * * * *"
     public private(set) var aggregationTimeZone = "UTC"

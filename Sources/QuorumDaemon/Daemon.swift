@@ -145,13 +145,13 @@ public struct Daemon: Sendable {
     }
 }
 
-/// Calls `reload` on every SIGHUP until shutdown.
+/// Calls `reload` on every SIGHUP until shutdown. The executable sets SIGHUP's
+/// disposition to ignore (its default ends the process); this watches for it.
 struct HangUpService: Service {
     let logger: Logger
     let reload: @Sendable () -> Void
 
     func run() async throws {
-        signal(SIGHUP, SIG_IGN)
         let (hangUps, continuation) = AsyncStream<Void>.makeStream()
         let source = DispatchSource.makeSignalSource(signal: SIGHUP)
         source.setEventHandler { continuation.yield() }

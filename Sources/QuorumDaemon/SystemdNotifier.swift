@@ -29,14 +29,10 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    /// The notifier for this process, with its variables taken out of the
-    /// environment, so that child processes never speak to systemd in Quorum's
-    /// name (the embedded PostgreSQL speaks sd_notify itself).
-    public static func takenFromEnvironment() -> SystemdNotifier {
-        let notifier = SystemdNotifier()
-        for variable in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] { unsetenv(variable) }
-        return notifier
-    }
+    /// The variables systemd speaks through. The executable takes them out of its
+    /// environment once it has read them, so that child processes never speak to
+    /// systemd in Quorum's name (the embedded PostgreSQL speaks sd_notify itself).
+    public static let environmentVariables = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]
 
     /// The daemon serves: systemd finishes starting the unit (and a reload).
     public func ready(status: String? = nil) {

@@ -48,6 +48,25 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         dayOfWeekRestricted = fields[4] != "*"
     }
 
+    /// At minute 0 of every hour, in UTC: "0 * * * *", built from its fields, so it cannot fail.
+    public static let hourly = CronSchedule(
+        expression: "0 * * * *", timeZone: TimeZone(identifier: "UTC")!, minutes: [0], hours: Set(0...23),
+        daysOfMonth: Set(1...31), months: Set(1...12), daysOfWeek: Set(0...6), dayOfMonthRestricted: false,
+        dayOfWeekRestricted: false)
+
+    private init(expression: String, timeZone: TimeZone, minutes: Set<Int>, hours: Set<Int>, daysOfMonth: Set<Int>,
+                 months: Set<Int>, daysOfWeek: Set<Int>, dayOfMonthRestricted: Bool, dayOfWeekRestricted: Bool) {
+        self.expression = expression
+        self.timeZone = timeZone
+        self.minutes = minutes
+        self.hours = hours
+        self.daysOfMonth = daysOfMonth
+        self.months = months
+        self.daysOfWeek = daysOfWeek
+        self.dayOfMonthRestricted = dayOfMonthRestricted
+        self.dayOfWeekRestricted = dayOfWeekRestricted
+    }
+
     public var description: String { "\(expression) (\(timeZone.identifier))" }
 
     /// The first run strictly after `instant`, or nil if there is none within eight years

@@ -29,7 +29,8 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let catalog: AggregateCatalog
     private let serverName: String
-    private typealias Answer = (head: HTTPResponse, body: ByteBuffer?, metrics: RouteMetrics, started: UInt64)
+    private let routeMetrics: RouteMetrics
+    private typealias Answer = (head: HTTPResponse, body: ByteBuffer?, metrics: RouteMetrics.Series, started: UInt64)
     /// The answer to the request being read, sent once its end arrives.
     private var answer: Answer?
     /// Requests passed on to the router whose response has not ended: while
@@ -38,9 +39,10 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var unflushed = false
     private var date = (second: 0, text: "")
 
-    init(catalog: AggregateCatalog, serverName: String) {
+    init(catalog: AggregateCatalog, serverName: String, metrics: RouteMetrics = RouteMetrics()) {
         self.catalog = catalog
         self.serverName = serverName
+        routeMetrics = metrics
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -93,10 +95,10 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         headers[.date] = currentDate()
         headers[.server] = serverName
         let metrics = switch (isHead, status == .ok) {
-        case (false, true): Self.getOK
-        case (false, false): Self.getNotModified
-        case (true, true): Self.headOK
-        case (true, false): Self.headNotModified
+        case (false, true): routeMetrics.getOK
+        case (false, false): routeMetrics.getNotModified
+        case (true, true): routeMetrics.headOK
+        case (true, false): routeMetrics.headNotModified
         }
         return (HTTPResponse(status: status, headerFields: headers), body, metrics, started)
     }
@@ -120,22 +122,26 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     /// The series Hummingbird's metrics middleware keeps for this route, so that
-    /// `/metrics` counts these requests with the others.
-    private struct RouteMetrics {
-        let requests: Counter
-        let duration: Metrics.Timer
+    /// `/metrics` counts these requests with the others. Made with the server, not
+    /// as statics: a metric is bound to the metrics system in place when it is made,
+    /// which the executable sets up first.
+    struct RouteMetrics: Sendable {
+        struct Series: Sendable {
+            let requests: Counter
+            let duration: Metrics.Timer
 
-        init(_ method: HTTPRequest.Method, _ status: HTTPResponse.Status) {
-            let dimensions = [("http.route", CachedAggregateHandler.prefix + "{name}"), ("http.request.method", method.rawValue),
-                              ("http.response.status_code", String(status.code))]
-            requests = Counter(label: "hb.requests", dimensions: dimensions)
-            duration = Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
+            init(_ method: HTTPRequest.Method, _ status: HTTPResponse.Status) {
+                let dimensions = [("http.route", CachedAggregateHandler.prefix + "{name}"), ("http.request.method", method.rawValue),
+                                  ("http.response.status_code", String(status.code))]
+                requests = Counter(label: "hb.requests", dimensions: dimensions)
+                duration = Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
+            }
         }
+        let getOK = Series(.get, .ok)
+        let getNotModified = Series(.get, .notModified)
+        let headOK = Series(.head, .ok)
+        let headNotModified = Series(.head, .notModified)
     }
-    private static let getOK = RouteMetrics(.get, .ok)
-    private static let getNotModified = RouteMetrics(.get, .notModified)
-    private static let headOK = RouteMetrics(.head, .ok)
-    private static let headNotModified = RouteMetrics(.head, .notModified)
 }
 
 /// Hummingbird's HTTP/1 channel with `CachedAggregateHandler` placed right after
@@ -144,12 +150,14 @@ struct QuorumHTTP1Channel: ServerChildChannel {
     let http1: HTTP1Channel
     let catalog: AggregateCatalog
     let serverName: String
+    let metrics = CachedAggregateHandler.RouteMetrics()
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
         http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-            try pipeline.addHandler(CachedAggregateHandler(catalog: catalog, serverName: serverName), position: .after(state))
+            try pipeline.addHandler(CachedAggregateHandler(catalog: catalog, serverName: serverName, metrics: metrics),
+                                    position: .after(state))
             return value
         }
     }

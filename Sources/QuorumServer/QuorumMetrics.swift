@@ -51,8 +51,9 @@ public enum QuorumMetrics {
         String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") ? $0 : "_" })
     }
 
-    /// Makes sure the registry collects, before the first metric is recorded,
-    /// and that the other modules' metrics are listed even before they record.
+    /// Makes this registry the process's metrics system (the executable does this
+    /// first, before any metric is made), and lists the other modules' metrics even
+    /// before they record. Calling it again does nothing.
     public static func bootstrap() {
         _ = registry
         _ = announced
@@ -63,10 +64,11 @@ public enum QuorumMetrics {
         for result in ["sent", "failed"] { _ = Counter(label: Name.mailDeliveries, dimensions: [("result", result)]) }
     }()
 
-    /// Gauges that are read at scrape time rather than recorded as they change.
-    static let snapshotAge = Gauge(label: Name.snapshotAge)
-    static let snapshotID = Gauge(label: Name.snapshotID)
-    static let aggregationDuration = Gauge(label: Name.aggregationDuration)
+    /// Gauges that are read at scrape time rather than recorded as they change; looked
+    /// up each time, so none is bound to the metrics system before it is set up.
+    static var snapshotAge: Metrics.Gauge { Metrics.Gauge(label: Name.snapshotAge) }
+    static var snapshotID: Metrics.Gauge { Metrics.Gauge(label: Name.snapshotID) }
+    static var aggregationDuration: Metrics.Gauge { Metrics.Gauge(label: Name.aggregationDuration) }
 
     /// Called for each snapshot the server starts serving.
     static func record(snapshotStarted startedAt: Date, finished finishedAt: Date, id: Int64) {

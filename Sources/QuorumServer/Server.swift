@@ -42,7 +42,6 @@ public struct ServerDependencies: Sendable {
 /// conditional requests, every known path OPTIONS, and every request body is
 /// held to `settings.maxBodyBytes`.
 public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSettings) -> Router<BasicRequestContext> {
-    QuorumMetrics.bootstrap()
     let router = Router()
     let methods = RouteMethods()  // filled in below, once every route is there
     router.add(middleware: MetricsMiddleware())

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import QuorumDaemon
+import QuorumServer
 import QuorumStore
 
 struct Serve: AsyncParsableCommand {
@@ -27,7 +28,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         // Before any child process starts: they must not inherit systemd's socket.
-        let notifier = SystemdNotifier.takenFromEnvironment()
+        let notifier = SystemdNotifier()
+        for variable in SystemdNotifier.environmentVariables { unsetenv(variable) }
         let configuration = try loadConfiguration()
         _ = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
         LoggingSystem.bootstrap { label in
@@ -36,7 +38,11 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "quorum")
+        QuorumMetrics.bootstrap()
         signal(SIGPIPE, SIG_IGN)
+        // SIGHUP reloads the configuration (the daemon's HangUpService watches for it);
+        // ignored, it no longer ends the process by default.
+        signal(SIGHUP, SIG_IGN)
 
         // SIGTERM or SIGINT while starting (the embedded cluster, the migrations)
         // ends start-up at its next step, and what it started is stopped; once the
@@ -91,22 +97,4 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
     }
-}
-
-/// Calls `handler` on each of `signals`, whose default action (ending the
-/// process at once) is turned off for as long as the process runs.
-final class SignalWatch {
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ signals: [Int32], handler: @escaping @Sendable () -> Void) {
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler(handler: handler)
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() { sources.forEach { $0.cancel() } }
 }

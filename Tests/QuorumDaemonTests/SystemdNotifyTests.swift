@@ -184,13 +184,13 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
 }
 
 @Suite struct SystemdEnvironmentTests {
-    @Test func theDaemonTakesItsVariablesOutOfTheEnvironmentForItsChildren() {
-        setenv("NOTIFY_SOCKET", "@quorum-test-inherit", 1)
-        setenv("WATCHDOG_USEC", "1000000", 1)
-        setenv("WATCHDOG_PID", "\(getpid())", 1)
-        let notifier = SystemdNotifier.takenFromEnvironment()
+    @Test func theNotifierReadsSystemdsVariablesAndNamesThemForTheExecutableToRemove() {
+        let environment = ["NOTIFY_SOCKET": "@quorum-test-inherit", "WATCHDOG_USEC": "1000000", "WATCHDOG_PID": "\(getpid())"]
+        let notifier = SystemdNotifier(environment: environment)
         #expect(notifier.socket == "@quorum-test-inherit")
         #expect(notifier.watchdogInterval == .seconds(1))
-        #expect(getenv("NOTIFY_SOCKET") == nil && getenv("WATCHDOG_USEC") == nil && getenv("WATCHDOG_PID") == nil)
+        #expect(Set(SystemdNotifier.environmentVariables) == Set(environment.keys))
+        // A watchdog meant for another process (a parent's, inherited) is not this one's.
+        #expect(SystemdNotifier(environment: environment.merging(["WATCHDOG_PID": "1"]) { $1 }).watchdogInterval == nil)
     }
 }

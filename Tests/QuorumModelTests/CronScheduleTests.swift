@@ -60,6 +60,11 @@ import Testing
         #expect(throws: FieldError.self) { try CronSchedule(expression, timeZone: "UTC") }
     }
 
+    @Test func theHourlyConstantIsTheParsedExpression() throws {
+        #expect(CronSchedule.hourly == (try CronSchedule("0 * * * *", timeZone: "UTC")))
+        #expect(CronSchedule.hourly.next(after: utc("2026-12-02T10:59:00Z")) == utc("2026-12-02T11:00:00Z"))
+    }
+
     @Test func refusesAnUnknownTimeZone() {
         #expect(throws: FieldError.self) { try CronSchedule("0 * * * *", timeZone: "Mars/Olympus") }
     }

@@ -108,6 +108,7 @@ import Testing
         let releases = Mutex(0)
         let dependencies = ServerDependencies(pool: fixture.pool, cache: fixture.cache, site: fixture.site,
                                               releaseFreedMemory: { releases.withLock { $0 += 1 } })
+        QuorumMetrics.bootstrap()
         try await buildApplication(dependencies, settings: ServerSettings(), logger: .init(label: "test")).test(.router) { client in
             let response = try await client.execute(uri: "/api/v1/events", method: .post,
                                                     body: ByteBuffer(repeating: UInt8(ascii: "{"), count: 2_000_000))

@@ -91,6 +91,7 @@ import Testing
         let fixture = try Self.fixture.get()
         let catalog = AggregateCatalog(cache: fixture.cache)
         let encoded = try #require(try catalog.current()?.representations["body_year.json"])
+        QuorumMetrics.bootstrap()
         let channel = EmbeddedChannel(handler: CachedAggregateHandler(catalog: catalog, serverName: "Quorum"))
         defer { _ = try? channel.finish() }
         func get(_ path: String) throws {

@@ -36,6 +36,7 @@ import Testing
         let dependencies = ServerDependencies(pool: fixture.pool, cache: fixture.cache, site: fixture.site)
         var settings = ServerSettings()
         settings.tokenRefreshInterval = .milliseconds(100)
+        QuorumMetrics.bootstrap()
         try await buildApplication(dependencies, settings: settings, logger: .init(label: "test")).test(.router) { client in
             let none = try await client.execute(uri: "/api/v1/events", method: .post, body: event)
             #expect(none.status == .unauthorized)

@@ -19,6 +19,8 @@ struct ServerFixture {
     let snapshot: Snapshot
 
     init(seeded: Bool = true, site: SiteFiles = SiteFiles(root: nil)) throws {
+        // As `quorum serve` does first: the metrics the server makes are then collected.
+        QuorumMetrics.bootstrap()
         conninfo = try TestDatabase.fresh()
         let connection = try Connection(conninfo: conninfo)
         defer { connection.finish() }

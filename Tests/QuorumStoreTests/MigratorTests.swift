@@ -80,7 +80,7 @@ import QuorumTestSupport
                 SELECT o.id, 'member', '2020-01-01', 'year', 12, 'exact', s.id, 'page 1', 'Derived: 13 less one.'
                 FROM quorum.organisation o, quorum.source s WHERE o.code = 'ORG';
             """)
-        #expect(try Migrator().migrate(c) == [7])
+        #expect(try Migrator(migrations: Migrator.all.filter { $0.version <= 7 }).migrate(c) == [7])
 
         let events = try c.query("""
             SELECT e.session, e.status::text, s.key, e.locator FROM quorum.event e JOIN quorum.source s ON s.id = e.source_id

@@ -1,0 +1,53 @@
+import Foundation
+import QuorumModel
+
+extension Painter {
+    // MARK: Donut
+
+    func drawDonut(_ data: ChartData, in plot: Box, on canvas: Sketch) throws(ChartError) {
+        let points = data.categories.indices.map { data.series[0].points[safe: $0] ?? nil }
+        let total = points.reduce(0) { $0 + ($1?.value ?? 0) }
+        let diameter = min(plot.height, plot.width * 0.45)
+        let outer = diameter / 2, inner = outer * 0.6
+        let centreX = plot.left + outer + pixels(8), centreY = (plot.top + plot.bottom) / 2
+        if total > 0 {
+            var angle = 0.0
+            for (index, point) in points.enumerated() {
+                guard let point, point.value > 0 else { continue }
+                let sweep = point.value / total * 2 * Double.pi
+                canvas.fillRingSegment(centreX: centreX, centreY: centreY, outer: outer, inner: inner,
+                                       start: angle, end: angle + sweep, gap: points.count > 1 ? pixels(2) : 0,
+                                       color: theme.colour(index))
+                angle += sweep
+            }
+        } else {
+            canvas.fillRingSegment(centreX: centreX, centreY: centreY, outer: outer, inner: inner,
+                                   start: 0, end: 2 * Double.pi, gap: 0, color: theme.track)
+        }
+        let totalPoint = ChartPoint(total, Qualifier.combined(points.compactMap { $0?.qualifier }))
+        let big = self.points(18)
+        let bigMetrics = try Canvas.measure(totalPoint.label, font: .bold, size: big)
+        try canvas.text(totalPoint.label, x: centreX, y: centreY + pixels(2), font: .bold, size: big, color: theme.text, anchor: .middle)
+        try canvas.text(style.totalCaption, x: centreX, y: centreY + pixels(2) + bigMetrics.descent + pixels(14),
+                        size: self.points(TypeSize.axis), color: theme.mutedText, anchor: .middle)
+
+        let size = self.points(TypeSize.legend)
+        let metrics = try Canvas.measure("Ag", size: size)
+        let rowHeight = metrics.ascent + metrics.descent + pixels(10)
+        let legendLeft = centreX + outer + pixels(36)
+        var y = centreY - rowHeight * Double(data.categories.count) / 2 + metrics.ascent
+        let width = min(plot.right - legendLeft, pixels(300))
+        for (index, category) in data.categories.enumerated() {
+            let point = points[index]
+            let share = total > 0 ? " (\(Int(((point?.value ?? 0) / total * 100).rounded()))%)" : ""
+            let figure = (point?.label ?? "–") + share
+            let figureWidth = try Canvas.measure(figure, font: .bold, size: size).width
+            canvas.fillRect(x: legendLeft, y: y - metrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
+                            color: theme.colour(index))
+            let label = try fit(category, size: size, width: width - figureWidth - pixels(32))
+            try canvas.text(label, x: legendLeft + pixels(16), y: y, size: size, color: theme.text)
+            try canvas.text(figure, x: legendLeft + width, y: y, font: .bold, size: size, color: theme.text, anchor: .end)
+            y += rowHeight
+        }
+    }
+}
