@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "Quorum",
+    // Built and run on Linux (Debian 12) with Swift 6.3; the macOS line only lets the
+    // package's APIs resolve there.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "quorum", targets: ["quorum"])
@@ -145,25 +147,37 @@ let package = Package(
         .target(name: "QuorumTestSupport", dependencies: ["QuorumStore"], path: "Tests/QuorumTestSupport"),
         .testTarget(name: "QuorumModelTests", dependencies: ["QuorumModel"]),
         .testTarget(name: "QuorumStoreTests", dependencies: ["QuorumStore", "QuorumModel", "QuorumTestSupport"]),
-        .testTarget(name: "QuorumAggregatesTests",
-                    dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
-        .testTarget(name: "QuorumDaemonTests",
-                    dependencies: ["QuorumDaemon", "QuorumServer", "QuorumAggregates", "QuorumStore", "QuorumModel",
-                                   "QuorumTestSupport"]),
-        .testTarget(name: "QuorumChartsTests",
-                    dependencies: ["QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"],
-                    resources: [.copy("References")]),
-        .testTarget(name: "QuorumSiteTests",
-                    dependencies: ["QuorumSite", "QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"]),
-        .testTarget(name: "QuorumServerTests",
-                    dependencies: ["QuorumServer", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport",
-                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
-                                   .product(name: "NIOEmbedded", package: "swift-nio"),
-                                   .product(name: "NIOHTTPTypes", package: "swift-nio-extras")]),
-        .testTarget(name: "QuorumMailTests",
-                    dependencies: ["QuorumMail", "QuorumDaemon", "QuorumSite", "QuorumCharts", "QuorumPrint", "QuorumAggregates",
-                                   "QuorumStore", "QuorumModel", "QuorumTestSupport"],
-                    exclude: ["Support"]),
+        .testTarget(
+            name: "QuorumAggregatesTests",
+            dependencies: ["QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport"]),
+        .testTarget(
+            name: "QuorumDaemonTests",
+            dependencies: [
+                "QuorumDaemon", "QuorumServer", "QuorumAggregates", "QuorumStore", "QuorumModel",
+                "QuorumTestSupport",
+            ]),
+        .testTarget(
+            name: "QuorumChartsTests",
+            dependencies: ["QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"],
+            resources: [.copy("References")]),
+        .testTarget(
+            name: "QuorumSiteTests",
+            dependencies: ["QuorumSite", "QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"]),
+        .testTarget(
+            name: "QuorumServerTests",
+            dependencies: [
+                "QuorumServer", "QuorumAggregates", "QuorumStore", "QuorumModel", "QuorumTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ]),
+        .testTarget(
+            name: "QuorumMailTests",
+            dependencies: [
+                "QuorumMail", "QuorumDaemon", "QuorumSite", "QuorumCharts", "QuorumPrint", "QuorumAggregates",
+                "QuorumStore", "QuorumModel", "QuorumTestSupport",
+            ],
+            exclude: ["Support"]),
     ],
     swiftLanguageModes: [.v6]
 )

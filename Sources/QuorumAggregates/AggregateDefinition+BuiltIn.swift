@@ -15,11 +15,15 @@ extension AggregateDefinition {
 
     /// An aggregate over events, made from the partial aggregates of each (body,
     /// year) group; `sql` says the same in one statement, for psql and for tests.
-    private static func fromGroups(name: String, description: String, sql: String,
-                                   derive: @escaping @Sendable (GroupInput) throws -> AggregateTable)
-    -> AggregateDefinition {
-        AggregateDefinition(name: name, description: description,
-                            computation: .fromGroups(sql: SQL(sql, binds: []), derive: derive))
+    private static func fromGroups(
+        name: String, description: String, sql: String,
+        derive: @escaping @Sendable (GroupInput) throws -> AggregateTable
+    )
+        -> AggregateDefinition
+    {
+        AggregateDefinition(
+            name: name, description: description,
+            computation: .fromGroups(sql: SQL(sql, binds: []), derive: derive))
     }
 
     /// Every event with its year, the `ev` the statements over events start from.
@@ -36,7 +40,8 @@ extension AggregateDefinition {
 
     public static let bodyYear = fromGroups(
         name: "body_year",
-        description: "Per body and year: sessions; participants (total, mean, median, min, max); member states represented, their share of the membership at the end of the year; organisations present.",
+        description:
+            "Per body and year: sessions; participants (total, mean, median, min, max); member states represented, their share of the membership at the end of the year; organisations present.",
         sql: """
             WITH \(events), groups AS (
                 SELECT body_id, year, count(*) AS sessions FROM ev GROUP BY body_id, year
@@ -202,8 +207,10 @@ extension AggregateDefinition {
 
     public static let coverage = AggregateDefinition(
         name: "coverage",
-        description: "Per period total of events the documents report (\"160 events, October 2020 – October 2024\"): how many held events of that period the dataset holds.",
-        sql: SQL("""
+        description:
+            "Per period total of events the documents report (\"160 events, October 2020 – October 2024\"): how many held events of that period the dataset holds.",
+        sql: SQL(
+            """
             SELECT o.code AS organisation, t.measure, t.label, t.value, t.qualifier::text AS qualifier,
                    quorum.partial_date(t.period_from, t.from_precision) AS period_from,
                    quorum.partial_date(t.period_to, t.to_precision) AS period_to, s.key AS source,
@@ -227,8 +234,10 @@ extension AggregateDefinition {
 
     public static let registerEvents = AggregateDefinition(
         name: "register_events",
-        description: "Every event (the first \(registerLimit) by id), held or announced, with its date and precision, place, format and the document that reports it.",
-        sql: SQL("""
+        description:
+            "Every event (the first \(registerLimit) by id), held or announced, with its date and precision, place, format and the document that reports it.",
+        sql: SQL(
+            """
             WITH e AS (SELECT * FROM quorum.event ORDER BY id LIMIT \(registerLimit))
             SELECT e.id, o.code AS organisation, b.code AS body, b.name AS body_name, e.session, e.title,
                    quorum.partial_date(e.start_date, e.date_precision) AS date,
@@ -243,8 +252,10 @@ extension AggregateDefinition {
 
     public static let registerFigures = AggregateDefinition(
         name: "register_figures",
-        description: "Every figure of the events in register_events: value, qualifier, scope, whether the document states it or Quorum derived it (and how), its source and the words of the document.",
-        sql: SQL("""
+        description:
+            "Every figure of the events in register_events: value, qualifier, scope, whether the document states it or Quorum derived it (and how), its source and the words of the document.",
+        sql: SQL(
+            """
             WITH e AS (SELECT id FROM quorum.event ORDER BY id LIMIT \(registerLimit))
             SELECT f.event_id, f.measure, f.value, f.qualifier::text AS qualifier, f.scope::text AS scope,
                    f.derivation, s.key AS source, f.locator, f.note
@@ -255,8 +266,10 @@ extension AggregateDefinition {
 
     public static let registerFacts = AggregateDefinition(
         name: "register_facts",
-        description: "The other facts of the documents: milestones (chairmanships, documents adopted, ratifications, …), memberships of named states, coordinators of priority areas, each with its source and words.",
-        sql: SQL("""
+        description:
+            "The other facts of the documents: milestones (chairmanships, documents adopted, ratifications, …), memberships of named states, coordinators of priority areas, each with its source and words.",
+        sql: SQL(
+            """
             SELECT o.code AS organisation, 'milestone' AS fact, m.kind, m.subject, c.name AS country,
                    quorum.partial_date(m.date_from, m.from_precision) AS date_from,
                    quorum.partial_date(m.date_to, m.to_precision) AS date_to,
@@ -280,7 +293,8 @@ extension AggregateDefinition {
     public static let sources = AggregateDefinition(
         name: "sources",
         description: "The documents every fact comes from: key, title, publisher, date, symbol.",
-        sql: SQL("""
+        sql: SQL(
+            """
             SELECT key AS source, title, publisher, quorum.partial_date(published, published_precision) AS published,
                    symbol, url
             FROM quorum.source ORDER BY key COLLATE "C"
@@ -300,7 +314,8 @@ extension AggregateDefinition {
 
     public static let milestonesPerYear = AggregateDefinition(
         name: "milestones_per_year",
-        description: "Dated milestones (concept papers renewed, ratifications, …) per kind and year; those known only as a range count in the year they end.",
+        description:
+            "Dated milestones (concept papers renewed, ratifications, …) per kind and year; those known only as a range count in the year they end.",
         sql: """
             SELECT o.code AS organisation, m.kind, extract(year FROM coalesce(m.date_to, m.date_from))::int AS year,
                    count(*) AS milestones,

@@ -26,7 +26,8 @@ enum YearOverYear {
     static func derive(from bodyYear: AggregateTable) throws -> AggregateTable {
         let (organisationAt, bodyAt, yearAt, participantsAt, qualifierAt) = try (
             bodyYear.position(of: "organisation"), bodyYear.position(of: "body"), bodyYear.position(of: "year"),
-            bodyYear.position(of: "participants"), bodyYear.position(of: "participants_qualifier"))
+            bodyYear.position(of: "participants"), bodyYear.position(of: "participants_qualifier")
+        )
         var rows: [[Value]] = []
         var previous: (organisation: Value, body: Value, year: Value, participants: Int64, qualifier: Qualifier)?
         for row in bodyYear.rows {
@@ -42,21 +43,26 @@ enum YearOverYear {
                 }
                 // At least N after exactly M: the change is at least N − M; any other
                 // uncertainty on either side leaves only an approximate change.
-                let qualifierOfChange: Qualifier = switch (qualifier, before.qualifier) {
-                case (.exact, .exact): .exact
-                case (.atLeast, .exact): .atLeast
-                default: .approximately
-                }
+                let qualifierOfChange: Qualifier =
+                    switch (qualifier, before.qualifier) {
+                    case (.exact, .exact): .exact
+                    case (.atLeast, .exact): .atLeast
+                    default: .approximately
+                    }
                 changeQualifier = .text(qualifierOfChange.rawValue)
             }
-            rows.append([organisation, body, year, .integer(participants), .text(qualifier.rawValue),
-                         before?.year ?? .null, change, percent, changeQualifier])
+            rows.append([
+                organisation, body, year, .integer(participants), .text(qualifier.rawValue),
+                before?.year ?? .null, change, percent, changeQualifier,
+            ])
             previous = (organisation, body, year, participants, qualifier)
         }
         return AggregateTable(
             name: AggregateDefinition.yearOverYear.name, description: AggregateDefinition.yearOverYear.description,
-            columns: ["organisation", "body", "year", "participants", "qualifier", "previous_year", "change",
-                      "change_percent", "change_qualifier"],
+            columns: [
+                "organisation", "body", "year", "participants", "qualifier", "previous_year", "change",
+                "change_percent", "change_qualifier",
+            ],
             rows: rows)
     }
 
@@ -75,7 +81,8 @@ enum OrganisationTotals {
         let (organisationAt, yearAt, sessionsAt, reportedAt, participantsAt, qualifierAt) = try (
             bodyYear.position(of: "organisation"), bodyYear.position(of: "year"), bodyYear.position(of: "sessions"),
             bodyYear.position(of: "participants_reported"), bodyYear.position(of: "participants"),
-            bodyYear.position(of: "participants_qualifier"))
+            bodyYear.position(of: "participants_qualifier")
+        )
         var totals: [String: Totals] = [:]
         for row in bodyYear.rows {
             guard let organisation = row[organisationAt].text, let year = row[yearAt].integer else { continue }
@@ -84,23 +91,28 @@ enum OrganisationTotals {
                 sessions: row[sessionsAt].integer ?? 0, reported: row[reportedAt].integer ?? 0,
                 participants: row[participantsAt].integer, qualifier: row[qualifierAt].qualifier, year: year)
         }
-        let organisations = try connection.query("""
+        let organisations = try connection.query(
+            """
             SELECT o.code, o.name, count(*) FROM quorum.organisation o JOIN quorum.body b ON b.organisation_id = o.id
             GROUP BY o.id ORDER BY o.code COLLATE "C"
             """)
         return AggregateTable(
             name: AggregateDefinition.organisationTotals.name,
             description: AggregateDefinition.organisationTotals.description,
-            columns: ["organisation", "name", "bodies", "events", "events_with_participants", "participants",
-                      "participants_qualifier", "first_year", "last_year"],
+            columns: [
+                "organisation", "name", "bodies", "events", "events_with_participants", "participants",
+                "participants_qualifier", "first_year", "last_year",
+            ],
             rows: try organisations.map { row in
                 let code: String = try row.require(at: 0)
                 let entry = totals[code] ?? Totals()
-                return [.text(code), .text(try row.require(at: 1)), .integer(try row.require(at: 2)),
-                        .integer(entry.events), .integer(entry.withParticipants),
-                        entry.participants.map(Value.integer) ?? .null,
-                        entry.participants == nil ? .null : .text(entry.qualifier.rawValue),
-                        entry.firstYear.map(Value.integer) ?? .null, entry.lastYear.map(Value.integer) ?? .null]
+                return [
+                    .text(code), .text(try row.require(at: 1)), .integer(try row.require(at: 2)),
+                    .integer(entry.events), .integer(entry.withParticipants),
+                    entry.participants.map(Value.integer) ?? .null,
+                    entry.participants == nil ? .null : .text(entry.qualifier.rawValue),
+                    entry.firstYear.map(Value.integer) ?? .null, entry.lastYear.map(Value.integer) ?? .null,
+                ]
             })
     }
 }

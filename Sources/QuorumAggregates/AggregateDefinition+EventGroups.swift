@@ -22,11 +22,14 @@ struct GroupLabels {
 
     init(_ connection: Connection) throws {
         var bodies: [Int64: Body] = [:]
-        for row in try connection.query("""
+        for row in try connection.query(
+            """
             SELECT b.id, o.id, o.code, b.code, b.name FROM quorum.body b JOIN quorum.organisation o ON o.id = b.organisation_id
-            """) {
-            bodies[try row.require(at: 0)] = Body(organisationID: try row.require(at: 1), organisation: try row.require(at: 2),
-                                                  code: try row.require(at: 3), name: try row.require(at: 4))
+            """)
+        {
+            bodies[try row.require(at: 0)] = Body(
+                organisationID: try row.require(at: 1), organisation: try row.require(at: 2),
+                code: try row.require(at: 3), name: try row.require(at: 4))
         }
         var sources: [Int64: String] = [:]
         for row in try connection.query("SELECT id, key FROM quorum.source") { sources[try row.require(at: 0)] = try row.require(at: 1) }
@@ -50,14 +53,16 @@ struct GroupLabels {
     /// derived that count where the document does not state it.
     func members(_ pairs: Set<OrganisationYear>, _ connection: Connection) throws -> [OrganisationYear: Members] {
         var members: [OrganisationYear: Members] = [:]
-        for row in try connection.query("""
+        for row in try connection.query(
+            """
             SELECT g.organisation, g.year, m.count, m.derivation
             FROM unnest(\(TextArray(pairs.map { String($0.organisation) }))::bigint[],
                         \(TextArray(pairs.map { String($0.year) }))::int[]) g(organisation, year)
             LEFT JOIN LATERAL (SELECT count, derivation FROM quorum.membership_count
                                WHERE organisation_id = g.organisation AND role = 'member' AND valid_from <= make_date(g.year, 12, 31)
                                ORDER BY valid_from DESC LIMIT 1) m ON true
-            """) {
+            """)
+        {
             let pair = OrganisationYear(organisation: try row.require(at: 0), year: try row.require(at: 1))
             members[pair] = Members(count: try row.decode(at: 2), derivation: try row.decode(at: 3))
         }
@@ -120,20 +125,27 @@ enum GroupAggregates {
             }
         }
         let fresh = groups.groups.keys.filter { rows[$0] == nil }
-        let members = try labels.members(Set(try fresh.map { .init(organisation: try labels.body($0).organisationID, year: $0.year) }),
-                                         input.connection)
+        let members = try labels.members(
+            Set(try fresh.map { .init(organisation: try labels.body($0).organisationID, year: $0.year) }),
+            input.connection)
         for key in fresh {
             let body = try labels.body(key)
             let group = groups.groups[key]!
-            var row: [Value] = [.text(body.organisation), .text(body.code), .text(body.name), .integer(Int64(key.year)),
-                                .integer(Int64(group.sessions))]
+            var row: [Value] = [
+                .text(body.organisation), .text(body.code), .text(body.name), .integer(Int64(key.year)),
+                .integer(Int64(group.sessions)),
+            ]
             row.reserveCapacity(columns.count)
             participants(group, into: &row)
             let membership = members[.init(organisation: body.organisationID, year: key.year)]
             memberStates(group, members: membership?.count, into: &row)
             organisations(group, into: &row)
-            row.append(group.participants.isEmpty ? .null : .text(group.participantsSources
-                .map { labels.sources[$0] ?? "" }.sorted { $0.precedesInBytes($1) }.joined(separator: " ")))
+            row.append(
+                group.participants.isEmpty
+                    ? .null
+                    : .text(
+                        group.participantsSources
+                            .map { labels.sources[$0] ?? "" }.sorted { $0.precedesInBytes($1) }.joined(separator: " ")))
             row.append(group.participantsDerived ? .text(Derivation.derivedFigure) : .null)
             row.append(memberStatesDerivation(group).map(Value.text) ?? .null)
             row.append(organisationsDerivation(group).map(Value.text) ?? .null)
@@ -144,8 +156,9 @@ enum GroupAggregates {
         let rank = labels.bodyRanks
         let order = groups.groups.keys.map { key in (order: ((rank[key.body] ?? 0) << 32) + key.year + (1 << 31), key: key) }
             .sorted { $0.order < $1.order }
-        return AggregateTable(name: definition.name, description: definition.description, columns: columns,
-                              rows: order.map { rows[$0.key]! })
+        return AggregateTable(
+            name: definition.name, description: definition.description, columns: columns,
+            rows: order.map { rows[$0.key]! })
     }
 
     /// participants, its qualifier, reported, mean, median, min and max.
@@ -157,7 +170,8 @@ enum GroupAggregates {
         }
         let total = Int64(values.reduce(0, +))
         let middle = values.count / 2
-        let median = values.count % 2 == 1
+        let median =
+            values.count % 2 == 1
             ? Double(values[middle]) : Double(values[middle - 1]) + Double(values[middle] - values[middle - 1]) * 0.5
         let qualifier: Qualifier = group.participantsApproximate ? .approximately : group.participantsAtLeast ? .atLeast : .exact
         row.append(.integer(total))
@@ -191,7 +205,8 @@ enum GroupAggregates {
                 (qualifier, basis) = (.atLeast, "largest count (lower bound)")
             }
         }
-        let scope: String? = everySessionNamed || (largest != nil && group.memberStatesPure)
+        let scope: String? =
+            everySessionNamed || (largest != nil && group.memberStatesPure)
             ? "member_states" : group.memberStatesScope
         var share = Value.null
         if scope == "member_states", let count, let members, members != 0 {
@@ -240,13 +255,14 @@ enum GroupAggregates {
             return
         }
         let count = max(largest?.value ?? 0, named ?? 0)
-        let qualifier: Qualifier = if group.sessions == 1, let largest, largest.value >= (named ?? 0) {
-            largest.qualifier
-        } else if group.sessions == 1 {
-            .exact
-        } else {
-            .atLeast
-        }
+        let qualifier: Qualifier =
+            if group.sessions == 1, let largest, largest.value >= (named ?? 0) {
+                largest.qualifier
+            } else if group.sessions == 1 {
+                .exact
+            } else {
+                .atLeast
+            }
         row.append(.integer(Int64(count)))
         row.append(.text(qualifier.rawValue))
     }
@@ -268,7 +284,7 @@ enum GroupAggregates {
                 .sorted { $0.slot < $1.slot }.map { slot, formats in
                     [.text(slot.organisation), .integer(Int64(slot.year))]
                         + [formats.online, formats.hybrid, formats.inPerson, formats.notReported, formats.events]
-                            .map { .integer(Int64($0)) }
+                        .map { .integer(Int64($0)) }
                 })
     }
 
@@ -291,8 +307,10 @@ enum GroupAggregates {
                 if a.key.dimension != b.key.dimension { return a.key.dimension.precedesInBytes(b.key.dimension) }
                 return a.key.year < b.key.year
             }.map { slot, events in
-                [.text(slot.organisation), .text(slot.dimension), labels.dimensions[slot.dimension].map(Value.text) ?? .null,
-                 .integer(Int64(slot.year)), .integer(Int64(events))]
+                [
+                    .text(slot.organisation), .text(slot.dimension), labels.dimensions[slot.dimension].map(Value.text) ?? .null,
+                    .integer(Int64(slot.year)), .integer(Int64(events)),
+                ]
             })
     }
 

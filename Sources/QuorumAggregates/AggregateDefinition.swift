@@ -49,16 +49,18 @@ extension AggregateTable {
     init(name: String, description: String, evaluating sql: SQL, on connection: Connection) throws {
         let rows = try connection.query(sql)
         let kinds = rows.columnTypes.map(ColumnKind.init(oid:))
-        self.init(name: name, description: description, columns: rows.columns, rows: try rows.map { row in
-            try zip(row.values, kinds).map { text, kind in
-                guard let text else { return .null }
-                switch kind {
-                case .integer: return .integer(try Int64(pgText: text))
-                case .number: return .number(try Double(pgText: text))
-                case .text: return .text(text)
+        self.init(
+            name: name, description: description, columns: rows.columns,
+            rows: try rows.map { row in
+                try zip(row.values, kinds).map { text, kind in
+                    guard let text else { return .null }
+                    switch kind {
+                    case .integer: return .integer(try Int64(pgText: text))
+                    case .number: return .number(try Double(pgText: text))
+                    case .text: return .text(text)
+                    }
                 }
-            }
-        })
+            })
     }
 }
 
@@ -67,8 +69,8 @@ enum ColumnKind {
 
     init(oid: UInt32) {
         switch oid {
-        case 20, 21, 23: self = .integer          // int8, int2, int4
-        case 700, 701, 1700: self = .number       // float4, float8, numeric
+        case 20, 21, 23: self = .integer  // int8, int2, int4
+        case 700, 701, 1700: self = .number  // float4, float8, numeric
         default: self = .text
         }
     }

@@ -24,8 +24,10 @@ public struct Aggregator: Sendable {
     /// How many complete snapshots to keep; older ones are deleted by each run.
     public let retention: Int
 
-    public init(definitions: [AggregateDefinition] = AggregateDefinition.builtIn, queries: [AggregateDefinition] = [],
-                queryTimeout: Duration = .seconds(5), retention: Int = 50) {
+    public init(
+        definitions: [AggregateDefinition] = AggregateDefinition.builtIn, queries: [AggregateDefinition] = [],
+        queryTimeout: Duration = .seconds(5), retention: Int = 50
+    ) {
         precondition(retention >= 1)
         self.definitions = definitions
         self.queries = queries
@@ -37,8 +39,10 @@ public struct Aggregator: Sendable {
     /// the previous snapshot, only what changed since is read. `fence` runs in
     /// the transaction that stores the snapshot and can refuse it (a process
     /// that lost the leadership must not publish).
-    public func run(_ connection: Connection, base: Snapshot? = nil,
-                    fence: (Connection) throws -> Void = { _ in }) throws -> Snapshot {
+    public func run(
+        _ connection: Connection, base: Snapshot? = nil,
+        fence: (Connection) throws -> Void = { _ in }
+    ) throws -> Snapshot {
         let startedAt = Date()
         do {
             let (version, groups, tables) = try connection.transaction { connection in
@@ -53,15 +57,17 @@ public struct Aggregator: Sendable {
             let payload = tables.payload
             let stored = try connection.transaction { connection in
                 try fence(connection)
-                let stored = try SnapshotStore(connection).storeComplete(startedAt: startedAt, dataVersion: version,
-                                                                         payload: payload, keeping: retention)
+                let stored = try SnapshotStore(connection).storeComplete(
+                    startedAt: startedAt, dataVersion: version,
+                    payload: payload, keeping: retention)
                 try groups.all.store(groups.written, snapshot: stored.id, base: base?.id, connection)
                 return stored
             }
             try SnapshotStore(connection).pruneChanges()
             // The times as stored (to the microsecond), so this equals what readers load.
-            return Snapshot(id: stored.id, startedAt: stored.startedAt, finishedAt: stored.finishedAt,
-                            dataVersion: version, tables: tables.stored, eventGroups: groups.all)
+            return Snapshot(
+                id: stored.id, startedAt: stored.startedAt, finishedAt: stored.finishedAt,
+                dataVersion: version, tables: tables.stored, eventGroups: groups.all)
         } catch {
             // Best effort: the database may be the reason the run failed.
             try? SnapshotStore(connection).recordFailure(startedAt: startedAt, error: String(describing: error))
@@ -72,19 +78,21 @@ public struct Aggregator: Sendable {
     /// The groups' partial aggregates as of this run, and which of them it changed:
     /// the base's with what changed since, or all of them read afresh when there is
     /// no usable base or reference data changed.
-    private func eventGroups(base: Snapshot?, version: Int64, referenceVersion: Int64,
-                             _ connection: Connection) throws -> (all: EventGroups, written: EventGroups.Written) {
+    private func eventGroups(
+        base: Snapshot?, version: Int64, referenceVersion: Int64,
+        _ connection: Connection
+    ) throws -> (all: EventGroups, written: EventGroups.Written) {
         let everything = { (all: EventGroups(groups: try EventGroups.read(.all, connection)), written: EventGroups.Written.all) }
         guard let base, referenceVersion <= base.dataVersion, base.dataVersion <= version,
-              // Changes are kept as long as a stored snapshot may need them, so the base must still be stored.
-              try SnapshotStore(connection).isStored(id: base.id),
-              var groups = try base.eventGroups ?? EventGroups.load(snapshot: base.id, connection)
+            // Changes are kept as long as a stored snapshot may need them, so the base must still be stored.
+            try SnapshotStore(connection).isStored(id: base.id),
+            var groups = try base.eventGroups ?? EventGroups.load(snapshot: base.id, connection)
         else { return try everything() }
         let changes = try Changes.since(base.dataVersion, connection)
         // Past a quarter of all groups or events, one pass over everything is cheaper.
         let events = groups.groups.values.reduce(0) { $0 + $1.sessions }
         guard changes.recompute.count * 4 <= max(groups.groups.count, 400),
-              changes.newEvents.reduce(0, { $0 + $1.count }) * 4 <= max(events, 4000)
+            changes.newEvents.reduce(0, { $0 + $1.count }) * 4 <= max(events, 4000)
         else { return try everything() }
         let recomputed = try EventGroups.read(.events(try EventGroups.events(of: changes.recompute, connection)), connection)
         for key in changes.recompute { groups.groups[key] = recomputed[key] }
@@ -95,8 +103,10 @@ public struct Aggregator: Sendable {
         return (groups, .some(changes.recompute.union(added.keys)))
     }
 
-    private func compute(_ connection: Connection, groups: (all: EventGroups, written: EventGroups.Written),
-                         base: Snapshot?) throws -> [AggregateTable] {
+    private func compute(
+        _ connection: Connection, groups: (all: EventGroups, written: EventGroups.Written),
+        base: Snapshot?
+    ) throws -> [AggregateTable] {
         var tables: Tables = [:]
         var ordered: [AggregateTable] = []
         var input: GroupInput?  // made when the first aggregate over events needs it
@@ -104,13 +114,15 @@ public struct Aggregator: Sendable {
             let table: AggregateTable
             switch definition.computation {
             case .query(let sql):
-                table = try AggregateTable(name: definition.name, description: definition.description,
-                                           evaluating: sql, on: connection)
+                table = try AggregateTable(
+                    name: definition.name, description: definition.description,
+                    evaluating: sql, on: connection)
             case .fromGroups(_, let derive):
                 if input == nil {
                     let changed: Set<EventGroup.Key>? = if case .some(let keys) = groups.written { keys } else { nil }
-                    input = GroupInput(groups: groups.all, labels: try GroupLabels(connection), connection: connection,
-                                       changed: changed, base: base)
+                    input = GroupInput(
+                        groups: groups.all, labels: try GroupLabels(connection), connection: connection,
+                        changed: changed, base: base)
                 }
                 table = try derive(input!)
             case .derived(let derive):
@@ -138,8 +150,9 @@ public struct Aggregator: Sendable {
             return table
         } catch let error as PQError where !error.isConnectionFailure {
             try connection.execute("ROLLBACK TO SAVEPOINT chart_query")
-            return AggregateTable(name: query.name, description: query.description, columns: [], rows: [],
-                                  error: String(describing: error))
+            return AggregateTable(
+                name: query.name, description: query.description, columns: [], rows: [],
+                error: String(describing: error))
         }
     }
 
@@ -155,9 +168,10 @@ public struct Aggregator: Sendable {
         return try connection.transaction { connection in
             try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return try readLatest(connection).map { snapshot in
-                Snapshot(id: snapshot.id, startedAt: snapshot.startedAt, finishedAt: snapshot.finishedAt,
-                         dataVersion: snapshot.dataVersion, tables: snapshot.tables,
-                         eventGroups: try EventGroups.load(snapshot: snapshot.id, connection))
+                Snapshot(
+                    id: snapshot.id, startedAt: snapshot.startedAt, finishedAt: snapshot.finishedAt,
+                    dataVersion: snapshot.dataVersion, tables: snapshot.tables,
+                    eventGroups: try EventGroups.load(snapshot: snapshot.id, connection))
             }
         }
     }
@@ -173,7 +187,8 @@ public struct Aggregator: Sendable {
 
     private static func snapshot(_ stored: SnapshotStore.Stored) throws -> Snapshot {
         let tables = try JSONDecoder().decode([AggregateTable].self, from: Data(stored.payload.utf8))
-        return Snapshot(id: stored.id, startedAt: stored.startedAt, finishedAt: stored.finishedAt,
-                        dataVersion: stored.dataVersion, tables: tables)
+        return Snapshot(
+            id: stored.id, startedAt: stored.startedAt, finishedAt: stored.finishedAt,
+            dataVersion: stored.dataVersion, tables: tables)
     }
 }

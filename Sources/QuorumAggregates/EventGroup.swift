@@ -90,7 +90,13 @@ private func mergedSorted<T>(_ a: [T], _ b: [T], by precedes: (T, T) -> Bool) ->
     merged.reserveCapacity(a.count + b.count)
     var i = 0, j = 0
     while i < a.count, j < b.count {
-        if precedes(b[j], a[i]) { merged.append(b[j]); j += 1 } else { merged.append(a[i]); i += 1 }
+        if precedes(b[j], a[i]) {
+            merged.append(b[j])
+            j += 1
+        } else {
+            merged.append(a[i])
+            i += 1
+        }
     }
     merged.append(contentsOf: a[i...])
     merged.append(contentsOf: b[j...])
@@ -106,8 +112,9 @@ extension EventGroup {
             guard let value = try row.decode(Int.self, at: index) else { return nil }
             return Largest(value: value, qualifier: try row.require(at: index + 1), derived: try row.require(at: derived))
         }
-        formats = Formats(online: try row.require(at: 2), hybrid: try row.require(at: 3),
-                          inPerson: try row.require(at: 4), notReported: try row.require(at: 5))
+        formats = Formats(
+            online: try row.require(at: 2), hybrid: try row.require(at: 3),
+            inPerson: try row.require(at: 4), notReported: try row.require(at: 5))
         dimensions = try array(6)
         participants = try array(7).map { try Int(pgText: $0) }
         participantsApproximate = try row.require(at: 8)

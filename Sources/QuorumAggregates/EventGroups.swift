@@ -22,8 +22,9 @@ public struct EventGroups: Equatable, Sendable {
             if ids.isEmpty { return [:] }
             // A list, not a join: the planner then knows how few events there are, and
             // looks their figures up by index.
-            sql = SQL(partialAggregates("SELECT \(columns) FROM quorum.event e WHERE e.id = ANY ($1::bigint[]) AND e.status = 'held'"),
-                      binds: [TextArray(ids.map { String($0) }).pgText])
+            sql = SQL(
+                partialAggregates("SELECT \(columns) FROM quorum.event e WHERE e.id = ANY ($1::bigint[]) AND e.status = 'held'"),
+                binds: [TextArray(ids.map { String($0) }).pgText])
         }
         var groups: [EventGroup.Key: EventGroup] = [:]
         for row in try connection.query(sql) {
@@ -138,7 +139,8 @@ struct Changes {
 
     static func since(_ version: Int64, _ connection: Connection) throws -> Changes {
         let changes = try EventGroupStore(connection).changes(since: version)
-        return Changes(recompute: Set(changes.recompute.map { EventGroup.Key(body: $0.body, year: $0.year) }),
-                       newEvents: changes.newEvents)
+        return Changes(
+            recompute: Set(changes.recompute.map { EventGroup.Key(body: $0.body, year: $0.year) }),
+            newEvents: changes.newEvents)
     }
 }

@@ -49,7 +49,8 @@ public enum RegisterAnchor {
             }
         case "period_totals", "coverage":
             guard let o = index("organisation"), let m = index("measure"), let f = index("period_from"),
-                  let t = index("period_to") else { return nil }
+                let t = index("period_to")
+            else { return nil }
             return { row in
                 guard let organisation = text(row, o), let measure = text(row, m) else { return nil }
                 return total(organisation, measure, from: text(row, f), to: text(row, t))

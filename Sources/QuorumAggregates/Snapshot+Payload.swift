@@ -55,9 +55,10 @@ extension [AggregateTable] {
     /// The tables as a reader of the payload sees them.
     var stored: [AggregateTable] {
         map { table in
-            AggregateTable(name: table.name, description: table.description, columns: table.columns,
-                           rows: table.rows.map { row in row.contains { $0 != $0.stored } ? row.map(\.stored) : row },
-                           error: table.error)
+            AggregateTable(
+                name: table.name, description: table.description, columns: table.columns,
+                rows: table.rows.map { row in row.contains { $0 != $0.stored } ? row.map(\.stored) : row },
+                error: table.error)
         }
     }
 }

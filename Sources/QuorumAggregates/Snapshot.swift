@@ -14,8 +14,10 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// when loaded for reading (the next run then loads those stored with it).
     public private(set) var eventGroups: EventGroups? = nil
 
-    public init(id: Int64, startedAt: Date, finishedAt: Date, dataVersion: Int64, tables: [AggregateTable],
-                eventGroups: EventGroups? = nil) {
+    public init(
+        id: Int64, startedAt: Date, finishedAt: Date, dataVersion: Int64, tables: [AggregateTable],
+        eventGroups: EventGroups? = nil
+    ) {
         self.id = id
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -69,10 +71,15 @@ public enum Value: Codable, Hashable, Sendable, CustomStringConvertible {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let integer = try? container.decode(Int64.self) { self = .integer(integer) }
-        else if let number = try? container.decode(Double.self) { self = .number(number) }
-        else { self = .text(try container.decode(String.self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let integer = try? container.decode(Int64.self) {
+            self = .integer(integer)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .text(try container.decode(String.self))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -100,8 +100,9 @@ struct Canvas: ~Copyable {
             case .areaUnder(let points, let baseline, let colour):
                 fillUnderPolyline(points.map { ($0.x, $0.y) }, baseline: baseline, color: colour)
             case .ringSegment(let centre, let outer, let inner, let start, let end, let gap, let colour):
-                fillRingSegment(centreX: centre.x, centreY: centre.y, outer: outer, inner: inner, start: start, end: end,
-                                gap: gap, color: colour)
+                fillRingSegment(
+                    centreX: centre.x, centreY: centre.y, outer: outer, inner: inner, start: start, end: end,
+                    gap: gap, color: colour)
             case .text(let text, let at, let font, let size, let colour, let anchor):
                 try self.text(text, x: at.x, y: at.y, font: font, size: size, color: colour, anchor: anchor)
             }
@@ -128,8 +129,10 @@ struct Canvas: ~Copyable {
     }
 
     /// Fills the pixels of a box by coverage from a signed distance (negative inside).
-    private func fill(minX: Double, minY: Double, maxX: Double, maxY: Double, color: RGB,
-                      distance: (Double, Double) -> Double) {
+    private func fill(
+        minX: Double, minY: Double, maxX: Double, maxY: Double, color: RGB,
+        distance: (Double, Double) -> Double
+    ) {
         let x0 = max(0, Int((minX - 1).rounded(.down))), x1 = min(width - 1, Int((maxX + 1).rounded(.up)))
         let y0 = max(0, Int((minY - 1).rounded(.down))), y1 = min(height - 1, Int((maxY + 1).rounded(.up)))
         guard x0 <= x1, y0 <= y1 else { return }
@@ -153,8 +156,10 @@ struct Canvas: ~Copyable {
     }
 
     func fillCircle(centreX: Double, centreY: Double, radius: Double, color: RGB) {
-        fill(minX: centreX - radius, minY: centreY - radius, maxX: centreX + radius, maxY: centreY + radius,
-             color: color) { x, y in ((x - centreX) * (x - centreX) + (y - centreY) * (y - centreY)).squareRoot() - radius }
+        fill(
+            minX: centreX - radius, minY: centreY - radius, maxX: centreX + radius, maxY: centreY + radius,
+            color: color
+        ) { x, y in ((x - centreX) * (x - centreX) + (y - centreY) * (y - centreY)).squareRoot() - radius }
     }
 
     /// A polyline of the given width with round joins, each pixel covered once.
@@ -167,21 +172,28 @@ struct Canvas: ~Copyable {
         }
         let xs = points.map(\.x), ys = points.map(\.y)
         let segments = zip(points, points.dropFirst()).map { ($0, $1) }
-        fill(minX: xs.min()! - half, minY: ys.min()! - half, maxX: xs.max()! + half, maxY: ys.max()! + half,
-             color: color) { x, y in
+        fill(
+            minX: xs.min()! - half, minY: ys.min()! - half, maxX: xs.max()! + half, maxY: ys.max()! + half,
+            color: color
+        ) { x, y in
             var nearest = Double.infinity
             for (a, b) in segments {
                 // Cheap rejection: the segment's box, grown by the half width and a pixel.
                 if x < min(a.x, b.x) - half - 1 || x > max(a.x, b.x) + half + 1
-                    || y < min(a.y, b.y) - half - 1 || y > max(a.y, b.y) + half + 1 { continue }
+                    || y < min(a.y, b.y) - half - 1 || y > max(a.y, b.y) + half + 1
+                {
+                    continue
+                }
                 nearest = min(nearest, Canvas.distance(x, y, toSegment: a, b))
             }
             return nearest - half
         }
     }
 
-    private static func distance(_ x: Double, _ y: Double, toSegment a: (x: Double, y: Double),
-                                 _ b: (x: Double, y: Double)) -> Double {
+    private static func distance(
+        _ x: Double, _ y: Double, toSegment a: (x: Double, y: Double),
+        _ b: (x: Double, y: Double)
+    ) -> Double {
         let dx = b.x - a.x, dy = b.y - a.y
         let lengthSquared = dx * dx + dy * dy
         let t = lengthSquared == 0 ? 0 : min(1, max(0, ((x - a.x) * dx + (y - a.y) * dy) / lengthSquared))
@@ -214,13 +226,17 @@ struct Canvas: ~Copyable {
 
     /// A ring segment from `start` to `end` (radians, clockwise from twelve o'clock),
     /// with `gap` pixels left open at each end so neighbouring segments stay apart.
-    func fillRingSegment(centreX: Double, centreY: Double, outer: Double, inner: Double,
-                         start: Double, end: Double, gap: Double, color: RGB) {
+    func fillRingSegment(
+        centreX: Double, centreY: Double, outer: Double, inner: Double,
+        start: Double, end: Double, gap: Double, color: RGB
+    ) {
         let sweep = end - start
         guard sweep > 0 else { return }
         let full = sweep >= 2 * Double.pi - 1e-9
-        fill(minX: centreX - outer, minY: centreY - outer, maxX: centreX + outer, maxY: centreY + outer,
-             color: color) { x, y in
+        fill(
+            minX: centreX - outer, minY: centreY - outer, maxX: centreX + outer, maxY: centreY + outer,
+            color: color
+        ) { x, y in
             let dx = x - centreX, dy = y - centreY
             let radius = (dx * dx + dy * dy).squareRoot()
             let radial = max(radius - outer, inner - radius)
@@ -243,7 +259,9 @@ struct Canvas: ~Copyable {
     // MARK: Text
 
     /// The advance width and the extent above and below the baseline of `text`.
-    static func measure(_ text: String, font: ChartFont = .regular, size: Double) throws(ChartError) -> (width: Double, ascent: Double, descent: Double) {
+    static func measure(_ text: String, font: ChartFont = .regular, size: Double) throws(ChartError) -> (
+        width: Double, ascent: Double, descent: Double
+    ) {
         let key = TextKey(text: text, font: font, size: size)
         return try withTextRendering { (state: inout TextState) throws(ChartError) in
             if let known = state.extents[key] { return known }
@@ -263,22 +281,26 @@ struct Canvas: ~Copyable {
 
     /// Draws `text` with its baseline at `y`; returns its width.
     @discardableResult
-    func text(_ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: RGB,
-              anchor: TextAnchor = .start) throws(ChartError) -> Double {
+    func text(
+        _ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: RGB,
+        anchor: TextAnchor = .start
+    ) throws(ChartError) -> Double {
         guard !text.isEmpty else { return 0 }
         // Text from its start needs no measuring first: the drawn box gives the width.
         let width = anchor == .start ? 0 : try Canvas.measure(text, font: font, size: size).width
-        let left: Double = switch anchor {
-        case .start: x
-        case .middle: x - width / 2
-        case .end: x - width
-        }
+        let left: Double =
+            switch anchor {
+            case .start: x
+            case .middle: x - width / 2
+            case .end: x - width
+            }
         var box = [Int32](repeating: 0, count: 8)
         let image = self.image
         try withTextRendering { (_: inout TextState) throws(ChartError) in
             let failure = text.withCString {
-                gdImageStringFT(image, &box, color.gd, font.path, size, 0, Int32(left.rounded()), Int32(y.rounded()),
-                                UnsafeMutablePointer(mutating: $0))
+                gdImageStringFT(
+                    image, &box, color.gd, font.path, size, 0, Int32(left.rounded()), Int32(y.rounded()),
+                    UnsafeMutablePointer(mutating: $0))
             }
             if let failure { throw Canvas.textError(failure, font: font) }
         }

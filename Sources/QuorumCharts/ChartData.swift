@@ -14,8 +14,10 @@ public struct ChartPoint: Equatable, Sendable {
     /// Anchors of the register rows the figure comes from.
     public var register: [String]
 
-    public init(_ value: Double, _ qualifier: Qualifier = .exact, derivation: String? = nil, otherScope: String? = nil,
-                register: [String] = []) {
+    public init(
+        _ value: Double, _ qualifier: Qualifier = .exact, derivation: String? = nil, otherScope: String? = nil,
+        register: [String] = []
+    ) {
         self.value = value
         self.qualifier = qualifier
         self.derivation = derivation

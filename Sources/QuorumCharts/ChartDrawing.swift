@@ -76,17 +76,23 @@ final class Sketch {
         drawing.operations.append(.areaUnder(points.map { .init(x: $0.x, y: $0.y) }, baseline: baseline, colour: color))
     }
 
-    func fillRingSegment(centreX: Double, centreY: Double, outer: Double, inner: Double,
-                         start: Double, end: Double, gap: Double, color: RGB) {
+    func fillRingSegment(
+        centreX: Double, centreY: Double, outer: Double, inner: Double,
+        start: Double, end: Double, gap: Double, color: RGB
+    ) {
         guard end > start else { return }
-        drawing.operations.append(.ringSegment(centre: .init(x: centreX, y: centreY), outer: outer, inner: inner,
-                                               start: start, end: end, gap: gap, colour: color))
+        drawing.operations.append(
+            .ringSegment(
+                centre: .init(x: centreX, y: centreY), outer: outer, inner: inner,
+                start: start, end: end, gap: gap, colour: color))
     }
 
     /// Records `text` with its baseline at `y`; returns its width.
     @discardableResult
-    func text(_ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: RGB,
-              anchor: TextAnchor = .start) throws(ChartError) -> Double {
+    func text(
+        _ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: RGB,
+        anchor: TextAnchor = .start
+    ) throws(ChartError) -> Double {
         guard !text.isEmpty else { return 0 }
         Canvas.writtenTexts?.append(text)
         let width = try Canvas.measure(text, font: font, size: size).width

@@ -35,9 +35,11 @@ public struct ChartStyle: Equatable, Sendable {
     /// What the figure in a donut's middle is: "in all", or "in the dataset" for a selection.
     public var totalCaption: String
 
-    public init(kind: ChartKind, title: String = "", subtitle: String = "", source: String = "",
-                width: Int = 800, height: Int = 400, valueLabels: Bool = false, theme: Theme = .light, scale: Int = 1,
-                totalCaption: String = "in all") {
+    public init(
+        kind: ChartKind, title: String = "", subtitle: String = "", source: String = "",
+        width: Int = 800, height: Int = 400, valueLabels: Bool = false, theme: Theme = .light, scale: Int = 1,
+        totalCaption: String = "in all"
+    ) {
         self.totalCaption = totalCaption
         self.kind = kind
         self.title = title

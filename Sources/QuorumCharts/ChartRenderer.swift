@@ -12,8 +12,9 @@ public enum ChartRenderer {
 
     /// The chart laid out for `style`, to be drawn on any surface.
     public static func drawing(_ data: ChartData, style: ChartStyle) throws(ChartError) -> ChartDrawing {
-        let sketch = try Sketch(width: style.width * style.scale, height: style.height * style.scale,
-                                background: style.theme.background)
+        let sketch = try Sketch(
+            width: style.width * style.scale, height: style.height * style.scale,
+            background: style.theme.background)
         try Painter(style: style).draw(data, on: sketch)
         return sketch.drawing
     }

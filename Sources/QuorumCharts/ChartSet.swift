@@ -24,7 +24,9 @@ public struct ChartSet: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".toml") }.sorted()
         } catch {
-            return ChartSet(specs: [], errors: [ChartError.spec(file: directory.path, key: nil, "cannot read the chart directory: \(error.localizedDescription)")])
+            return ChartSet(
+                specs: [], errors: [ChartError.spec(file: directory.path, key: nil, "cannot read the chart directory: \(error.localizedDescription)")]
+            )
         }
         var files: [(String, String)] = []
         var errors: [ChartError] = []

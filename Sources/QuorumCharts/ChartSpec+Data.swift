@@ -21,8 +21,9 @@ extension ChartSpec {
         let sourceKey = if case .sql = origin { "sql" } else { "aggregate" }
         func column(_ name: String, key: String) throws(ChartError) -> Int {
             guard let index = table.columns.firstIndex(of: name) else {
-                throw ChartError.spec(file: file, key: key,
-                                      "'\(name)' is not a column of \(sourceKey) \(table.name) (columns: \(table.columns.joined(separator: ", ")))")
+                throw ChartError.spec(
+                    file: file, key: key,
+                    "'\(name)' is not a column of \(sourceKey) \(table.name) (columns: \(table.columns.joined(separator: ", ")))")
             }
             return index
         }
@@ -62,24 +63,30 @@ extension ChartSpec {
         for row in rows {
             for (position, valueColumn) in valueColumns.enumerated() {
                 guard let number = row[valueColumn].number else { continue }
-                let qualifier = (qualifierColumn ?? ownQualifiers[position]).flatMap { row[$0].text.flatMap(Qualifier.init(rawValue:)) }
+                let qualifier =
+                    (qualifierColumn ?? ownQualifiers[position]).flatMap { row[$0].text.flatMap(Qualifier.init(rawValue:)) }
                     ?? .exact
                 let scope = scopeColumns[position].flatMap { row[$0].text.flatMap(Scope.init(rawValue:)) }
                 let otherScope = scope.flatMap { $0 == .memberStates || $0 == .all ? nil : $0.words }
                 let derivation = derivationColumns[position].flatMap { row[$0].text }
                 let category = xColumn.map { row[$0].description } ?? values[position]
-                let seriesName = xColumn == nil || valueColumns.count == 1
+                let seriesName =
+                    xColumn == nil || valueColumns.count == 1
                     ? (seriesColumn.map { row[$0].description } ?? values[0])
                     : values[position]
                 note(category, in: &categories)
                 note(seriesName, in: &seriesNames)
                 var cell = cells[seriesName, default: [:]][category, default: []]
                 if !cell.isEmpty, isSetCount(values[position]) {
-                    throw ChartError.spec(file: file, key: values.count == 1 ? "value" : "values", Self.setSumRule
-                        + ": rows share the category '\(category)' and the series '\(seriesName)'; split them by series or filter them to one")
+                    throw ChartError.spec(
+                        file: file, key: values.count == 1 ? "value" : "values",
+                        Self.setSumRule
+                            + ": rows share the category '\(category)' and the series '\(seriesName)'; split them by series or filter them to one")
                 }
-                cell.append(ChartPoint(number, qualifier, derivation: derivation, otherScope: otherScope,
-                                       register: anchor?(row).map { [$0] } ?? []))
+                cell.append(
+                    ChartPoint(
+                        number, qualifier, derivation: derivation, otherScope: otherScope,
+                        register: anchor?(row).map { [$0] } ?? []))
                 cells[seriesName, default: [:]][category] = cell
             }
             if let referenceColumn, let xColumn, let number = row[referenceColumn].number {
@@ -97,10 +104,11 @@ extension ChartSpec {
             if points.count == 1 { return points[0] }
             // A sum is derived if any part is; it counts something else if any part does.
             let derivations = points.compactMap(\.derivation)
-            return ChartPoint(points.reduce(0) { $0 + $1.value }, Qualifier.combined(points.map(\.qualifier)),
-                              derivation: derivations.isEmpty ? nil : "A sum that includes derived figures: " + derivations.joined(separator: " "),
-                              otherScope: points.compactMap(\.otherScope).first,
-                              register: points.flatMap(\.register))
+            return ChartPoint(
+                points.reduce(0) { $0 + $1.value }, Qualifier.combined(points.map(\.qualifier)),
+                derivation: derivations.isEmpty ? nil : "A sum that includes derived figures: " + derivations.joined(separator: " "),
+                otherScope: points.compactMap(\.otherScope).first,
+                register: points.flatMap(\.register))
         }
         func carried(_ points: [ChartPoint?]) -> [ChartPoint?] {
             guard carryForward else { return points }
@@ -122,7 +130,9 @@ extension ChartSpec {
         let series = seriesNames.map { name in
             ChartSeries(name: seriesTitle(name), points: carried(categories.map { combine(cells[name]?[$0]) }))
         }
-        let reference = references.isEmpty ? nil
+        let reference =
+            references.isEmpty
+            ? nil
             : ChartSeries(name: referenceName, points: carried(categories.map { references[$0]?.first }))
         var data = ChartData(categories: categories.map(displayName), series: series, reference: reference)
         data.coverage = try coverageSentence(snapshot, chartCount: data.points.reduce(0) { $0 + $1.value })
@@ -136,14 +146,15 @@ extension ChartSpec {
         guard let coverage else { return nil }
         let organisation = filters.first { $0.column == "organisation" && !$0.negated && $0.values.count == 1 }?.values[0]
         guard let table = snapshot["coverage"], let organisation,
-              let o = table.columns.firstIndex(of: "organisation"), let m = table.columns.firstIndex(of: "measure"),
-              let v = table.columns.firstIndex(of: "value"), let q = table.columns.firstIndex(of: "qualifier"),
-              let f = table.columns.firstIndex(of: "period_from"), let t = table.columns.firstIndex(of: "period_to"),
-              let n = table.columns.firstIndex(of: "in_dataset"),
-              let row = table.rows.first(where: { $0[o].description == organisation && $0[m].description == coverage })
+            let o = table.columns.firstIndex(of: "organisation"), let m = table.columns.firstIndex(of: "measure"),
+            let v = table.columns.firstIndex(of: "value"), let q = table.columns.firstIndex(of: "qualifier"),
+            let f = table.columns.firstIndex(of: "period_from"), let t = table.columns.firstIndex(of: "period_to"),
+            let n = table.columns.firstIndex(of: "in_dataset"),
+            let row = table.rows.first(where: { $0[o].description == organisation && $0[m].description == coverage })
         else {
-            throw ChartError.spec(file: file, key: "coverage",
-                                  "the snapshot has no period total '\(coverage)' for the organisation this chart filters to")
+            throw ChartError.spec(
+                file: file, key: "coverage",
+                "the snapshot has no period total '\(coverage)' for the organisation this chart filters to")
         }
         let reported = ChartPoint(row[v].number ?? 0, row[q].text.flatMap(Qualifier.init(rawValue:)) ?? .exact)
         let held = NumberFormat.grouped(row[n].number ?? 0)
@@ -164,7 +175,8 @@ extension ChartSpec {
 
     /// How the chart looks at a theme and scale.
     public func style(theme: Theme, scale: Int) -> ChartStyle {
-        ChartStyle(kind: kind, title: title, subtitle: subtitle, source: source, width: width, height: height,
-                   valueLabels: valueLabels, theme: theme, scale: scale, totalCaption: coverage == nil ? "in all" : "in the dataset")
+        ChartStyle(
+            kind: kind, title: title, subtitle: subtitle, source: source, width: width, height: height,
+            valueLabels: valueLabels, theme: theme, scale: scale, totalCaption: coverage == nil ? "in all" : "in the dataset")
     }
 }

@@ -118,8 +118,10 @@ public struct ChartSpec: Equatable, Sendable {
                 let pinned = Set(filters.filter { !$0.negated && $0.values.count == 1 }.map(\.column))
                 let split = Set([x, series].compactMap { $0 }).union(pinned)
                 if let missing = key.first(where: { Set($0).isDisjoint(with: split) }) {
-                    throw ChartError.spec(file: file, key: valueKey, "\(Self.setSumRule): rows of different \(missing[0]) would be added up; "
-                        + "make \(missing[0]) the x or the series, or filter to one")
+                    throw ChartError.spec(
+                        file: file, key: valueKey,
+                        "\(Self.setSumRule): rows of different \(missing[0]) would be added up; "
+                            + "make \(missing[0]) the x or the series, or filter to one")
                 }
             }
         }
@@ -156,14 +158,17 @@ public struct ChartSpec: Equatable, Sendable {
         }
         let kindText = try reader.string("kind", required: true)!
         guard let kind = ChartKind(rawValue: kindText) else {
-            throw ChartError.spec(file: file, key: "kind", "'\(kindText)' is not one of: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ChartError.spec(
+                file: file, key: "kind", "'\(kindText)' is not one of: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let origin: Origin
         switch (try reader.string("aggregate"), try reader.string("sql")) {
         case (let aggregate?, nil): origin = .aggregate(aggregate)
         case (nil, let sql?):
-            guard sql.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("select")
-                || sql.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("with") else {
+            guard
+                sql.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("select")
+                    || sql.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().hasPrefix("with")
+            else {
                 throw ChartError.spec(file: file, key: "sql", "must be a SELECT")
             }
             origin = .sql(sql)
@@ -181,9 +186,10 @@ public struct ChartSpec: Equatable, Sendable {
             guard parts.count == 2, !parts[0].trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw ChartError.spec(file: file, key: "filter", "'\(text)' is not column=value or column!=value")
             }
-            return Filter(column: parts[0].trimmingCharacters(in: .whitespaces),
-                          values: parts[1].components(separatedBy: "|").map { $0.trimmingCharacters(in: .whitespaces) },
-                          negated: negated)
+            return Filter(
+                column: parts[0].trimmingCharacters(in: .whitespaces),
+                values: parts[1].components(separatedBy: "|").map { $0.trimmingCharacters(in: .whitespaces) },
+                negated: negated)
         }
         var names: [String: String] = [:]
         for entry in try reader.strings("names") {

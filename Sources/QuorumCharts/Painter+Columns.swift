@@ -27,16 +27,19 @@ extension Painter {
         func y(_ value: Double) -> Double { plot.bottom - value / ticks.maximum * plot.height }
         for (value, label) in zip(ticks.values, tickLabels) {
             let position = y(value).rounded()
-            canvas.fillRect(x: plot.left, y: position, width: plot.width, height: unit,
-                            color: value == 0 ? theme.axis : theme.grid)
-            try canvas.text(label, x: plot.left - pixels(8), y: position + axisMetrics.ascent / 2 - unit,
-                            size: axisSize, color: theme.mutedText, anchor: .end)
+            canvas.fillRect(
+                x: plot.left, y: position, width: plot.width, height: unit,
+                color: value == 0 ? theme.axis : theme.grid)
+            try canvas.text(
+                label, x: plot.left - pixels(8), y: position + axisMetrics.ascent / 2 - unit,
+                size: axisSize, color: theme.mutedText, anchor: .end)
         }
         let band = plot.width / Double(categoryCount)
         for (index, category) in data.categories.enumerated() {
             let label = try fit(category, size: axisSize, width: band - pixels(6))
-            try canvas.text(label, x: plot.left + band * (Double(index) + 0.5), y: plot.bottom + pixels(6) + axisMetrics.ascent,
-                            size: axisSize, color: theme.text, anchor: .middle)
+            try canvas.text(
+                label, x: plot.left + band * (Double(index) + 0.5), y: plot.bottom + pixels(6) + axisMetrics.ascent,
+                size: axisSize, color: theme.text, anchor: .middle)
         }
 
         switch style.kind {
@@ -53,8 +56,10 @@ extension Painter {
         canvas.fillRect(x: plot.left, y: y(0).rounded(), width: plot.width, height: unit, color: theme.axis)
     }
 
-    func drawBars(_ data: ChartData, stacked: Bool, band: Double, plot: Box, y: (Double) -> Double,
-                          on canvas: Sketch) throws(ChartError) {
+    func drawBars(
+        _ data: ChartData, stacked: Bool, band: Double, plot: Box, y: (Double) -> Double,
+        on canvas: Sketch
+    ) throws(ChartError) {
         let seriesCount = stacked ? 1 : data.series.count
         let groupWidth = min(band * (seriesCount == 1 ? 0.62 : 0.78), pixels(64) * Double(seriesCount))
         let gap = seriesCount > 1 ? pixels(2) : 0
@@ -76,34 +81,41 @@ extension Painter {
                 if stacked {
                     stackQualifiers.append(point.qualifier)
                     if labelled(point), bottom - top >= labelMetrics.ascent + pixels(6),
-                       try Canvas.measure(point.label, size: labelSize).width <= barWidth - pixels(4) {
-                        try canvas.text(point.label, x: left + barWidth / 2, y: (top + bottom) / 2 + labelMetrics.ascent / 2,
-                                        size: labelSize, color: theme.label(on: colour), anchor: .middle)
+                        try Canvas.measure(point.label, size: labelSize).width <= barWidth - pixels(4)
+                    {
+                        try canvas.text(
+                            point.label, x: left + barWidth / 2, y: (top + bottom) / 2 + labelMetrics.ascent / 2,
+                            size: labelSize, color: theme.label(on: colour), anchor: .middle)
                     }
                     base += point.value
                 } else if labelled(point) {
-                    try canvas.text(point.label, x: left + barWidth / 2, y: top - pixels(5), size: labelSize,
-                                    color: theme.text, anchor: .middle)
+                    try canvas.text(
+                        point.label, x: left + barWidth / 2, y: top - pixels(5), size: labelSize,
+                        color: theme.text, anchor: .middle)
                 }
             }
             if stacked, style.valueLabels, base > 0 {
                 let total = ChartPoint(base, Qualifier.combined(stackQualifiers))
-                try canvas.text(total.label, x: groupLeft + groupWidth / 2, y: y(base) - pixels(5), font: .bold,
-                                size: labelSize, color: theme.text, anchor: .middle)
+                try canvas.text(
+                    total.label, x: groupLeft + groupWidth / 2, y: y(base) - pixels(5), font: .bold,
+                    size: labelSize, color: theme.text, anchor: .middle)
             }
         }
     }
 
-    func drawLines(_ data: ChartData, band: Double, plot: Box, y: (Double) -> Double,
-                           on canvas: Sketch) throws(ChartError) {
+    func drawLines(
+        _ data: ChartData, band: Double, plot: Box, y: (Double) -> Double,
+        on canvas: Sketch
+    ) throws(ChartError) {
         let labelSize = points(TypeSize.valueLabel)
         let labelMetrics = try Canvas.measure("0123456789+", size: labelSize)
         var taken: [Box] = []
         if style.kind == .area {
             for (number, series) in data.series.enumerated() {
                 for run in polylines(series, band: band, left: plot.left, y: y) where run.count > 1 {
-                    canvas.fillUnderPolyline(run, baseline: y(0),
-                                             color: theme.colour(number).mixed(over: theme.background, amount: 0.28))
+                    canvas.fillUnderPolyline(
+                        run, baseline: y(0),
+                        color: theme.colour(number).mixed(over: theme.background, amount: 0.28))
                 }
             }
         }
@@ -130,20 +142,24 @@ extension Painter {
                 let labelWidth = try Canvas.measure(point.label, size: labelSize).width
                 let above = top - pixels(10), below = top + pixels(10) + labelMetrics.ascent
                 var candidates = [above, below].map { baseline in
-                    Box(left: x - labelWidth / 2 - pixels(2), top: baseline - labelMetrics.ascent - pixels(1),
+                    Box(
+                        left: x - labelWidth / 2 - pixels(2), top: baseline - labelMetrics.ascent - pixels(1),
                         right: x + labelWidth / 2 + pixels(2), bottom: baseline + labelMetrics.descent)
                 }
                 let beside = top + labelMetrics.ascent / 2
-                candidates.append(Box(left: x + pixels(8), top: beside - labelMetrics.ascent - pixels(1),
-                                      right: x + pixels(12) + labelWidth, bottom: beside + labelMetrics.descent))
+                candidates.append(
+                    Box(
+                        left: x + pixels(8), top: beside - labelMetrics.ascent - pixels(1),
+                        right: x + pixels(12) + labelWidth, bottom: beside + labelMetrics.descent))
                 let free = candidates.first { box in
                     box.top >= plot.top - pixels(12) && box.bottom <= plot.bottom - unit && box.right <= plot.right + pixels(14)
                         && !taken.contains { $0.overlaps(box) }
                 }
                 guard let place = free ?? (point.isQualified ? candidates[0] : nil) else { continue }
                 taken.append(place)
-                try canvas.text(point.label, x: (place.left + place.right) / 2, y: place.bottom - labelMetrics.descent,
-                                size: labelSize, color: theme.text, anchor: .middle)
+                try canvas.text(
+                    point.label, x: (place.left + place.right) / 2, y: place.bottom - labelMetrics.descent,
+                    size: labelSize, color: theme.text, anchor: .middle)
             }
         }
     }
@@ -176,8 +192,9 @@ extension Painter {
             }
         }
         if run.count == 1 {
-            canvas.strokePolyline([(run[0].x - pixels(12), run[0].y), (run[0].x + pixels(12), run[0].y)],
-                                  width: pixels(2), color: theme.text)
+            canvas.strokePolyline(
+                [(run[0].x - pixels(12), run[0].y), (run[0].x + pixels(12), run[0].y)],
+                width: pixels(2), color: theme.text)
         }
     }
 }

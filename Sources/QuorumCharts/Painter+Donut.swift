@@ -15,21 +15,24 @@ extension Painter {
             for (index, point) in points.enumerated() {
                 guard let point, point.value > 0 else { continue }
                 let sweep = point.value / total * 2 * Double.pi
-                canvas.fillRingSegment(centreX: centreX, centreY: centreY, outer: outer, inner: inner,
-                                       start: angle, end: angle + sweep, gap: points.count > 1 ? pixels(2) : 0,
-                                       color: theme.colour(index))
+                canvas.fillRingSegment(
+                    centreX: centreX, centreY: centreY, outer: outer, inner: inner,
+                    start: angle, end: angle + sweep, gap: points.count > 1 ? pixels(2) : 0,
+                    color: theme.colour(index))
                 angle += sweep
             }
         } else {
-            canvas.fillRingSegment(centreX: centreX, centreY: centreY, outer: outer, inner: inner,
-                                   start: 0, end: 2 * Double.pi, gap: 0, color: theme.track)
+            canvas.fillRingSegment(
+                centreX: centreX, centreY: centreY, outer: outer, inner: inner,
+                start: 0, end: 2 * Double.pi, gap: 0, color: theme.track)
         }
         let totalPoint = ChartPoint(total, Qualifier.combined(points.compactMap { $0?.qualifier }))
         let big = self.points(18)
         let bigMetrics = try Canvas.measure(totalPoint.label, font: .bold, size: big)
         try canvas.text(totalPoint.label, x: centreX, y: centreY + pixels(2), font: .bold, size: big, color: theme.text, anchor: .middle)
-        try canvas.text(style.totalCaption, x: centreX, y: centreY + pixels(2) + bigMetrics.descent + pixels(14),
-                        size: self.points(TypeSize.axis), color: theme.mutedText, anchor: .middle)
+        try canvas.text(
+            style.totalCaption, x: centreX, y: centreY + pixels(2) + bigMetrics.descent + pixels(14),
+            size: self.points(TypeSize.axis), color: theme.mutedText, anchor: .middle)
 
         let size = self.points(TypeSize.legend)
         let metrics = try Canvas.measure("Ag", size: size)
@@ -42,8 +45,9 @@ extension Painter {
             let share = total > 0 ? " (\(Int(((point?.value ?? 0) / total * 100).rounded()))%)" : ""
             let figure = (point?.label ?? "–") + share
             let figureWidth = try Canvas.measure(figure, font: .bold, size: size).width
-            canvas.fillRect(x: legendLeft, y: y - metrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
-                            color: theme.colour(index))
+            canvas.fillRect(
+                x: legendLeft, y: y - metrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
+                color: theme.colour(index))
             let label = try fit(category, size: size, width: width - figureWidth - pixels(32))
             try canvas.text(label, x: legendLeft + pixels(16), y: y, size: size, color: theme.text)
             try canvas.text(figure, x: legendLeft + width, y: y, font: .bold, size: size, color: theme.text, anchor: .end)

@@ -8,8 +8,9 @@ extension Painter {
         let points = data.categories.indices.map { data.series[0].points[safe: $0] ?? nil }
         let done = points.first.flatMap { $0 } ?? ChartPoint(0)
         let rest = points.dropFirst().compactMap { $0 }
-        let total = ChartPoint(done.value + rest.reduce(0) { $0 + $1.value },
-                               Qualifier.combined([done.qualifier] + rest.map(\.qualifier)))
+        let total = ChartPoint(
+            done.value + rest.reduce(0) { $0 + $1.value },
+            Qualifier.combined([done.qualifier] + rest.map(\.qualifier)))
         let headline = "\(done.label) of \(total.label)"
         let big = self.points(22)
         let bigMetrics = try Canvas.measure(headline, font: .bold, size: big)
@@ -38,8 +39,9 @@ extension Painter {
         var x = plot.left
         for (index, category) in data.categories.enumerated() {
             let figure = points[index]?.label ?? "–"
-            canvas.fillRect(x: x, y: y - legendMetrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
-                            color: index == 0 ? theme.colour(0) : theme.track)
+            canvas.fillRect(
+                x: x, y: y - legendMetrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
+                color: index == 0 ? theme.colour(0) : theme.track)
             let label = try fit(category, size: legendSize, width: plot.width / Double(data.categories.count) - pixels(60))
             x += pixels(16)
             x += try canvas.text(label, x: x, y: y, size: legendSize, color: theme.text) + pixels(6)

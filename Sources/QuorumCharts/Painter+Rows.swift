@@ -23,8 +23,9 @@ extension Painter {
         for value in ticks.values {
             let position = x(value).rounded()
             canvas.fillRect(x: position, y: plot.top, width: unit, height: plot.height, color: value == 0 ? theme.axis : theme.grid)
-            try canvas.text(NumberFormat.grouped(value), x: position, y: plot.bottom + pixels(6) + axisMetrics.ascent,
-                            size: axisSize, color: theme.mutedText, anchor: .middle)
+            try canvas.text(
+                NumberFormat.grouped(value), x: position, y: plot.bottom + pixels(6) + axisMetrics.ascent,
+                size: axisSize, color: theme.mutedText, anchor: .middle)
         }
         let band = plot.height / Double(data.categories.count)
         let seriesCount = data.series.count
@@ -34,16 +35,18 @@ extension Painter {
         for (index, category) in data.categories.enumerated() {
             let middle = plot.top + band * (Double(index) + 0.5)
             let label = try fit(category, size: categorySize, width: categoryWidth)
-            try canvas.text(label, x: plot.left - pixels(10), y: middle + categoryMetrics.ascent / 2 - unit,
-                            size: categorySize, color: theme.text, anchor: .end)
+            try canvas.text(
+                label, x: plot.left - pixels(10), y: middle + categoryMetrics.ascent / 2 - unit,
+                size: categorySize, color: theme.text, anchor: .end)
             for (number, series) in data.series.enumerated() {
                 guard let point = series.points[safe: index] ?? nil else { continue }
                 let top = middle - groupHeight / 2 + Double(number) * barHeight
                 let gap = seriesCount > 1 ? unit : 0
                 canvas.fillRect(x: x(0), y: top, width: x(point.value) - x(0), height: barHeight - gap, color: theme.colour(number))
                 if labelled(point) {
-                    try canvas.text(point.label, x: x(point.value) + pixels(6), y: top + barHeight / 2 + categoryMetrics.ascent / 2 - unit,
-                                    size: labelSize, color: theme.text)
+                    try canvas.text(
+                        point.label, x: x(point.value) + pixels(6), y: top + barHeight / 2 + categoryMetrics.ascent / 2 - unit,
+                        size: labelSize, color: theme.text)
                 }
             }
         }

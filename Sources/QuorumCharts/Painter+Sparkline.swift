@@ -6,8 +6,9 @@ extension Painter {
 
     func drawSparkline(_ data: ChartData, on canvas: Sketch) throws(ChartError) {
         guard let series = data.series.first, !data.isEmpty else {
-            canvas.fillRect(x: pixels(3), y: (Double(canvas.height) / 2).rounded(), width: Double(canvas.width) - pixels(6),
-                            height: unit, color: theme.grid)
+            canvas.fillRect(
+                x: pixels(3), y: (Double(canvas.height) / 2).rounded(), width: Double(canvas.width) - pixels(6),
+                height: unit, color: theme.grid)
             return
         }
         let values = series.points.compactMap { $0?.value }
@@ -21,7 +22,9 @@ extension Painter {
         let labelWidth = lastLabel.isEmpty ? 0 : labelMetrics.width + pixels(4)
         let box = Box(left: margin, top: margin, right: Double(canvas.width) - margin - labelWidth, bottom: Double(canvas.height) - margin)
         let count = max(1, series.points.count - 1)
-        func x(_ index: Int) -> Double { series.points.count == 1 ? (box.left + box.right) / 2 : box.left + box.width * Double(index) / Double(count) }
+        func x(_ index: Int) -> Double {
+            series.points.count == 1 ? (box.left + box.right) / 2 : box.left + box.width * Double(index) / Double(count)
+        }
         func y(_ value: Double) -> Double {
             largest == smallest ? (box.top + box.bottom) / 2 : box.bottom - (value - smallest) / (largest - smallest) * box.height
         }
@@ -38,8 +41,9 @@ extension Painter {
             canvas.fillCircle(centreX: x(index), centreY: y(point!.value), radius: pixels(1.25), color: theme.background)
         }
         if !lastLabel.isEmpty {
-            try canvas.text(lastLabel, x: Double(canvas.width) - margin, y: (Double(canvas.height) + labelMetrics.ascent) / 2 - unit,
-                            size: labelSize, color: theme.text, anchor: .end)
+            try canvas.text(
+                lastLabel, x: Double(canvas.width) - margin, y: (Double(canvas.height) + labelMetrics.ascent) / 2 - unit,
+                size: labelSize, color: theme.text, anchor: .end)
         }
     }
 }

@@ -37,13 +37,15 @@ struct Painter {
         let padding = pixels(18)
         var top = pixels(16)
         if !style.title.isEmpty {
-            top = try line(style.title, at: top, font: .bold, size: TypeSize.title, colour: theme.text,
-                           canvas: canvas, width: width - 2 * padding, left: padding)
+            top = try line(
+                style.title, at: top, font: .bold, size: TypeSize.title, colour: theme.text,
+                canvas: canvas, width: width - 2 * padding, left: padding)
         }
         if !style.subtitle.isEmpty {
             for text in try wrap(style.subtitle, size: points(TypeSize.subtitle), width: width - 2 * padding, lines: 2) {
-                top = try line(text, at: top + pixels(3), font: .regular, size: TypeSize.subtitle,
-                               colour: theme.mutedText, canvas: canvas, width: width - 2 * padding, left: padding)
+                top = try line(
+                    text, at: top + pixels(3), font: .regular, size: TypeSize.subtitle,
+                    colour: theme.mutedText, canvas: canvas, width: width - 2 * padding, left: padding)
             }
         }
         var bottom = height - pixels(12)
@@ -56,23 +58,28 @@ struct Painter {
             var lines: [String] = []
             for note in footnotes { lines += try wrap(note, size: size, width: width - 2 * padding, lines: 2) }
             for (index, text) in lines.enumerated() {
-                try canvas.text(text, x: padding, y: bottom - metrics.descent - lineHeight * Double(lines.count - 1 - index),
-                                size: size, color: theme.mutedText)
+                try canvas.text(
+                    text, x: padding, y: bottom - metrics.descent - lineHeight * Double(lines.count - 1 - index),
+                    size: size, color: theme.mutedText)
             }
             bottom -= lineHeight * Double(lines.count) + pixels(8)
         }
         // The reference line has no labels: its legend entry carries the mark of a derived figure.
-        let legendSeries = data.series.map(\.name) + (data.reference.map { reference in
-            [reference.name + (reference.points.contains { $0?.derivation != nil } ? " " + ChartMark.derived : "")]
-        } ?? [])
+        let legendSeries =
+            data.series.map(\.name)
+            + (data.reference.map { reference in
+                [reference.name + (reference.points.contains { $0?.derivation != nil } ? " " + ChartMark.derived : "")]
+            } ?? [])
         if !data.isEmpty, legendSeries.count > 1, [.bars, .groupedBars, .stackedBars, .line, .area, .horizontalBars].contains(style.kind) {
-            top = try legend(legendSeries, referenceLast: data.reference != nil, at: top + pixels(8), canvas: canvas,
-                             left: padding, width: width - 2 * padding)
+            top = try legend(
+                legendSeries, referenceLast: data.reference != nil, at: top + pixels(8), canvas: canvas,
+                left: padding, width: width - 2 * padding)
         }
         let plot = Box(left: padding, top: top + pixels(14), right: width - padding, bottom: bottom)
         guard !data.isEmpty, plot.height > pixels(20) else {
-            try canvas.text("No data", x: (plot.left + plot.right) / 2, y: (plot.top + plot.bottom) / 2,
-                            size: points(11), color: theme.mutedText, anchor: .middle)
+            try canvas.text(
+                "No data", x: (plot.left + plot.right) / 2, y: (plot.top + plot.bottom) / 2,
+                size: points(11), color: theme.mutedText, anchor: .middle)
             return
         }
         switch style.kind {
@@ -90,12 +97,15 @@ struct Painter {
     }
 
     /// One line of text below `top`, shortened to fit; returns the new top.
-    func line(_ text: String, at top: Double, font: ChartFont, size: Double, colour: RGB,
-                      canvas: Sketch, width: Double, left: Double) throws(ChartError) -> Double {
+    func line(
+        _ text: String, at top: Double, font: ChartFont, size: Double, colour: RGB,
+        canvas: Sketch, width: Double, left: Double
+    ) throws(ChartError) -> Double {
         let size = points(size)
         let metrics = try Canvas.measure("Ag", font: font, size: size)
-        try canvas.text(try fit(text, font: font, size: size, width: width), x: left, y: top + metrics.ascent,
-                        font: font, size: size, color: colour)
+        try canvas.text(
+            try fit(text, font: font, size: size, width: width), x: left, y: top + metrics.ascent,
+            font: font, size: size, color: colour)
         return top + metrics.ascent + metrics.descent
     }
 
@@ -140,8 +150,10 @@ struct Painter {
     }
 
     /// Swatches and names in rows; returns the new top.
-    func legend(_ names: [String], referenceLast: Bool, at top: Double, canvas: Sketch,
-                        left: Double, width: Double) throws(ChartError) -> Double {
+    func legend(
+        _ names: [String], referenceLast: Bool, at top: Double, canvas: Sketch,
+        left: Double, width: Double
+    ) throws(ChartError) -> Double {
         let size = points(TypeSize.legend)
         let metrics = try Canvas.measure("Ag", size: size)
         let rowHeight = metrics.ascent + metrics.descent + pixels(6)

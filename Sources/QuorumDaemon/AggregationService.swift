@@ -38,9 +38,11 @@ public final class AggregationService: Service, Sendable {
     }
 
     /// `chartQueries`: the SELECTs of chart files, run with the built-in aggregates.
-    public init(pool: ConnectionPool, conninfo: String, election: LeaderElection, cache: SnapshotCache,
-                configuration: Configuration, logger: Logger,
-                chartQueries: @escaping @Sendable () -> [(name: String, sql: String)] = { [] }) {
+    public init(
+        pool: ConnectionPool, conninfo: String, election: LeaderElection, cache: SnapshotCache,
+        configuration: Configuration, logger: Logger,
+        chartQueries: @escaping @Sendable () -> [(name: String, sql: String)] = { [] }
+    ) {
         self.pool = pool
         self.chartQueries = chartQueries
         self.election = election
@@ -137,12 +139,14 @@ public final class AggregationService: Service, Sendable {
                 runs.add(1, ordering: .relaxed)
                 cache.offer(snapshot)
                 FreedMemory.release()
-                logger.info("aggregated", metadata: [
-                    "snapshot": "\(snapshot.id)", "data_version": "\(snapshot.dataVersion)",
-                    "ms": "\(Int(snapshot.finishedAt.timeIntervalSince(snapshot.startedAt) * 1000))",
-                ])
+                logger.info(
+                    "aggregated",
+                    metadata: [
+                        "snapshot": "\(snapshot.id)", "data_version": "\(snapshot.dataVersion)",
+                        "ms": "\(Int(snapshot.finishedAt.timeIntervalSince(snapshot.startedAt) * 1000))",
+                    ])
             }
-        } catch where Task.isCancelled {
+        } catch  where Task.isCancelled {
             return  // shutting down: the run's transaction is rolled back
         } catch {
             logger.error("aggregation failed; the last snapshot stays", metadata: ["error": "\(error)"])
@@ -161,7 +165,7 @@ public final class AggregationService: Service, Sendable {
                 FreedMemory.release()
                 logger.debug("loaded snapshot", metadata: ["snapshot": "\(latest.id)"])
             }
-        } catch where Task.isCancelled {
+        } catch  where Task.isCancelled {
             return
         } catch {
             logger.warning("cannot load the latest snapshot; serving the one held", metadata: ["error": "\(error)"])

@@ -73,8 +73,10 @@ extension Configuration {
         ("mail.timeout_ms", "QUORUM_MAIL_TIMEOUT_MS", "time allowed for a whole SMTP session"),
         ("mail.retries", "QUORUM_MAIL_RETRIES", "further attempts after a temporary (4xx) failure, with doubling backoff"),
         ("mail.directory", "QUORUM_MAIL_DIRECTORY", "where the file transport writes .eml files"),
-        ("mail.max_attachment_bytes", "QUORUM_MAIL_MAX_ATTACHMENT_BYTES",
-         "the most bytes a report's attachments (CSV files, PDF) may come to; a larger one is not sent (default 10000000)"),
+        (
+            "mail.max_attachment_bytes", "QUORUM_MAIL_MAX_ATTACHMENT_BYTES",
+            "the most bytes a report's attachments (CSV files, PDF) may come to; a larger one is not sent (default 10000000)"
+        ),
         ("report.NAME.schedule", "", "cron expression of the report's sends (required)"),
         ("report.NAME.time_zone", "", "IANA time zone the schedule and the subject's dates are read in (default UTC)"),
         ("report.NAME.to", "", "recipients (an array of addresses); also cc and bcc"),
@@ -91,9 +93,11 @@ extension Configuration {
         ("report.NAME.catch_up_limit", "", "with catch_up = all, at most this many missed periods (default 10)"),
     ]
 
-    static let reportKeys: Set<String> = ["schedule", "time_zone", "to", "cc", "bcc", "allowed_domains", "subject", "charts",
-                                          "tables", "attachments", "pdf", "paper", "orientation", "skip_when_unchanged", "catch_up",
-                                          "catch_up_limit"]
+    static let reportKeys: Set<String> = [
+        "schedule", "time_zone", "to", "cc", "bcc", "allowed_domains", "subject", "charts",
+        "tables", "attachments", "pdf", "paper", "orientation", "skip_when_unchanged", "catch_up",
+        "catch_up_limit",
+    ]
 
     /// `report.NAME.KEY` with a known KEY.
     static func isReportKey(_ key: String) -> Bool {
@@ -126,13 +130,17 @@ extension Configuration {
         }
 
         if let transport = string("mail.transport") {
-            if ["smtp", "file"].contains(transport) { mail.transport = transport }
-            else { problems.append("\(origin("mail.transport")): mail.transport must be smtp or file") }
+            if ["smtp", "file"].contains(transport) {
+                mail.transport = transport
+            } else {
+                problems.append("\(origin("mail.transport")): mail.transport must be smtp or file")
+            }
         }
         if let url = string("mail.smtp_url") {
             let components = URLComponents(string: url)
             if components?.user != nil || components?.password != nil {
-                problems.append("\(origin("mail.smtp_url")): mail.smtp_url must not carry a user or password; use mail.username and $QUORUM_MAIL_PASSWORD")
+                problems.append(
+                    "\(origin("mail.smtp_url")): mail.smtp_url must not carry a user or password; use mail.username and $QUORUM_MAIL_PASSWORD")
             } else if let scheme = components?.scheme, ["smtp", "smtps"].contains(scheme), components?.host?.isEmpty == false {
                 mail.smtpURL = url
             } else {
@@ -177,22 +185,32 @@ extension Configuration {
             report.attachments = strings(prefix + "attachments")
             for key in ["tables", "attachments"] {
                 for table in strings(prefix + key) where !aggregates.contains(table) {
-                    problems.append("\(origin(prefix + key)): \(prefix)\(key): no aggregate \(table) (known: \(aggregates.sorted().joined(separator: ", ")))")
+                    problems.append(
+                        "\(origin(prefix + key)): \(prefix)\(key): no aggregate \(table) (known: \(aggregates.sorted().joined(separator: ", ")))")
                 }
             }
             report.pdf = boolean(prefix + "pdf") ?? false
             if let size = string(prefix + "paper") {
-                if let size = Paper.Size(rawValue: size) { report.paper.size = size }
-                else { problems.append("\(origin(prefix + "paper")): \(prefix)paper must be a4 or letter") }
+                if let size = Paper.Size(rawValue: size) {
+                    report.paper.size = size
+                } else {
+                    problems.append("\(origin(prefix + "paper")): \(prefix)paper must be a4 or letter")
+                }
             }
             if let orientation = string(prefix + "orientation") {
-                if let orientation = Paper.Orientation(rawValue: orientation) { report.paper.orientation = orientation }
-                else { problems.append("\(origin(prefix + "orientation")): \(prefix)orientation must be portrait or landscape") }
+                if let orientation = Paper.Orientation(rawValue: orientation) {
+                    report.paper.orientation = orientation
+                } else {
+                    problems.append("\(origin(prefix + "orientation")): \(prefix)orientation must be portrait or landscape")
+                }
             }
             report.skipWhenUnchanged = boolean(prefix + "skip_when_unchanged") ?? false
             if let catchUp = string(prefix + "catch_up") {
-                if let policy = Report.CatchUp(rawValue: catchUp) { report.catchUp = policy }
-                else { problems.append("\(origin(prefix + "catch_up")): \(prefix)catch_up must be skip, latest or all") }
+                if let policy = Report.CatchUp(rawValue: catchUp) {
+                    report.catchUp = policy
+                } else {
+                    problems.append("\(origin(prefix + "catch_up")): \(prefix)catch_up must be skip, latest or all")
+                }
             }
             report.catchUpLimit = integer(prefix + "catch_up_limit", 1...1000) ?? report.catchUpLimit
             problems += report.problems.map { "\(origin(prefix + "schedule")): \($0)" }

@@ -40,29 +40,39 @@ public struct Configuration: Sendable, Equatable {
     public init() {}
 
     /// Every key, its environment variable, and what it means: the reference.
-    public static let keys: [(key: String, environment: String, help: String)] = [
-        ("database.url", "DATABASE_URL", "PostgreSQL URL or conninfo; unset: libpq's PG* variables, else the embedded cluster"),
-        ("database.request_connections", "QUORUM_DATABASE_REQUEST_CONNECTIONS",
-         "connections the HTTP API may hold; a request waiting longer than server.request_timeout_ms for one gets 503"),
-        ("database.background_connections", "QUORUM_DATABASE_BACKGROUND_CONNECTIONS",
-         "connections for aggregation, mail and migrations (the leader lock, notifications and /readyz have their own)"),
-        ("database.start_timeout_ms", "QUORUM_DATABASE_START_TIMEOUT_MS",
-         "how long `quorum serve` retries an unreachable database at start before it exits with status 69"),
-        ("data_dir", "QUORUM_DATA_DIR", "data directory (embedded cluster, published site)"),
-        ("server.host", "QUORUM_SERVER_HOST", "address the HTTP server listens on"),
-        ("server.port", "QUORUM_SERVER_PORT", "port the HTTP server listens on"),
-        ("server.read_token_required", "QUORUM_SERVER_READ_TOKEN_REQUIRED", "true: API reads need a bearer token too, not only writes"),
-        ("server.max_body_bytes", "QUORUM_SERVER_MAX_BODY_BYTES", "largest request body accepted; larger ones get 413"),
-        ("server.request_timeout_ms", "QUORUM_SERVER_REQUEST_TIMEOUT_MS", "a request waiting longer on the database or its body gets 503"),
-        ("aggregation.schedule", "QUORUM_AGGREGATION_SCHEDULE", "cron expression of scheduled aggregation runs"),
-        ("aggregation.time_zone", "QUORUM_AGGREGATION_TIME_ZONE", "IANA time zone the schedule is read in"),
-        ("aggregation.debounce_ms", "QUORUM_AGGREGATION_DEBOUNCE_MS", "quiet time after a change before aggregating"),
-        ("aggregation.retention", "QUORUM_AGGREGATION_RETENTION", "complete snapshots kept in the database"),
-        ("leader.heartbeat_ms", "QUORUM_LEADER_HEARTBEAT_MS", "how often the leader checks its lock connection"),
-        ("log.level", "QUORUM_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
-        ("render.charts_dir", "QUORUM_RENDER_CHARTS_DIR", "directory of chart files (*.toml); unset: the default set in the binary"),
-        ("render.site_dir", "QUORUM_RENDER_SITE_DIR", "where the HTML site is published (releases/ and the current link); unset: <data_dir>/site"),
-    ] + mailKeys
+    public static let keys: [(key: String, environment: String, help: String)] =
+        [
+            ("database.url", "DATABASE_URL", "PostgreSQL URL or conninfo; unset: libpq's PG* variables, else the embedded cluster"),
+            (
+                "database.request_connections", "QUORUM_DATABASE_REQUEST_CONNECTIONS",
+                "connections the HTTP API may hold; a request waiting longer than server.request_timeout_ms for one gets 503"
+            ),
+            (
+                "database.background_connections", "QUORUM_DATABASE_BACKGROUND_CONNECTIONS",
+                "connections for aggregation, mail and migrations (the leader lock, notifications and /readyz have their own)"
+            ),
+            (
+                "database.start_timeout_ms", "QUORUM_DATABASE_START_TIMEOUT_MS",
+                "how long `quorum serve` retries an unreachable database at start before it exits with status 69"
+            ),
+            ("data_dir", "QUORUM_DATA_DIR", "data directory (embedded cluster, published site)"),
+            ("server.host", "QUORUM_SERVER_HOST", "address the HTTP server listens on"),
+            ("server.port", "QUORUM_SERVER_PORT", "port the HTTP server listens on"),
+            ("server.read_token_required", "QUORUM_SERVER_READ_TOKEN_REQUIRED", "true: API reads need a bearer token too, not only writes"),
+            ("server.max_body_bytes", "QUORUM_SERVER_MAX_BODY_BYTES", "largest request body accepted; larger ones get 413"),
+            ("server.request_timeout_ms", "QUORUM_SERVER_REQUEST_TIMEOUT_MS", "a request waiting longer on the database or its body gets 503"),
+            ("aggregation.schedule", "QUORUM_AGGREGATION_SCHEDULE", "cron expression of scheduled aggregation runs"),
+            ("aggregation.time_zone", "QUORUM_AGGREGATION_TIME_ZONE", "IANA time zone the schedule is read in"),
+            ("aggregation.debounce_ms", "QUORUM_AGGREGATION_DEBOUNCE_MS", "quiet time after a change before aggregating"),
+            ("aggregation.retention", "QUORUM_AGGREGATION_RETENTION", "complete snapshots kept in the database"),
+            ("leader.heartbeat_ms", "QUORUM_LEADER_HEARTBEAT_MS", "how often the leader checks its lock connection"),
+            ("log.level", "QUORUM_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
+            ("render.charts_dir", "QUORUM_RENDER_CHARTS_DIR", "directory of chart files (*.toml); unset: the default set in the binary"),
+            (
+                "render.site_dir", "QUORUM_RENDER_SITE_DIR",
+                "where the HTML site is published (releases/ and the current link); unset: <data_dir>/site"
+            ),
+        ] + mailKeys
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public let problems: [String]
@@ -91,11 +101,12 @@ public struct Configuration: Sendable, Equatable {
 
         // Refused before anything reads them, so no message downstream can echo them.
         for key in settings.keys.sorted() {
-            let texts: [String] = switch settings[key]!.value {
-            case .string(let text): [text]
-            case .strings(let list): list
-            case .integer, .boolean: []
-            }
+            let texts: [String] =
+                switch settings[key]!.value {
+                case .string(let text): [text]
+                case .strings(let list): list
+                case .integer, .boolean: []
+                }
             if let problem = texts.lazy.compactMap(TextCheck.settingProblem).first {
                 problems.append("\(settings[key]!.origin): \(key) \(problem)")
                 settings[key] = nil
@@ -164,8 +175,10 @@ public struct Configuration: Sendable, Equatable {
     /// Reads `key` through `ConfigFile.Reader`, the one typed reader of every
     /// file Quorum reads; a value that is not what the key needs is noted in
     /// `problems` with its origin, and reads as absent.
-    static func read<T>(_ key: String, of settings: Settings, problems: inout [String],
-                        _ get: (ConfigFile.Reader) throws(ConfigFile.KeyProblem) -> T?) -> T? {
+    static func read<T>(
+        _ key: String, of settings: Settings, problems: inout [String],
+        _ get: (ConfigFile.Reader) throws(ConfigFile.KeyProblem) -> T?
+    ) -> T? {
         guard let (value, origin) = settings[key] else { return nil }
         do {
             return try get(ConfigFile.Reader([key: value]))

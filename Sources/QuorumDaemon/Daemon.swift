@@ -35,17 +35,21 @@ public struct Daemon: Sendable {
 
     /// `dataDirectory` holds the published site unless `render.site_dir` says otherwise
     /// (without either, a directory under the system's temporary directory).
-    public init(conninfo: String, configuration: Configuration, logger: Logger, dataDirectory: URL? = nil,
-                notifier: SystemdNotifier = SystemdNotifier()) {
+    public init(
+        conninfo: String, configuration: Configuration, logger: Logger, dataDirectory: URL? = nil,
+        notifier: SystemdNotifier = SystemdNotifier()
+    ) {
         self.configuration = configuration
         requestPool = ConnectionPool(conninfo: conninfo, maxConnections: configuration.databaseRequestConnections)
         backgroundPool = ConnectionPool(conninfo: conninfo, maxConnections: configuration.databaseBackgroundConnections)
-        election = LeaderElection(conninfo: conninfo,
-                                  heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
+        election = LeaderElection(
+            conninfo: conninfo,
+            heartbeat: .milliseconds(configuration.leaderHeartbeatMilliseconds), logger: logger)
         cache = SnapshotCache()
         self.notifier = notifier
         readiness = Readiness(notifier: notifier, waitingFor: [.snapshot, .listening])
-        let dataDirectory = dataDirectory ?? configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
+        let dataDirectory =
+            dataDirectory ?? configuration.dataDirectory.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-\(getpid())")
         self.dataDirectory = dataDirectory
         let site = SiteFiles(root: RenderService.siteRoot(configuration, dataDirectory: dataDirectory))
@@ -57,17 +61,20 @@ public struct Daemon: Sendable {
         }
         self.render = render
         // Charts with their own SQL are computed by the aggregation run, in the same read as the rest.
-        aggregation = AggregationService(pool: backgroundPool, conninfo: conninfo, election: election, cache: cache,
-                                         configuration: configuration, logger: logger,
-                                         chartQueries: { render.chartQueries })
+        aggregation = AggregationService(
+            pool: backgroundPool, conninfo: conninfo, election: election, cache: cache,
+            configuration: configuration, logger: logger,
+            chartQueries: { render.chartQueries })
         // `quorum serve` checks the mail settings (the password file) before it gets here.
         if configuration.mail.reports.isEmpty {
             mailer = nil
         } else if let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
-            mailer = MailerService(mailer: Mailer(pool: backgroundPool, reports: configuration.mail.reports, settings: settings,
-                                                  charts: RenderService.charts(configuration), siteDirectory: site.root,
-                                                  logger: logger),
-                                   election: election, cache: cache)
+            mailer = MailerService(
+                mailer: Mailer(
+                    pool: backgroundPool, reports: configuration.mail.reports, settings: settings,
+                    charts: RenderService.charts(configuration), siteDirectory: site.root,
+                    logger: logger),
+                election: election, cache: cache)
         } else {
             logger.error("report mail is off: the mail settings cannot be read")
             mailer = nil
@@ -111,23 +118,27 @@ public struct Daemon: Sendable {
             if let configuration = reload() {
                 let waiting = running.withLock { $0.keysNeedingRestart(toApply: configuration) }
                 if !waiting.isEmpty {
-                    logger.warning("changed settings that take effect at the next restart; the running values stay",
-                                   metadata: ["keys": "\(waiting.joined(separator: ", "))"])
+                    logger.warning(
+                        "changed settings that take effect at the next restart; the running values stay",
+                        metadata: ["keys": "\(waiting.joined(separator: ", "))"])
                 }
                 running.withLock { $0 = configuration }
                 // Charts first: the aggregation run that follows takes their queries.
                 render.reload(configuration)
                 aggregation.reconfigure(configuration)
                 if let mailer, let settings = try? configuration.mail.settings(environment: ProcessInfo.processInfo.environment) {
-                    mailer.mailer.reconfigure(reports: configuration.mail.reports, settings: settings,
-                                              charts: RenderService.charts(configuration))
+                    mailer.mailer.reconfigure(
+                        reports: configuration.mail.reports, settings: settings,
+                        charts: RenderService.charts(configuration))
                 }
             }
             if ready { notifier.ready(status: "configuration reloaded") }
         }
-        let http = buildApplication(ServerDependencies(pool: requestPool, cache: cache, site: site, releaseFreedMemory: FreedMemory.release),
-                                    settings: server,
-                                    logger: logger) { [readiness] in readiness.met(.listening) }
+        let http = buildApplication(
+            ServerDependencies(pool: requestPool, cache: cache, site: site, releaseFreedMemory: FreedMemory.release),
+            settings: server,
+            logger: logger
+        ) { [readiness] in readiness.met(.listening) }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: election), .init(service: aggregation), .init(service: render),
         ]
@@ -138,10 +149,11 @@ public struct Daemon: Sendable {
         }
         // Last, so that it is the first to hear of a graceful shutdown.
         services.append(.init(service: SystemdStatusService(notifier: notifier, readiness: readiness, cache: cache, election: election)))
-        return ServiceGroup(configuration: .init(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        return ServiceGroup(
+            configuration: .init(
+                services: services,
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
     }
 }
 

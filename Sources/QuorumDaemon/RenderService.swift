@@ -30,8 +30,10 @@ public final class RenderService: Service, Sendable {
     public let chartErrors = Atomic<Int>(0)
 
     /// `published` is called after each new tree is in place.
-    public init(cache: SnapshotCache, configuration: Configuration, dataDirectory: URL, logger: Logger,
-                published: @escaping @Sendable () -> Void = {}) {
+    public init(
+        cache: SnapshotCache, configuration: Configuration, dataDirectory: URL, logger: Logger,
+        published: @escaping @Sendable () -> Void = {}
+    ) {
         self.cache = cache
         self.logger = logger
         self.published = published
@@ -108,11 +110,13 @@ public final class RenderService: Service, Sendable {
             renders.add(1, ordering: .relaxed)
             chartErrors.store(build.errors.count, ordering: .relaxed)
             for error in build.errors { logger.error("chart not drawn", metadata: ["error": "\(error)"]) }
-            logger.info("site published", metadata: [
-                "snapshot": "\(snapshot.id)", "charts": "\(build.chartCount)", "drawn": "\(build.drawn.count)",
-                "site": "\(publisher.current.path)",
-                "took": "\(ContinuousClock.now - started)",
-            ])
+            logger.info(
+                "site published",
+                metadata: [
+                    "snapshot": "\(snapshot.id)", "charts": "\(build.chartCount)", "drawn": "\(build.drawn.count)",
+                    "site": "\(publisher.current.path)",
+                    "took": "\(ContinuousClock.now - started)",
+                ])
             return true
         } catch {
             failures.add(1, ordering: .relaxed)

@@ -110,8 +110,12 @@ enum MIME {
         guard let name = address.name else { return address.address }
         if name.unicodeScalars.allSatisfy({ $0.value >= 32 && $0.value < 127 }) {
             let atext = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || "!#$%&'*+-/=?^_`{|}~".contains($0) }
-            let phrase = atext ? name : "\"" + name.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            let phrase =
+                atext
+                ? name
+                : "\""
+                    + name.replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "\"", with: "\\\"") + "\""
             return "\(phrase) <\(address.address)>"
         }
         return encodedWords(name).joined(separator: "\r\n ") + " <\(address.address)>"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An e-mail address with an optional display name ("CICA Secretariat <s@cica.example>").
 ///
 /// Only plain `local@domain` addresses are accepted — no comments, quoted local
@@ -13,14 +15,17 @@ public struct MailAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
         let local = parts[0], domain = parts[1]
         let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.")
         guard !local.isEmpty, local.count <= 64, local.allSatisfy(localCharacters.contains),
-              !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
+            !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
+        else {
             throw .address(address, "has a local part (before @) that is empty or has characters an address cannot have")
         }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         let labelCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
-        guard !domain.isEmpty, domain.count <= 253, labels.allSatisfy({
-            !$0.isEmpty && $0.count <= 63 && $0.allSatisfy(labelCharacters.contains) && !$0.hasPrefix("-") && !$0.hasSuffix("-")
-        }) else {
+        guard !domain.isEmpty, domain.count <= 253,
+            labels.allSatisfy({
+                !$0.isEmpty && $0.count <= 63 && $0.allSatisfy(labelCharacters.contains) && !$0.hasPrefix("-") && !$0.hasSuffix("-")
+            })
+        else {
             throw .address(address, "has a domain (after @) that is not a host name")
         }
         if let name, MIME.breaksHeader(name) {
@@ -55,5 +60,3 @@ public struct MailAddress: Sendable, Equatable, Hashable, CustomStringConvertibl
         }
     }
 }
-
-import Foundation

@@ -45,8 +45,10 @@ public struct MailMessage: Sendable {
     public var images: [InlineImage] = []
     public var attachments: [Attachment] = []
 
-    public init(from: MailAddress, to: [MailAddress], subject: String, date: Date, messageID: String,
-                text: String, html: String) {
+    public init(
+        from: MailAddress, to: [MailAddress], subject: String, date: Date, messageID: String,
+        text: String, html: String
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
@@ -94,11 +96,18 @@ public struct MailMessage: Sendable {
         headers += extraHeaders.map { ($0.name, MIME.encodedText($0.value, headerName: $0.name)) }
 
         let seed = MIME.digest(messageID)
-        let related = Part.multipart("related", boundary: "=_related_\(seed)", parameters: "; type=\"text/html\"",
-                                     [Part.text(html, subtype: "html")] + images.map(Part.image))
-        let alternative = Part.multipart("alternative", boundary: "=_alternative_\(seed)", [Part.text(text, subtype: "plain"),
-                                         images.isEmpty ? Part.text(html, subtype: "html") : related])
-        let root = attachments.isEmpty ? alternative
+        let related = Part.multipart(
+            "related", boundary: "=_related_\(seed)", parameters: "; type=\"text/html\"",
+            [Part.text(html, subtype: "html")] + images.map(Part.image))
+        let alternative = Part.multipart(
+            "alternative", boundary: "=_alternative_\(seed)",
+            [
+                Part.text(text, subtype: "plain"),
+                images.isEmpty ? Part.text(html, subtype: "html") : related,
+            ])
+        let root =
+            attachments.isEmpty
+            ? alternative
             : Part.multipart("mixed", boundary: "=_mixed_\(seed)", [alternative] + attachments.map(Part.attachment))
 
         var output = headers.map { "\($0.0): \($0.1)\r\n" }.joined()
@@ -119,26 +128,34 @@ private struct Part {
     var parts: [Part] = []
 
     static func text(_ text: String, subtype: String) -> Part {
-        Part(headers: [("Content-Type", "text/\(subtype); charset=utf-8"), ("Content-Transfer-Encoding", "quoted-printable")],
-             body: MIME.quotedPrintable(text))
+        Part(
+            headers: [("Content-Type", "text/\(subtype); charset=utf-8"), ("Content-Transfer-Encoding", "quoted-printable")],
+            body: MIME.quotedPrintable(text))
     }
 
     static func image(_ image: MailMessage.InlineImage) -> Part {
-        Part(headers: [("Content-Type", "image/png"), ("Content-Transfer-Encoding", "base64"),
-                       ("Content-ID", "<\(image.contentID)>"),
-                       ("Content-Disposition", "inline; " + MIME.parameter("filename", image.fileName))],
-             body: MIME.base64(image.png))
+        Part(
+            headers: [
+                ("Content-Type", "image/png"), ("Content-Transfer-Encoding", "base64"),
+                ("Content-ID", "<\(image.contentID)>"),
+                ("Content-Disposition", "inline; " + MIME.parameter("filename", image.fileName)),
+            ],
+            body: MIME.base64(image.png))
     }
 
     static func attachment(_ attachment: MailMessage.Attachment) -> Part {
-        Part(headers: [("Content-Type", attachment.contentType), ("Content-Transfer-Encoding", "base64"),
-                       ("Content-Disposition", "attachment; " + MIME.parameter("filename", attachment.fileName))],
-             body: MIME.base64(attachment.bytes))
+        Part(
+            headers: [
+                ("Content-Type", attachment.contentType), ("Content-Transfer-Encoding", "base64"),
+                ("Content-Disposition", "attachment; " + MIME.parameter("filename", attachment.fileName)),
+            ],
+            body: MIME.base64(attachment.bytes))
     }
 
     static func multipart(_ subtype: String, boundary: String, parameters: String = "", _ parts: [Part]) -> Part {
-        Part(headers: [("Content-Type", "multipart/\(subtype);\r\n boundary=\"\(boundary)\"\(parameters)")],
-             body: "", boundary: boundary, parts: parts)
+        Part(
+            headers: [("Content-Type", "multipart/\(subtype);\r\n boundary=\"\(boundary)\"\(parameters)")],
+            body: "", boundary: boundary, parts: parts)
     }
 
     func write(to output: inout String) {

@@ -86,8 +86,10 @@ public final class Mailer: Sendable {
     /// yet) is logged once, not at every look.
     private let lastProblem = Mutex<[String: String]>([:])
 
-    public init(pool: ConnectionPool, reports: [Report], settings: MailSettings, transport: (any MailTransport)? = nil,
-                charts: ChartSet = ChartSet(specs: [], errors: []), siteDirectory: URL?, logger: Logger) {
+    public init(
+        pool: ConnectionPool, reports: [Report], settings: MailSettings, transport: (any MailTransport)? = nil,
+        charts: ChartSet = ChartSet(specs: [], errors: []), siteDirectory: URL?, logger: Logger
+    ) {
         self.pool = pool
         state = Mutex((reports, settings, transport ?? settings.makeTransport(), charts))
         self.siteDirectory = siteDirectory
@@ -132,20 +134,24 @@ public final class Mailer: Sendable {
                     let ledger = DeliveryLedger(connection)
                     return (try ledger.lastPeriod(report: report.name), try ledger.abandoned(report: report.name))
                 }
-                let plan = Self.plan(report, due: Self.periods(report, after: last ?? started, through: now),
-                                     now: now, lateAfter: settings.lateAfter)
+                let plan = Self.plan(
+                    report, due: Self.periods(report, after: last ?? started, through: now),
+                    now: now, lateAfter: settings.lateAfter)
                 for period in plan.skip {
                     let messageID = report.messageID(period: period, from: settings.from)
                     try await pool.withConnection { connection in
-                        try DeliveryLedger(connection).markSkipped(report: report.name, period: period, messageID: messageID,
-                                                                   reason: "missed while no leader ran (catch_up = \(report.catchUp.rawValue))",
-                                                                   fence: fence)
+                        try DeliveryLedger(connection).markSkipped(
+                            report: report.name, period: period, messageID: messageID,
+                            reason: "missed while no leader ran (catch_up = \(report.catchUp.rawValue))",
+                            fence: fence)
                     }
                     outcomes.append(Outcome(report: report.name, period: period, kind: .skipped("missed")))
                 }
                 for period in (abandoned + plan.send) {
-                    outcomes.append(await deliver(report, period: period, now: now, cached: cached, settings: settings,
-                                                  transport: transport, charts: charts, fence: fence))
+                    outcomes.append(
+                        await deliver(
+                            report, period: period, now: now, cached: cached, settings: settings,
+                            transport: transport, charts: charts, fence: fence))
                 }
             } catch {
                 logger.error("report mail: cannot read the delivery ledger", metadata: ["report": "\(report.name)", "error": "\(error)"])
@@ -185,8 +191,10 @@ public final class Mailer: Sendable {
         return (caughtUp + onTime, missed.filter { !caughtUp.contains($0) })
     }
 
-    private func deliver(_ report: Report, period: Date, now: Date, cached: Snapshot?, settings: MailSettings,
-                         transport: any MailTransport, charts: ChartSet, fence: @escaping @Sendable (Connection) throws -> Void) async -> Outcome {
+    private func deliver(
+        _ report: Report, period: Date, now: Date, cached: Snapshot?, settings: MailSettings,
+        transport: any MailTransport, charts: ChartSet, fence: @escaping @Sendable (Connection) throws -> Void
+    ) async -> Outcome {
         let owner = self.owner
         func outcome(_ kind: Outcome.Kind) -> Outcome { Outcome(report: report.name, period: period, kind: kind) }
         do {
@@ -196,8 +204,9 @@ public final class Mailer: Sendable {
                 if lastVersion == snapshot.dataVersion {
                     let messageID = report.messageID(period: period, from: settings.from)
                     try await pool.withConnection { connection in
-                        try DeliveryLedger(connection).markSkipped(report: report.name, period: period, messageID: messageID,
-                                                                   reason: "data unchanged since the last delivery", fence: fence)
+                        try DeliveryLedger(connection).markSkipped(
+                            report: report.name, period: period, messageID: messageID,
+                            reason: "data unchanged since the last delivery", fence: fence)
                     }
                     logger.info("report mail: skipped, data unchanged", metadata: ["report": "\(report.name)", "period": "\(period)"])
                     return outcome(.skipped("unchanged"))
@@ -206,8 +215,9 @@ public final class Mailer: Sendable {
             let messageID = report.messageID(period: period, from: settings.from)
             let leaseEnds = ContinuousClock.now + settings.lease  // at the latest: the lease starts with the claim
             let claim = try await pool.withConnection { connection in
-                try DeliveryLedger(connection).claim(report: report.name, period: period, messageID: messageID,
-                                                     owner: owner, lease: settings.lease, fence: fence)
+                try DeliveryLedger(connection).claim(
+                    report: report.name, period: period, messageID: messageID,
+                    owner: owner, lease: settings.lease, fence: fence)
             }
             guard let claim else { return outcome(.heldByAnother) }
             var sizes = (message: 0, attachments: 0)
@@ -224,8 +234,12 @@ public final class Mailer: Sendable {
                         report: report.name, period: period, owner: owner, error: error.description, permanent: permanent,
                         retryAfter: .seconds(min(3600, 30 << min(claim.attempts, 7))), maximumAttempts: settings.maximumAttempts)
                 }
-                logger.error("report mail: not sent", metadata: ["report": "\(report.name)", "period": "\(period)",
-                                                                "attempt": "\(claim.attempts)", "error": "\(error)"])
+                logger.error(
+                    "report mail: not sent",
+                    metadata: [
+                        "report": "\(report.name)", "period": "\(period)",
+                        "attempt": "\(claim.attempts)", "error": "\(error)",
+                    ])
                 return outcome(.failed(error.description))
             }
             let sent = sizes
@@ -235,33 +249,41 @@ public final class Mailer: Sendable {
             while true {
                 do {
                     try await pool.withConnection { connection in
-                        try DeliveryLedger(connection).markSent(report: report.name, period: period, snapshotID: snapshot.id,
-                                                                dataVersion: snapshot.dataVersion, messageBytes: sent.message,
-                                                                attachmentBytes: sent.attachments)
+                        try DeliveryLedger(connection).markSent(
+                            report: report.name, period: period, snapshotID: snapshot.id,
+                            dataVersion: snapshot.dataVersion, messageBytes: sent.message,
+                            attachmentBytes: sent.attachments)
                     }
                     break
-                } catch where !Task.isCancelled && ContinuousClock.now + pause < leaseEnds {
+                } catch  where !Task.isCancelled && ContinuousClock.now + pause < leaseEnds {
                     if pause == .seconds(1) {
-                        logger.warning("report mail: sent, but the ledger cannot record it yet; retrying",
-                                       metadata: ["report": "\(report.name)", "period": "\(period)", "error": "\(error)"])
+                        logger.warning(
+                            "report mail: sent, but the ledger cannot record it yet; retrying",
+                            metadata: ["report": "\(report.name)", "period": "\(period)", "error": "\(error)"])
                     }
                     try await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(30))
                 } catch {
-                    logger.error("report mail: sent, but the ledger cannot record it; it is sent again with the same Message-ID once the claim's lease runs out",
-                                 metadata: ["report": "\(report.name)", "period": "\(period)", "message_id": "\(claim.messageID)", "error": "\(error)"])
+                    logger.error(
+                        "report mail: sent, but the ledger cannot record it; it is sent again with the same Message-ID once the claim's lease runs out",
+                        metadata: ["report": "\(report.name)", "period": "\(period)", "message_id": "\(claim.messageID)", "error": "\(error)"])
                     return outcome(.failed("\(error)"))
                 }
             }
             lastProblem.withLock { _ = $0.removeValue(forKey: report.name) }
-            logger.notice("report mail: sent", metadata: ["report": "\(report.name)", "period": "\(period)",
-                                                         "message_id": "\(claim.messageID)", "snapshot": "\(snapshot.id)"])
+            logger.notice(
+                "report mail: sent",
+                metadata: [
+                    "report": "\(report.name)", "period": "\(period)",
+                    "message_id": "\(claim.messageID)", "snapshot": "\(snapshot.id)",
+                ])
             return outcome(.sent)
         } catch {
             let problem = "\(error)"
             let repeated = lastProblem.withLock { $0.updateValue(problem, forKey: report.name) == problem }
-            logger.log(level: repeated ? .debug : .error, "report mail: cannot send yet; trying again",
-                       metadata: ["report": "\(report.name)", "period": "\(period)", "error": "\(problem)"])
+            logger.log(
+                level: repeated ? .debug : .error, "report mail: cannot send yet; trying again",
+                metadata: ["report": "\(report.name)", "period": "\(period)", "error": "\(problem)"])
             return outcome(.failed(problem))
         }
     }
@@ -280,8 +302,10 @@ public enum ReportContent {
     /// it was rendered from (loaded by id unless `cached` is that one), so the mail
     /// and the site agree; with no site, the newest snapshot. A report with charts
     /// needs the site.
-    public static func load(_ connection: Connection, cached: Snapshot? = nil, siteDirectory: URL?,
-                            needsSite: Bool) throws -> (Snapshot, PublishedSite?) {
+    public static func load(
+        _ connection: Connection, cached: Snapshot? = nil, siteDirectory: URL?,
+        needsSite: Bool
+    ) throws -> (Snapshot, PublishedSite?) {
         let site: PublishedSite?
         do {
             site = try siteDirectory.map { try PublishedSite(siteDirectory: $0) }

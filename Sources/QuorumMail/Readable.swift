@@ -36,8 +36,10 @@ enum Readable {
     /// (two below 1); a minus sign, not a hyphen.
     static func grouped(_ value: Double) -> String { NumberFormat.grouped(value) }
 
-    private static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                                 "October", "November", "December"]
+    private static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ]
 
     /// A date with its precision in words: "2024", "October 2024", "3 October 2024".
     static func date(_ text: String) -> String {

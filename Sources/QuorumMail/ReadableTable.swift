@@ -62,14 +62,15 @@ extension ReadableTable {
 
         init(snapshot: Snapshot?, sourceTitles: [String: String]) {
             if let table = snapshot?["sources"], let key = table.columns.firstIndex(of: "source"),
-               let title = table.columns.firstIndex(of: "title") {
+                let title = table.columns.firstIndex(of: "title")
+            {
                 for row in table.rows {
                     if let key = row[key].text, let title = row[title].text { sources[key] = title }
                 }
             }
             sources.merge(sourceTitles) { _, given in given }
             guard let bodyYear = snapshot?["body_year"], let organisation = bodyYear.columns.firstIndex(of: "organisation"),
-                  let body = bodyYear.columns.firstIndex(of: "body"), let name = bodyYear.columns.firstIndex(of: "body_name")
+                let body = bodyYear.columns.firstIndex(of: "body"), let name = bodyYear.columns.firstIndex(of: "body_name")
             else { return }
             for row in bodyYear.rows {
                 if let code = row[body].text, let text = row[name].text { bodies["\(row[organisation].description)/\(code)"] = text }
@@ -79,7 +80,8 @@ extension ReadableTable {
 
     init(_ table: AggregateTable, names: Names) {
         let chart = AggregateDefinition.chart(ofTable: table.name)
-        title = ColumnLabels.title(of: table.name)
+        title =
+            ColumnLabels.title(of: table.name)
             ?? (chart.map { "Chart \($0): its own query" } ?? ColumnLabels.heading(table.name, in: ""))
         summary = chart != nil || table.description.isEmpty ? nil : Self.naming(table.description)
         problem = table.error
@@ -148,11 +150,13 @@ struct RowView: Sendable {
         var text = Readable.value(value, label.kind, organisation: self.value("organisation")?.description, names: names)
         // A chart's own query may select a code under a name of its own: shown in words all the same.
         if case .text(let code) = value, code.contains("_"), !ColumnLabels.isLabelled(column, in: table.name),
-           let words = ColumnLabels.words(anyCode: code) {
+            let words = ColumnLabels.words(anyCode: code)
+        {
             text = words
         }
         if let qualifierColumn = folding.qualifier[column], let code = self.value(qualifierColumn)?.text,
-           let qualifier = Qualifier(rawValue: code) {
+            let qualifier = Qualifier(rawValue: code)
+        {
             text = qualifier.format(text)
         }
         if let derivationColumn = folding.derivation[column], let how = self.value(derivationColumn)?.text, let mark = marks[how] {
@@ -352,16 +356,18 @@ struct TableLayout: Sendable {
             if let sentence {
                 let leadingSet = Set(leadingColumns)
                 let extra = rest.filter { !leadingSet.contains($0) }
-                grids.append(.init(caption: nil, columns: leadingHeadings + [.init(heading: sentence.heading, numeric: false, weight: 3.5)],
-                                   rows: views.map { view in
-                    var parts = [sentence.write(view)].filter { !$0.isEmpty }
-                    for name in extra {
-                        guard let text = view.figure(name), !text.isEmpty else { continue }
-                        parts.append("\(ColumnLabels.heading(name, in: table.name)): \(text)")
-                        if folding.qualifier[name] != nil { qualified = true }
-                    }
-                    return leadingColumns.map(view.cell) + [parts.joined(separator: "; ")]
-                }))
+                grids.append(
+                    .init(
+                        caption: nil, columns: leadingHeadings + [.init(heading: sentence.heading, numeric: false, weight: 3.5)],
+                        rows: views.map { view in
+                            var parts = [sentence.write(view)].filter { !$0.isEmpty }
+                            for name in extra {
+                                guard let text = view.figure(name), !text.isEmpty else { continue }
+                                parts.append("\(ColumnLabels.heading(name, in: table.name)): \(text)")
+                                if folding.qualifier[name] != nil { qualified = true }
+                            }
+                            return leadingColumns.map(view.cell) + [parts.joined(separator: "; ")]
+                        }))
                 if sentence.uses.contains(where: { folding.qualifier[$0] != nil }) { qualified = true }
             } else {
                 for panel in panels where panel.shown(views) {
@@ -409,7 +415,9 @@ struct TableLayout: Sendable {
                 notes.append((titles.count == 1 ? "Source: " : "Sources: ") + titles.joined(separator: "; "))
             }
 
-            let heading = sectionColumns.isEmpty ? nil
+            let heading =
+                sectionColumns.isEmpty
+                ? nil
                 : sectionColumns.compactMap { views.first?.figure($0) }.joined(separator: " — ")
             return .init(heading: heading, grids: grids, notes: notes)
         }

@@ -16,8 +16,10 @@ extension ReportComposer {
     private static let quiet = "color:#555555;"
     private static let rule = "border:1px solid #b3b3b3;"
 
-    static func html(subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [ReadableTable],
-                     messageID: String) -> String {
+    static func html(
+        subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [ReadableTable],
+        messageID: String
+    ) -> String {
         var body = ""
         body += "<tr><td style=\"padding:16px 16px 4px 16px;background-color:#ffffff;\(font)\(ink)\">"
         body += "<h1 style=\"margin:0;font-size:22px;line-height:28px;\(font)\(ink)\">\(HTML.escape(subject))</h1></td></tr>\n"

@@ -16,9 +16,11 @@ extension ReportComposer {
         let subject = report.subject(period: period, snapshotID: snapshot.id)
         var blocks: [PrintBlock] = [
             .title(subject),
-            .paragraph("Report \(report.name) for the period of " + report.localDate(period, format: "d MMMM yyyy, HH:mm") + " " + report.schedule.timeZone.identifier
-                       + " (\(Self.utc(period))). Figures from snapshot \(snapshot.id) (data version \(snapshot.dataVersion)), "
-                       + "computed \(Self.utc(snapshot.finishedAt))."),
+            .paragraph(
+                "Report \(report.name) for the period of " + report.localDate(period, format: "d MMMM yyyy, HH:mm") + " "
+                    + report.schedule.timeZone.identifier
+                    + " (\(Self.utc(period))). Figures from snapshot \(snapshot.id) (data version \(snapshot.dataVersion)), "
+                    + "computed \(Self.utc(snapshot.finishedAt))."),
             .note(PrintedCharts.marks),
         ]
         let printed = PrintedCharts(snapshot: snapshot)
@@ -39,8 +41,9 @@ extension ReportComposer {
         }
         let document = PrintDocument(
             paper: report.paper,
-            metadata: .init(title: subject, subject: "Quorum report \(report.name), period \(Self.utc(period)), snapshot \(snapshot.id)",
-                            keywords: ["Quorum", report.name] + report.charts + report.tables, created: snapshot.finishedAt),
+            metadata: .init(
+                title: subject, subject: "Quorum report \(report.name), period \(Self.utc(period)), snapshot \(snapshot.id)",
+                keywords: ["Quorum", report.name] + report.charts + report.tables, created: snapshot.finishedAt),
             runningHeader: "\(subject) · snapshot \(snapshot.id)",
             blocks: blocks)
         do {
@@ -66,10 +69,12 @@ extension ReportComposer {
         for section in table.sections {
             for (index, grid) in section.grids.enumerated() {
                 let caption = [index == 0 ? section.heading : nil, grid.caption].compactMap { $0 }.filter { !$0.isEmpty }
-                blocks.append(.table(PrintTable(
-                    caption: caption.isEmpty ? nil : caption.joined(separator: ": "),
-                    columns: grid.columns.map { PrintTable.Column($0.heading, numeric: $0.numeric, weight: $0.weight) },
-                    rows: grid.rows)))
+                blocks.append(
+                    .table(
+                        PrintTable(
+                            caption: caption.isEmpty ? nil : caption.joined(separator: ": "),
+                            columns: grid.columns.map { PrintTable.Column($0.heading, numeric: $0.numeric, weight: $0.weight) },
+                            rows: grid.rows)))
             }
             blocks += section.notes.map(PrintBlock.note)
         }

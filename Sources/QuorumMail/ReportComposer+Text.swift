@@ -98,8 +98,10 @@ struct TextGrid {
         }
         for floor in [4, 1] {
             while widths.reduce(0, +) > available {
-                guard let widest = columns.filter({ widths[$0] > floor && (floor == 1 || !grid.columns[$0].numeric) })
-                    .max(by: { widths[$0] < widths[$1] }) else { break }
+                guard
+                    let widest = columns.filter({ widths[$0] > floor && (floor == 1 || !grid.columns[$0].numeric) })
+                        .max(by: { widths[$0] < widths[$1] })
+                else { break }
                 widths[widest] -= 1
             }
         }

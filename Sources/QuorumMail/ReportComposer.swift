@@ -23,8 +23,10 @@ public struct ReportComposer: Sendable {
     /// The most bytes a message's attachments (CSV files and PDF) may come to.
     public var attachmentLimit: Int
 
-    public init(from: MailAddress, sourceTitles: [String: String] = [:], charts: ChartSet = ChartSet(specs: [], errors: []),
-                attachmentLimit: Int = MailSettings.defaultAttachmentLimit) {
+    public init(
+        from: MailAddress, sourceTitles: [String: String] = [:], charts: ChartSet = ChartSet(specs: [], errors: []),
+        attachmentLimit: Int = MailSettings.defaultAttachmentLimit
+    ) {
         self.from = from
         self.sourceTitles = sourceTitles
         self.charts = charts
@@ -33,8 +35,10 @@ public struct ReportComposer: Sendable {
 
     /// The e-mail for `report`'s `period`, built from `snapshot` and the charts of
     /// `site`, which must have been rendered from that same snapshot.
-    public func compose(_ report: Report, period: Date, snapshot: Snapshot, site: PublishedSite?,
-                        date: Date) throws(MailError) -> MailMessage {
+    public func compose(
+        _ report: Report, period: Date, snapshot: Snapshot, site: PublishedSite?,
+        date: Date
+    ) throws(MailError) -> MailMessage {
         var charts: [(chart: SiteManifest.Chart, png: [UInt8])] = []
         if !report.charts.isEmpty {
             guard let site else { throw .site("report \(report.name) has charts, but no site is published") }
@@ -60,24 +64,29 @@ public struct ReportComposer: Sendable {
             attachments.append(.init(fileName: "\(name).csv", contentType: "text/csv; charset=utf-8", bytes: Array(Self.csv(table).utf8)))
         }
         if report.pdf {
-            attachments.append(.init(fileName: Self.pdfFileName(report, period: period), contentType: "application/pdf",
-                                     bytes: try pdf(report, period: period, snapshot: snapshot)))
+            attachments.append(
+                .init(
+                    fileName: Self.pdfFileName(report, period: period), contentType: "application/pdf",
+                    bytes: try pdf(report, period: period, snapshot: snapshot)))
         }
         let attached = attachments.reduce(0) { $0 + $1.bytes.count }
         guard attached <= attachmentLimit else {
-            throw .report("report \(report.name): its attachments come to \(attached) bytes, more than mail.max_attachment_bytes "
-                          + "(\(attachmentLimit)); attach fewer tables, or raise the limit if the recipients' servers accept it")
+            throw .report(
+                "report \(report.name): its attachments come to \(attached) bytes, more than mail.max_attachment_bytes "
+                    + "(\(attachmentLimit)); attach fewer tables, or raise the limit if the recipients' servers accept it")
         }
 
         let subject = report.subject(period: period, snapshotID: snapshot.id)
-        let provenance = "Snapshot \(snapshot.id) (data version \(snapshot.dataVersion)), computed "
+        let provenance =
+            "Snapshot \(snapshot.id) (data version \(snapshot.dataVersion)), computed "
             + Self.utc(snapshot.finishedAt) + "; period " + report.localDate(period, format: "yyyy-MM-dd HH:mm zzz")
         let messageID = report.messageID(period: period, from: from)
         var message = MailMessage(
             from: from, to: report.to, subject: subject, date: date, messageID: messageID,
             text: Self.text(subject: subject, provenance: provenance, charts: charts.map(\.chart), tables: tables),
-            html: Self.html(subject: subject, provenance: provenance, charts: charts.map(\.chart), tables: tables,
-                            messageID: messageID))
+            html: Self.html(
+                subject: subject, provenance: provenance, charts: charts.map(\.chart), tables: tables,
+                messageID: messageID))
         message.cc = report.cc
         message.bcc = report.bcc
         message.extraHeaders = [

@@ -54,10 +54,11 @@ public struct SMTPTransport: MailTransport {
     static func perform(settings: SMTPSettings, from: String, recipients: [String], bytes: [UInt8]) async throws(MailError) {
         let result: Result<Void, MailError> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: Result { () throws(MailError) in
-                    let session = try CurlSession()
-                    try session.send(settings: settings, from: from, recipients: recipients, bytes: bytes)
-                })
+                continuation.resume(
+                    returning: Result { () throws(MailError) in
+                        let session = try CurlSession()
+                        try session.send(settings: settings, from: from, recipients: recipients, bytes: bytes)
+                    })
             }
         }
         try result.get()
@@ -115,15 +116,19 @@ private final class CurlSession {
                 if let username = settings.username { set(CURLOPT_USERNAME, username) }
                 if let password = settings.password { set(CURLOPT_PASSWORD, password) }
                 ok = ok && quorum_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress) == CURLE_OK
-                ok = ok && quorum_curl_set_read_function(handle, { buffer, size, count, context in
-                    let upload = Unmanaged<Upload>.fromOpaque(context!).takeUnretainedValue()
-                    let length = min(size * count, upload.bytes.count - upload.offset)
-                    upload.bytes.withUnsafeBytes { source in
-                        UnsafeMutableRawPointer(buffer!).copyMemory(from: source.baseAddress! + upload.offset, byteCount: length)
-                    }
-                    upload.offset += length
-                    return length
-                }) == CURLE_OK
+                ok =
+                    ok
+                    && quorum_curl_set_read_function(
+                        handle,
+                        { buffer, size, count, context in
+                            let upload = Unmanaged<Upload>.fromOpaque(context!).takeUnretainedValue()
+                            let length = min(size * count, upload.bytes.count - upload.offset)
+                            upload.bytes.withUnsafeBytes { source in
+                                UnsafeMutableRawPointer(buffer!).copyMemory(from: source.baseAddress! + upload.offset, byteCount: length)
+                            }
+                            upload.offset += length
+                            return length
+                        }) == CURLE_OK
                 // Unretained: `upload` outlives the transfer (withExtendedLifetime), so nothing to release.
                 ok = ok && quorum_curl_set_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(upload).toOpaque()) == CURLE_OK
                 guard ok else { return CURLE_FAILED_INIT }
@@ -146,8 +151,10 @@ private final class CurlSession {
         case 500..<600: throw .permanent(message, replyCode: replyCode)
         default: break
         }
-        let temporary: Set<UInt32> = [CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_RESOLVE_HOST,
-                                      CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+        let temporary: Set<UInt32> = [
+            CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_COULDNT_RESOLVE_HOST,
+            CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR,
+        ].map(\.rawValue).reduce(into: []) { $0.insert($1) }
         if temporary.contains(code.rawValue) { throw .transient(message, replyCode: replyCode) }
         throw .permanent(message, replyCode: replyCode)
     }

@@ -7,8 +7,9 @@ extension TableLayout {
     static let builtIn: [String: TableLayout] = [
         "body_year": bodyYear,
         "format_mix": formatMix,
-        "cbm_events": TableLayout(sections: ["organisation"], leading: ["dimension_name|dimension"],
-                                  panels: [Panel(cells: [.column("year"), .column("events")])]),
+        "cbm_events": TableLayout(
+            sections: ["organisation"], leading: ["dimension_name|dimension"],
+            panels: [Panel(cells: [.column("year"), .column("events")])]),
         "year_over_year": TableLayout(
             sections: ["organisation", "body"], leading: ["year"],
             panels: [Panel(cells: [.column("participants"), .column("previous_year"), .column("change"), .column("change_percent")])]),
@@ -17,29 +18,39 @@ extension TableLayout {
             sections: ["organisation"], leading: ["label|measure"],
             panels: [Panel(cells: [.column("value"), .range(from: "period_from", to: "period_to", heading: "Period")])],
             hidden: ["locator"]),
-        "membership": TableLayout(sections: ["organisation"], leading: ["role", "valid_from"],
-                                  panels: [Panel(cells: [.column("count")])], hidden: ["locator"]),
-        "milestones_per_year": TableLayout(sections: ["organisation"], leading: ["kind"],
-                                           panels: [Panel(cells: [.column("year"), .column("milestones"), .column("dated_by_range")])]),
+        "membership": TableLayout(
+            sections: ["organisation"], leading: ["role", "valid_from"],
+            panels: [Panel(cells: [.column("count")])], hidden: ["locator"]),
+        "milestones_per_year": TableLayout(
+            sections: ["organisation"], leading: ["kind"],
+            panels: [Panel(cells: [.column("year"), .column("milestones"), .column("dated_by_range")])]),
         "coverage": TableLayout(
             sections: ["organisation"], leading: ["label|measure"],
-            panels: [Panel(cells: [.column("value"), .column("in_dataset"),
-                                   .range(from: "period_from", to: "period_to", heading: "Period")])],
+            panels: [
+                Panel(cells: [
+                    .column("value"), .column("in_dataset"),
+                    .range(from: "period_from", to: "period_to", heading: "Period"),
+                ])
+            ],
             hidden: ["locator"]),
         "register_events": registerEvents,
-        "register_figures": TableLayout(leading: ["event_id"], panels: [Panel(cells: [.column("measure"), .column("value"), .column("scope")])],
-                                        hidden: ["locator"]),
+        "register_figures": TableLayout(
+            leading: ["event_id"], panels: [Panel(cells: [.column("measure"), .column("value"), .column("scope")])],
+            hidden: ["locator"]),
         "register_facts": registerFacts,
-        "sources": TableLayout(leading: ["title"],
-                               panels: [Panel(cells: [.column("publisher"), .column("published"), .column("symbol"), .column("url")])],
-                               hidden: ["source"]),
+        "sources": TableLayout(
+            leading: ["title"],
+            panels: [Panel(cells: [.column("publisher"), .column("published"), .column("symbol"), .column("url")])],
+            hidden: ["source"]),
     ]
 
     /// An event per line, under its body: its date, then what it was and where.
     static let registerEvents = TableLayout(
         sections: ["organisation", "body_name|body"], leading: ["date"],
-        sentence: Sentence(heading: "Event",
-                           uses: ["title", "session", "end_date", "city", "country", "format", "status", "dimension"]) { row in
+        sentence: Sentence(
+            heading: "Event",
+            uses: ["title", "session", "end_date", "city", "country", "format", "status", "dimension"]
+        ) { row in
             var parts: [String] = []
             var what = row.figure("title") ?? ""
             if let session = row.figure("session") { what += what.isEmpty ? "Session \(session)" : " (session \(session))" }
@@ -75,18 +86,22 @@ extension TableLayout {
         sections: ["organisation", "body_name|body"], leading: ["year"],
         panels: [
             Panel(cells: [.column("sessions"), .column("participants"), .column("member_states"), .column("organisations")]),
-            Panel(caption: "Participants per session",
-                  cells: [.column("participants_reported"), .column("participants_mean"), .column("participants_median"),
-                          .range(from: "participants_min", to: "participants_max", heading: "Fewest–most")],
-                  shown: { rows in
-                      rows.contains { row in
-                          guard let reported = row.integer("participants_reported"), reported > 0 else { return false }
-                          return reported > 1 || reported < (row.integer("sessions") ?? reported)
-                      }
-                  }),
-            Panel(caption: "Member States represented",
-                  cells: [.column("member_states_basis"), .column("member_states_scope"), .column("members"), .column("member_share")],
-                  shown: { rows in rows.contains { $0.figure("member_states") != nil } }),
+            Panel(
+                caption: "Participants per session",
+                cells: [
+                    .column("participants_reported"), .column("participants_mean"), .column("participants_median"),
+                    .range(from: "participants_min", to: "participants_max", heading: "Fewest–most"),
+                ],
+                shown: { rows in
+                    rows.contains { row in
+                        guard let reported = row.integer("participants_reported"), reported > 0 else { return false }
+                        return reported > 1 || reported < (row.integer("sessions") ?? reported)
+                    }
+                }),
+            Panel(
+                caption: "Member States represented",
+                cells: [.column("member_states_basis"), .column("member_states_scope"), .column("members"), .column("member_share")],
+                shown: { rows in rows.contains { $0.figure("member_states") != nil } }),
         ])
 
     /// A year per line: "40 events: 10 online, 5 hybrid, 25 in person".
@@ -102,8 +117,10 @@ extension TableLayout {
     /// An organisation per line: its name, bodies, events, participants and years.
     static let organisationTotals = TableLayout(
         leading: ["organisation"],
-        sentence: Sentence(heading: "In all",
-                           uses: ["name", "bodies", "events", "events_with_participants", "participants", "first_year", "last_year"]) { row in
+        sentence: Sentence(
+            heading: "In all",
+            uses: ["name", "bodies", "events", "events_with_participants", "participants", "first_year", "last_year"]
+        ) { row in
             var parts: [String] = []
             if let name = row.figure("name") { parts.append(name) }
             if let bodies = row.integer("bodies") { parts.append("\(row.cell("bodies")) bod\(bodies == 1 ? "y" : "ies")") }

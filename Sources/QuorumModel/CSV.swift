@@ -65,7 +65,10 @@ public struct CSVReader {
             position += 1
             if quoted {
                 if byte == quote {
-                    if position >= buffer.count, !(try fill()) { quoted = false; continue }
+                    if position >= buffer.count, !(try fill()) {
+                        quoted = false
+                        continue
+                    }
                     if buffer[position] == quote {
                         fields.buffer.append(byte)
                         position += 1
@@ -102,7 +105,8 @@ public struct CSVReader {
                 if wasQuoted { throw SyntaxError(line: line, message: "text after a closing quote") }
                 fields.buffer.append(byte)
                 // The rest of an unquoted run at once: this is where most bytes go.
-                let end = buffer[position...].firstIndex { $0 == comma || $0 == newline || $0 == quote || $0 == carriageReturn }
+                let end =
+                    buffer[position...].firstIndex { $0 == comma || $0 == newline || $0 == quote || $0 == carriageReturn }
                     ?? buffer.count
                 fields.buffer.append(contentsOf: buffer[position..<end])
                 position = end
@@ -173,7 +177,8 @@ public enum CSVWriter {
     /// `CSVCell.restore` takes off again so that a round trip is lossless.
     public static func cell(_ value: String) -> String {
         let defused = CSVCell.defuse(value)
-        let needsQuotes = defused.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        let needsQuotes =
+            defused.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
             || defused.first == " " || defused.last == " "
         guard needsQuotes else { return defused }
         return "\"" + defused.replacing("\"", with: "\"\"") + "\""
@@ -195,7 +200,8 @@ public enum CSVCell {
 
     public static func restore(_ cell: String) -> String {
         guard cell.utf8.first == UInt8(ascii: "'"), let second = cell.dropFirst().first,
-              triggers.contains(second) || second == "'" else { return cell }
+            triggers.contains(second) || second == "'"
+        else { return cell }
         return String(cell.dropFirst())
     }
 }

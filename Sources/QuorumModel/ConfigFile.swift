@@ -88,7 +88,8 @@ public enum ConfigFile {
         let key = line[..<equals].trimmingCharacters(in: .whitespaces)
         let rest = line[line.index(after: equals)...].drop { $0 == " " || $0 == "\t" }
         guard rest.hasPrefix("\"\"\""), !key.isEmpty, !key.hasPrefix("#"),
-              key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
+            key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+        else { return nil }
         return (key, String(rest.dropFirst(3)))
     }
 

@@ -27,8 +27,10 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         guard let timeZone = TimeZone(identifier: identifier) else {
             throw FieldError("'\(identifier)' is not an IANA time zone (like Europe/Berlin or Asia/Almaty)")
         }
-        let aliases = ["@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
-                       "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *"]
+        let aliases = [
+            "@hourly": "0 * * * *", "@daily": "0 0 * * *", "@midnight": "0 0 * * *",
+            "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *",
+        ]
         let trimmed = expression.trimmingCharacters(in: .whitespaces)
         let fields = (aliases[trimmed.lowercased()] ?? trimmed).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard fields.count == 5 else {
@@ -54,8 +56,10 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         daysOfMonth: Set(1...31), months: Set(1...12), daysOfWeek: Set(0...6), dayOfMonthRestricted: false,
         dayOfWeekRestricted: false)
 
-    private init(expression: String, timeZone: TimeZone, minutes: Set<Int>, hours: Set<Int>, daysOfMonth: Set<Int>,
-                 months: Set<Int>, daysOfWeek: Set<Int>, dayOfMonthRestricted: Bool, dayOfWeekRestricted: Bool) {
+    private init(
+        expression: String, timeZone: TimeZone, minutes: Set<Int>, hours: Set<Int>, daysOfMonth: Set<Int>,
+        months: Set<Int>, daysOfWeek: Set<Int>, dayOfMonthRestricted: Bool, dayOfWeekRestricted: Bool
+    ) {
         self.expression = expression
         self.timeZone = timeZone
         self.minutes = minutes
@@ -128,8 +132,10 @@ public struct CronSchedule: Sendable, Equatable, CustomStringConvertible {
         return Date(timeIntervalSince1970: wall - TimeInterval(before))
     }
 
-    private static func field(_ text: String, _ name: String, _ range: ClosedRange<Int>,
-                              names: [String] = [], firstName: Int = 0) throws(FieldError) -> Set<Int> {
+    private static func field(
+        _ text: String, _ name: String, _ range: ClosedRange<Int>,
+        names: [String] = [], firstName: Int = 0
+    ) throws(FieldError) -> Set<Int> {
         func number(_ token: Substring) throws(FieldError) -> Int {
             if let value = Int(token), range.contains(value) { return value }
             if let index = names.firstIndex(of: token.lowercased()) { return index + firstName }

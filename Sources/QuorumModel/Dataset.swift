@@ -24,23 +24,35 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var symbol: String?
         public var publisher: String?
         public var url: String?
-        public init(key: String, title: String, published: PartialDate? = nil, symbol: String? = nil,
-                    publisher: String? = nil, url: String? = nil) {
-            self.key = key; self.title = title; self.published = published
-            self.symbol = symbol; self.publisher = publisher; self.url = url
+        public init(
+            key: String, title: String, published: PartialDate? = nil, symbol: String? = nil,
+            publisher: String? = nil, url: String? = nil
+        ) {
+            self.key = key
+            self.title = title
+            self.published = published
+            self.symbol = symbol
+            self.publisher = publisher
+            self.url = url
         }
     }
 
     public struct Organisation: Codable, Equatable, Sendable {
         public var code: String
         public var name: String
-        public init(code: String, name: String) { self.code = code; self.name = name }
+        public init(code: String, name: String) {
+            self.code = code
+            self.name = name
+        }
     }
 
     public struct Country: Codable, Equatable, Sendable {
         public var code: String
         public var name: String
-        public init(code: String, name: String) { self.code = code; self.name = name }
+        public init(code: String, name: String) {
+            self.code = code
+            self.name = name
+        }
     }
 
     public struct Body: Codable, Equatable, Sendable {
@@ -49,7 +61,10 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var name: String
         public var kind: BodyKind
         public init(organisation: String, code: String, name: String, kind: BodyKind) {
-            self.organisation = organisation; self.code = code; self.name = name; self.kind = kind
+            self.organisation = organisation
+            self.code = code
+            self.name = name
+            self.kind = kind
         }
     }
 
@@ -57,7 +72,8 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var code: String
         public var name: String
         public init(code: String, name: String) {
-            self.code = code; self.name = name
+            self.code = code
+            self.name = name
         }
     }
 
@@ -66,7 +82,9 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var dimension: String
         public var name: String
         public init(code: String, dimension: String, name: String) {
-            self.code = code; self.dimension = dimension; self.name = name
+            self.code = code
+            self.dimension = dimension
+            self.name = name
         }
     }
 
@@ -78,7 +96,12 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var source: String
         public var locator: String
         public init(priorityArea: String, country: String, role: CoordinatorRole, term: String? = nil, source: String, locator: String) {
-            self.priorityArea = priorityArea; self.country = country; self.role = role; self.term = term; self.source = source; self.locator = locator
+            self.priorityArea = priorityArea
+            self.country = country
+            self.role = role
+            self.term = term
+            self.source = source
+            self.locator = locator
         }
     }
 
@@ -90,9 +113,16 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var source: String
         public var locator: String
         public var derivation: String?
-        public init(organisation: String, country: String, role: MembershipRole, since: PartialDate, source: String, locator: String,
-                    derivation: String? = nil) {
-            self.organisation = organisation; self.country = country; self.role = role; self.since = since; self.source = source; self.locator = locator
+        public init(
+            organisation: String, country: String, role: MembershipRole, since: PartialDate, source: String, locator: String,
+            derivation: String? = nil
+        ) {
+            self.organisation = organisation
+            self.country = country
+            self.role = role
+            self.since = since
+            self.source = source
+            self.locator = locator
             self.derivation = derivation
         }
     }
@@ -107,10 +137,19 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var locator: String
         public var derivation: String?
         public var note: String?
-        public init(organisation: String, role: MembershipRole, from: PartialDate, count: Int, qualifier: Qualifier, source: String, locator: String,
-                    derivation: String? = nil, note: String? = nil) {
-            self.organisation = organisation; self.role = role; self.from = from; self.count = count; self.qualifier = qualifier; self.source = source; self.locator = locator
-            self.derivation = derivation; self.note = note
+        public init(
+            organisation: String, role: MembershipRole, from: PartialDate, count: Int, qualifier: Qualifier, source: String, locator: String,
+            derivation: String? = nil, note: String? = nil
+        ) {
+            self.organisation = organisation
+            self.role = role
+            self.from = from
+            self.count = count
+            self.qualifier = qualifier
+            self.source = source
+            self.locator = locator
+            self.derivation = derivation
+            self.note = note
         }
     }
 
@@ -135,10 +174,18 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var figures: [Figure] = []
         public var attendees: [Attendee] = []
 
-        public init(organisation: String, body: String, session: Int?, title: String, date: PartialDate,
-                    status: EventStatus = .held, source: String, locator: String) {
-            self.organisation = organisation; self.body = body; self.session = session
-            self.title = title; self.date = date; self.status = status; self.source = source; self.locator = locator
+        public init(
+            organisation: String, body: String, session: Int?, title: String, date: PartialDate,
+            status: EventStatus = .held, source: String, locator: String
+        ) {
+            self.organisation = organisation
+            self.body = body
+            self.session = session
+            self.title = title
+            self.date = date
+            self.status = status
+            self.source = source
+            self.locator = locator
         }
 
         /// How the event is told apart from the others of its body.
@@ -158,10 +205,18 @@ public struct Dataset: Codable, Equatable, Sendable {
         /// How Quorum derived the value; nil when the document states it.
         public var derivation: String?
         public var note: String?
-        public init(measure: Measure, value: Int, qualifier: Qualifier, scope: Scope,
-                    source: String, locator: String, derivation: String? = nil, note: String? = nil) {
-            self.measure = measure; self.value = value; self.qualifier = qualifier; self.scope = scope
-            self.source = source; self.locator = locator; self.derivation = derivation; self.note = note
+        public init(
+            measure: Measure, value: Int, qualifier: Qualifier, scope: Scope,
+            source: String, locator: String, derivation: String? = nil, note: String? = nil
+        ) {
+            self.measure = measure
+            self.value = value
+            self.qualifier = qualifier
+            self.scope = scope
+            self.source = source
+            self.locator = locator
+            self.derivation = derivation
+            self.note = note
         }
     }
 
@@ -172,7 +227,11 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var source: String
         public var locator: String
         public init(kind: AttendeeKind, code: String, role: AttendeeRole, source: String, locator: String) {
-            self.kind = kind; self.code = code; self.role = role; self.source = source; self.locator = locator
+            self.kind = kind
+            self.code = code
+            self.role = role
+            self.source = source
+            self.locator = locator
         }
     }
 
@@ -190,9 +249,23 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var locator: String
         public var derivation: String?
         public var note: String?
-        public init(organisation: String, measure: String, label: String, value: Int, qualifier: Qualifier, from: PartialDate? = nil, to: PartialDate? = nil, body: String? = nil, dimension: String? = nil, source: String, locator: String, derivation: String? = nil, note: String? = nil) {
-            self.organisation = organisation; self.measure = measure; self.label = label; self.value = value; self.qualifier = qualifier; self.from = from; self.to = to; self.body = body; self.dimension = dimension; self.source = source; self.locator = locator
-            self.derivation = derivation; self.note = note
+        public init(
+            organisation: String, measure: String, label: String, value: Int, qualifier: Qualifier, from: PartialDate? = nil, to: PartialDate? = nil,
+            body: String? = nil, dimension: String? = nil, source: String, locator: String, derivation: String? = nil, note: String? = nil
+        ) {
+            self.organisation = organisation
+            self.measure = measure
+            self.label = label
+            self.value = value
+            self.qualifier = qualifier
+            self.from = from
+            self.to = to
+            self.body = body
+            self.dimension = dimension
+            self.source = source
+            self.locator = locator
+            self.derivation = derivation
+            self.note = note
         }
     }
 
@@ -207,8 +280,19 @@ public struct Dataset: Codable, Equatable, Sendable {
         public var source: String
         public var locator: String
         public var derivation: String?
-        public init(organisation: String, kind: MilestoneKind, subject: String, priorityArea: String? = nil, country: String? = nil, from: PartialDate? = nil, to: PartialDate? = nil, source: String, locator: String, derivation: String? = nil) {
-            self.organisation = organisation; self.kind = kind; self.subject = subject; self.priorityArea = priorityArea; self.country = country; self.from = from; self.to = to; self.source = source; self.locator = locator
+        public init(
+            organisation: String, kind: MilestoneKind, subject: String, priorityArea: String? = nil, country: String? = nil, from: PartialDate? = nil,
+            to: PartialDate? = nil, source: String, locator: String, derivation: String? = nil
+        ) {
+            self.organisation = organisation
+            self.kind = kind
+            self.subject = subject
+            self.priorityArea = priorityArea
+            self.country = country
+            self.from = from
+            self.to = to
+            self.source = source
+            self.locator = locator
             self.derivation = derivation
         }
     }
@@ -219,7 +303,7 @@ public struct Dataset: Codable, Equatable, Sendable {
 extension Dataset {
     private enum CodingKeys: String, CodingKey {
         case sources, organisations, countries, bodies, dimensions, priorityAreas, coordinators,
-             memberships, membershipCounts, events, totals, milestones
+            memberships, membershipCounts, events, totals, milestones
     }
 
     public init(from decoder: any Decoder) throws {
@@ -242,7 +326,7 @@ extension Dataset {
 extension Dataset.Event {
     private enum CodingKeys: String, CodingKey {
         case organisation, body, session, title, date, endDate, city, country, format, dimension,
-             priorityArea, status, source, locator, topics, figures, attendees
+            priorityArea, status, source, locator, topics, figures, attendees
     }
 
     public init(from decoder: any Decoder) throws {

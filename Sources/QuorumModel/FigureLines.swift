@@ -89,9 +89,13 @@ private final class ParsedChunk: @unchecked Sendable {
             var fields = CSVFields()
             while try reader.next(into: &fields) {
                 if fields.isBlank { continue }
-                lines.append((fields.line, Result { () throws(FieldError) in
-                    try FigureRecord(fields: fields, header: header)
-                }))
+                lines.append(
+                    (
+                        fields.line,
+                        Result { () throws(FieldError) in
+                            try FigureRecord(fields: fields, header: header)
+                        }
+                    ))
             }
         } catch {
             self.error = error
@@ -127,7 +131,10 @@ private struct Chunks {
                     case UInt8(ascii: "\""): quoted.toggle()
                     case UInt8(ascii: "\n"):
                         newlines += 1
-                        if !quoted { cut = index; newlinesToCut = newlines }
+                        if !quoted {
+                            cut = index
+                            newlinesToCut = newlines
+                        }
                     default: break
                     }
                 }

@@ -126,8 +126,10 @@ public struct FigureRecord: Equatable, Sendable {
             return ""
         }
         /// The cell read by `fast`, or by `parse` (which names what is wrong) when `fast` cannot.
-        func parsed<T>(_ column: Column, fast: (ArraySlice<UInt8>) -> T?,
-                       _ parse: (String) -> Result<T, FieldError>) -> T? {
+        func parsed<T>(
+            _ column: Column, fast: (ArraySlice<UInt8>) -> T?,
+            _ parse: (String) -> Result<T, FieldError>
+        ) -> T? {
             guard let bytes = cell(column) else { return nil }
             if let value = fast(bytes) { return value }
             switch parse(String(decoding: bytes, as: UTF8.self)) {
@@ -146,13 +148,16 @@ public struct FigureRecord: Equatable, Sendable {
         /// A whole number that fits its column (PostgreSQL's integer).
         func number(_ column: Column, minimum: Int) -> Int? {
             let maximum = Int(Int32.max)
-            return parsed(column, fast: { bytes in
-                guard bytes.count <= 9, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-                let value = bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-                return value >= minimum ? value : nil
-            }) { text in
+            return parsed(
+                column,
+                fast: { bytes in
+                    guard bytes.count <= 9, bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+                    let value = bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                    return value >= minimum ? value : nil
+                }
+            ) { text in
                 guard text.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") || (0x30...0x39).contains($0) }),
-                      let value = Int(text) ?? (text.count > 18 ? Int.max : nil)
+                    let value = Int(text) ?? (text.count > 18 ? Int.max : nil)
                 else { return .failure(FieldError("is not a whole number")) }
                 guard value >= minimum else { return .failure(FieldError("\(value) is below \(minimum)")) }
                 guard value <= maximum else { return .failure(FieldError("is larger than \(maximum), the largest that can be stored")) }
@@ -171,7 +176,8 @@ public struct FigureRecord: Equatable, Sendable {
         // Text that cannot be stored as given is refused, whichever column it is in.
         for column in Column.allCases {
             guard let position = header.positions[column.ordinal], position < fields.count,
-                  let problem = TextCheck.problem(fields.bytes(position)) else { continue }
+                let problem = TextCheck.problem(fields.bytes(position))
+            else { continue }
             problems.append("\(column.rawValue): \(problem)")
         }
         organisation = required(.organisation)
@@ -220,13 +226,28 @@ public struct FigureRecord: Equatable, Sendable {
     }
 
     public init(event: Dataset.Event, figure: Dataset.Figure) {
-        organisation = event.organisation; body = event.body; session = event.session
-        title = event.title; date = event.date; endDate = event.endDate; city = event.city
-        country = event.country; format = event.format; dimension = event.dimension
-        priorityArea = event.priorityArea; status = event.status; eventSource = event.source
-        eventLocator = event.locator; measure = figure.measure; value = figure.value
-        qualifier = figure.qualifier; scope = figure.scope; source = figure.source
-        locator = figure.locator; derivation = figure.derivation; note = figure.note
+        organisation = event.organisation
+        body = event.body
+        session = event.session
+        title = event.title
+        date = event.date
+        endDate = event.endDate
+        city = event.city
+        country = event.country
+        format = event.format
+        dimension = event.dimension
+        priorityArea = event.priorityArea
+        status = event.status
+        eventSource = event.source
+        eventLocator = event.locator
+        measure = figure.measure
+        value = figure.value
+        qualifier = figure.qualifier
+        scope = figure.scope
+        source = figure.source
+        locator = figure.locator
+        derivation = figure.derivation
+        note = figure.note
     }
 
     /// The record's cells, in `Column.allCases` order.

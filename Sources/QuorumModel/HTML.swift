@@ -18,4 +18,3 @@ public enum HTML {
         return result
     }
 }
-

@@ -59,7 +59,10 @@ enum JSONSyntax {
             case UInt8(ascii: "{"):
                 position += 1
                 skipSpace()
-                if current == UInt8(ascii: "}") { position += 1; return }
+                if current == UInt8(ascii: "}") {
+                    position += 1
+                    return
+                }
                 while true {
                     skipSpace()
                     guard current == UInt8(ascii: "\"") else { throw failure("expected a key in double quotes") }
@@ -69,7 +72,10 @@ enum JSONSyntax {
                     position += 1
                     try value(depth: depth + 1)
                     skipSpace()
-                    if current == UInt8(ascii: ",") { position += 1; continue }
+                    if current == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
                     guard current == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
                     position += 1
                     return
@@ -77,11 +83,17 @@ enum JSONSyntax {
             case UInt8(ascii: "["):
                 position += 1
                 skipSpace()
-                if current == UInt8(ascii: "]") { position += 1; return }
+                if current == UInt8(ascii: "]") {
+                    position += 1
+                    return
+                }
                 while true {
                     try value(depth: depth + 1)
                     skipSpace()
-                    if current == UInt8(ascii: ",") { position += 1; continue }
+                    if current == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
                     guard current == UInt8(ascii: "]") else { throw failure("expected ',' or ']'") }
                     position += 1
                     return

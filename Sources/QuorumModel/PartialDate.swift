@@ -18,8 +18,8 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         let lengths = parts.map(\.count)
         guard (1...3).contains(parts.count), lengths[0] == 4, lengths.dropFirst().allSatisfy({ $0 == 2 }),
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let year = Int(parts[0]), year >= 1000
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let year = Int(parts[0]), year >= 1000
         else { throw FieldError("'\(text)' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD") }
         let month = parts.count > 1 ? Int(parts[1]) : nil
         let day = parts.count > 2 ? Int(parts[2]) : nil
@@ -54,7 +54,9 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
             month = m
         }
         if bytes.count == 10 {
-            guard bytes[start + 7] == dash, let d = number(8..<10), (1...PartialDate.daysIn(month: month!, year: year)).contains(d) else { return nil }
+            guard bytes[start + 7] == dash, let d = number(8..<10), (1...PartialDate.daysIn(month: month!, year: year)).contains(d) else {
+                return nil
+            }
             day = d
         }
         self.year = year
@@ -81,8 +83,10 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// As a reader says it, in English: "2 December 2026", "June 2021", "2024".
     public var words: String {
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                      "October", "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ]
         guard let month else { return String(year) }
         let name = months[month - 1]
         guard let day else { return "\(name) \(year)" }

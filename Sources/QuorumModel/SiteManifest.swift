@@ -43,8 +43,10 @@ public struct SiteManifest: Codable, Sendable, Equatable {
         public let width, height: Int
         public let files: Files
 
-        public init(name: String, title: String, subtitle: String, source: String, alt: String, page: String,
-                    width: Int, height: Int) {
+        public init(
+            name: String, title: String, subtitle: String, source: String, alt: String, page: String,
+            width: Int, height: Int
+        ) {
             self.name = name
             self.title = title
             self.subtitle = subtitle

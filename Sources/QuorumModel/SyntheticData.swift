@@ -26,9 +26,11 @@ public struct SyntheticData {
         d.bodies = (1...Self.bodies).map {
             Dataset.Body(organisation: Self.organisation, code: Self.bodyCode($0), name: "Synthetic body \($0)", kind: .other)
         }
-        d.membershipCounts = [Dataset.MembershipCount(
-            organisation: Self.organisation, role: .member, from: try! PartialDate(parsing: "1900"),
-            count: Self.memberStates, qualifier: .exact, source: Self.source, locator: "generated", note: nil)]
+        d.membershipCounts = [
+            Dataset.MembershipCount(
+                organisation: Self.organisation, role: .member, from: try! PartialDate(parsing: "1900"),
+                count: Self.memberStates, qualifier: .exact, source: Self.source, locator: "generated", note: nil)
+        ]
         return d
     }
 
@@ -50,14 +52,16 @@ public struct SyntheticData {
                 source: Self.source, locator: "row \(row / Self.measures.count * Self.measures.count + 1)")
             event.city = "City \(eventRandom.next() % 500)"
             event.format = EventFormat.allCases[Int(eventRandom.next() % 3)]
-            let value = switch measure {
-            case .memberStates: Int(random.next() % UInt64(Self.memberStates + 1))
-            case .participants: Int(random.next() % 400)
-            default: Int(random.next() % 40)
-            }
+            let value =
+                switch measure {
+                case .memberStates: Int(random.next() % UInt64(Self.memberStates + 1))
+                case .participants: Int(random.next() % 400)
+                default: Int(random.next() % 40)
+                }
             let qualifier: Qualifier = random.next() % 10 == 0 ? .atLeast : .exact
-            let figure = Dataset.Figure(measure: measure, value: value, qualifier: qualifier, scope: scope,
-                                        source: Self.source, locator: "row \(row + 1)")
+            let figure = Dataset.Figure(
+                measure: measure, value: value, qualifier: qualifier, scope: scope,
+                source: Self.source, locator: "row \(row + 1)")
             return FigureRecord(event: event, figure: figure)
         }
     }

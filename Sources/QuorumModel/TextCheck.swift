@@ -26,7 +26,10 @@ public enum TextCheck {
     public static func problem(_ bytes: ArraySlice<UInt8>) -> String? {
         var plain = true
         for byte in bytes {
-            if byte >= 0x80 { plain = false; continue }
+            if byte >= 0x80 {
+                plain = false
+                continue
+            }
             if isRefusedControl(Unicode.Scalar(byte)) { return "contains the control character \(codePoint(UInt32(byte))), which is not stored" }
         }
         if !plain {

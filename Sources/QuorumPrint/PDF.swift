@@ -17,11 +17,15 @@ public enum PDF {
     public static func render(_ document: PrintDocument) throws(PrintError) -> [UInt8] {
         let sink = Sink()
         let closure = Unmanaged.passUnretained(sink).toOpaque()
-        guard let surface = cairo_pdf_surface_create_for_stream({ closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }, closure, document.paper.width, document.paper.height) else { throw PrintError("cairo could not make a PDF surface") }
+        guard
+            let surface = cairo_pdf_surface_create_for_stream(
+                { closure, data, length in
+                    guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+                    Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().bytes.append(
+                        contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                    return CAIRO_STATUS_SUCCESS
+                }, closure, document.paper.width, document.paper.height)
+        else { throw PrintError("cairo could not make a PDF surface") }
         defer { cairo_surface_destroy(surface) }
         try check(cairo_surface_status(surface), "the PDF surface")
         setMetadata(document.metadata, on: surface)
@@ -61,16 +65,20 @@ public enum PDF {
         for (key, value) in entries where !value.isEmpty { cairo_pdf_surface_set_metadata(surface, key, value) }
     }
 
-    private static func draw(_ page: Typesetter.Page, number: Int, of count: Int, document: PrintDocument, pen: Pen,
-                             surface: OpaquePointer) {
+    private static func draw(
+        _ page: Typesetter.Page, number: Int, of count: Int, document: PrintDocument, pen: Pen,
+        surface: OpaquePointer
+    ) {
         let paper = document.paper, margin = Typesetter.margin
         if number > 1 {
-            pen.text(pen.fitted(document.runningHeader, style: .running, width: paper.width - 2 * margin),
-                     x: margin, baseline: margin - 14, style: .running)
+            pen.text(
+                pen.fitted(document.runningHeader, style: .running, width: paper.width - 2 * margin),
+                x: margin, baseline: margin - 14, style: .running)
             pen.line(from: (margin, margin - 8), to: (paper.width - margin, margin - 8), width: 0.5, grey: 0.7)
         }
-        pen.text("Page \(number) of \(count)", x: paper.width / 2, baseline: paper.height - margin + 24, style: .running,
-                 anchor: .middle)
+        pen.text(
+            "Page \(number) of \(count)", x: paper.width / 2, baseline: paper.height - margin + 24, style: .running,
+            anchor: .middle)
         for item in page.items {
             switch item {
             case .text(let text, let x, let baseline, let style, let anchor):
@@ -82,8 +90,9 @@ public enum PDF {
             case .chart(let drawing, let x, let y, let scale):
                 pen.draw(drawing, x: x, y: y, scale: scale)
             case .outline(let title, let y):
-                cairo_pdf_surface_add_outline(surface, Int32(CAIRO_PDF_OUTLINE_ROOT), title,
-                                              "page=\(number) pos=[\(Int(margin)) \(Int(y))]", cairo_pdf_outline_flags_t(0))
+                cairo_pdf_surface_add_outline(
+                    surface, Int32(CAIRO_PDF_OUTLINE_ROOT), title,
+                    "page=\(number) pos=[\(Int(margin)) \(Int(y))]", cairo_pdf_outline_flags_t(0))
             }
         }
     }

@@ -42,10 +42,12 @@ struct Pen {
 
     /// The two faces, matched by fontconfig once for the process: matching them for
     /// every string took most of a page's time. cairo's font faces are thread-safe.
-    private nonisolated(unsafe) static let regular = cairo_toy_font_face_create(ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
-                                                                                CAIRO_FONT_WEIGHT_NORMAL)
-    private nonisolated(unsafe) static let bold = cairo_toy_font_face_create(ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
-                                                                             CAIRO_FONT_WEIGHT_BOLD)
+    private nonisolated(unsafe) static let regular = cairo_toy_font_face_create(
+        ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
+        CAIRO_FONT_WEIGHT_NORMAL)
+    private nonisolated(unsafe) static let bold = cairo_toy_font_face_create(
+        ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
+        CAIRO_FONT_WEIGHT_BOLD)
 
     private func select(bold: Bool, size: Double) {
         cairo_set_font_face(context, bold ? Self.bold : Self.regular)
@@ -198,9 +200,13 @@ struct Pen {
             cairo_new_sub_path(context)
             cairo_arc(context, centre.x, centre.y, outer, start + outerInset - Double.pi / 2, end - outerInset - Double.pi / 2)
             if inner > 0 {
-                if full { cairo_close_path(context); cairo_new_sub_path(context) }
-                cairo_arc_negative(context, centre.x, centre.y, inner, end - innerInset - Double.pi / 2,
-                                   start + innerInset - Double.pi / 2)
+                if full {
+                    cairo_close_path(context)
+                    cairo_new_sub_path(context)
+                }
+                cairo_arc_negative(
+                    context, centre.x, centre.y, inner, end - innerInset - Double.pi / 2,
+                    start + innerInset - Double.pi / 2)
             } else {
                 cairo_line_to(context, centre.x, centre.y)
             }

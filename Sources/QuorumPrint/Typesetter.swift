@@ -123,8 +123,9 @@ struct Typesetter {
         if let caption = table.caption {
             // The caption stays with the heading row and the first row.
             let first = rows.first.map { rowHeight($0, style: .cell) } ?? 0
-            room(for: Double(pen.wrapped(caption, style: .caption, width: width).count) * TextStyle.caption.lineHeight + 2
-                 + headingHeight + first)
+            room(
+                for: Double(pen.wrapped(caption, style: .caption, width: width).count) * TextStyle.caption.lineHeight + 2
+                    + headingHeight + first)
             lines(caption, style: .caption, spaceAfter: 2)
         }
         var headed = false

@@ -104,8 +104,10 @@ enum JSON {
 extension Response {
     /// The answer to a GET: the bytes, their type, and a strong ETag made from
     /// them unless `headers` brings one, so If-None-Match works on every read.
-    static func representation(_ body: ByteBuffer, contentType: String, status: HTTPResponse.Status = .ok,
-                               headers: HTTPFields = [:]) -> Response {
+    static func representation(
+        _ body: ByteBuffer, contentType: String, status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:]
+    ) -> Response {
         var headers = headers
         headers[.contentType] = contentType
         if headers[.eTag] == nil { headers[.eTag] = EntityTag.of(body) }

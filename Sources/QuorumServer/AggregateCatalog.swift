@@ -90,16 +90,25 @@ final class AggregateCatalog: Sendable {
                 etag: etag(snapshot, table.name, "csv"), contentType: Encoded.csv, lastModified: lastModified)
         }
         struct Listing: Encodable {
-            struct Entry: Encodable { let name, description: String; let columns: [String]; let rows: Int; let href: String }
+            struct Entry: Encodable {
+                let name, description: String
+                let columns: [String]
+                let rows: Int
+                let href: String
+            }
             let snapshot: SnapshotSummary
             let aggregates: [Entry]
         }
-        let listing = Listing(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map {
-            .init(name: $0.name, description: $0.description, columns: $0.columns, rows: $0.rows.count,
-                  href: "/api/v1/aggregates/\($0.name)")
-        })
-        let list = Encoded(body: ByteBuffer(bytes: try JSON.encoder.encode(listing)), etag: etag(snapshot, "aggregates", "json"),
-                           contentType: Encoded.json, lastModified: lastModified)
+        let listing = Listing(
+            snapshot: SnapshotSummary(snapshot),
+            aggregates: snapshot.tables.map {
+                .init(
+                    name: $0.name, description: $0.description, columns: $0.columns, rows: $0.rows.count,
+                    href: "/api/v1/aggregates/\($0.name)")
+            })
+        let list = Encoded(
+            body: ByteBuffer(bytes: try JSON.encoder.encode(listing)), etag: etag(snapshot, "aggregates", "json"),
+            contentType: Encoded.json, lastModified: lastModified)
         return Edition(snapshot: snapshot, lastModified: lastModified, list: list, representations: representations)
     }
 
@@ -118,8 +127,10 @@ final class AggregateCatalog: Sendable {
             let columns: [String]
             let rows: [Record]
         }
-        return try JSON.encoder.encode(Body(name: table.name, description: table.description, snapshot: SnapshotSummary(snapshot),
-                                            columns: table.columns, rows: rows.map { Record(columns: table.columns, values: $0) }))
+        return try JSON.encoder.encode(
+            Body(
+                name: table.name, description: table.description, snapshot: SnapshotSummary(snapshot),
+                columns: table.columns, rows: rows.map { Record(columns: table.columns, values: $0) }))
     }
 
     /// A header line of column names, then one line per row; cells defused

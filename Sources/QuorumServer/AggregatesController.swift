@@ -30,17 +30,21 @@ struct AggregatesController<Context: RequestContext> {
             return cached(encoded, request: request)
         }
         let rows = table.rows.filter(filter.matches)
-        let body = wanted.csv ? ByteBuffer(string: AggregateCatalog.csv(table, rows: rows))
-                              : ByteBuffer(bytes: try AggregateCatalog.json(table, rows: rows, snapshot: edition.snapshot))
+        let body =
+            wanted.csv
+            ? ByteBuffer(string: AggregateCatalog.csv(table, rows: rows))
+            : ByteBuffer(bytes: try AggregateCatalog.json(table, rows: rows, snapshot: edition.snapshot))
         let etag = AggregateCatalog.etag(edition.snapshot, wanted.name, wanted.representation, variant: filter.fingerprint)
-        return cached(.init(body: body, etag: etag, contentType: wanted.contentType, lastModified: edition.lastModified),
-                      request: request)
+        return cached(
+            .init(body: body, etag: etag, contentType: wanted.contentType, lastModified: edition.lastModified),
+            request: request)
     }
 
     /// A 304 when the client holds this representation already, else the bytes.
     private func cached(_ encoded: AggregateCatalog.Encoded, request: Request) -> Response {
-        let (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headers[.ifNoneMatch],
-                                                     ifModifiedSince: request.headers[.ifModifiedSince])
+        let (status, headers) = CachedAggregate.head(
+            encoded, ifNoneMatch: request.headers[.ifNoneMatch],
+            ifModifiedSince: request.headers[.ifModifiedSince])
         return Response(status: status, headers: headers, body: status == .ok ? .init(byteBuffer: encoded.body) : .init())
     }
 }
@@ -57,8 +61,13 @@ enum CachedAggregate {
         init(name: String, accept: String?) {
             self.name = name
             csv = accept.map(CachedAggregate.prefersCSV) ?? false
-            if name.hasSuffix(".csv") { self.name.removeLast(4); csv = true }
-            else if name.hasSuffix(".json") { self.name.removeLast(5); csv = false }
+            if name.hasSuffix(".csv") {
+                self.name.removeLast(4)
+                csv = true
+            } else if name.hasSuffix(".json") {
+                self.name.removeLast(5)
+                csv = false
+            }
         }
 
         var representation: String { csv ? "csv" : "json" }
@@ -69,8 +78,10 @@ enum CachedAggregate {
 
     /// The status and headers of a cached representation: 304 when the client holds it already.
     static func head(_ encoded: AggregateCatalog.Encoded, ifNoneMatch: String?, ifModifiedSince: String?) -> (HTTPResponse.Status, HTTPFields) {
-        if Preconditions.notModified(ifNoneMatch: ifNoneMatch, ifModifiedSince: ifModifiedSince,
-                                     etag: encoded.etag, lastModified: encoded.lastModified) {
+        if Preconditions.notModified(
+            ifNoneMatch: ifNoneMatch, ifModifiedSince: ifModifiedSince,
+            etag: encoded.etag, lastModified: encoded.lastModified)
+        {
             return (.notModified, encoded.validators)
         }
         return (.ok, encoded.headers)
@@ -132,7 +143,8 @@ struct RowFilter {
             }
         }
         guard issues.isEmpty else { throw APIError(.badRequest, "bad filter", issues: issues) }
-        let canonical = equal.map { "\($0.column)=\($0.value)" }.sorted().joined(separator: "&")
+        let canonical =
+            equal.map { "\($0.column)=\($0.value)" }.sorted().joined(separator: "&")
             + (years.map { "&y=\($0.from)-\($0.to)" } ?? "")
         fingerprint = String(Self.fnv1a(canonical), radix: 36)
     }

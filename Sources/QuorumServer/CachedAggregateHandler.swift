@@ -84,22 +84,25 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
         let name = path.dropFirst(Self.prefix.count)
         // Plain names only: a query, an escape or another segment is the router's to read.
         guard !name.isEmpty, !name.contains(where: { $0 == "?" || $0 == "%" || $0 == "/" }),
-              let edition = catalog.encodedCurrent() else { return nil }
+            let edition = catalog.encodedCurrent()
+        else { return nil }
         let wanted = CachedAggregate.Wanted(name: String(name), accept: request.headerFields[.accept])
         guard let encoded = edition.representations[wanted.key] else { return nil }
 
-        var (status, headers) = CachedAggregate.head(encoded, ifNoneMatch: request.headerFields[.ifNoneMatch],
-                                                     ifModifiedSince: request.headerFields[.ifModifiedSince])
+        var (status, headers) = CachedAggregate.head(
+            encoded, ifNoneMatch: request.headerFields[.ifNoneMatch],
+            ifModifiedSince: request.headerFields[.ifModifiedSince])
         let isHead = request.method == .head
         let body = status == .ok && !isHead ? encoded.body : nil
         headers[.date] = currentDate()
         headers[.server] = serverName
-        let metrics = switch (isHead, status == .ok) {
-        case (false, true): routeMetrics.getOK
-        case (false, false): routeMetrics.getNotModified
-        case (true, true): routeMetrics.headOK
-        case (true, false): routeMetrics.headNotModified
-        }
+        let metrics =
+            switch (isHead, status == .ok) {
+            case (false, true): routeMetrics.getOK
+            case (false, false): routeMetrics.getNotModified
+            case (true, true): routeMetrics.headOK
+            case (true, false): routeMetrics.headNotModified
+            }
         return (HTTPResponse(status: status, headerFields: headers), body, metrics, started)
     }
 
@@ -131,8 +134,10 @@ final class CachedAggregateHandler: ChannelDuplexHandler, RemovableChannelHandle
             let duration: Metrics.Timer
 
             init(_ method: HTTPRequest.Method, _ status: HTTPResponse.Status) {
-                let dimensions = [("http.route", CachedAggregateHandler.prefix + "{name}"), ("http.request.method", method.rawValue),
-                                  ("http.response.status_code", String(status.code))]
+                let dimensions = [
+                    ("http.route", CachedAggregateHandler.prefix + "{name}"), ("http.request.method", method.rawValue),
+                    ("http.response.status_code", String(status.code)),
+                ]
                 requests = Counter(label: "hb.requests", dimensions: dimensions)
                 duration = Metrics.Timer(label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds)
             }
@@ -156,8 +161,9 @@ struct QuorumHTTP1Channel: ServerChildChannel {
         http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let state = try pipeline.handler(type: HTTPConnectionStateHandler.self)
-            try pipeline.addHandler(CachedAggregateHandler(catalog: catalog, serverName: serverName, metrics: metrics),
-                                    position: .after(state))
+            try pipeline.addHandler(
+                CachedAggregateHandler(catalog: catalog, serverName: serverName, metrics: metrics),
+                position: .after(state))
             return value
         }
     }

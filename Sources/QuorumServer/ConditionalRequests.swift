@@ -34,7 +34,8 @@ enum Preconditions {
             return etag.map { matches(ifNoneMatch, $0) } ?? false
         }
         guard let ifModifiedSince, let lastModified,
-              let since = HTTPDate.seconds(ifModifiedSince), let modified = HTTPDate.seconds(lastModified) else { return false }
+            let since = HTTPDate.seconds(ifModifiedSince), let modified = HTTPDate.seconds(lastModified)
+        else { return false }
         return modified <= since
     }
 
@@ -76,7 +77,8 @@ extension HTTPDate {
         let day = Int(fields[dayAt]), month = months.firstIndex(of: String(fields[monthAt])), year = Int(fields[yearAt])
         let clock = fields[timeAt].split(separator: ":").compactMap { Int($0) }
         guard var year, let month, let day, (1...31).contains(day), clock.count == 3,
-              (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2]) else { return nil }
+            (0...23).contains(clock[0]), (0...59).contains(clock[1]), (0...60).contains(clock[2])
+        else { return nil }
         // The obsolete form's two-digit year: 70–99 as 19xx, 00–69 as 20xx.
         if year < 100 { year += year < 70 ? 2000 : 1900 }
         return daysSince1970(year: year, month: month + 1, day: day) * 86_400 + Int64(clock[0] * 3600 + clock[1] * 60 + clock[2])
@@ -110,8 +112,10 @@ struct ConditionalGETMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.method == .get || request.method == .head else { return try await next(request, context) }
         var response = try await next(request, context)
         if response.status == .ok,
-           Preconditions.notModified(ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince],
-                                     etag: response.headers[.eTag], lastModified: response.headers[.lastModified]) {
+            Preconditions.notModified(
+                ifNoneMatch: request.headers[.ifNoneMatch], ifModifiedSince: request.headers[.ifModifiedSince],
+                etag: response.headers[.eTag], lastModified: response.headers[.lastModified])
+        {
             response = Response(status: .notModified, headers: Preconditions.notModifiedHeaders(response.headers))
         }
         if request.method == .head { response = response.createHeadResponse() }
@@ -123,8 +127,10 @@ extension RouterMethods {
     /// A read: GET, and HEAD answered by the same handler (`ConditionalGETMiddleware`
     /// drops the body).
     @discardableResult
-    func getAndHead(_ path: RouterPath = "",
-                    use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+    func getAndHead(
+        _ path: RouterPath = "",
+        use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator
+    ) -> Self {
         get(path, use: handler)
         return head(path, use: handler)
     }

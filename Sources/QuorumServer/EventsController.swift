@@ -58,12 +58,14 @@ struct EventsController<Context: RequestContext> {
             }
         }
         let events = summary.counts["events"]
-        return try JSON.response(IngestAnswer(created: events?.created ?? 0, updated: events?.updated ?? 0,
-                                              unchanged: events?.unchanged ?? 0,
-                                        records: summary.counts.mapValues {
-                                            ["created": $0.created, "updated": $0.updated, "unchanged": $0.unchanged]
-                                        }),
-                                 status: (events?.created ?? 0) > 0 ? .created : .ok)
+        return try JSON.response(
+            IngestAnswer(
+                created: events?.created ?? 0, updated: events?.updated ?? 0,
+                unchanged: events?.unchanged ?? 0,
+                records: summary.counts.mapValues {
+                    ["created": $0.created, "updated": $0.updated, "unchanged": $0.unchanged]
+                }),
+            status: (events?.created ?? 0) > 0 ? .created : .ok)
     }
 }
 
@@ -97,7 +99,8 @@ extension EventFilter {
             case "cursor": cursor = number("cursor", value, 0...Int64.max) ?? 0
             case "page": page = number("page", value, 1...1_000_000)
             default:
-                issues.append(.init(path: String(key), message: "unknown parameter; use organisation, body, dimension, from, to, limit, cursor or page"))
+                issues.append(
+                    .init(path: String(key), message: "unknown parameter; use organisation, body, dimension, from, to, limit, cursor or page"))
             }
         }
         if let page {
@@ -134,8 +137,9 @@ struct EventIngest {
     init(body: Data) throws {
         let first = body.first { !$0.isASCIIWhitespace }
         guard first == UInt8(ascii: "[") || first == UInt8(ascii: "{") else {
-            throw APIError(.badRequest, "the body must be a JSON event or an array of events (docs/data-format.md)",
-                           issues: [.init(path: "$", message: first == nil ? "is empty" : "not valid JSON")])
+            throw APIError(
+                .badRequest, "the body must be a JSON event or an array of events (docs/data-format.md)",
+                issues: [.init(path: "$", message: first == nil ? "is empty" : "not valid JSON")])
         }
         if let problem = Dataset.jsonSyntaxProblem(body) {
             throw APIError(.badRequest, "the body is not JSON", issues: [.init(path: "$", message: problem)])
@@ -162,8 +166,9 @@ struct EventIngest {
     static func error(_ invalid: InvalidInput, isArray: Bool) -> APIError {
         let issues = invalid.issues.map { APIError.Issue(path: path(of: $0.location, isArray: isArray), message: $0.message) }
         let more = invalid.more > 0 ? " (and \(invalid.more) more)" : ""
-        return APIError(.badRequest, "\(issues.count) problem\(issues.count == 1 ? "" : "s")\(more); nothing was written",
-                        issues: issues)
+        return APIError(
+            .badRequest, "\(issues.count) problem\(issues.count == 1 ? "" : "s")\(more); nothing was written",
+            issues: issues)
     }
 
     /// `$.events[3].title` or `events[3].title` → `$[3].title` (or `$.title` for one event).

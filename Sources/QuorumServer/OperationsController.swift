@@ -16,8 +16,9 @@ struct OperationsController<Context: RequestContext> {
         router.getAndHead("readyz", use: ready)
         router.getAndHead("metrics", use: metrics)
         router.getAndHead("openapi.json") { _, _ in
-            Response.representation(OpenAPIDocument.bytes, contentType: JSON.contentType,
-                                    headers: [.cacheControl: "public, max-age=300", .eTag: OpenAPIDocument.etag])
+            Response.representation(
+                OpenAPIDocument.bytes, contentType: JSON.contentType,
+                headers: [.cacheControl: "public, max-age=300", .eTag: OpenAPIDocument.etag])
         }
     }
 
@@ -30,21 +31,27 @@ struct OperationsController<Context: RequestContext> {
             Readiness.Held(id: $0.id, finishedAt: $0.finishedAt, ageSeconds: (Date().timeIntervalSince($0.finishedAt) * 10).rounded() / 10)
         }
         let ready = databaseUp && snapshot != nil
-        return try JSON.representation(Readiness(ready: ready, database: state.rawValue, snapshot: snapshot),
-                                       status: ready ? .ok : .serviceUnavailable, headers: [.cacheControl: "no-store"])
+        return try JSON.representation(
+            Readiness(ready: ready, database: state.rawValue, snapshot: snapshot),
+            status: ready ? .ok : .serviceUnavailable, headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func metrics(request: Request, context: Context) async throws -> Response {
         if let snapshot = cache.snapshot {
             QuorumMetrics.snapshotAge.record(Date().timeIntervalSince(snapshot.finishedAt))
         }
-        return .representation(ByteBuffer(bytes: QuorumMetrics.exposition()), contentType: "text/plain; version=0.0.4; charset=utf-8",
-                               headers: [.cacheControl: "no-store"])
+        return .representation(
+            ByteBuffer(bytes: QuorumMetrics.exposition()), contentType: "text/plain; version=0.0.4; charset=utf-8",
+            headers: [.cacheControl: "no-store"])
     }
 }
 
 private struct Readiness: Encodable {
-    struct Held: Encodable { let id: Int64; let finishedAt: Date; let ageSeconds: Double }
+    struct Held: Encodable {
+        let id: Int64
+        let finishedAt: Date
+        let ageSeconds: Double
+    }
     let ready: Bool
     let database: String
     let snapshot: Held?
@@ -78,11 +85,12 @@ final class DatabaseProbe: Sendable {
         let answered = try? await withinTime(deadline) { [pool] in
             (try? await pool.withConnection { try $0.ping() }) != nil
         }
-        let state: State = switch answered {
-        case .some(true): .reachable
-        case .some(false): .unreachable
-        case nil: .unanswered
-        }
+        let state: State =
+            switch answered {
+            case .some(true): .reachable
+            case .some(false): .unreachable
+            case nil: .unanswered
+            }
         let now = clock.now
         last.withLock { $0 = (now, state) }
         return state

@@ -23,8 +23,10 @@ public struct ServerDependencies: Sendable {
     let largeBodies = LargeBodies()
 
     /// `tokens` reads the API tokens' hashes; by default from the database through `pool`.
-    public init(pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles, tokens: (any TokenHashes)? = nil,
-                releaseFreedMemory: (@Sendable () -> Void)? = nil) {
+    public init(
+        pool: ConnectionPool, cache: SnapshotCache, site: SiteFiles, tokens: (any TokenHashes)? = nil,
+        releaseFreedMemory: (@Sendable () -> Void)? = nil
+    ) {
         self.pool = pool
         self.readinessPool = pool.sibling(maxConnections: 1)
         self.cache = cache
@@ -69,33 +71,44 @@ public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSett
 /// The HTTP server as a service for the daemon's ServiceGroup, with the small
 /// services it needs beside it (token and site reloads).
 /// `listening` is called once the server accepts connections.
-public func buildApplication(_ dependencies: ServerDependencies, settings: ServerSettings, logger: Logger,
-                             listening: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+public func buildApplication(
+    _ dependencies: ServerDependencies, settings: ServerSettings, logger: Logger,
+    listening: @escaping @Sendable () async -> Void = {}
+) -> some ApplicationProtocol {
     let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(settings.requestTimeout.components.seconds) + 30))
     let serverName = "Quorum"
     // Cached aggregate reads skip the router, unless every read needs a token.
-    let server = settings.readTokenRequired ? HTTPServerBuilder.http1(configuration: http1) : HTTPServerBuilder { responder in
-        QuorumHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: http1),
-                           catalog: dependencies.catalog, serverName: serverName)
-    }
+    let server =
+        settings.readTokenRequired
+        ? HTTPServerBuilder.http1(configuration: http1)
+        : HTTPServerBuilder { responder in
+            QuorumHTTP1Channel(
+                http1: HTTP1Channel(responder: responder, configuration: http1),
+                catalog: dependencies.catalog, serverName: serverName)
+        }
     var services: [any Service] = [
         // Token hashes, so that a revocation takes effect within the interval.
-        PeriodicService(interval: settings.tokenRefreshInterval, logger: logger,
-                        failure: "cannot reload API tokens; keeping the ones held") { [tokens = dependencies.tokens] in
+        PeriodicService(
+            interval: settings.tokenRefreshInterval, logger: logger,
+            failure: "cannot reload API tokens; keeping the ones held"
+        ) { [tokens = dependencies.tokens] in
             try await tokens.refresh()
         },
         // A newly published site: `current` pointing at another release.
-        PeriodicService(interval: .seconds(2), logger: logger,
-                        failure: "cannot read the published site; serving the previous one") { [site = dependencies.site] in
+        PeriodicService(
+            interval: .seconds(2), logger: logger,
+            failure: "cannot read the published site; serving the previous one"
+        ) { [site = dependencies.site] in
             if try site.reloadIfChanged() { logger.info("serving a newly published site", metadata: ["files": "\(site.paths.count)"]) }
         },
     ]
     if let release = dependencies.releaseFreedMemory {
         // What large bodies left in the allocator's arenas, given back once they are done with.
-        services.append(PeriodicService(interval: .seconds(2), logger: logger, failure: "cannot release freed memory") {
-            [largeBodies = dependencies.largeBodies] in
-            if largeBodies.settled() { release() }
-        })
+        services.append(
+            PeriodicService(interval: .seconds(2), logger: logger, failure: "cannot release freed memory") {
+                [largeBodies = dependencies.largeBodies] in
+                if largeBodies.settled() { release() }
+            })
     }
     return Application(
         router: buildRouter(dependencies, settings: settings),
@@ -118,7 +131,7 @@ struct PeriodicService: Service {
         // Ends on a graceful shutdown and on cancellation alike (the group cancels
         // its services when one fails, a taken port say), never looping on.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { try await work() } catch where !Task.isCancelled {
+            do { try await work() } catch  where !Task.isCancelled {
                 logger.warning("\(failure)", metadata: ["error": "\(error)"])
             }
             // Shutdown ends the wait at once, rather than after up to an interval.
@@ -139,8 +152,9 @@ struct SnapshotsController<Context: RequestContext> {
     func addRoutes(to group: RouterGroup<Context>) {
         group.getAndHead("snapshots/latest") { _, _ in
             guard let snapshot = cache.snapshot else { throw APIError.noSnapshot }
-            return try JSON.representation(LatestSnapshot(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map(\.name)),
-                                           headers: [.cacheControl: "no-cache", .lastModified: HTTPDate.format(snapshot.finishedAt)])
+            return try JSON.representation(
+                LatestSnapshot(snapshot: SnapshotSummary(snapshot), aggregates: snapshot.tables.map(\.name)),
+                headers: [.cacheControl: "no-cache", .lastModified: HTTPDate.format(snapshot.finishedAt)])
         }
     }
 }

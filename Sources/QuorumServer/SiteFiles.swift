@@ -69,8 +69,9 @@ public final class SiteFiles: Sendable {
             case .typeRegular?:
                 let bytes = try Data(contentsOf: url)
                 let modified = attributes[.modificationDate] as? Date ?? Date()
-                files[prefix + name] = File(body: ByteBuffer(bytes: bytes), contentType: contentType(of: name),
-                                            etag: EntityTag.of(bytes), lastModified: HTTPDate.format(modified))
+                files[prefix + name] = File(
+                    body: ByteBuffer(bytes: bytes), contentType: contentType(of: name),
+                    etag: EntityTag.of(bytes), lastModified: HTTPDate.format(modified))
             default:
                 continue  // symbolic links and special files inside a release are not served
             }

@@ -35,7 +35,8 @@ public final class TokenAuthenticator: Sendable {
     /// The verdict on an `Authorization` header value.
     public func verify(authorization: String?) async -> Verdict {
         guard let authorization, authorization.count > 7,
-              authorization.prefix(7).lowercased() == "bearer " else { return .missing }
+            authorization.prefix(7).lowercased() == "bearer "
+        else { return .missing }
         let presented = APITokens.hash(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))
         let verdict = check(presented)
         guard verdict == .unknown else { return verdict }

@@ -32,7 +32,8 @@ enum ChartTable {
     static func html(_ chart: RenderedChart) -> String {
         let spec = chart.spec
         guard !chart.data.isEmpty else { return "<p class=\"empty\">No data.</p>\n" }
-        var out = "<div class=\"table\"><table>\n<caption>\(HTML.escape(spec.title)): the figures (each links to its sources in the register)</caption>\n<thead><tr>"
+        var out =
+            "<div class=\"table\"><table>\n<caption>\(HTML.escape(spec.title)): the figures (each links to its sources in the register)</caption>\n<thead><tr>"
         out += "<th scope=\"col\">\(HTML.escape(categoryHeading(spec)))</th>"
         for series in columns(chart) { out += "<th scope=\"col\" class=\"num\">\(HTML.escape(series.name))</th>" }
         out += "</tr></thead>\n<tbody>\n"
@@ -73,13 +74,17 @@ enum ChartTable {
     /// and its parts, and where it comes from — through CSVWriter, so a label that
     /// starts like a formula cannot run in a spreadsheet.
     static func csv(_ chart: RenderedChart) -> String {
-        var out = CSVWriter.line([categoryHeading(chart.spec), "Series", "Figure", "Value", "Qualifier", "Counts",
-                                  "Derived by Quorum (how)", "Register"])
+        var out = CSVWriter.line([
+            categoryHeading(chart.spec), "Series", "Figure", "Value", "Qualifier", "Counts",
+            "Derived by Quorum (how)", "Register",
+        ])
         for series in columns(chart) {
             for (index, category) in chart.data.categories.enumerated() {
                 guard series.points.indices.contains(index), let point = series.points[index] else { continue }
-                out += CSVWriter.line([category, series.name, point.label, NumberFormat.plain(point.value), point.qualifier.rawValue,
-                                       point.otherScope ?? "", point.derivation ?? "", anchor(point).map(RegisterAnchor.href) ?? ""])
+                out += CSVWriter.line([
+                    category, series.name, point.label, NumberFormat.plain(point.value), point.qualifier.rawValue,
+                    point.otherScope ?? "", point.derivation ?? "", anchor(point).map(RegisterAnchor.href) ?? "",
+                ])
             }
         }
         return out
@@ -111,17 +116,21 @@ enum ChartTable {
 
     static func json(_ chart: RenderedChart, snapshot: Snapshot) throws -> [UInt8] {
         func series(_ series: ChartSeries) -> Document.Series {
-            Document.Series(name: series.name, points: series.points.map { point in
-                point.map {
-                    Document.Point(value: $0.value, qualifier: $0.qualifier.rawValue, label: $0.label, derivation: $0.derivation,
-                                   counts: $0.otherScope, register: Array(Set($0.register)).sorted().map(RegisterAnchor.href))
-                }
-            })
+            Document.Series(
+                name: series.name,
+                points: series.points.map { point in
+                    point.map {
+                        Document.Point(
+                            value: $0.value, qualifier: $0.qualifier.rawValue, label: $0.label, derivation: $0.derivation,
+                            counts: $0.otherScope, register: Array(Set($0.register)).sorted().map(RegisterAnchor.href))
+                    }
+                })
         }
-        let document = Document(name: chart.spec.name, title: chart.spec.title, subtitle: chart.spec.subtitle,
-                                source: chart.spec.source, snapshot: snapshot.id, categories: chart.data.categories,
-                                series: chart.data.series.map(series), reference: chart.data.reference.map(series),
-                                notes: [Qualifier.key] + chart.data.notes)
+        let document = Document(
+            name: chart.spec.name, title: chart.spec.title, subtitle: chart.spec.subtitle,
+            source: chart.spec.source, snapshot: snapshot.id, categories: chart.data.categories,
+            series: chart.data.series.map(series), reference: chart.data.reference.map(series),
+            notes: [Qualifier.key] + chart.data.notes)
         return Array(try JSONEncoder.stable.encode(document))
     }
 
@@ -149,18 +158,22 @@ enum ChartTable {
 
     static func metadata(_ chart: RenderedChart, snapshot: Snapshot, register: Register) throws -> [UInt8] {
         let spec = chart.spec
-        let description: String = switch spec.origin {
-        case .aggregate(let name): snapshot[name]?.description ?? ""
-        case .sql(let sql): "The result of this query, run on the snapshot's data: " + sql
-        }
+        let description: String =
+            switch spec.origin {
+            case .aggregate(let name): snapshot[name]?.description ?? ""
+            case .sql(let sql): "The result of this query, run on the snapshot's data: " + sql
+            }
         var sources: [Metadata.Source] = []
         for citation in register.citations(Set(chart.data.points.flatMap(\.register))) {
             if let index = sources.firstIndex(where: { $0.key == citation.source }) {
-                sources[index] = Metadata.Source(key: citation.source, title: sources[index].title,
-                                                 locators: sources[index].locators + [citation.locator])
+                sources[index] = Metadata.Source(
+                    key: citation.source, title: sources[index].title,
+                    locators: sources[index].locators + [citation.locator])
             } else {
-                sources.append(Metadata.Source(key: citation.source, title: register.sources[citation.source] ?? citation.source,
-                                               locators: [citation.locator]))
+                sources.append(
+                    Metadata.Source(
+                        key: citation.source, title: register.sources[citation.source] ?? citation.source,
+                        locators: [citation.locator]))
             }
         }
         let units = spec.values.map { spec.names[$0] ?? Measure(rawValue: $0)?.words ?? $0.replacingOccurrences(of: "_", with: " ") }

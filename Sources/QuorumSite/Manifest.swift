@@ -5,16 +5,20 @@ import QuorumModel
 
 /// The release's `SiteManifest`, and the date formats the site writes.
 enum Manifest {
-    static func json(snapshot: Snapshot, charts: [RenderedChart], pages: [SitePage], errors: [ChartError],
-                     renderedAt: Date) throws -> [UInt8] {
+    static func json(
+        snapshot: Snapshot, charts: [RenderedChart], pages: [SitePage], errors: [ChartError],
+        renderedAt: Date
+    ) throws -> [UInt8] {
         try SiteManifest(
-            snapshot: .init(id: snapshot.id, startedAt: iso(snapshot.startedAt), finishedAt: iso(snapshot.finishedAt),
-                            dataVersion: snapshot.dataVersion),
+            snapshot: .init(
+                id: snapshot.id, startedAt: iso(snapshot.startedAt), finishedAt: iso(snapshot.finishedAt),
+                dataVersion: snapshot.dataVersion),
             renderedAt: iso(renderedAt),
             charts: charts.map { chart in
-                SiteManifest.Chart(name: chart.spec.name, title: chart.spec.title, subtitle: chart.spec.subtitle,
-                                   source: chart.spec.source, alt: chart.alt, page: chart.spec.page + ".html",
-                                   width: chart.spec.width, height: chart.spec.height)
+                SiteManifest.Chart(
+                    name: chart.spec.name, title: chart.spec.title, subtitle: chart.spec.subtitle,
+                    source: chart.spec.source, alt: chart.alt, page: chart.spec.page + ".html",
+                    width: chart.spec.width, height: chart.spec.height)
             },
             pages: pages.map { SiteManifest.Page(path: $0.path, title: $0.title, pdf: $0.pdfPath) },
             errors: errors.map { SiteManifest.Problem(file: $0.file ?? "", key: $0.key, message: $0.message) }
@@ -31,8 +35,10 @@ enum Manifest {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                      "November", "December"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
         let month = months[parts.month! - 1]
         func twoDigits(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
         return "\(parts.day!) \(month) \(parts.year!), \(twoDigits(parts.hour!)):\(twoDigits(parts.minute!)) UTC"

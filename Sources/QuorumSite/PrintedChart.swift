@@ -23,7 +23,8 @@ public struct PrintedCharts: Sendable {
     /// A site page as a document: its title, the snapshot it shows, then its charts
     /// or its register.
     func document(_ page: SitePage, charts: [RenderedChart], snapshot: Snapshot) throws(ChartError) -> PrintDocument {
-        let provenance = "Figures from snapshot \(snapshot.id), computed \(Manifest.readable(snapshot.finishedAt)) "
+        let provenance =
+            "Figures from snapshot \(snapshot.id), computed \(Manifest.readable(snapshot.finishedAt)) "
             + "(data version \(snapshot.dataVersion))."
         var blocks: [PrintBlock] = [.title(page.title), .note(provenance), .paragraph(Self.marks)]
         switch page.name {
@@ -34,14 +35,16 @@ public struct PrintedCharts: Sendable {
             for chart in charts { blocks += try self.blocks(chart.spec, data: chart.data) }
         }
         return PrintDocument(
-            metadata: .init(title: page.title + " · Quorum", subject: provenance,
-                            keywords: charts.map(\.spec.name), created: snapshot.finishedAt),
+            metadata: .init(
+                title: page.title + " · Quorum", subject: provenance,
+                keywords: charts.map(\.spec.name), created: snapshot.finishedAt),
             runningHeader: "\(page.title) · Quorum, snapshot \(snapshot.id) of \(Manifest.readable(snapshot.finishedAt))",
             blocks: blocks)
     }
 
     /// What the marks in every printed table mean.
-    public static let marks = "A figure with + is a lower bound (“140+” means at least 140); ≈ marks an approximate figure; "
+    public static let marks =
+        "A figure with + is a lower bound (“140+” means at least 140); ≈ marks an approximate figure; "
         + "† a value Quorum derived rather than the document stated. Every figure is given with the document it comes from "
         + "and the words that state it."
 
@@ -73,9 +76,11 @@ public struct PrintedCharts: Sendable {
                     rows.append([index == 0 ? register.sources[source] ?? source : "", citation.locator])
                 }
             }
-            blocks.append(.table(PrintTable(
-                caption: "Sources: where each figure is stated",
-                columns: [.init("Document", weight: 2), .init("Where, in the document's words", weight: 3)], rows: rows)))
+            blocks.append(
+                .table(
+                    PrintTable(
+                        caption: "Sources: where each figure is stated",
+                        columns: [.init("Document", weight: 2), .init("Where, in the document's words", weight: 3)], rows: rows)))
         }
         return blocks
     }
@@ -85,13 +90,15 @@ public struct PrintedCharts: Sendable {
     func table(_ spec: ChartSpec, data: ChartData) -> PrintTable {
         let series = data.series + (data.reference.map { [$0] } ?? [])
         let rows = data.categories.enumerated().map { index, category in
-            [category] + series.map { item in
-                (item.points.indices.contains(index) ? item.points[index] : nil)?.label ?? "–"
-            }
+            [category]
+                + series.map { item in
+                    (item.points.indices.contains(index) ? item.points[index] : nil)?.label ?? "–"
+                }
         }
-        return PrintTable(caption: "The figures",
-                          columns: [.init(ChartTable.categoryHeading(spec), weight: 2)] + series.map { .init($0.name, numeric: true) },
-                          rows: rows)
+        return PrintTable(
+            caption: "The figures",
+            columns: [.init(ChartTable.categoryHeading(spec), weight: 2)] + series.map { .init($0.name, numeric: true) },
+            rows: rows)
     }
 }
 

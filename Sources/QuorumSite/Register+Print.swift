@@ -6,16 +6,23 @@ import QuorumPrint
 /// The registers printed: the same rows, words and sources as their pages.
 extension Register {
     func eventsBlocks() -> [PrintBlock] {
-        var blocks: [PrintBlock] = [.paragraph(
-            "Every event the dataset holds\(truncated ? " (the first \(AggregateDefinition.registerLimit); the API lists all)" : ""), "
-            + "with the document that reports it and its words. Only held events count in the charts; announced ones are "
-            + "listed for reference.")]
-        let columns: [PrintTable.Column] = [.init("Date", weight: 1.1), .init("Body and event", weight: 1.6),
-                                            .init("Place and format", weight: 1.1), .init("Figures and their words", weight: 2.4),
-                                            .init("Reported by", weight: 2)]
+        var blocks: [PrintBlock] = [
+            .paragraph(
+                "Every event the dataset holds\(truncated ? " (the first \(AggregateDefinition.registerLimit); the API lists all)" : ""), "
+                    + "with the document that reports it and its words. Only held events count in the charts; announced ones are "
+                    + "listed for reference.")
+        ]
+        let columns: [PrintTable.Column] = [
+            .init("Date", weight: 1.1), .init("Body and event", weight: 1.6),
+            .init("Place and format", weight: 1.1), .init("Figures and their words", weight: 2.4),
+            .init("Reported by", weight: 2),
+        ]
         var organisation = ""
         var table: PrintTable?
-        func flush() { if let table { blocks.append(.table(table)) }; table = nil }
+        func flush() {
+            if let table { blocks.append(.table(table)) }
+            table = nil
+        }
         for event in events {
             if event.organisation != organisation {
                 flush()
@@ -33,8 +40,10 @@ extension Register {
             if let dimension = event.dimension { title += "\n" + dimension }
             let place = [event.city, event.country].compactMap { $0 }.joined(separator: ", ")
             let format = event.format.map { Register.formats[$0] ?? $0 } ?? "format not reported"
-            table?.rows.append([date, title, (place.isEmpty ? "place not reported" : place) + "\n" + format, figures(event),
-                                (sources[event.source] ?? event.source) + "\n" + event.locator])
+            table?.rows.append([
+                date, title, (place.isEmpty ? "place not reported" : place) + "\n" + format, figures(event),
+                (sources[event.source] ?? event.source) + "\n" + event.locator,
+            ])
         }
         flush()
         if events.isEmpty { blocks.append(.paragraph("No events.")) }
@@ -45,7 +54,8 @@ extension Register {
         guard !event.figures.isEmpty else { return "none reported" }
         return event.figures.map { figure in
             let measure = Measure(rawValue: figure.measure)?.words ?? figure.measure
-            var text = figure.qualifier.format(NumberFormat.grouped(Double(figure.value)))
+            var text =
+                figure.qualifier.format(NumberFormat.grouped(Double(figure.value)))
                 + (figure.derivation == nil ? "" : ChartMark.derived) + " " + measure
             if let scope = Scope(rawValue: figure.scope), scope != .all, scope != .memberStates || figure.measure != "member_states" {
                 text += " (counting \(scope.words))"

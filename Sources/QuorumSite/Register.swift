@@ -63,14 +63,15 @@ struct Register {
             for row in rows.all {
                 guard let id = rows.integer(row, "id") else { continue }
                 byID[id] = events.count
-                events.append(Event(
-                    id: id, organisation: rows.text(row, "organisation") ?? "", body: rows.text(row, "body") ?? "",
-                    bodyName: rows.text(row, "body_name") ?? "", title: rows.text(row, "title") ?? "",
-                    date: rows.text(row, "date") ?? "", status: rows.text(row, "status") ?? "held",
-                    source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "",
-                    session: rows.integer(row, "session"), endDate: rows.text(row, "end_date"), city: rows.text(row, "city"),
-                    country: rows.text(row, "country"), format: rows.text(row, "format"), dimension: rows.text(row, "dimension"),
-                    year: Int(rows.integer(row, "year") ?? 0)))
+                events.append(
+                    Event(
+                        id: id, organisation: rows.text(row, "organisation") ?? "", body: rows.text(row, "body") ?? "",
+                        bodyName: rows.text(row, "body_name") ?? "", title: rows.text(row, "title") ?? "",
+                        date: rows.text(row, "date") ?? "", status: rows.text(row, "status") ?? "held",
+                        source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "",
+                        session: rows.integer(row, "session"), endDate: rows.text(row, "end_date"), city: rows.text(row, "city"),
+                        country: rows.text(row, "country"), format: rows.text(row, "format"), dimension: rows.text(row, "dimension"),
+                        year: Int(rows.integer(row, "year") ?? 0)))
             }
             truncated = events.count >= AggregateDefinition.registerLimit
         }
@@ -78,11 +79,12 @@ struct Register {
             let rows = Rows(table)
             for row in rows.all {
                 guard let event = rows.integer(row, "event_id").flatMap({ byID[$0] }) else { continue }
-                events[event].figures.append(Figure(
-                    measure: rows.text(row, "measure") ?? "", value: rows.integer(row, "value") ?? 0,
-                    qualifier: rows.text(row, "qualifier").flatMap(Qualifier.init(rawValue:)) ?? .exact,
-                    scope: rows.text(row, "scope") ?? "", derivation: rows.text(row, "derivation"),
-                    source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? ""))
+                events[event].figures.append(
+                    Figure(
+                        measure: rows.text(row, "measure") ?? "", value: rows.integer(row, "value") ?? 0,
+                        qualifier: rows.text(row, "qualifier").flatMap(Qualifier.init(rawValue:)) ?? .exact,
+                        scope: rows.text(row, "scope") ?? "", derivation: rows.text(row, "derivation"),
+                        source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? ""))
             }
         }
         sections = Register.sections(snapshot)
@@ -94,36 +96,46 @@ struct Register {
         var sections: [Section] = []
         if let table = snapshot["period_totals"] {
             let rows = Rows(table)
-            sections.append(Section(id: "totals", title: "Totals reported for periods",
-                                    headings: ["Organisation", "What", "Period"], facts: rows.all.map { row in
-                let organisation = rows.text(row, "organisation") ?? ""
-                let from = rows.text(row, "period_from"), to = rows.text(row, "period_to")
-                return Fact(anchor: RegisterAnchor.total(organisation, rows.text(row, "measure") ?? "", from: from, to: to),
+            sections.append(
+                Section(
+                    id: "totals", title: "Totals reported for periods",
+                    headings: ["Organisation", "What", "Period"],
+                    facts: rows.all.map { row in
+                        let organisation = rows.text(row, "organisation") ?? ""
+                        let from = rows.text(row, "period_from"), to = rows.text(row, "period_to")
+                        return Fact(
+                            anchor: RegisterAnchor.total(organisation, rows.text(row, "measure") ?? "", from: from, to: to),
                             columns: [organisation, rows.text(row, "label") ?? "", Register.period(from, to)],
                             value: rows.figure(row, "value"), derivation: rows.text(row, "derivation"),
                             source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "",
                             note: rows.text(row, "note"))
-            }))
+                    }))
         }
         if let table = snapshot["membership"] {
             let rows = Rows(table)
-            sections.append(Section(id: "membership-counts", title: "Membership counts",
-                                    headings: ["Organisation", "Role", "From"], facts: rows.all.map { row in
-                let organisation = rows.text(row, "organisation") ?? "", role = rows.text(row, "role") ?? ""
-                let from = rows.text(row, "valid_from") ?? ""
-                return Fact(anchor: RegisterAnchor.membership(organisation, role, from: from),
+            sections.append(
+                Section(
+                    id: "membership-counts", title: "Membership counts",
+                    headings: ["Organisation", "Role", "From"],
+                    facts: rows.all.map { row in
+                        let organisation = rows.text(row, "organisation") ?? "", role = rows.text(row, "role") ?? ""
+                        let from = rows.text(row, "valid_from") ?? ""
+                        return Fact(
+                            anchor: RegisterAnchor.membership(organisation, role, from: from),
                             columns: [organisation, Register.roles[role] ?? role, Register.date(from)],
                             value: rows.figure(row, "count"), derivation: rows.text(row, "derivation"),
                             source: rows.text(row, "source") ?? "", locator: rows.text(row, "locator") ?? "",
                             note: rows.text(row, "note"))
-            }))
+                    }))
         }
         if let table = snapshot["register_facts"] {
             let rows = Rows(table)
             var milestones = Section(id: "milestones", title: "Milestones", headings: ["Organisation", "Kind", "What", "When"], facts: [])
-            var memberships = Section(id: "memberships", title: "States that joined", headings: ["Organisation", "Role", "State", "Since"], facts: [])
-            var coordinators = Section(id: "coordinators", title: "Coordinators of the priority areas of the Catalogue of CBMs",
-                                       headings: ["Priority area", "Role", "State"], facts: [])
+            var memberships = Section(
+                id: "memberships", title: "States that joined", headings: ["Organisation", "Role", "State", "Since"], facts: [])
+            var coordinators = Section(
+                id: "coordinators", title: "Coordinators of the priority areas of the Catalogue of CBMs",
+                headings: ["Priority area", "Role", "State"], facts: [])
             var anchored: Set<String> = []
             for row in rows.all {
                 let organisation = rows.text(row, "organisation") ?? "", kind = rows.text(row, "kind") ?? ""
@@ -139,20 +151,32 @@ struct Register {
                     }
                     var subject = rows.text(row, "subject") ?? ""
                     if let country = rows.text(row, "country"), !subject.contains(country) { subject += " (\(country))" }
-                    milestones.facts.append(Fact(
-                        anchor: anchor, columns: [organisation, Register.milestoneKinds[kind] ?? kind, subject,
-                                                  Register.period(rows.text(row, "date_from"), rows.text(row, "date_to"))],
-                        value: nil, derivation: derivation, source: source, locator: locator, group: group))
+                    milestones.facts.append(
+                        Fact(
+                            anchor: anchor,
+                            columns: [
+                                organisation, Register.milestoneKinds[kind] ?? kind, subject,
+                                Register.period(rows.text(row, "date_from"), rows.text(row, "date_to")),
+                            ],
+                            value: nil, derivation: derivation, source: source, locator: locator, group: group))
                 case "membership":
-                    memberships.facts.append(Fact(
-                        anchor: nil, columns: [organisation, Register.roles[kind] ?? kind, rows.text(row, "country") ?? "",
-                                               Register.date(rows.text(row, "date_from") ?? "")],
-                        value: nil, derivation: derivation, source: source, locator: locator))
+                    memberships.facts.append(
+                        Fact(
+                            anchor: nil,
+                            columns: [
+                                organisation, Register.roles[kind] ?? kind, rows.text(row, "country") ?? "",
+                                Register.date(rows.text(row, "date_from") ?? ""),
+                            ],
+                            value: nil, derivation: derivation, source: source, locator: locator))
                 default:
-                    coordinators.facts.append(Fact(
-                        anchor: nil, columns: [rows.text(row, "subject") ?? "", kind == "co_coordinator" ? "Co-coordinator" : "Coordinator",
-                                               rows.text(row, "country") ?? ""],
-                        value: nil, derivation: derivation, source: source, locator: locator))
+                    coordinators.facts.append(
+                        Fact(
+                            anchor: nil,
+                            columns: [
+                                rows.text(row, "subject") ?? "", kind == "co_coordinator" ? "Co-coordinator" : "Coordinator",
+                                rows.text(row, "country") ?? "",
+                            ],
+                            value: nil, derivation: derivation, source: source, locator: locator))
                 }
             }
             sections += [milestones, memberships, coordinators].filter { !$0.facts.isEmpty }
@@ -192,7 +216,10 @@ struct Register {
             """
         var organisation = "", year = -1
         var open = false
-        func close() { if open { out += "</table></div>\n" }; open = false }
+        func close() {
+            if open { out += "</table></div>\n" }
+            open = false
+        }
         var groups: Set<String> = []
         for event in events {
             if event.organisation != organisation {
@@ -206,7 +233,8 @@ struct Register {
                 year = event.year
                 out += "<h3 id=\"\(RegisterAnchor.year(organisation, year))\">\(year)</h3>\n"
                 out += "<div class=\"table\"><table class=\"register\">\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Body and event</th>"
-                out += "<th scope=\"col\">Place and format</th><th scope=\"col\">Figures and their words</th><th scope=\"col\">Reported by</th></tr></thead>\n"
+                out +=
+                    "<th scope=\"col\">Place and format</th><th scope=\"col\">Figures and their words</th><th scope=\"col\">Reported by</th></tr></thead>\n"
                 open = true
             }
             let group = RegisterAnchor.group(event.organisation, event.body, event.year)
@@ -294,8 +322,10 @@ struct Register {
         func add(_ source: String, _ locator: String) {
             if seen.insert(source + "\u{0}" + locator).inserted { out.append((source, locator)) }
         }
-        for event in events where anchors.contains(RegisterAnchor.group(event.organisation, event.body, event.year))
-            || anchors.contains(RegisterAnchor.year(event.organisation, event.year)) {
+        for event in events
+        where anchors.contains(RegisterAnchor.group(event.organisation, event.body, event.year))
+            || anchors.contains(RegisterAnchor.year(event.organisation, event.year))
+        {
             add(event.source, event.locator)
             for figure in event.figures { add(figure.source, figure.locator) }
         }

@@ -22,8 +22,10 @@ public enum SiteBuilder {
     /// manifest); the others are drawn, except those of `previous` (a former
     /// build's charts) whose chart file and figures are unchanged: their images
     /// are reused, so a change redraws only the charts that show it.
-    public static func build(snapshot: Snapshot, charts set: ChartSet, renderedAt: Date = Date(),
-                             reusing previous: [RenderedChart] = []) throws -> SiteBuild {
+    public static func build(
+        snapshot: Snapshot, charts set: ChartSet, renderedAt: Date = Date(),
+        reusing previous: [RenderedChart] = []
+    ) throws -> SiteBuild {
         let previous = Dictionary(previous.map { ($0.spec.name, $0) }, uniquingKeysWith: { first, _ in first })
         // Charts are independent: draw them on every core (text still goes one at a
         // time through libgd's font cache; shapes and PNG encoding run in parallel).

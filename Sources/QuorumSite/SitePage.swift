@@ -32,8 +32,9 @@ public struct SitePage: Equatable, Sendable {
         let index = order.removeFirst()
         order.sort()
         return ([index] + order).map { name in
-            SitePage(name: name, title: titles[name] ?? (name == "index" ? "Quorum" : name.replacingOccurrences(of: "-", with: " ").columnHeading),
-                     chartNames: members[name] ?? [])
+            SitePage(
+                name: name, title: titles[name] ?? (name == "index" ? "Quorum" : name.replacingOccurrences(of: "-", with: " ").columnHeading),
+                chartNames: members[name] ?? [])
         }
     }
 }
@@ -42,10 +43,14 @@ public struct SitePage: Equatable, Sendable {
 /// so the same input always gives the same tree.
 public enum Site {
     /// Relative path (the names `SiteManifest` lists) → bytes.
-    public static func files(snapshot: Snapshot, charts: [RenderedChart], errors: [ChartError],
-                             renderedAt: Date) throws -> [String: [UInt8]] {
-        let registerPages = [SitePage(name: RegisterAnchor.Page.events.rawValue, title: "Register of events", chartNames: []),
-                             SitePage(name: RegisterAnchor.Page.facts.rawValue, title: "Register of facts", chartNames: [])]
+    public static func files(
+        snapshot: Snapshot, charts: [RenderedChart], errors: [ChartError],
+        renderedAt: Date
+    ) throws -> [String: [UInt8]] {
+        let registerPages = [
+            SitePage(name: RegisterAnchor.Page.events.rawValue, title: "Register of events", chartNames: []),
+            SitePage(name: RegisterAnchor.Page.facts.rawValue, title: "Register of facts", chartNames: []),
+        ]
         let pages = SitePage.pages(for: charts) + registerPages
         let register = Register(snapshot)
         let printed = PrintedCharts(register: register)
@@ -62,13 +67,17 @@ public enum Site {
         for (page, pdf) in zip(pages, pdfs.withLock { $0 }) { files[page.pdfPath] = try pdf!.get() }
         for page in pages {
             let onPage = charts.filter { page.chartNames.contains($0.spec.name) }
-            let body: String? = switch page.name {
-            case RegisterAnchor.Page.events.rawValue: register.eventsPage()
-            case RegisterAnchor.Page.facts.rawValue: register.factsPage()
-            default: nil
-            }
-            files[page.path] = Array(html(page: page, pages: pages, charts: onPage, errors: page.name == "index" ? errors : [],
-                                          snapshot: snapshot, body: body).utf8)
+            let body: String? =
+                switch page.name {
+                case RegisterAnchor.Page.events.rawValue: register.eventsPage()
+                case RegisterAnchor.Page.facts.rawValue: register.factsPage()
+                default: nil
+                }
+            files[page.path] = Array(
+                html(
+                    page: page, pages: pages, charts: onPage, errors: page.name == "index" ? errors : [],
+                    snapshot: snapshot, body: body
+                ).utf8)
         }
         for chart in charts {
             let name = chart.spec.name
@@ -84,8 +93,10 @@ public enum Site {
         return files
     }
 
-    static func html(page: SitePage, pages: [SitePage], charts: [RenderedChart], errors: [ChartError], snapshot: Snapshot,
-                     body: String? = nil) -> String {
+    static func html(
+        page: SitePage, pages: [SitePage], charts: [RenderedChart], errors: [ChartError], snapshot: Snapshot,
+        body: String? = nil
+    ) -> String {
         var out = """
             <!doctype html>
             <html lang="en">
@@ -158,7 +169,8 @@ public enum Site {
         if !spec.source.isEmpty { out += "<figcaption>Source: \(HTML.escape(spec.source))</figcaption>\n" }
         out += "</figure>\n"
         out += ChartTable.html(chart)
-        out += "<p class=\"downloads\">Data: <a href=\"data/\(name).csv\">CSV</a> · <a href=\"data/\(name).json\">JSON</a>"
+        out +=
+            "<p class=\"downloads\">Data: <a href=\"data/\(name).csv\">CSV</a> · <a href=\"data/\(name).json\">JSON</a>"
             + " · <a href=\"data/\(name).metadata.json\">metadata and citation</a></p>\n"
         out += "</section>\n"
         return out

@@ -94,7 +94,8 @@ public struct SitePublisher: Sendable {
         for name in names where name.hasPrefix(".staging-") {
             let url = releases.appendingPathComponent(name)
             if let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
-               modified < hourAgo {
+                modified < hourAgo
+            {
                 try? FileManager.default.removeItem(at: url)
             }
         }
@@ -109,7 +110,8 @@ public struct SitePublisher: Sendable {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        let stamp = pad(p.year!, 4) + pad(p.month!, 2) + pad(p.day!, 2) + "T" + pad(p.hour!, 2) + pad(p.minute!, 2)
+        let stamp =
+            pad(p.year!, 4) + pad(p.month!, 2) + pad(p.day!, 2) + "T" + pad(p.hour!, 2) + pad(p.minute!, 2)
             + pad(p.second!, 2) + "." + pad(p.nanosecond! / 1_000_000, 3) + "Z"
         return "\(stamp)-\(getpid())-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
     }

@@ -53,13 +53,16 @@ public enum APITokens {
     }
 
     public static func list(on connection: Connection) throws -> [Info] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT name, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                    to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             FROM quorum.api_token ORDER BY name
-            """).map { row in
-            Info(name: try row.require(String.self, at: 0), createdAt: try row.require(String.self, at: 1),
-                 revokedAt: try row.decode(String.self, at: 2))
+            """
+        ).map { row in
+            Info(
+                name: try row.require(String.self, at: 0), createdAt: try row.require(String.self, at: 1),
+                revokedAt: try row.decode(String.self, at: 2))
         }
     }
 

@@ -215,10 +215,11 @@ public final class Connection: @unchecked Sendable {
     private func drainNotifications(_ handle: OpaquePointer) -> [Notification] {
         var received: [Notification] = []
         while let notify = PQnotifies(handle) {
-            received.append(Notification(
-                channel: String(cString: notify.pointee.relname),
-                payload: String(cString: notify.pointee.extra),
-                processID: notify.pointee.be_pid))
+            received.append(
+                Notification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: String(cString: notify.pointee.extra),
+                    processID: notify.pointee.be_pid))
             PQfreemem(notify)
         }
         return received

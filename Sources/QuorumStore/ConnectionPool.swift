@@ -89,7 +89,10 @@ public final class ConnectionPool: Sendable {
             let grant: Grant = try state.withLock { state in
                 if state.closed { throw PQError.closed }
                 if let connection = state.idle.popLast() { return .reuse(connection) }
-                if state.open < maxConnections { state.open += 1; return .openNew }
+                if state.open < maxConnections {
+                    state.open += 1
+                    return .openNew
+                }
                 return .wait
             }
             switch grant {

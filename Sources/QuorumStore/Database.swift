@@ -12,8 +12,10 @@ public final class Database: Sendable {
     private let startedCluster: Bool
 
     /// The libpq variables whose presence means "the operator configured a server".
-    static let libpqVariables = ["PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE",
-                                 "PGSERVICEFILE", "PGPASSFILE", "PGSSLMODE"]
+    static let libpqVariables = [
+        "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE",
+        "PGSERVICEFILE", "PGPASSFILE", "PGSSLMODE",
+    ]
 
     public init(url: String?, dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         if let url = url ?? environment["DATABASE_URL"], !url.isEmpty {
@@ -54,8 +56,9 @@ public final class Database: Sendable {
         }
         // password=secret in key=value form, and ?password=secret in URLs
         if let pattern = try? NSRegularExpression(pattern: "(password\\s*=\\s*)('[^']*'|[^\\s&]+)") {
-            text = pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
-                                                    withTemplate: "$1***")
+            text = pattern.stringByReplacingMatches(
+                in: text, range: NSRange(text.startIndex..., in: text),
+                withTemplate: "$1***")
         }
         return text
     }

@@ -43,7 +43,9 @@ public struct DatasetImporter {
 
         mutating func write(_ d: Dataset) throws {
             for (i, s) in d.sources.enumerated() {
-                try upsert("sources", at: "sources[\(i)]", """
+                try upsert(
+                    "sources", at: "sources[\(i)]",
+                    """
                     INSERT INTO quorum.source AS t (key, title, published, published_precision, symbol, publisher, url)
                     VALUES (\(s.key), \(s.title), \(s.published?.firstDay)::date,
                             \(s.published?.precision.rawValue)::quorum.date_precision, \(s.symbol), \(s.publisher), \(s.url))
@@ -52,21 +54,27 @@ public struct DatasetImporter {
                     """)
             }
             for (i, o) in d.organisations.enumerated() {
-                try upsert("organisations", at: "organisations[\(i)]", """
+                try upsert(
+                    "organisations", at: "organisations[\(i)]",
+                    """
                     INSERT INTO quorum.organisation AS t (code, name) VALUES (\(o.code), \(o.name))
                     ON CONFLICT (code) \(updateChanged("name"))
                     RETURNING xmax = 0
                     """)
             }
             for (i, c) in d.countries.enumerated() {
-                try upsert("countries", at: "countries[\(i)]", """
+                try upsert(
+                    "countries", at: "countries[\(i)]",
+                    """
                     INSERT INTO quorum.country AS t (code, name) VALUES (\(c.code), \(c.name))
                     ON CONFLICT (code) \(updateChanged("name"))
                     RETURNING xmax = 0
                     """)
             }
             for (i, dim) in d.dimensions.enumerated() {
-                try upsert("dimensions", at: "dimensions[\(i)]", """
+                try upsert(
+                    "dimensions", at: "dimensions[\(i)]",
+                    """
                     INSERT INTO quorum.dimension AS t (code, name) VALUES (\(dim.code), \(dim.name))
                     ON CONFLICT (code) \(updateChanged("name"))
                     RETURNING xmax = 0
@@ -76,7 +84,9 @@ public struct DatasetImporter {
 
             for (i, b) in d.bodies.enumerated() {
                 guard let org = organisation(b.organisation, "bodies[\(i)].organisation") else { continue }
-                try upsert("bodies", at: "bodies[\(i)]", """
+                try upsert(
+                    "bodies", at: "bodies[\(i)]",
+                    """
                     INSERT INTO quorum.body AS t (organisation_id, code, name, kind)
                     VALUES (\(org), \(b.code), \(b.name), \(b.kind.rawValue))
                     ON CONFLICT (organisation_id, code) \(updateChanged("name", "kind"))
@@ -85,7 +95,9 @@ public struct DatasetImporter {
             }
             for (i, p) in d.priorityAreas.enumerated() {
                 guard known(p.dimension, in: dimensions, "dimension", "priorityAreas[\(i)].dimension") else { continue }
-                try upsert("priority areas", at: "priorityAreas[\(i)]", """
+                try upsert(
+                    "priority areas", at: "priorityAreas[\(i)]",
+                    """
                     INSERT INTO quorum.priority_area AS t (code, dimension_code, name)
                     VALUES (\(p.code), \(p.dimension), \(p.name))
                     ON CONFLICT (code) \(updateChanged("dimension_code", "name"))
@@ -97,9 +109,12 @@ public struct DatasetImporter {
             for (i, c) in d.coordinators.enumerated() {
                 let at = "coordinators[\(i)]"
                 guard known(c.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea"),
-                      known(c.country, in: countries, "country", "\(at).country"),
-                      let source = source(c.source, "\(at).source") else { continue }
-                try upsert("coordinators", at: at, """
+                    known(c.country, in: countries, "country", "\(at).country"),
+                    let source = source(c.source, "\(at).source")
+                else { continue }
+                try upsert(
+                    "coordinators", at: at,
+                    """
                     INSERT INTO quorum.coordinator AS t (priority_area_code, country_code, role, term, source_id, locator)
                     VALUES (\(c.priorityArea), \(c.country), \(c.role.rawValue), \(c.term), \(source), \(c.locator))
                     ON CONFLICT (priority_area_code, country_code, role) \(updateChanged("term", "source_id", "locator"))
@@ -109,9 +124,12 @@ public struct DatasetImporter {
             for (i, m) in d.memberships.enumerated() {
                 let at = "memberships[\(i)]"
                 guard let org = organisation(m.organisation, "\(at).organisation"),
-                      known(m.country, in: countries, "country", "\(at).country"),
-                      let source = source(m.source, "\(at).source") else { continue }
-                try upsert("memberships", at: at, """
+                    known(m.country, in: countries, "country", "\(at).country"),
+                    let source = source(m.source, "\(at).source")
+                else { continue }
+                try upsert(
+                    "memberships", at: at,
+                    """
                     INSERT INTO quorum.membership AS t (organisation_id, country_code, role, since, since_precision, source_id, locator,
                         derivation)
                     VALUES (\(org), \(m.country), \(m.role.rawValue)::quorum.membership_role, \(m.since.firstDay)::date,
@@ -123,8 +141,11 @@ public struct DatasetImporter {
             for (i, m) in d.membershipCounts.enumerated() {
                 let at = "membershipCounts[\(i)]"
                 guard let org = organisation(m.organisation, "\(at).organisation"),
-                      let source = source(m.source, "\(at).source") else { continue }
-                try upsert("membership counts", at: at, """
+                    let source = source(m.source, "\(at).source")
+                else { continue }
+                try upsert(
+                    "membership counts", at: at,
+                    """
                     INSERT INTO quorum.membership_count AS t
                         (organisation_id, role, valid_from, from_precision, count, qualifier, source_id, locator, derivation, note)
                     VALUES (\(org), \(m.role.rawValue)::quorum.membership_role, \(m.from.firstDay)::date,
@@ -141,13 +162,14 @@ public struct DatasetImporter {
 
         mutating func write(_ e: Dataset.Event, at: String) throws {
             guard let body = body(e.organisation, e.body, at),
-                  optional(e.country, in: countries, "country", "\(at).country"),
-                  optional(e.dimension, in: dimensions, "dimension", "\(at).dimension"),
-                  optional(e.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea"),
-                  let eventSource = source(e.source, "\(at).source")
+                optional(e.country, in: countries, "country", "\(at).country"),
+                optional(e.dimension, in: dimensions, "dimension", "\(at).dimension"),
+                optional(e.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea"),
+                let eventSource = source(e.source, "\(at).source")
             else { return }
             let row = try located(at) {
-                try connection.query("""
+                try connection.query(
+                    """
                     INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date, city,
                         country_code, format, dimension_code, priority_area_code, status, source_id, locator, topics)
                     VALUES (\(body), \(e.session), \(e.title), \(e.date.firstDay)::date,
@@ -156,23 +178,28 @@ public struct DatasetImporter {
                             \(e.status.rawValue)::quorum.event_status, \(eventSource), \(e.locator), \(TextArray(e.topics))::text[])
                     ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision", "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code", "status", "source_id", "locator", "topics"))
                     RETURNING id, xmax = 0 AS inserted
-                    """).first
+                    """
+                ).first
             }
             let event: Int64
             if let row {
                 event = try row.require(Int64.self, "id")
                 summary.add("events", inserted: try row.require(Bool.self, "inserted"))
             } else {
-                event = try connection.query("""
+                event = try connection.query(
+                    """
                     SELECT id FROM quorum.event WHERE body_id = \(body)
                     AND natural_key = quorum.event_key(\(e.session), \(e.date.firstDay)::date, \(e.title))
-                    """).first!.require(Int64.self, at: 0)
+                    """
+                ).first!.require(Int64.self, at: 0)
                 summary.add("events", unchanged: 1)
             }
 
             for (j, f) in e.figures.enumerated() {
                 guard let source = source(f.source, "\(at).figures[\(j)].source") else { continue }
-                try upsert("figures", at: "\(at).figures[\(j)]", """
+                try upsert(
+                    "figures", at: "\(at).figures[\(j)]",
+                    """
                     INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, derivation, note)
                     VALUES (\(event), \(f.measure.rawValue), \(f.value), \(f.qualifier.rawValue)::quorum.qualifier,
                             \(f.scope.rawValue)::quorum.scope, \(source), \(f.locator), \(f.derivation), \(f.note))
@@ -193,7 +220,9 @@ public struct DatasetImporter {
                     guard let id = organisation(a.code, "\(place).code") else { continue }
                     org = id
                 }
-                try upsert("attendees", at: place, """
+                try upsert(
+                    "attendees", at: place,
+                    """
                     INSERT INTO quorum.attendee AS t (event_id, country_code, organisation_id, role, source_id, locator)
                     VALUES (\(event), \(country), \(org), \(a.role.rawValue), \(source), \(a.locator))
                     ON CONFLICT (event_id, coalesce(country_code, ''), coalesce(organisation_id, 0))
@@ -205,14 +234,17 @@ public struct DatasetImporter {
 
         mutating func write(_ t: Dataset.Total, at: String) throws {
             guard let org = organisation(t.organisation, "\(at).organisation"),
-                  optional(t.dimension, in: dimensions, "dimension", "\(at).dimension"),
-                  let source = source(t.source, "\(at).source") else { return }
+                optional(t.dimension, in: dimensions, "dimension", "\(at).dimension"),
+                let source = source(t.source, "\(at).source")
+            else { return }
             var body: Int64?
             if let code = t.body {
                 guard let id = self.body(t.organisation, code, at) else { return }
                 body = id
             }
-            try upsert("totals", at: at, """
+            try upsert(
+                "totals", at: at,
+                """
                 INSERT INTO quorum.total AS t (organisation_id, measure, label, value, qualifier, period_from, from_precision,
                     period_to, to_precision, body_id, dimension_code, source_id, locator, derivation, note)
                 VALUES (\(org), \(t.measure), \(t.label), \(t.value), \(t.qualifier.rawValue)::quorum.qualifier,
@@ -227,10 +259,13 @@ public struct DatasetImporter {
 
         mutating func write(_ m: Dataset.Milestone, at: String) throws {
             guard let org = organisation(m.organisation, "\(at).organisation"),
-                  optional(m.country, in: countries, "country", "\(at).country"),
-                  optional(m.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea"),
-                  let source = source(m.source, "\(at).source") else { return }
-            try upsert("milestones", at: at, """
+                optional(m.country, in: countries, "country", "\(at).country"),
+                optional(m.priorityArea, in: priorityAreas, "priority area", "\(at).priorityArea"),
+                let source = source(m.source, "\(at).source")
+            else { return }
+            try upsert(
+                "milestones", at: at,
+                """
                 INSERT INTO quorum.milestone AS t (organisation_id, kind, subject, country_code, priority_area_code,
                     date_from, from_precision, date_to, to_precision, source_id, locator, derivation)
                 VALUES (\(org), \(m.kind.rawValue), \(m.subject), \(m.country), \(m.priorityArea),

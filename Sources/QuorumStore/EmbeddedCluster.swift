@@ -38,8 +38,12 @@ public struct EmbeddedCluster: Sendable {
             throw PQError.embedded("the data directory path is too long for a Unix socket (\(socket)); choose a shorter --data-dir")
         }
         do {
-            try run(pgCtl, ["start", "-D", directory.path, "-w", "-t", "60", "-s",
-                            "-l", directory.appendingPathComponent("server.log").path])
+            try run(
+                pgCtl,
+                [
+                    "start", "-D", directory.path, "-w", "-t", "60", "-s",
+                    "-l", directory.appendingPathComponent("server.log").path,
+                ])
         } catch {
             throw PQError.embedded("the embedded PostgreSQL did not start: \(error)\n\(logTail())")
         }
@@ -63,15 +67,20 @@ public struct EmbeddedCluster: Sendable {
         }
         // The data directory stays traversable: as root, the server's user must reach the cluster in it.
         try manager.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try manager.createDirectory(at: directory, withIntermediateDirectories: false,
-                                    attributes: [.posixPermissions: 0o700])
+        try manager.createDirectory(
+            at: directory, withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o700])
         if let user = serverUser {
             try run("/bin/chown", ["\(user):", directory.path], asServerUser: false)
         }
         let staging = directory.path
         do {
-            try run(binary("initdb"), ["-D", staging, "-U", role, "--auth=trust", "-E", "UTF8",
-                                       "--locale=C", "--no-instructions", "-N"])
+            try run(
+                binary("initdb"),
+                [
+                    "-D", staging, "-U", role, "--auth=trust", "-E", "UTF8",
+                    "--locale=C", "--no-instructions", "-N",
+                ])
         } catch {
             try? manager.removeItem(at: directory)
             throw PQError.embedded("initdb failed: \(error)")
@@ -130,8 +139,10 @@ public struct EmbeddedCluster: Sendable {
     }
 
     @discardableResult
-    private func run(_ program: String, _ arguments: [String], quiet: Bool = false,
-                     asServerUser: Bool = true) throws -> String {
+    private func run(
+        _ program: String, _ arguments: [String], quiet: Bool = false,
+        asServerUser: Bool = true
+    ) throws -> String {
         // env -C /: a working directory that the unprivileged server user can always enter.
         var command = ("/usr/bin/env", ["-C", "/", program] + arguments)
         if asServerUser, let user = serverUser {
@@ -141,8 +152,9 @@ public struct EmbeddedCluster: Sendable {
         guard outcome.status == 0 else {
             if quiet { throw PQError.embedded("exit \(outcome.status)") }
             let name = (program as NSString).lastPathComponent
-            throw PQError.embedded("\(name) exited with status \(outcome.status): "
-                + outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw PQError.embedded(
+                "\(name) exited with status \(outcome.status): "
+                    + outcome.output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return outcome.output
     }

@@ -36,13 +36,16 @@ public struct EventGroupStore {
     /// are the base's, only those of `changed` are rewritten; otherwise, or when
     /// `changed` is nil, every stored group is replaced.
     public func store(all: [Key], changed: [Key]?, snapshot id: Int64, base: Int64?, row: (Key) -> [String?]?) throws {
-        let moved = try connection.execute("""
-            UPDATE quorum.event_group_snapshot SET snapshot_id = \(id) WHERE snapshot_id = \(base)
-            """) == 1
+        let moved =
+            try connection.execute(
+                """
+                UPDATE quorum.event_group_snapshot SET snapshot_id = \(id) WHERE snapshot_id = \(base)
+                """) == 1
         let keys: [Key]
         if let changed, moved {
             keys = changed
-            try connection.execute("""
+            try connection.execute(
+                """
                 DELETE FROM quorum.event_group WHERE (body_id, year) IN (
                     SELECT * FROM unnest(\(TextArray(changed.map { String($0.body) }))::bigint[],
                                          \(TextArray(changed.map { String($0.year) }))::int[]))
@@ -64,12 +67,14 @@ public struct EventGroupStore {
         if groups.isEmpty { return [] }
         // Found by index, group by group: the planner cannot see how few groups there are.
         try connection.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
-        let ids: [Int64] = try connection.query("""
+        let ids: [Int64] = try connection.query(
+            """
             SELECT e.id FROM unnest(\(TextArray(groups.map { String($0.body) }))::bigint[],
                                     \(TextArray(groups.map { String($0.year) }))::int[]) g(body_id, year)
             JOIN quorum.event e ON e.body_id = g.body_id
                 AND e.start_date >= make_date(g.year, 1, 1) AND e.start_date < make_date(g.year + 1, 1, 1)
-            """).map { try $0.require(at: 0) }
+            """
+        ).map { try $0.require(at: 0) }
         try connection.execute("SELECT set_config('enable_hashjoin', 'on', true), set_config('enable_mergejoin', 'on', true)")
         return ids
     }
@@ -78,7 +83,8 @@ public struct EventGroupStore {
     /// or a delete touched them, or figures were added to an older event), and the
     /// id ranges of the events inserted since, to be added to their groups.
     public func changes(since version: Int64) throws -> (recompute: [Key], newEvents: [Range<Int64>]) {
-        let recompute: [Key] = try connection.query("""
+        let recompute: [Key] = try connection.query(
+            """
             SELECT body_id, year FROM quorum.dirty_group WHERE version > \(version)
             UNION
             SELECT e.body_id, extract(year FROM e.start_date)::int
@@ -86,11 +92,14 @@ public struct EventGroupStore {
                         - coalesce((SELECT range_agg(events) FROM quorum.inserted_events
                                     WHERE version > \(version) AND new_events), '{}')) r
             JOIN quorum.event e ON e.id >= lower(r) AND e.id < upper(r)
-            """).map { (try $0.require(at: 0), try $0.require(at: 1)) }
-        let newEvents = try connection.query("""
+            """
+        ).map { (try $0.require(at: 0), try $0.require(at: 1)) }
+        let newEvents = try connection.query(
+            """
             SELECT lower(r), upper(r)
             FROM unnest((SELECT range_agg(events) FROM quorum.inserted_events WHERE version > \(version) AND new_events)) r
-            """).map { row in try row.require(Int64.self, at: 0)..<row.require(Int64.self, at: 1) }
+            """
+        ).map { row in try row.require(Int64.self, at: 0)..<row.require(Int64.self, at: 1) }
         return (recompute, newEvents)
     }
 }

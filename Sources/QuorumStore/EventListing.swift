@@ -5,7 +5,8 @@ public enum EventListing {
 
     /// One page of `filter`'s events, as `{"events"|"figures": […], "limit": …, "nextCursor": …}`.
     public static func page(_ shape: Shape, _ filter: EventFilter, on connection: Connection) throws -> String {
-        try connection.query("""
+        try connection.query(
+            """
             WITH page AS (
                 SELECT e.*, o.code AS organisation, b.code AS body, es.key AS source
                 FROM quorum.event e
@@ -53,17 +54,20 @@ public enum EventListing {
                 'nextCursor', CASE WHEN (SELECT count(*) FROM page) > \(filter.limit)::int
                                    THEN (SELECT max(id) FROM shown)::text END
             )::text
-            """).first!.require(String.self, at: 0)
+            """
+        ).first!.require(String.self, at: 0)
     }
 
     /// Every source, as `{"sources": […]}`.
     public static func sources(on connection: Connection) throws -> String {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT json_build_object('sources', coalesce(json_agg(json_build_object(
                 'key', key, 'title', title, 'published', quorum.partial_date(published, published_precision),
                 'symbol', symbol, 'publisher', publisher, 'url', url) ORDER BY key), '[]'))::text
             FROM quorum.source
-            """).first!.require(String.self, at: 0)
+            """
+        ).first!.require(String.self, at: 0)
     }
 }
 

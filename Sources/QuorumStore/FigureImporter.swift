@@ -39,9 +39,12 @@ public struct FigureImporter {
     /// Nothing is written once a line has failed, and the failure aborts the COPY.
     private func load(_ source: FigureLines, file: String, progress: (Int) -> Void) throws -> ImportSummary {
         let references = try References(connection)
-        let bodiesWithEvents = Set(try connection.query("""
-            SELECT b.id FROM quorum.body b WHERE EXISTS (SELECT 1 FROM quorum.event e WHERE e.body_id = b.id)
-            """).map { try $0.require(Int64.self, at: 0) })
+        let bodiesWithEvents = Set(
+            try connection.query(
+                """
+                SELECT b.id FROM quorum.body b WHERE EXISTS (SELECT 1 FROM quorum.event e WHERE e.body_id = b.id)
+                """
+            ).map { try $0.require(Int64.self, at: 0) })
         var events = EventTable()
         var newIDs = EventIDs(connection)
         // By event number: the id of an event this pass creates, 0 for one to upsert.
@@ -49,10 +52,12 @@ public struct FigureImporter {
         var direct = try Spool(), staged = try Spool()
         var lines = 0
         let createdEvents = try refusalsAsIssues(of: file) {
-            try connection.copyIn("""
+            try connection.copyIn(
+                """
                 COPY quorum.event (id, body_id, session, title, start_date, date_precision, end_date, city,
                     country_code, format, dimension_code, priority_area_code, status, source_id, locator) FROM STDIN
-                """) { copy in
+                """
+            ) { copy in
                 var issues: [InputIssue] = []
                 var more = 0
                 try source.forEach { line, record in
@@ -94,22 +99,26 @@ public struct FigureImporter {
             let existing = ids.indices.filter { ids[$0] == 0 }
             var upserted = (created: 0, updated: 0)
             if !existing.isEmpty { upserted = try upsertEvents(existing, of: events) }
-            summary.add("events", created: createdEvents + upserted.created, updated: upserted.updated,
-                        unchanged: existing.count - upserted.created - upserted.updated)
+            summary.add(
+                "events", created: createdEvents + upserted.created, updated: upserted.updated,
+                unchanged: existing.count - upserted.created - upserted.updated)
 
             var figures = (created: 0, updated: 0)
             if !direct.isEmpty {
-                figures.created = try connection.copyIn("""
+                figures.created = try connection.copyIn(
+                    """
                     COPY quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator, derivation, note) FROM STDIN
-                    """) { try direct.send(into: &$0) }
+                    """
+                ) { try direct.send(into: &$0) }
             }
             if !staged.isEmpty {
                 let upserted = try upsertFigures(staged)
                 figures.created += upserted.created
                 figures.updated = upserted.updated
             }
-            summary.add("figures", created: figures.created, updated: figures.updated,
-                        unchanged: lines - figures.created - figures.updated)
+            summary.add(
+                "figures", created: figures.created, updated: figures.updated,
+                unchanged: lines - figures.created - figures.updated)
             return summary
         }
     }
@@ -126,7 +135,8 @@ public struct FigureImporter {
     /// Stages the events of bodies that have some already and upserts them by
     /// natural key; leaves `import_event_id`, each staged event's number and id.
     private func upsertEvents(_ indices: [Int], of events: EventTable) throws -> (created: Int, updated: Int) {
-        try connection.executeScript("""
+        try connection.executeScript(
+            """
             CREATE TEMP TABLE import_event (
                 event integer NOT NULL, body_id bigint NOT NULL, session integer, title text NOT NULL,
                 start_date date NOT NULL, date_precision quorum.date_precision NOT NULL, end_date date,
@@ -135,13 +145,16 @@ public struct FigureImporter {
                 locator text NOT NULL
             ) ON COMMIT DROP
             """)
-        try connection.copyIn("""
+        try connection.copyIn(
+            """
             COPY import_event (event, body_id, session, title, start_date, date_precision, end_date, city,
                 country_code, format, dimension_code, priority_area_code, status, source_id, locator) FROM STDIN
-            """) { copy in
+            """
+        ) { copy in
             for event in indices { try copy.row(CopyText.event(Int64(event), events.all[event], events.provenance[event])) }
         }
-        let upserted = try counts("""
+        let upserted = try counts(
+            """
             WITH upserted AS (
                 INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
                     city, country_code, format, dimension_code, priority_area_code, status, source_id, locator)
@@ -154,7 +167,8 @@ public struct FigureImporter {
                 RETURNING xmax = 0 AS inserted)
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
             """)
-        try connection.executeScript("""
+        try connection.executeScript(
+            """
             CREATE TEMP TABLE import_event_id (event integer PRIMARY KEY, id bigint NOT NULL) ON COMMIT DROP;
             INSERT INTO import_event_id
             SELECT i.event, e.id FROM import_event i
@@ -165,7 +179,8 @@ public struct FigureImporter {
 
     /// Upserts the spooled figures of upserted events by natural key.
     private func upsertFigures(_ spool: Spool) throws -> (created: Int, updated: Int) {
-        try connection.executeScript("""
+        try connection.executeScript(
+            """
             CREATE TEMP TABLE import_figure (
                 event integer NOT NULL, measure text NOT NULL, value integer NOT NULL,
                 qualifier quorum.qualifier NOT NULL, scope quorum.scope NOT NULL, source_id bigint NOT NULL,
@@ -174,10 +189,13 @@ public struct FigureImporter {
             -- The join below hashes one row per event; keep that table in memory.
             SET LOCAL work_mem = '64MB'
             """)
-        try connection.copyIn("""
+        try connection.copyIn(
+            """
             COPY import_figure (event, measure, value, qualifier, scope, source_id, locator, derivation, note) FROM STDIN
-            """) { try spool.send(into: &$0) }
-        return try counts("""
+            """
+        ) { try spool.send(into: &$0) }
+        return try counts(
+            """
             WITH upserted AS (
                 INSERT INTO quorum.figure AS t (event_id, measure, value, qualifier, scope, source_id, locator, derivation, note)
                 SELECT e.id, f.measure, f.value, f.qualifier, f.scope, f.source_id, f.locator, f.derivation, f.note
@@ -215,16 +233,20 @@ private struct References {
         countries = try strings("SELECT code FROM quorum.country")
         dimensions = try strings("SELECT code FROM quorum.dimension")
         priorityAreas = try strings("SELECT code FROM quorum.priority_area")
-        for row in try connection.query("""
+        for row in try connection.query(
+            """
             SELECT o.code, b.code, b.id FROM quorum.body b JOIN quorum.organisation o ON o.id = b.organisation_id
-            """) { bodies[try row.require(at: 0), default: [:]][try row.require(at: 1)] = try row.require(at: 2) }
+            """)
+        { bodies[try row.require(at: 0), default: [:]][try row.require(at: 1)] = try row.require(at: 2) }
         for row in try connection.query("SELECT key, id FROM quorum.source") {
             sources[try row.require(at: 0)] = try row.require(at: 1)
         }
-        for row in try connection.query("""
+        for row in try connection.query(
+            """
             SELECT o.code, to_char(c.valid_from, 'YYYY-MM-DD'), c.count FROM quorum.membership_count c
             JOIN quorum.organisation o ON o.id = c.organisation_id WHERE c.role = 'member' ORDER BY c.valid_from
-            """) { memberCounts[try row.require(at: 0), default: []].append((try row.require(at: 1), try row.require(at: 2))) }
+            """)
+        { memberCounts[try row.require(at: 0), default: []].append((try row.require(at: 1), try row.require(at: 2))) }
     }
 
     /// The rule of the database's trigger `figure_member_states_within_membership`,
@@ -235,7 +257,8 @@ private struct References {
         guard figure.measure == .memberStates, figure.scope == .memberStates else { return }
         let periodEnd = figure.date.lastDay
         guard let members = memberCounts[figure.organisation]?.last(where: { $0.from <= periodEnd })?.count,
-              figure.value > members else { return }
+            figure.value > members
+        else { return }
         throw FieldError("value: \(figure.value) member states, but organisation '\(figure.organisation)' had \(members) members on \(periodEnd)")
     }
 
@@ -306,15 +329,17 @@ private struct EventTable {
     /// The event's number; an error if the line describes a known event differently
     /// or repeats one of its figures.
     mutating func add(_ figure: FigureRecord, body: Int64, source: Int64, line: Int) throws(FieldError) -> (number: Int32, isNew: Bool) {
-        let event = Event(body: body, session: figure.session, title: figure.title, date: figure.date,
-                          endDate: figure.endDate, city: figure.city, country: figure.country, format: figure.format,
-                          dimension: figure.dimension, priorityArea: figure.priorityArea, status: figure.status)
+        let event = Event(
+            body: body, session: figure.session, title: figure.title, date: figure.date,
+            endDate: figure.endDate, city: figure.city, country: figure.country, format: figure.format,
+            dimension: figure.dimension, priorityArea: figure.priorityArea, status: figure.status)
         let key = key(figure, body: body)
         let number: Int32
         let known = numbers[key]
         if let known {
             guard all[Int(known)] == event else {
-                throw FieldError("describes the event of line \(lines[Int(known)]) differently (title, dates, place, format, dimension, priority area or status)")
+                throw FieldError(
+                    "describes the event of line \(lines[Int(known)]) differently (title, dates, place, format, dimension, priority area or status)")
             }
             number = known
         } else {
@@ -365,23 +390,33 @@ private struct EventIDs {
 enum CopyText {
     /// A staging line written field by field into the COPY buffer, with no string built in between.
     static func figure(event: Int64, _ f: FigureRecord, source: Int64, into copy: inout some CopySink) throws {
-        copy.append(String(event)); copy.append("\t")
-        copy.append(f.measure.rawValue); copy.append("\t")
-        copy.append(String(f.value)); copy.append("\t")
-        copy.append(f.qualifier.rawValue); copy.append("\t")
-        copy.append(f.scope.rawValue); copy.append("\t")
-        copy.append(String(source)); copy.append("\t")
-        copy.append(escape(f.locator)); copy.append("\t")
-        copy.append(f.derivation.map(escape) ?? "\\N"); copy.append("\t")
+        copy.append(String(event))
+        copy.append("\t")
+        copy.append(f.measure.rawValue)
+        copy.append("\t")
+        copy.append(String(f.value))
+        copy.append("\t")
+        copy.append(f.qualifier.rawValue)
+        copy.append("\t")
+        copy.append(f.scope.rawValue)
+        copy.append("\t")
+        copy.append(String(source))
+        copy.append("\t")
+        copy.append(escape(f.locator))
+        copy.append("\t")
+        copy.append(f.derivation.map(escape) ?? "\\N")
+        copy.append("\t")
         copy.append(f.note.map(escape) ?? "\\N")
         try copy.write("\n")
     }
 
     /// An event's columns, its number in the file or its id first.
     fileprivate static func event(_ first: Int64, _ e: EventTable.Event, _ p: EventTable.Provenance) -> [String?] {
-        [String(first), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
-         e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
-         e.priorityArea, e.status.rawValue, String(p.source), p.locator]
+        [
+            String(first), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
+            e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
+            e.priorityArea, e.status.rawValue, String(p.source), p.locator,
+        ]
     }
 
     static func escape(_ value: String) -> String {
@@ -399,4 +434,3 @@ enum CopyText {
         return escaped
     }
 }
-

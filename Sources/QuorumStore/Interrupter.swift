@@ -54,7 +54,10 @@ public final class Interrupter: Sendable {
     }
 
     func arm() {
-        state.withLock { $0.armed = true; $0.interrupted = false }
+        state.withLock {
+            $0.armed = true
+            $0.interrupted = false
+        }
     }
 
     /// Ends the lease; false when a cancel request may still reach the server,

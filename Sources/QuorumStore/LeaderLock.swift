@@ -13,7 +13,8 @@ public enum LeaderLock {
     /// Whether the session served by `backend` holds the lock now; asked inside a
     /// side effect's own transaction, so that it commits only while that holds.
     public static func isHeld(byBackend backend: Int32, on connection: Connection) throws -> Bool {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
             AND classid = \(Int64(keys.0))::oid AND objid = \(Int64(keys.1))::oid AND objsubid = 2
             AND pid = \(backend)

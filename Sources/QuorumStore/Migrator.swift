@@ -37,7 +37,8 @@ public struct Migrator: Sendable {
     public func migrate(_ connection: Connection) throws -> [Int] {
         try connection.transaction { connection in
             try connection.execute("SELECT pg_advisory_xact_lock(\(Migrator.lockKey))")
-            try connection.executeScript("""
+            try connection.executeScript(
+                """
                 CREATE SCHEMA IF NOT EXISTS quorum;
                 CREATE TABLE IF NOT EXISTS quorum.schema_migration (
                     version    integer PRIMARY KEY,
@@ -68,7 +69,8 @@ public struct Migrator: Sendable {
                     continue
                 }
                 try connection.executeScript(migration.sql)
-                try connection.execute("""
+                try connection.execute(
+                    """
                     INSERT INTO quorum.schema_migration (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(checksum))
                     """)

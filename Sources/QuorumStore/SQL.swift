@@ -116,7 +116,8 @@ public struct TextArray: PGEncodable, Equatable {
 
     public var pgText: String? {
         let quoted = elements.map { element in
-            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\")
+            "\""
+                + element.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
         return "{" + quoted.joined(separator: ",") + "}"

@@ -28,25 +28,32 @@ public struct SnapshotStore {
     /// Stores a complete snapshot and deletes all but the newest `keeping` complete
     /// ones (and the failed rows before them). Returns its id and its times as
     /// stored, to the microsecond.
-    public func storeComplete(startedAt: Date, dataVersion: Int64, payload: String,
-                              keeping: Int) throws -> (id: Int64, startedAt: Date, finishedAt: Date) {
-        let row = try connection.query("""
+    public func storeComplete(
+        startedAt: Date, dataVersion: Int64, payload: String,
+        keeping: Int
+    ) throws -> (id: Int64, startedAt: Date, finishedAt: Date) {
+        let row = try connection.query(
+            """
             INSERT INTO quorum.snapshot (started_at, finished_at, data_version, status, payload)
             VALUES (to_timestamp(\(startedAt.timeIntervalSince1970)), clock_timestamp(), \(dataVersion), 'complete', \(payload))
             RETURNING id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8
             """)[0]
-        try connection.execute("""
+        try connection.execute(
+            """
             DELETE FROM quorum.snapshot WHERE id < (
                 SELECT min(id) FROM (SELECT id FROM quorum.snapshot WHERE status = 'complete'
                                      ORDER BY id DESC LIMIT \(keeping)) kept)
             """)
-        return (try row.require(at: 0), Date(timeIntervalSince1970: try row.require(at: 1)),
-                Date(timeIntervalSince1970: try row.require(at: 2)))
+        return (
+            try row.require(at: 0), Date(timeIntervalSince1970: try row.require(at: 1)),
+            Date(timeIntervalSince1970: try row.require(at: 2))
+        )
     }
 
     /// Records a run that failed, for operators; readers never see it.
     public func recordFailure(startedAt: Date, error: String) throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO quorum.snapshot (started_at, finished_at, data_version, status, error)
             SELECT to_timestamp(\(startedAt.timeIntervalSince1970)), clock_timestamp(), version, 'failed', \(error)
             FROM quorum.data_version
@@ -65,24 +72,29 @@ public struct SnapshotStore {
 
     /// The newest complete snapshot, or nil before the first run.
     public func latest() throws -> Stored? {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8, data_version, payload
             FROM quorum.snapshot WHERE status = 'complete' ORDER BY id DESC LIMIT 1
-            """).first.map(Self.stored)
+            """
+        ).first.map(Self.stored)
     }
 
     /// A complete snapshot by its id, or nil when there is none (never made, or pruned).
     public func complete(id: Int64) throws -> Stored? {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT id, extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8, data_version, payload
             FROM quorum.snapshot WHERE status = 'complete' AND id = \(id)
-            """).first.map(Self.stored)
+            """
+        ).first.map(Self.stored)
     }
 
     /// Forgets changes that no stored snapshot predates. Marked groups a writer
     /// holds are skipped (the next run takes them), so this never waits on an import.
     public func pruneChanges() throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             WITH pruned AS (
                 DELETE FROM quorum.inserted_events
                 WHERE version <= (SELECT min(data_version) FROM quorum.snapshot WHERE status = 'complete'))
@@ -94,8 +106,9 @@ public struct SnapshotStore {
     }
 
     private static func stored(_ row: Row) throws -> Stored {
-        Stored(id: try row.require(at: 0), startedAt: Date(timeIntervalSince1970: try row.require(at: 1)),
-               finishedAt: Date(timeIntervalSince1970: try row.require(at: 2)), dataVersion: try row.require(at: 3),
-               payload: try row.require(at: 4))
+        Stored(
+            id: try row.require(at: 0), startedAt: Date(timeIntervalSince1970: try row.require(at: 1)),
+            finishedAt: Date(timeIntervalSince1970: try row.require(at: 2)), dataVersion: try row.require(at: 3),
+            payload: try row.require(at: 4))
     }
 }

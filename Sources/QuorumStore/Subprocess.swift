@@ -42,7 +42,8 @@ enum Subprocess {
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
         defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = envp.map { posix_spawn(&pid, program, &actions, &attributes, argv, $0) }
+        let spawned =
+            envp.map { posix_spawn(&pid, program, &actions, &attributes, argv, $0) }
             ?? posix_spawn(&pid, program, &actions, &attributes, argv, environ)
         guard spawned == 0 else {
             throw PQError.embedded("cannot run \(program): \(String(cString: strerror(spawned)))")

@@ -32,7 +32,8 @@ struct Aggregate: ParsableCommand {
             let start = ContinuousClock.now
             return (try Aggregator().run(connection, base: base), ContinuousClock.now - start)
         }
-        print("snapshot \(snapshot.id) of data version \(snapshot.dataVersion): "
-              + "\(snapshot.tables.count) aggregates, \(snapshot.tables.map(\.rows.count).reduce(0, +)) rows, \(elapsed.milliseconds) ms")
+        print(
+            "snapshot \(snapshot.id) of data version \(snapshot.dataVersion): "
+                + "\(snapshot.tables.count) aggregates, \(snapshot.tables.map(\.rows.count).reduce(0, +)) rows, \(elapsed.milliseconds) ms")
     }
 }

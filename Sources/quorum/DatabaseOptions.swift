@@ -7,12 +7,15 @@ import QuorumStore
 
 /// Options every command that touches the database shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"),
-            help: "PostgreSQL URL or conninfo (default: $DATABASE_URL, then libpq's PG* variables, then the embedded cluster).")
+    @Option(
+        name: .customLong("database-url"),
+        help: "PostgreSQL URL or conninfo (default: $DATABASE_URL, then libpq's PG* variables, then the embedded cluster).")
     var databaseURL: String?
 
-    @Option(name: .customLong("data-dir"),
-            help: "Quorum's data directory, home of the embedded cluster (default: $QUORUM_DATA_DIR, /var/lib/quorum as root, else ~/.local/share/quorum).")
+    @Option(
+        name: .customLong("data-dir"),
+        help:
+            "Quorum's data directory, home of the embedded cluster (default: $QUORUM_DATA_DIR, /var/lib/quorum as root, else ~/.local/share/quorum).")
     var dataDirectory: String?
 
     var resolvedDataDirectory: URL {

@@ -11,8 +11,10 @@ struct Quorum: AsyncParsableCommand {
         commandName: "quorum",
         abstract: "Participation numbers of intergovernmental meetings, kept in PostgreSQL.",
         version: QuorumVersion.current,
-        subcommands: [Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Render.self,
-                      Generate.self, Schedule.self, Config.self, Token.self, ReportCommand.self])
+        subcommands: [
+            Serve.self, Aggregate.self, Migrate.self, Seed.self, Import.self, Export.self, Render.self,
+            Generate.self, Schedule.self, Config.self, Token.self, ReportCommand.self,
+        ])
 
     /// Runs the command; the exit status says what went wrong, the same for every
     /// command (sysexits.h): 65 invalid input, 69 the database unavailable or

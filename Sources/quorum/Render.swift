@@ -27,7 +27,8 @@ struct Render: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try QuorumDaemon.Configuration.load(file: config, environment: environment)
-        let dataDirectory = database.dataDirectory.map { URL(fileURLWithPath: $0) }
+        let dataDirectory =
+            database.dataDirectory.map { URL(fileURLWithPath: $0) }
             ?? configuration.dataDirectory.map { URL(fileURLWithPath: $0) } ?? database.resolvedDataDirectory
         let root = output.map { URL(fileURLWithPath: $0) } ?? RenderService.siteRoot(configuration, dataDirectory: dataDirectory)
         let charts = ChartSet.load(directory: (chartsDirectory ?? configuration.renderChartsDirectory).map { URL(fileURLWithPath: $0) })
@@ -48,8 +49,9 @@ struct Render: ParsableCommand {
         let release = try SitePublisher(root: root).publish(build.files)
         let elapsed = ContinuousClock.now - started
         for error in build.errors { Terminal.say("chart not drawn: \(error)") }
-        print("rendered \(build.chartCount) chart\(build.chartCount == 1 ? "" : "s") from snapshot \(snapshot.id) in "
-              + "\(elapsed.milliseconds) ms")
+        print(
+            "rendered \(build.chartCount) chart\(build.chartCount == 1 ? "" : "s") from snapshot \(snapshot.id) in "
+                + "\(elapsed.milliseconds) ms")
         print("published \(release.path)")
         print("open \(root.appendingPathComponent("current/index.html").path)")
         if !build.errors.isEmpty { throw ExitCode(65) }  // EX_DATAERR: the others are published

@@ -27,7 +27,8 @@ struct ReportCommand: AsyncParsableCommand {
         func report(_ name: String, in configuration: QuorumDaemon.Configuration) throws -> Report {
             guard let report = configuration.mail[report: name] else {
                 let known = configuration.mail.reports.map(\.name)
-                throw ValidationError("no report \(name) in the configuration" + (known.isEmpty ? "" : " (reports: \(known.joined(separator: ", ")))"))
+                throw ValidationError(
+                    "no report \(name) in the configuration" + (known.isEmpty ? "" : " (reports: \(known.joined(separator: ", ")))"))
             }
             return report
         }
@@ -38,7 +39,8 @@ struct ReportCommand: AsyncParsableCommand {
             let configuration = try configuration()
             let report = try report(name, in: configuration)
             let settings = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
-            let site = siteDirectory.map { URL(fileURLWithPath: $0) }
+            let site =
+                siteDirectory.map { URL(fileURLWithPath: $0) }
                 ?? RenderService.siteRoot(configuration, dataDirectory: database.resolvedDataDirectory)
             let now = Date()
             let period = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
@@ -48,9 +50,11 @@ struct ReportCommand: AsyncParsableCommand {
                 for _ in 0..<max(1, count) {
                     let started = ContinuousClock.now
                     let (snapshot, published) = try ReportContent.load(connection, siteDirectory: site, needsSite: !report.charts.isEmpty)
-                    message = try ReportComposer(from: settings.from, charts: RenderService.charts(configuration),
-                                                 attachmentLimit: settings.attachmentLimit)
-                        .compose(report, period: period, snapshot: snapshot, site: published, date: now)
+                    message = try ReportComposer(
+                        from: settings.from, charts: RenderService.charts(configuration),
+                        attachmentLimit: settings.attachmentLimit
+                    )
+                    .compose(report, period: period, snapshot: snapshot, site: published, date: now)
                     _ = try message!.rendered()
                     times.append(ContinuousClock.now - started)
                 }
@@ -89,8 +93,9 @@ struct ReportCommand: AsyncParsableCommand {
                     let local = DateFormatter()
                     local.timeZone = report.schedule.timeZone
                     local.dateFormat = "yyyy-MM-dd HH:mm xxx"
-                    print("\(report.name): \(report.schedule)  to \((report.to + report.cc).map(\.address).joined(separator: ", "))"
-                          + (report.bcc.isEmpty ? "" : " (+\(report.bcc.count) bcc)"))
+                    print(
+                        "\(report.name): \(report.schedule)  to \((report.to + report.cc).map(\.address).joined(separator: ", "))"
+                            + (report.bcc.isEmpty ? "" : " (+\(report.bcc.count) bcc)"))
                     if let next = report.schedule.next(after: Date()) {
                         print("  next:  \(local.string(from: next)) \(report.schedule.timeZone.identifier)    \(utc.string(from: next))")
                     } else {
@@ -130,7 +135,8 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             let (message, settings, _) = try options.compose(name)
             try await settings.makeTransport().send(message)
-            print("sent \(name) to \(message.recipients.count) recipient\(message.recipients.count == 1 ? "" : "s"): Message-ID <\(message.messageID)>")
+            print(
+                "sent \(name) to \(message.recipients.count) recipient\(message.recipients.count == 1 ? "" : "s"): Message-ID <\(message.messageID)>")
         }
     }
 
@@ -142,8 +148,10 @@ struct ReportCommand: AsyncParsableCommand {
         var name: String
         @Option(name: .customLong("out"), help: "The .eml file to write.")
         var output: String
-        @Option(help: ArgumentHelp("Compose this many times and print the median and slowest time (Benchmarks/mail.sh).",
-                                   visibility: .hidden))
+        @Option(
+            help: ArgumentHelp(
+                "Compose this many times and print the median and slowest time (Benchmarks/mail.sh).",
+                visibility: .hidden))
         var timings = 1
 
         func run() throws {
@@ -151,8 +159,9 @@ struct ReportCommand: AsyncParsableCommand {
             if timings > 1 { print(ReportCommand.timings(times, "composed")) }
             let bytes = try message.rendered()
             try FileTransport.write(bytes, to: URL(fileURLWithPath: output))
-            print("wrote \(output) (\(bytes.count) bytes, \(message.images.count) chart\(message.images.count == 1 ? "" : "s"), "
-                  + "\(message.attachments.count) attachment\(message.attachments.count == 1 ? "" : "s"))")
+            print(
+                "wrote \(output) (\(bytes.count) bytes, \(message.images.count) chart\(message.images.count == 1 ? "" : "s"), "
+                    + "\(message.attachments.count) attachment\(message.attachments.count == 1 ? "" : "s"))")
         }
     }
 }

@@ -21,8 +21,10 @@ extension ReportCommand {
         var paper: Paper.Size?
         @Option(help: "portrait or landscape (default: the report's orientation).")
         var orientation: Paper.Orientation?
-        @Option(help: ArgumentHelp("Make the PDF this many times and print the median and slowest time (Benchmarks/pdf.sh).",
-                                   visibility: .hidden))
+        @Option(
+            help: ArgumentHelp(
+                "Make the PDF this many times and print the median and slowest time (Benchmarks/pdf.sh).",
+                visibility: .hidden))
         var timings = 1
 
         func run() throws {
@@ -39,7 +41,8 @@ extension ReportCommand {
             } else {
                 instant = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60)
             }
-            let site = options.siteDirectory.map { URL(fileURLWithPath: $0) }
+            let site =
+                options.siteDirectory.map { URL(fileURLWithPath: $0) }
                 ?? RenderService.siteRoot(configuration, dataDirectory: options.database.resolvedDataDirectory)
             let composer = ReportComposer(from: try MailAddress("quorum@localhost"), charts: RenderService.charts(configuration))
             var times: [Duration] = []
@@ -60,8 +63,10 @@ extension ReportCommand {
                 print("resident memory: \(resident.first ?? 0) kB after \(max(1, timings / 10)) PDFs, \(resident.last ?? 0) kB after \(timings)")
             }
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-            print("wrote \(output) (\(bytes.count) bytes, \(report.charts.count) chart\(report.charts.count == 1 ? "" : "s"), "
-                  + "\(report.tables.count) table\(report.tables.count == 1 ? "" : "s"), \(report.paper.size.rawValue) \(report.paper.orientation.rawValue))")
+            print(
+                "wrote \(output) (\(bytes.count) bytes, \(report.charts.count) chart\(report.charts.count == 1 ? "" : "s"), "
+                    + "\(report.tables.count) table\(report.tables.count == 1 ? "" : "s"), \(report.paper.size.rawValue) \(report.paper.orientation.rawValue))"
+            )
         }
     }
 }
@@ -70,7 +75,8 @@ extension ReportCommand.PDF {
     /// VmRSS from /proc/self/status, in kB (0 where there is none).
     static func residentKilobytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 }

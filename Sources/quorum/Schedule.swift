@@ -25,8 +25,9 @@ struct Schedule: ParsableCommand {
         let schedule: CronSchedule
         do {
             let configured = try QuorumDaemon.Configuration.load(file: config, environment: ProcessInfo.processInfo.environment)
-            schedule = try CronSchedule(cron ?? configured.aggregationSchedule,
-                                        timeZone: timeZone ?? configured.aggregationTimeZone)
+            schedule = try CronSchedule(
+                cron ?? configured.aggregationSchedule,
+                timeZone: timeZone ?? configured.aggregationTimeZone)
         } catch let error as FieldError {
             throw ValidationError(error.description)
         }

@@ -53,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         let (store, daemon): (Database, Daemon)
         do {
             (store, daemon) = try await startUp.value
-        } catch where startUp.isCancelled {
+        } catch  where startUp.isCancelled {
             // Whatever the step threw on its way out (a sleep, a cancelled statement).
             logger.notice("stopped while starting")
             return
@@ -74,16 +74,19 @@ struct Serve: AsyncParsableCommand {
 
     /// The database found (the embedded cluster started if it is the one) and its
     /// schema brought up to date; on failure or cancellation, stopped again.
-    private func startUp(_ configuration: QuorumDaemon.Configuration, notifier: SystemdNotifier,
-                         logger: Logger) async throws -> (Database, Daemon) {
+    private func startUp(
+        _ configuration: QuorumDaemon.Configuration, notifier: SystemdNotifier,
+        logger: Logger
+    ) async throws -> (Database, Daemon) {
         let dataDirectory = configuration.dataDirectory.map { URL(fileURLWithPath: $0) } ?? database.resolvedDataDirectory
         let store = try Database(url: configuration.databaseURL, dataDirectory: dataDirectory)
         logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
         var daemon: Daemon?
         do {
             try Task.checkCancellation()
-            let started = Daemon(conninfo: store.conninfo, configuration: configuration, logger: logger,
-                                 dataDirectory: dataDirectory, notifier: notifier)
+            let started = Daemon(
+                conninfo: store.conninfo, configuration: configuration, logger: logger,
+                dataDirectory: dataDirectory, notifier: notifier)
             daemon = started
             try? started.site.reload()
             notifier.status("bringing the database schema up to date")

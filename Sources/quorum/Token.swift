@@ -30,8 +30,9 @@ struct Token: ParsableCommand {
         func run() throws {
             let tokens = try database.withDatabase { try APITokens.list(on: $0) }
             for token in tokens {
-                print([token.name, "created \(token.createdAt)", token.revokedAt.map { "revoked \($0)" } ?? "active"]
-                    .joined(separator: "\t"))
+                print(
+                    [token.name, "created \(token.createdAt)", token.revokedAt.map { "revoked \($0)" } ?? "active"]
+                        .joined(separator: "\t"))
             }
         }
     }

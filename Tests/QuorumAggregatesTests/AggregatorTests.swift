@@ -1,9 +1,10 @@
 import Foundation
 import QuorumModel
 import QuorumStore
-import Testing
-@testable import QuorumAggregates
 import QuorumTestSupport
+import Testing
+
+@testable import QuorumAggregates
 
 @Suite struct AggregatorTests {
     func row(_ snapshot: Snapshot, _ table: String, where matches: [String: String]) -> [String: Value]? {
@@ -42,11 +43,24 @@ import QuorumTestSupport
     @Test func qualifiersPropagateAndMemberStatesAreAUnionNotASum() throws {
         let c = try TestDatabase.seeded()
         // Two more Youth Council sessions in 2030: one names its states, one only counts them.
-        let csv = FigureRecord.headerLine
-            + CSVWriter.line(["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "30", "exact", "all", "cica-2020-2024", "test", "", "", "", "", ""])
-            + CSVWriter.line(["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "participants", "40", "at_least", "all", "cica-2020-2024", "test", "", "", "", "", ""])
-            + CSVWriter.line(["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "member_states", "12", "exact", "member_states", "cica-2020-2024", "test", "", "", "", "", ""])
-            + CSVWriter.line(["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "member_states", "9", "exact", "member_states", "cica-2020-2024", "test", "", "", "", "", ""])
+        let csv =
+            FigureRecord.headerLine
+            + CSVWriter.line([
+                "CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "30", "exact", "all", "cica-2020-2024",
+                "test", "", "", "", "", "",
+            ])
+            + CSVWriter.line([
+                "CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "participants", "40", "at_least", "all", "cica-2020-2024",
+                "test", "", "", "", "", "",
+            ])
+            + CSVWriter.line([
+                "CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "member_states", "12", "exact", "member_states",
+                "cica-2020-2024", "test", "", "", "", "", "",
+            ])
+            + CSVWriter.line([
+                "CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "", "", "member_states", "9", "exact", "member_states",
+                "cica-2020-2024", "test", "", "", "", "", "",
+            ])
         _ = try FigureImporter(c).run(FigureLines(bytes: Array(csv.utf8)), file: "t.csv")
         let snapshot = try Aggregator().run(c)
         let r = try #require(row(snapshot, "body_year", where: ["body": "youth-council", "year": "2030"]))
@@ -60,13 +74,16 @@ import QuorumTestSupport
         #expect(r["member_states_basis"]?.description == "largest count (lower bound)")
 
         // Once both sessions name their states, the union is exact.
-        let events = try c.query("""
+        let events = try c.query(
+            """
             SELECT e.id FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id
             WHERE b.code = 'youth-council' AND e.session IN (20, 21) ORDER BY e.session
-            """).map { try $0.require(Int64.self, at: 0) }
+            """
+        ).map { try $0.require(Int64.self, at: 0) }
         for (event, states) in zip(events, [["KAZ", "CHN", "IND"], ["KAZ", "TUR"]]) {
             for state in states {
-                try c.execute("""
+                try c.execute(
+                    """
                     INSERT INTO quorum.attendee (event_id, country_code, role, source_id, locator)
                     SELECT \(event), \(state), 'member', id, 'test' FROM quorum.source WHERE key = 'cica-2020-2024'
                     """)
@@ -132,7 +149,10 @@ import QuorumTestSupport
             // A run that takes a while; the server stops in the middle of it. The
             // stop comes from a thread of its own, so a busy task pool cannot delay it.
             let slow = AggregateDefinition(name: "slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(5)")
-            let stopper = Thread { Thread.sleep(forTimeInterval: 1); try? cluster.stop() }
+            let stopper = Thread {
+                Thread.sleep(forTimeInterval: 1)
+                try? cluster.stop()
+            }
             stopper.start()
             #expect(throws: PQError.self) {
                 try Aggregator(definitions: AggregateDefinition.builtIn + [slow]).run(try Connection(conninfo: cluster.conninfo))

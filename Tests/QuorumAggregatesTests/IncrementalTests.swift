@@ -1,9 +1,10 @@
 import Foundation
 import QuorumModel
 import QuorumStore
-import Testing
-@testable import QuorumAggregates
 import QuorumTestSupport
+import Testing
+
+@testable import QuorumAggregates
 
 /// A run from the previous snapshot reads only what changed: the events
 /// inserted since, added to their groups, and the groups an update or delete
@@ -11,7 +12,8 @@ import QuorumTestSupport
 @Suite struct IncrementalTests {
     func figures(_ lines: [[String]]) -> String {
         // Lines may stop before the optional columns at the end of the header.
-        FigureRecord.headerLine + lines.map { CSVWriter.line($0 + Array(repeating: "", count: FigureRecord.Column.allCases.count - $0.count)) }
+        FigureRecord.headerLine
+            + lines.map { CSVWriter.line($0 + Array(repeating: "", count: FigureRecord.Column.allCases.count - $0.count)) }
             .joined()
     }
 
@@ -22,8 +24,10 @@ import QuorumTestSupport
 
     /// Applies `change`, then checks the incremental run against a full one and returns it.
     @discardableResult
-    func expectIncrementalEqualsFull(_ c: Connection, from base: Snapshot, _ what: Comment,
-                                     _ change: () throws -> Void) throws -> Snapshot {
+    func expectIncrementalEqualsFull(
+        _ c: Connection, from base: Snapshot, _ what: Comment,
+        _ change: () throws -> Void
+    ) throws -> Snapshot {
         try change()
         let incremental = try Aggregator().run(c, base: base)
         let full = try Aggregator().run(c)
@@ -41,45 +45,80 @@ import QuorumTestSupport
         var base = try Aggregator().run(c)
         let stored = { try #require(try Aggregator.latest(c)) }
         base = try expectIncrementalEqualsFull(c, from: base, "new sessions in a new year") {
-            try importFigures(c, [
-                ["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "online", "", "", "participants", "30", "exact", "all", "cica-2020-2024", "test", ""],
-                ["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "economic", "", "participants", "40", "at_least", "all", "cica-2020-2024", "test", ""],
-                ["CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "economic", "", "member_states", "9", "exact", "member_states", "cica-2020-2024", "test", ""],
-            ])
+            try importFigures(
+                c,
+                [
+                    [
+                        "CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "online", "", "", "participants", "30", "exact", "all",
+                        "cica-2020-2024", "test", "",
+                    ],
+                    [
+                        "CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "economic", "", "participants", "40", "at_least", "all",
+                        "cica-2020-2024", "test", "",
+                    ],
+                    [
+                        "CICA", "youth-council", "21", "21st", "2030-09", "", "", "", "", "economic", "", "member_states", "9", "exact",
+                        "member_states", "cica-2020-2024", "test", "",
+                    ],
+                ])
         }
         base = try expectIncrementalEqualsFull(c, from: try stored(), "new sessions in years with sessions") {
-            try importFigures(c, [
-                ["CICA", "youth-council", "22", "22nd", "2030-11", "", "", "", "hybrid", "", "", "participants", "35", "approximately", "all", "cica-2020-2024", "test", ""],
-                ["CICA", "youth-council", "22", "22nd", "2030-11", "", "", "", "hybrid", "", "", "organisations", "4", "exact", "all", "cica-2020-2024", "test", ""],
-                ["CICA", "business-council", "50", "50th", "2024-12", "", "", "", "", "", "", "participants", "11", "exact", "all", "cica-2020-2024", "test", ""],
-            ])
+            try importFigures(
+                c,
+                [
+                    [
+                        "CICA", "youth-council", "22", "22nd", "2030-11", "", "", "", "hybrid", "", "", "participants", "35", "approximately", "all",
+                        "cica-2020-2024", "test", "",
+                    ],
+                    [
+                        "CICA", "youth-council", "22", "22nd", "2030-11", "", "", "", "hybrid", "", "", "organisations", "4", "exact", "all",
+                        "cica-2020-2024", "test", "",
+                    ],
+                    [
+                        "CICA", "business-council", "50", "50th", "2024-12", "", "", "", "", "", "", "participants", "11", "exact", "all",
+                        "cica-2020-2024", "test", "",
+                    ],
+                ])
         }
         base = try expectIncrementalEqualsFull(c, from: base, "a figure added to an older session") {
-            try importFigures(c, [
-                ["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "online", "", "", "member_states", "12", "at_least", "member_states_and_observers", "cica-2020-2024", "test", ""],
-            ])
+            try importFigures(
+                c,
+                [
+                    [
+                        "CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "online", "", "", "member_states", "12", "at_least",
+                        "member_states_and_observers", "cica-2020-2024", "test", "",
+                    ]
+                ])
         }
         base = try expectIncrementalEqualsFull(c, from: try stored(), "a changed figure") {
             try c.execute("UPDATE quorum.figure SET value = 151, qualifier = 'approximately' WHERE measure = 'participants' AND value = 150")
         }
         base = try expectIncrementalEqualsFull(c, from: base, "an event moved to another year") {
-            try c.execute("""
+            try c.execute(
+                """
                 UPDATE quorum.event SET start_date = start_date - interval '1 year'
                 WHERE id = (SELECT min(event_id) FROM quorum.figure WHERE measure = 'participants')
                 """)
         }
         base = try expectIncrementalEqualsFull(c, from: try stored(), "a named attendee") {
-            try c.execute("""
+            try c.execute(
+                """
                 INSERT INTO quorum.attendee (event_id, country_code, role, source_id, locator)
                 SELECT e.id, 'KAZ', 'member', s.id, 'test' FROM quorum.event e, quorum.source s
                 WHERE e.session = 20 AND s.key = 'cica-2020-2024'
                 """)
         }
         base = try expectIncrementalEqualsFull(c, from: base, "a new session with named attendees") {
-            try importFigures(c, [
-                ["CICA", "youth-council", "23", "23rd", "2030-12", "", "", "", "", "", "", "participants", "8", "exact", "all", "cica-2020-2024", "test", ""],
-            ])
-            try c.execute("""
+            try importFigures(
+                c,
+                [
+                    [
+                        "CICA", "youth-council", "23", "23rd", "2030-12", "", "", "", "", "", "", "participants", "8", "exact", "all",
+                        "cica-2020-2024", "test", "",
+                    ]
+                ])
+            try c.execute(
+                """
                 INSERT INTO quorum.attendee (event_id, country_code, role, source_id, locator)
                 SELECT e.id, country, 'member', s.id, 'test'
                 FROM quorum.event e, quorum.source s, unnest(ARRAY['KAZ', 'CHN']) country
@@ -87,10 +126,14 @@ import QuorumTestSupport
                 """)
         }
         base = try expectIncrementalEqualsFull(c, from: base, "a new session with a derived figure") {
-            try importFigures(c, [
-                ["CICA", "youth-council", "24", "24th", "2030-11", "", "", "", "", "", "", "organisations", "4", "exact", "all",
-                 "cica-2020-2024", "test", "", "", "", "", "Counted from the organisations the test names."],
-            ])
+            try importFigures(
+                c,
+                [
+                    [
+                        "CICA", "youth-council", "24", "24th", "2030-11", "", "", "", "", "", "", "organisations", "4", "exact", "all",
+                        "cica-2020-2024", "test", "", "", "", "", "Counted from the organisations the test names.",
+                    ]
+                ])
         }
         base = try expectIncrementalEqualsFull(c, from: try stored(), "a session only announced") {
             try c.execute("UPDATE quorum.event SET status = 'announced' WHERE session = 23 AND start_date >= '2030-01-01'")
@@ -112,20 +155,29 @@ import QuorumTestSupport
     @Test func onlyWhatChangedIsRead() throws {
         let c = try TestDatabase.seeded()
         let base = try Aggregator().run(c)
-        try importFigures(c, [["CICA", "youth-council", "30", "30th", "2031-05", "", "", "", "", "", "", "participants", "12", "exact", "all", "cica-2020-2024", "test", ""]])
+        try importFigures(
+            c,
+            [
+                [
+                    "CICA", "youth-council", "30", "30th", "2031-05", "", "", "", "", "", "", "participants", "12", "exact", "all", "cica-2020-2024",
+                    "test", "",
+                ]
+            ])
         var changes = try Changes.since(base.dataVersion, c)
         #expect(changes.recompute.isEmpty, "an inserted event is added to its group, not recomputed")
         #expect(changes.newEvents.map(\.count) == [1])
 
         // A figure added to an event older than the base: its group is read again.
-        let older = try c.query("""
+        let older = try c.query(
+            """
             SELECT e.id, e.body_id, extract(year FROM e.start_date)::int FROM quorum.event e
             JOIN quorum.body b ON b.id = e.body_id WHERE b.code = 'youth-council'
               AND NOT EXISTS (SELECT 1 FROM quorum.figure f WHERE f.event_id = e.id AND f.measure = 'guest_states')
             ORDER BY e.id LIMIT 1
             """)[0]
         let youthCouncil: Int64 = try older.require(at: 1)
-        try c.execute("""
+        try c.execute(
+            """
             INSERT INTO quorum.figure (event_id, measure, value, qualifier, scope, source_id, locator)
             SELECT \(try older.require(Int64.self, at: 0)), 'guest_states', 3, 'exact', 'all', s.id, 'test'
             FROM quorum.source s WHERE s.key = 'cica-2020-2024'
@@ -139,10 +191,13 @@ import QuorumTestSupport
         var rows = bodyYear.rows
         let untouched = try #require(rows.firstIndex { $0[body] != .text("youth-council") })
         rows[untouched][participants] = .integer(999_999)
-        let doctored = Snapshot(id: base.id, startedAt: base.startedAt, finishedAt: base.finishedAt, dataVersion: base.dataVersion,
-                                tables: base.tables.map { $0.name == "body_year"
-                                    ? AggregateTable(name: $0.name, description: $0.description, columns: $0.columns, rows: rows) : $0 },
-                                eventGroups: base.eventGroups)
+        let doctored = Snapshot(
+            id: base.id, startedAt: base.startedAt, finishedAt: base.finishedAt, dataVersion: base.dataVersion,
+            tables: base.tables.map {
+                $0.name == "body_year"
+                    ? AggregateTable(name: $0.name, description: $0.description, columns: $0.columns, rows: rows) : $0
+            },
+            eventGroups: base.eventGroups)
         let next = try Aggregator(retention: 1).run(c, base: doctored)
         #expect(next["body_year"]?.records.contains { $0["participants"] == .integer(999_999) } == true)
         #expect(next["body_year"]?.records.contains { $0["body"] == .text("youth-council") && $0["year"] == .integer(2031) } == true)
@@ -157,7 +212,8 @@ import QuorumTestSupport
         _ = try DatasetImporter(c).run(SyntheticData().reference, file: "synthetic")
         let synthetic = Array(SyntheticData().figures(rows: 4_000)).map(\.cells)
         try importFigures(c, synthetic)
-        try c.execute("""
+        try c.execute(
+            """
             INSERT INTO quorum.attendee (event_id, country_code, organisation_id, role, source_id, locator)
             SELECT e.id, NULL, o.id, 'organisation', s.id, 'test'
             FROM quorum.event e, quorum.organisation o, quorum.source s
@@ -170,8 +226,9 @@ import QuorumTestSupport
         let snapshot = try Aggregator().run(c)
         for definition in [AggregateDefinition.bodyYear, .formatMix, .cbmEvents] {
             let sql = try #require(definition.sqlText)
-            let table = try AggregateTable(name: definition.name, description: definition.description,
-                                           evaluating: SQL(sql, binds: []), on: c)
+            let table = try AggregateTable(
+                name: definition.name, description: definition.description,
+                evaluating: SQL(sql, binds: []), on: c)
             #expect(table.rows.count > 0)
             // Compared as stored: JSON keeps no difference between 1 and 1.0.
             #expect(snapshot[definition.name] == [table].stored[0], "\(definition.name)")
@@ -186,8 +243,14 @@ import QuorumTestSupport
     @Test func derivedAggregatesMatchTheirSQL() throws {
         let c = try TestDatabase.seeded()
         let csv = figures([
-            ["CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "0", "exact", "all", "cica-2020-2024", "test", ""],
-            ["CICA", "youth-council", "21", "21st", "2031-09", "", "", "", "", "", "", "participants", "7", "approximately", "all", "cica-2020-2024", "test", ""],
+            [
+                "CICA", "youth-council", "20", "20th", "2030-03", "", "", "", "", "", "", "participants", "0", "exact", "all", "cica-2020-2024",
+                "test", "",
+            ],
+            [
+                "CICA", "youth-council", "21", "21st", "2031-09", "", "", "", "", "", "", "participants", "7", "approximately", "all",
+                "cica-2020-2024", "test", "",
+            ],
         ])
         _ = try FigureImporter(c).run(FigureLines(bytes: Array(csv.utf8)), file: "t.csv")
         let snapshot = try Aggregator().run(c)
@@ -195,39 +258,45 @@ import QuorumTestSupport
             CASE WHEN bool_or(f.qualifier = 'approximately') THEN 'approximately'
                  WHEN bool_or(f.qualifier = 'at_least') THEN 'at_least' ELSE 'exact' END
             """
-        let yearOverYear = try AggregateTable(name: "year_over_year", description: AggregateDefinition.yearOverYear.description, evaluating: SQL("""
-            WITH yearly AS (
-                SELECT e.body_id, extract(year FROM e.start_date)::int AS year, sum(f.value) AS participants,
-                       \(qualifier) AS qualifier
-                FROM quorum.event e JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
-                GROUP BY e.body_id, 2
-            ), paired AS (
-                SELECT *, lag(participants) OVER w AS previous, lag(qualifier) OVER w AS previous_qualifier,
-                       lag(year) OVER w AS previous_year
-                FROM yearly WINDOW w AS (PARTITION BY body_id ORDER BY year)
-            )
-            SELECT o.code AS organisation, b.code AS body, p.year, p.participants, p.qualifier,
-                   p.previous_year, p.participants - p.previous AS change,
-                   round(100.0 * (p.participants - p.previous) / nullif(p.previous, 0), 1) AS change_percent,
-                   CASE WHEN p.previous IS NULL THEN NULL
-                        WHEN p.qualifier = 'exact' AND p.previous_qualifier = 'exact' THEN 'exact'
-                        WHEN p.qualifier = 'at_least' AND p.previous_qualifier = 'exact' THEN 'at_least'
-                        ELSE 'approximately' END AS change_qualifier
-            FROM paired p JOIN quorum.body b ON b.id = p.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
-            ORDER BY o.code COLLATE "C", b.code COLLATE "C", p.year
-            """, binds: []), on: c)
-        let organisationTotals = try AggregateTable(name: "organisation_totals", description: AggregateDefinition.organisationTotals.description, evaluating: SQL("""
-            SELECT o.code AS organisation, o.name, count(DISTINCT b.id) AS bodies, count(DISTINCT e.id) AS events,
-                   count(DISTINCT f.event_id) AS events_with_participants, sum(f.value) AS participants,
-                   CASE WHEN count(f.value) = 0 THEN NULL ELSE \(qualifier) END AS participants_qualifier,
-                   min(extract(year FROM e.start_date))::int AS first_year,
-                   max(extract(year FROM e.start_date))::int AS last_year
-            FROM quorum.organisation o
-            JOIN quorum.body b ON b.organisation_id = o.id
-            LEFT JOIN quorum.event e ON e.body_id = b.id AND e.status = 'held'
-            LEFT JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
-            GROUP BY o.id ORDER BY o.code COLLATE "C"
-            """, binds: []), on: c)
+        let yearOverYear = try AggregateTable(
+            name: "year_over_year", description: AggregateDefinition.yearOverYear.description,
+            evaluating: SQL(
+                """
+                WITH yearly AS (
+                    SELECT e.body_id, extract(year FROM e.start_date)::int AS year, sum(f.value) AS participants,
+                           \(qualifier) AS qualifier
+                    FROM quorum.event e JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
+                    GROUP BY e.body_id, 2
+                ), paired AS (
+                    SELECT *, lag(participants) OVER w AS previous, lag(qualifier) OVER w AS previous_qualifier,
+                           lag(year) OVER w AS previous_year
+                    FROM yearly WINDOW w AS (PARTITION BY body_id ORDER BY year)
+                )
+                SELECT o.code AS organisation, b.code AS body, p.year, p.participants, p.qualifier,
+                       p.previous_year, p.participants - p.previous AS change,
+                       round(100.0 * (p.participants - p.previous) / nullif(p.previous, 0), 1) AS change_percent,
+                       CASE WHEN p.previous IS NULL THEN NULL
+                            WHEN p.qualifier = 'exact' AND p.previous_qualifier = 'exact' THEN 'exact'
+                            WHEN p.qualifier = 'at_least' AND p.previous_qualifier = 'exact' THEN 'at_least'
+                            ELSE 'approximately' END AS change_qualifier
+                FROM paired p JOIN quorum.body b ON b.id = p.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
+                ORDER BY o.code COLLATE "C", b.code COLLATE "C", p.year
+                """, binds: []), on: c)
+        let organisationTotals = try AggregateTable(
+            name: "organisation_totals", description: AggregateDefinition.organisationTotals.description,
+            evaluating: SQL(
+                """
+                SELECT o.code AS organisation, o.name, count(DISTINCT b.id) AS bodies, count(DISTINCT e.id) AS events,
+                       count(DISTINCT f.event_id) AS events_with_participants, sum(f.value) AS participants,
+                       CASE WHEN count(f.value) = 0 THEN NULL ELSE \(qualifier) END AS participants_qualifier,
+                       min(extract(year FROM e.start_date))::int AS first_year,
+                       max(extract(year FROM e.start_date))::int AS last_year
+                FROM quorum.organisation o
+                JOIN quorum.body b ON b.organisation_id = o.id
+                LEFT JOIN quorum.event e ON e.body_id = b.id AND e.status = 'held'
+                LEFT JOIN quorum.figure f ON f.event_id = e.id AND f.measure = 'participants'
+                GROUP BY o.id ORDER BY o.code COLLATE "C"
+                """, binds: []), on: c)
         // Compared as stored: JSON keeps no difference between 1 and 1.0.
         #expect(snapshot["year_over_year"] == [yearOverYear].stored[0])
         #expect(snapshot["organisation_totals"] == [organisationTotals].stored[0])
@@ -235,12 +304,12 @@ import QuorumTestSupport
     }
 
     @Test func tenthsRoundHalfAwayFromZero() {
-        #expect(YearOverYear.tenthsRounded(1000 * 1, 8) == 125.0 / 10)      // 12.5 %
+        #expect(YearOverYear.tenthsRounded(1000 * 1, 8) == 125.0 / 10)  // 12.5 %
         #expect(YearOverYear.tenthsRounded(1000 * -1, 8) == -125.0 / 10)
         #expect(YearOverYear.tenthsRounded(1000 * 1, 3) == 33.3)
         #expect(YearOverYear.tenthsRounded(1000 * 2, 3) == 66.7)
         #expect(YearOverYear.tenthsRounded(1000 * -2, 3) == -66.7)
-        #expect(YearOverYear.tenthsRounded(1000, 2000) == 0.1)   // 0.05 % rounds away from zero
+        #expect(YearOverYear.tenthsRounded(1000, 2000) == 0.1)  // 0.05 % rounds away from zero
         #expect(YearOverYear.tenthsRounded(-1000, 2000) == -0.1)
     }
 }
@@ -253,8 +322,9 @@ import QuorumTestSupport
         _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
         let events = try c.query("SELECT count(*) FROM quorum.event")[0].require(Int.self, at: 0)
         let queries = [
-            AggregateDefinition(name: "chart:sessions", description: "Sessions per body",
-                                sql: "SELECT b.code AS body, count(*) AS sessions FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id GROUP BY 1 ORDER BY 1"),
+            AggregateDefinition(
+                name: "chart:sessions", description: "Sessions per body",
+                sql: "SELECT b.code AS body, count(*) AS sessions FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id GROUP BY 1 ORDER BY 1"),
             AggregateDefinition(name: "chart:writer", description: "", sql: "DELETE FROM quorum.event RETURNING id"),
             AggregateDefinition(name: "chart:slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(5)"),
             AggregateDefinition(name: "chart:typo", description: "", sql: "SELECT nosuchcolumn FROM quorum.event"),
@@ -276,10 +346,13 @@ import QuorumTestSupport
 @Suite struct SnapshotPayloadTests {
     @Test func thePayloadReadsBackAsStored() throws {
         let tables = [
-            AggregateTable(name: "t", description: "quotes \" and \\ and\nlines, \u{1} control, Türkiye, </script>",
-                           columns: ["a", "b"],
-                           rows: [[.integer(-5), .number(0.704)], [.number(2.0), .text("tab\there")],
-                                  [.null, .number(1e300)], [.number(.nan), .text("")]]),
+            AggregateTable(
+                name: "t", description: "quotes \" and \\ and\nlines, \u{1} control, Türkiye, </script>",
+                columns: ["a", "b"],
+                rows: [
+                    [.integer(-5), .number(0.704)], [.number(2.0), .text("tab\there")],
+                    [.null, .number(1e300)], [.number(.nan), .text("")],
+                ]),
             AggregateTable(name: "chart:x", description: "", columns: [], rows: [], error: "42703: column \"x\" does not exist"),
         ]
         let read = try JSONDecoder().decode([AggregateTable].self, from: Data(tables.payload.utf8))

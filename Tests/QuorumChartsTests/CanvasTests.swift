@@ -1,12 +1,15 @@
 import Foundation
 import QuorumModel
 import Testing
+
 @testable import QuorumCharts
 
 @Suite struct CanvasTests {
-    let style = ChartStyle(kind: .bars, title: "Participants per session", subtitle: "By year", source: "Test data",
-                           width: 400, height: 200, valueLabels: true)
-    let data = ChartData(categories: ["2021", "2022"], series: [ChartSeries(name: "Participants", points: [ChartPoint(116), ChartPoint(140, .atLeast)])])
+    let style = ChartStyle(
+        kind: .bars, title: "Participants per session", subtitle: "By year", source: "Test data",
+        width: 400, height: 200, valueLabels: true)
+    let data = ChartData(
+        categories: ["2021", "2022"], series: [ChartSeries(name: "Participants", points: [ChartPoint(116), ChartPoint(140, .atLeast)])])
 
     @Test func makesAPalettePNGOfTheAskedSize() throws {
         let png = try ChartRenderer.png(data, style: style)
@@ -77,8 +80,10 @@ import Testing
         #expect(ChartPoint(28).label == "28")
     }
 
-    @Test(arguments: [(150.0, 5, 50.0, 150.0), (165.0, 5, 50.0, 200.0), (7.0, 5, 2.0, 8.0), (0.0, 5, 1.0, 1.0),
-                      (3_100_000.0, 4, 1_000_000.0, 4_000_000.0), (1.0, 5, 1.0, 1.0)])
+    @Test(arguments: [
+        (150.0, 5, 50.0, 150.0), (165.0, 5, 50.0, 200.0), (7.0, 5, 2.0, 8.0), (0.0, 5, 1.0, 1.0),
+        (3_100_000.0, 4, 1_000_000.0, 4_000_000.0), (1.0, 5, 1.0, 1.0),
+    ])
     func ticksAreNiceNumbers(largest: Double, target: Int, step: Double, maximum: Double) {
         let ticks = AxisTicks(covering: largest, target: target)
         #expect(ticks.step == step)

@@ -1,14 +1,16 @@
 import Foundation
 import QuorumModel
 import Testing
+
 @testable import QuorumCharts
 
 @Suite(.serialized) struct ChartKindTests {
     static let cases: [(ChartKind, String)] = ChartKind.allCases.flatMap { kind in EdgeCases.all.map { (kind, $0.0) } }
 
     func style(_ kind: ChartKind) -> ChartStyle {
-        ChartStyle(kind: kind, title: "A chart", subtitle: "A subtitle", source: "Test data",
-                   width: kind == .sparkline ? 160 : 640, height: kind == .sparkline ? 40 : 320, valueLabels: true)
+        ChartStyle(
+            kind: kind, title: "A chart", subtitle: "A subtitle", source: "Test data",
+            width: kind == .sparkline ? 160 : 640, height: kind == .sparkline ? 40 : 320, valueLabels: true)
     }
 
     @Test(arguments: cases)

@@ -3,6 +3,7 @@ import QuorumAggregates
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumCharts
 
 /// A chart with its own SQL, from the file to the image: the aggregation run
@@ -10,7 +11,8 @@ import Testing
 /// the file and the key.
 @Suite struct SQLChartTests {
     func spec(_ sql: String, value: String = "sessions") throws -> ChartSpec {
-        try ChartSpec.parse("""
+        try ChartSpec.parse(
+            """
             title = "Sessions per year"
             kind = "bars"
             sql = \"\"\"
@@ -27,12 +29,16 @@ import Testing
     }
 
     @Test func aChartDrawsItsOwnQuery() throws {
-        let chart = try spec("""
+        let chart = try spec(
+            """
             SELECT extract(year FROM start_date)::int AS year, count(*) AS sessions
             FROM quorum.event GROUP BY 1 ORDER BY 1
             """)
         let snapshot = try snapshot(for: [chart])
-        #expect(snapshot.answers([AggregateDefinition.chartQuery(name: chart.name, sql: try #require(ChartSet(specs: [chart], errors: []).queries.first?.sql))]))
+        #expect(
+            snapshot.answers([
+                AggregateDefinition.chartQuery(name: chart.name, sql: try #require(ChartSet(specs: [chart], errors: []).queries.first?.sql))
+            ]))
         let rendered = try RenderedChart.render(chart, snapshot: snapshot)
         #expect(rendered.light.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         // The demo data: one event in each of 1999, 2002 and 2019, 4 in 2021, 6 in 2022, 6 in 2023, 9 in 2024.

@@ -2,6 +2,7 @@ import Foundation
 import QuorumAggregates
 import QuorumModel
 import Testing
+
 @testable import QuorumCharts
 
 @Suite struct ChartSpecTests {
@@ -55,8 +56,11 @@ import Testing
     @Test func aMissingColumnNamesTheKey() async throws {
         let snapshot = try await offPool { try DemoSnapshot.get() }
         let spec = try ChartSpec.parse(valid.replacingOccurrences(of: "\"participants\"", with: "\"attendance\""), file: "Charts/x.toml")
-        #expect(throws: ChartError.spec(file: "Charts/x.toml", key: "value",
-                                        "'attendance' is not a column of aggregate body_year (columns: \(snapshot["body_year"]!.columns.joined(separator: ", ")))")) {
+        #expect(
+            throws: ChartError.spec(
+                file: "Charts/x.toml", key: "value",
+                "'attendance' is not a column of aggregate body_year (columns: \(snapshot["body_year"]!.columns.joined(separator: ", ")))")
+        ) {
             try spec.data(from: snapshot)
         }
         let unknown = try ChartSpec.parse(valid.replacingOccurrences(of: "body_year", with: "no_such"), file: "Charts/x.toml")
@@ -77,7 +81,8 @@ import Testing
     }
 
     @Test func sqlChartsReadTheirOwnTable() throws {
-        let spec = try ChartSpec.parse("""
+        let spec = try ChartSpec.parse(
+            """
             title = "Sessions"
             kind = "bars"
             sql = "SELECT year, count(*) AS sessions FROM quorum.event GROUP BY 1"
@@ -92,14 +97,19 @@ import Testing
         let now = Date()
         let missing = Snapshot(id: 1, startedAt: now, finishedAt: now, dataVersion: 1, tables: [])
         #expect { try spec.data(from: missing) } throws: { ($0 as? ChartError)?.key == "sql" }
-        let wrongColumns = Snapshot(id: 1, startedAt: now, finishedAt: now, dataVersion: 1, tables: [
-            AggregateTable(name: "chart:sessions", description: "", columns: ["year", "n"], rows: [[.integer(2024), .integer(3)]]),
-        ])
+        let wrongColumns = Snapshot(
+            id: 1, startedAt: now, finishedAt: now, dataVersion: 1,
+            tables: [
+                AggregateTable(name: "chart:sessions", description: "", columns: ["year", "n"], rows: [[.integer(2024), .integer(3)]])
+            ])
         #expect { try spec.data(from: wrongColumns) } throws: { ($0 as? ChartError)?.key == "value" }
-        let right = Snapshot(id: 1, startedAt: now, finishedAt: now, dataVersion: 1, tables: [
-            AggregateTable(name: "chart:sessions", description: "", columns: ["year", "sessions"],
-                           rows: [[.integer(2024), .integer(3)], [.integer(2023), .integer(2)]]),
-        ])
+        let right = Snapshot(
+            id: 1, startedAt: now, finishedAt: now, dataVersion: 1,
+            tables: [
+                AggregateTable(
+                    name: "chart:sessions", description: "", columns: ["year", "sessions"],
+                    rows: [[.integer(2024), .integer(3)], [.integer(2023), .integer(2)]])
+            ])
         let data = try spec.data(from: right)
         #expect(data.categories == ["2023", "2024"])
         #expect(data.series.first?.points == [ChartPoint(2), ChartPoint(3)])
@@ -107,7 +117,8 @@ import Testing
 
     @Test func figuresAreGroupedFilteredAndQualified() async throws {
         let snapshot = try await offPool { try DemoSnapshot.get() }
-        let spec = try ChartSpec.parse("""
+        let spec = try ChartSpec.parse(
+            """
             title = "All bodies"
             kind = "bars"
             aggregate = "body_year"
@@ -133,7 +144,10 @@ import Testing
         // Held CICA events of 2020–2024 that the annex describes one by one; the
         // Seventh Ministerial Council, only announced, is not among them.
         #expect(data.series.first?.points.map { $0?.label } == ["3", "8", "1", "11"])
-        #expect(data.coverage == "The dataset holds 21 of the 160 events that the source reports for October 2020 – October 2024; the chart counts 23, some outside that period.")
+        #expect(
+            data.coverage
+                == "The dataset holds 21 of the 160 events that the source reports for October 2020 – October 2024; the chart counts 23, some outside that period."
+        )
     }
 
     @Test func theDefaultSetIsWhole() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import QuorumAggregates
 import Testing
+
 @testable import QuorumCharts
 
 /// The default charts drawn from the demo data, compared with reviewed reference

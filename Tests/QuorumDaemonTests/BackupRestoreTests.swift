@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import QuorumTestSupport
+import Testing
 
 /// The backup and restore of docs/operations.md, command for command: pg_dump
 /// of the schema `quorum`, pg_restore into an empty database.

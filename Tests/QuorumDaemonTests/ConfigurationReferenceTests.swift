@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuorumDaemon
 
 /// docs/operations.md must stay true to the code: scripts/config-reference

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-import Testing
-@testable import QuorumDaemon
 import QuorumServer
+import Testing
+
+@testable import QuorumDaemon
 
 @Suite struct ConfigurationTests {
     func file(_ text: String) throws -> String {
@@ -12,7 +13,8 @@ import QuorumServer
     }
 
     @Test func readsTheFileThenTheEnvironment() throws {
-        let path = try file("""
+        let path = try file(
+            """
             # a comment
             [server]
             port = 9090   # trailing comment
@@ -29,7 +31,8 @@ import QuorumServer
     }
 
     @Test func readsTheServerKeys() throws {
-        let path = try file("""
+        let path = try file(
+            """
             [server]
             read_token_required = true
             max_body_bytes = 65536
@@ -50,7 +53,8 @@ import QuorumServer
     }
 
     @Test func namesEveryBadKey() throws {
-        let path = try file("""
+        let path = try file(
+            """
             [server]
             port = 70000
             colour = "blue"
@@ -90,15 +94,18 @@ import QuorumServer
     }
 
     @Test func readsTheDatabaseBudgets() throws {
-        let configuration = try Configuration.load(file: nil, environment: [
-            "QUORUM_DATABASE_REQUEST_CONNECTIONS": "8", "QUORUM_DATABASE_BACKGROUND_CONNECTIONS": "3",
-            "QUORUM_DATABASE_START_TIMEOUT_MS": "0",
-        ])
+        let configuration = try Configuration.load(
+            file: nil,
+            environment: [
+                "QUORUM_DATABASE_REQUEST_CONNECTIONS": "8", "QUORUM_DATABASE_BACKGROUND_CONNECTIONS": "3",
+                "QUORUM_DATABASE_START_TIMEOUT_MS": "0",
+            ])
         #expect(configuration.databaseRequestConnections == 8)
         #expect(configuration.databaseBackgroundConnections == 3)
         #expect(configuration.databaseStartTimeoutMilliseconds == 0)
-        let daemon = Daemon(conninfo: "host=/nonexistent", configuration: configuration, logger: .init(label: "test"),
-                            dataDirectory: FileManager.default.temporaryDirectory)
+        let daemon = Daemon(
+            conninfo: "host=/nonexistent", configuration: configuration, logger: .init(label: "test"),
+            dataDirectory: FileManager.default.temporaryDirectory)
         #expect(daemon.requestPool.maxConnections == 8)
         #expect(daemon.backgroundPool.maxConnections == 3)
         #expect(throws: Configuration.Invalid.self) {
@@ -109,10 +116,12 @@ import QuorumServer
     /// A reload names what it cannot apply, rather than ignore it silently.
     @Test func aReloadNamesTheKeysThatWaitForARestart() throws {
         let running = try Configuration.load(file: nil, environment: [:])
-        let reloaded = try Configuration.load(file: nil, environment: [
-            "QUORUM_SERVER_PORT": "9090", "QUORUM_RENDER_SITE_DIR": "/srv/quorum/site",
-            "QUORUM_DATABASE_REQUEST_CONNECTIONS": "8", "QUORUM_AGGREGATION_SCHEDULE": "*/5 * * * *",
-        ])
+        let reloaded = try Configuration.load(
+            file: nil,
+            environment: [
+                "QUORUM_SERVER_PORT": "9090", "QUORUM_RENDER_SITE_DIR": "/srv/quorum/site",
+                "QUORUM_DATABASE_REQUEST_CONNECTIONS": "8", "QUORUM_AGGREGATION_SCHEDULE": "*/5 * * * *",
+            ])
         #expect(running.keysNeedingRestart(toApply: reloaded) == ["database.request_connections", "server.port", "render.site_dir"])
         #expect(running.keysNeedingRestart(toApply: running).isEmpty)
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import QuorumStore
 import Testing
+
+@testable import QuorumStore
 
 /// The repository's root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -9,8 +10,9 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
     // posix_spawn and waitpid, output to a file: daemons the command leaves running
     // in the background neither hold a pipe open nor keep the wait from returning.
-    let outcome = try Subprocess.run("/usr/bin/env", arguments,
-                                     environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+    let outcome = try Subprocess.run(
+        "/usr/bin/env", arguments,
+        environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
     return (outcome.status, outcome.output)
 }
 
@@ -20,8 +22,10 @@ func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws
     /// checked, the health check is run against a real HTTP server, the unit
     /// is verified by systemd-analyze and the proxy configuration by nginx -t.
     @Test func theDeployFilesHoldWhatTheyMust() throws {
-        let (status, output) = try runToEnd(["python3", repositoryRoot.appendingPathComponent("Tests/Deploy/check_deploy.py").path,
-                                             "--quorum", try quorumExecutable().path])
+        let (status, output) = try runToEnd([
+            "python3", repositoryRoot.appendingPathComponent("Tests/Deploy/check_deploy.py").path,
+            "--quorum", try quorumExecutable().path,
+        ])
         #expect(status == 0, "\(output)")
         #expect(output.contains("0 problem(s) in Deploy/"))
     }

@@ -7,6 +7,7 @@ import QuorumSite
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumDaemon
 
 /// Deploy/quorum.example.toml works as shipped: every report it defines names
@@ -59,12 +60,15 @@ import Testing
             _ = try SitePublisher(root: site).publish(build.files)
             let now = Date()
             let period = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
-            return (build.errors, try configuration.mail.reports.map { report in
-                let (snapshot, published) = try ReportContent.load(connection, siteDirectory: site, needsSite: !report.charts.isEmpty)
-                let message = try ReportComposer(from: settings.from, charts: charts, attachmentLimit: settings.attachmentLimit)
-                    .compose(report, period: period, snapshot: snapshot, site: published, date: now)
-                return (report.name, try message.rendered(), message)
-            })
+            return (
+                build.errors,
+                try configuration.mail.reports.map { report in
+                    let (snapshot, published) = try ReportContent.load(connection, siteDirectory: site, needsSite: !report.charts.isEmpty)
+                    let message = try ReportComposer(from: settings.from, charts: charts, attachmentLimit: settings.attachmentLimit)
+                        .compose(report, period: period, snapshot: snapshot, site: published, date: now)
+                    return (report.name, try message.rendered(), message)
+                }
+            )
         }
         #expect(chartErrors.isEmpty, "\(chartErrors)")
         #expect(messages.count == configuration.mail.reports.count)
@@ -72,7 +76,8 @@ import Testing
             let report = try #require(configuration.mail[report: name])
             #expect(!bytes.isEmpty)
             #expect(message.images.map(\.fileName) == report.charts.map { "\($0).png" })
-            #expect(message.attachments.filter { $0.contentType.hasPrefix("text/csv") }.map(\.fileName)
+            #expect(
+                message.attachments.filter { $0.contentType.hasPrefix("text/csv") }.map(\.fileName)
                     == report.attachments.map { "\($0).csv" })
             let pdfs = message.attachments.filter { $0.contentType == "application/pdf" }
             #expect(pdfs.count == (report.pdf ? 1 : 0))
@@ -101,7 +106,8 @@ import Testing
             let csv = try [UInt8](Data(contentsOf: Self.examples.appendingPathComponent("figures.csv")))
             _ = try FigureImporter(connection).run(FigureLines(bytes: csv), file: "figures.csv")
             let after = try Aggregator(queries: queries).run(connection)
-            let counts = try connection.query("""
+            let counts = try connection.query(
+                """
                 SELECT b.code, count(DISTINCT e.id)::int, count(f.event_id)::int FROM quorum.event e
                 JOIN quorum.body b ON b.id = e.body_id JOIN quorum.organisation o ON o.id = b.organisation_id
                 LEFT JOIN quorum.figure f ON f.event_id = e.id
@@ -115,8 +121,11 @@ import Testing
             return (before, after, example)
         }
         // The examples are there, under their own organisation…
-        #expect(example == ["example-expert-panel events": 1, "example-expert-panel figures": 3,
-                            "example-youth-assembly events": 1, "example-youth-assembly figures": 2])
+        #expect(
+            example == [
+                "example-expert-panel events": 1, "example-expert-panel figures": 3,
+                "example-youth-assembly events": 1, "example-youth-assembly figures": 2,
+            ])
         let organisations = try #require(after["organisation_totals"]).records.compactMap { $0["organisation"]?.text }
         #expect(organisations.contains("EXAMPLE"))
         // … and every chart of the default set shows what it showed before.

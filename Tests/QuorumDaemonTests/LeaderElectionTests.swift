@@ -3,10 +3,11 @@ import Logging
 import QuorumAggregates
 import QuorumModel
 import QuorumStore
+import QuorumTestSupport
 import Synchronization
 import Testing
+
 @testable import QuorumDaemon
-import QuorumTestSupport
 
 /// Runs services in a task group for a test; cancels them at the end.
 func withServices<T>(_ services: [@Sendable () async throws -> Void], _ body: () async throws -> T) async throws -> T {
@@ -26,13 +27,17 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let leaders: @Sendable () -> [LeaderElection] = { elections.filter { $0.role != .follower } }
         let overlap = Atomic<Int>(0)
 
-        try await withServices(elections.map { election in { try await election.run() } } + [{
-            // A watcher: never two leaders at once, sampled all through the test.
-            while !Task.isCancelled {
-                if leaders().count > 1 { overlap.add(1, ordering: .relaxed) }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-        }]) {
+        try await withServices(
+            elections.map { election in { try await election.run() } } + [
+                {
+                    // A watcher: never two leaders at once, sampled all through the test.
+                    while !Task.isCancelled {
+                        if leaders().count > 1 { overlap.add(1, ordering: .relaxed) }
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                }
+            ]
+        ) {
             #expect(try await eventually { leaders().count == 1 })
             try await Task.sleep(for: .milliseconds(500))
             #expect(leaders().count == 1)
@@ -92,9 +97,10 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                 // A change: a new snapshot within about a second, on the leader and the follower.
                 let changed = ContinuousClock.now
                 try c.execute("UPDATE quorum.figure SET value = 117 WHERE value = 116 AND measure = 'participants'")
-                #expect(try await eventually(timeout: .seconds(3)) {
-                    follower.cache.snapshot.map { $0.id > first.id } ?? false
-                })
+                #expect(
+                    try await eventually(timeout: .seconds(3)) {
+                        follower.cache.snapshot.map { $0.id > first.id } ?? false
+                    })
                 #expect(ContinuousClock.now - changed < .seconds(2))
                 let business = leader.cache.snapshot?["body_year"]?.records.first {
                     $0["body"]?.text == "business-council" && $0["year"]?.integer == 2021

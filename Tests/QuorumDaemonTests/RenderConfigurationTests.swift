@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuorumDaemon
 
 @Suite struct RenderConfigurationTests {
@@ -7,9 +8,11 @@ import Testing
         let charts = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-charts-\(UUID())")
         try FileManager.default.createDirectory(at: charts, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: charts) }
-        let configuration = try Configuration.load(file: nil, environment: [
-            "QUORUM_RENDER_CHARTS_DIR": charts.path, "QUORUM_RENDER_SITE_DIR": "/srv/quorum/site",
-        ])
+        let configuration = try Configuration.load(
+            file: nil,
+            environment: [
+                "QUORUM_RENDER_CHARTS_DIR": charts.path, "QUORUM_RENDER_SITE_DIR": "/srv/quorum/site",
+            ])
         #expect(configuration.renderChartsDirectory == charts.path)
         #expect(configuration.renderSiteDirectory == "/srv/quorum/site")
         #expect(RenderService.siteRoot(configuration, dataDirectory: URL(fileURLWithPath: "/var/lib/quorum")).path == "/srv/quorum/site")

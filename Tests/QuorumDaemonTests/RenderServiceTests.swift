@@ -6,6 +6,7 @@ import QuorumServer
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumDaemon
 
 @Suite struct RenderServiceTests {
@@ -18,7 +19,8 @@ import Testing
 
     func manifestSnapshotID(_ site: URL) -> Int? {
         guard let data = try? Data(contentsOf: site.appendingPathComponent("current").appendingPathComponent(SiteManifest.fileName)),
-              let manifest = try? SiteManifest.decode(data) else { return nil }
+            let manifest = try? SiteManifest.decode(data)
+        else { return nil }
         return Int(manifest.snapshot.id)
     }
 
@@ -27,16 +29,16 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-charts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try """
-            title = "Formats"
-            kind = "stacked-bars"
-            aggregate = "format_mix"
-            x = "year"
-            values = ["online", "hybrid", "in_person"]
-            filter = ["organisation=CICA"]
-            coverage = "events"
-            width = 320
-            height = 160
-            """.write(to: directory.appendingPathComponent("format-mix.toml"), atomically: true, encoding: .utf8)
+        title = "Formats"
+        kind = "stacked-bars"
+        aggregate = "format_mix"
+        x = "year"
+        values = ["online", "hybrid", "in_person"]
+        filter = ["organisation=CICA"]
+        coverage = "events"
+        width = 320
+        height = 160
+        """.write(to: directory.appendingPathComponent("format-mix.toml"), atomically: true, encoding: .utf8)
         return directory
     }
 
@@ -64,8 +66,9 @@ import Testing
                 let first = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(snapshot.id) }
                 #expect(first)
                 #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent("current/charts/format-mix.dark@2x.png").path))
-                let newer = Snapshot(id: snapshot.id + 1, startedAt: snapshot.startedAt, finishedAt: Date(),
-                                     dataVersion: snapshot.dataVersion + 1, tables: snapshot.tables)
+                let newer = Snapshot(
+                    id: snapshot.id + 1, startedAt: snapshot.startedAt, finishedAt: Date(),
+                    dataVersion: snapshot.dataVersion + 1, tables: snapshot.tables)
                 cache.offer(newer)
                 let second = try await eventually(timeout: .seconds(30)) { self.manifestSnapshotID(site) == Int(newer.id) }
                 #expect(second)

@@ -58,8 +58,9 @@ struct QuorumProcess {
     }
 
     @Test func anUnreachableDatabaseEndsStartUpWithStatus69() async throws {
-        let run = try QuorumProcess(["serve", "--database-url", "host=/nonexistent dbname=quorum connect_timeout=1", "--port", String(try freePort())],
-                          environment: ["QUORUM_DATABASE_START_TIMEOUT_MS": "1500"])
+        let run = try QuorumProcess(
+            ["serve", "--database-url", "host=/nonexistent dbname=quorum connect_timeout=1", "--port", String(try freePort())],
+            environment: ["QUORUM_DATABASE_START_TIMEOUT_MS": "1500"])
         defer { run.finish() }
         #expect(try await waitForExit(run.process, timeout: .seconds(20)), "still running; it said: \(run.log)")
         #expect(run.process.terminationStatus == 69, "\(run.log)")
@@ -67,8 +68,9 @@ struct QuorumProcess {
     }
 
     @Test func aBadConfigurationEndsStartUpWithStatus78() async throws {
-        let run = try QuorumProcess(["serve", "--port", String(try freePort())],
-                          environment: ["QUORUM_LOG_LEVEL": "info\nforged line", "QUORUM_SERVER_PORT": "http"])
+        let run = try QuorumProcess(
+            ["serve", "--port", String(try freePort())],
+            environment: ["QUORUM_LOG_LEVEL": "info\nforged line", "QUORUM_SERVER_PORT": "http"])
         defer { run.finish() }
         #expect(try await waitForExit(run.process, timeout: .seconds(20)))
         #expect(run.process.terminationStatus == 78, "\(run.log)")

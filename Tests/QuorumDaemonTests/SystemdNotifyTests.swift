@@ -1,8 +1,9 @@
 import Foundation
 import Glibc
-import Testing
-@testable import QuorumDaemon
 import QuorumTestSupport
+import Testing
+
+@testable import QuorumDaemon
 
 /// A Unix datagram socket that plays systemd's part: it receives what the
 /// daemon sends to `$NOTIFY_SOCKET`.
@@ -69,8 +70,9 @@ func quorumExecutable() throws -> URL {
 /// with `embedded`, on the embedded cluster in its data directory.
 func startServe(notifySocket: String, extra environment: [String: String] = [:], embedded: Bool = false) throws -> (Process, URL) {
     let database = embedded ? [] : ["--database-url", try TestDatabase.fresh()]
-    let serve = try QuorumProcess(["serve"] + database + ["--port", String(try freePort())],
-                                  environment: ["NOTIFY_SOCKET": notifySocket, "QUORUM_LEADER_HEARTBEAT_MS": "200"].merging(environment) { $1 })
+    let serve = try QuorumProcess(
+        ["serve"] + database + ["--port", String(try freePort())],
+        environment: ["NOTIFY_SOCKET": notifySocket, "QUORUM_LEADER_HEARTBEAT_MS": "200"].merging(environment) { $1 })
     return (serve.process, serve.directory)
 }
 

@@ -1,22 +1,26 @@
 import Foundation
 import Logging
 import QuorumAggregates
+import QuorumCharts
 import QuorumDaemon
 import QuorumModel
+import QuorumSite
 import QuorumStore
 import QuorumTestSupport
 import Synchronization
-import QuorumCharts
-import QuorumSite
 import Testing
+
 @testable import QuorumMail
 
 let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-func hourlyReport(_ catchUp: Report.CatchUp = .latest, limit: Int = 10, zone: String = "UTC",
-                  cron: String = "0 * * * *") throws -> Report {
-    var report = Report(name: "hourly", schedule: try CronSchedule(cron, timeZone: zone),
-                        to: [try MailAddress("analysts@cica.example")])
+func hourlyReport(
+    _ catchUp: Report.CatchUp = .latest, limit: Int = 10, zone: String = "UTC",
+    cron: String = "0 * * * *"
+) throws -> Report {
+    var report = Report(
+        name: "hourly", schedule: try CronSchedule(cron, timeZone: zone),
+        to: [try MailAddress("analysts@cica.example")])
     report.bcc = [try MailAddress("archive@cica.example")]
     report.subject = "Türkiye figures {period}"
     report.tables = ["organisation_totals"]
@@ -47,9 +51,11 @@ func receivedMessageIDs(_ server: SMTPServer) throws -> [String] {
 func ledgerRows(_ conninfo: String) throws -> [(period: String, status: String, attempts: Int)] {
     let c = try Connection(conninfo: conninfo)
     defer { c.finish() }
-    return try c.query("""
+    return try c.query(
+        """
         SELECT to_char(period AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"'), status, attempts FROM quorum.delivery ORDER BY period
-        """).map { (try $0.require(at: 0), try $0.require(at: 1), try $0.require(at: 2)) }
+        """
+    ).map { (try $0.require(at: 0), try $0.require(at: 1), try $0.require(at: 2)) }
 }
 
 let noFence: @Sendable (Connection) throws -> Void = { _ in }
@@ -74,8 +80,9 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         #expect(try ledger.lastSentDataVersion(report: "weekly") == 40)
         // A refused fence claims nothing.
         #expect(throws: MailTestFailure.self) {
-            try ledger.claim(report: "weekly", period: period.addingTimeInterval(3600), messageID: "m2@x", owner: "a",
-                             lease: .seconds(5), fence: { _ in throw MailTestFailure("not the leader") })
+            try ledger.claim(
+                report: "weekly", period: period.addingTimeInterval(3600), messageID: "m2@x", owner: "a",
+                lease: .seconds(5), fence: { _ in throw MailTestFailure("not the leader") })
         }
         #expect(try ledger.recent(report: "weekly", limit: 10).map(\.status) == ["sent"])
     }
@@ -119,8 +126,12 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         // 28 March 02:30 CET; 29 March 03:30 CEST (02:30 does not exist); 30 and 31 March 02:30 CEST;
         // then, after the summer skipped by policy (catch_up = latest sends 24 October),
         // 25 October 02:30 CEST (the first of two), 26 and 27 October 02:30 CET.
-        #expect(sent == ["2026-03-28T01:30:00Z", "2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z", "2026-03-31T00:30:00Z",
-                         "2026-10-24T00:30:00Z", "2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z", "2026-10-27T01:30:00Z"].map(utc))
+        #expect(
+            sent
+                == [
+                    "2026-03-28T01:30:00Z", "2026-03-29T01:30:00Z", "2026-03-30T00:30:00Z", "2026-03-31T00:30:00Z",
+                    "2026-10-24T00:30:00Z", "2026-10-25T00:30:00Z", "2026-10-26T01:30:00Z", "2026-10-27T01:30:00Z",
+                ].map(utc))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".eml") }
         #expect(files.count == sent.count)
     }
@@ -131,8 +142,9 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let server = try await SMTPServer.start()
-        let mailer = Mailer(pool: pool, reports: [try hourlyReport(policy, limit: 3)], settings: smtpSettings(server),
-                            siteDirectory: nil, logger: quiet)
+        let mailer = Mailer(
+            pool: pool, reports: [try hourlyReport(policy, limit: 3)], settings: smtpSettings(server),
+            siteDirectory: nil, logger: quiet)
         let start = utc("2026-11-22T00:30:00Z")
         mailer.start(at: start)
         await mailer.deliverDue(now: utc("2026-11-22T01:00:05Z"), cached: sampleSnapshot(), fence: noFence)
@@ -143,7 +155,8 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         #expect(server.messages.count == 1 + expectedSends)
         let rows = try ledgerRows(conninfo)
         #expect(rows.count == 6)
-        #expect(rows.filter { $0.status == "sent" }.map(\.period)
+        #expect(
+            rows.filter { $0.status == "sent" }.map(\.period)
                 == ["2026-11-22T01:00Z"] + ["2026-11-22T04:00Z", "2026-11-22T05:00Z", "2026-11-22T06:00Z"].suffix(expectedSends))
         #expect(rows.filter { $0.status == "skipped" }.count == 5 - expectedSends)
         // Nothing more to do at the same time.
@@ -227,8 +240,9 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let server = try await SMTPServer.start(["--reject"])
-        let mailer = Mailer(pool: pool, reports: [try hourlyReport()], settings: smtpSettings(server, retries: 3),
-                            siteDirectory: nil, logger: quiet)
+        let mailer = Mailer(
+            pool: pool, reports: [try hourlyReport()], settings: smtpSettings(server, retries: 3),
+            siteDirectory: nil, logger: quiet)
         mailer.start(at: utc("2026-11-22T00:30:00Z"))
         await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: sampleSnapshot(), fence: noFence)
         try await Task.sleep(for: .milliseconds(100))
@@ -289,9 +303,11 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         defer { pools.forEach { $0.close() } }
         let elections = (0..<daemons).map { _ in LeaderElection(conninfo: conninfo, heartbeat: .milliseconds(100), logger: quiet) }
         let services = try (0..<daemons).map { index in
-            MailerService(mailer: Mailer(pool: pools[index], reports: [try hourlyReport()], settings: smtpSettings(server),
-                                         siteDirectory: nil, logger: quiet),
-                          election: elections[index], cache: cache, clock: clock)
+            MailerService(
+                mailer: Mailer(
+                    pool: pools[index], reports: [try hourlyReport()], settings: smtpSettings(server),
+                    siteDirectory: nil, logger: quiet),
+                election: elections[index], cache: cache, clock: clock)
         }
         let admin = try Connection(conninfo: conninfo)
         defer { admin.finish() }

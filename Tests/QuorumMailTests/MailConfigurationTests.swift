@@ -26,7 +26,8 @@ import Testing
     }
 
     @Test func readsMailKeysFromTheFileAndTheEnvironment() throws {
-        let configuration = try load("""
+        let configuration = try load(
+            """
             [mail]
             transport = "file"
             from = "reports@cica.example"
@@ -57,7 +58,8 @@ import Testing
 
     @Test func namesEveryBadMailKeyAndRecipient() throws {
         let error = try #require(throws: Configuration.Invalid.self) {
-            try load("""
+            try load(
+                """
                 [mail]
                 smtp_url = "smtp://user:secret@mail.example"
                 transport = "carrier-pigeon"
@@ -92,15 +94,19 @@ import Testing
         let passwordFile = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-pw-\(UUID())").path
         try "from-the-file\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: passwordFile) }
-        let configuration = try load("""
+        let configuration = try load(
+            """
             [mail]
             from = "reports@cica.example"
             username = "quorum"
             password_file = "\(passwordFile)"
             """)
         guard case .smtp(let fromFile) = try configuration.mail.settings(environment: [:]).transport,
-              case .smtp(let fromEnvironment) = try configuration.mail.settings(environment: ["QUORUM_MAIL_PASSWORD": "from-env"]).transport
-        else { Issue.record("not smtp"); return }
+            case .smtp(let fromEnvironment) = try configuration.mail.settings(environment: ["QUORUM_MAIL_PASSWORD": "from-env"]).transport
+        else {
+            Issue.record("not smtp")
+            return
+        }
         #expect(fromFile.password == "from-the-file")
         #expect(fromEnvironment.password == "from-env")
         #expect(fromFile.username == "quorum")

@@ -213,13 +213,15 @@ func makePNG(width: Int, height: Int, seed: UInt8) -> [UInt8] {
         offset += length
     } while offset < raw.count
     var a: UInt32 = 1, b: UInt32 = 0
-    for byte in raw { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
+    for byte in raw {
+        a = (a + UInt32(byte)) % 65_521
+        b = (b + a) % 65_521
+    }
     zlib += bigEndian((b << 16) | a)
 
     let header = bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 0]
     return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header) + chunk("IDAT", zlib) + chunk("IEND", [])
 }
-
 
 private func crc32(_ bytes: [UInt8]) -> UInt32 {
     var crc: UInt32 = 0xffff_ffff
@@ -243,73 +245,116 @@ func sampleSnapshot(id: Int64 = 12, dataVersion: Int64 = 40) -> Snapshot {
     let source = Value.text("cica-2020-2024")
     return Snapshot(
         id: id, startedAt: Date(timeIntervalSince1970: 1_795_338_000), finishedAt: Date(timeIntervalSince1970: 1_795_338_001),
-        dataVersion: dataVersion, tables: [
+        dataVersion: dataVersion,
+        tables: [
             AggregateTable(
                 name: "organisation_totals",
                 description: "Per organisation: bodies, events, events with participation figures, participants in all, years covered.",
-                columns: ["organisation", "name", "bodies", "events", "events_with_participants", "participants", "participants_qualifier",
-                          "first_year", "last_year"],
-                rows: [[.text("CICA"), .text("Conference on Interaction and Confidence-building Measures in Asia"), .integer(10),
-                        .integer(25), .integer(12), .integer(1523), .text("at_least"), .integer(2020), .integer(2024)],
-                       [.text("Türkiye <delegation>"), .text("=HYPERLINK(\"x\")"), .integer(1), .integer(2), .integer(2), .integer(18),
-                        .text("exact"), .integer(2023), .integer(2024)]]),
+                columns: [
+                    "organisation", "name", "bodies", "events", "events_with_participants", "participants", "participants_qualifier",
+                    "first_year", "last_year",
+                ],
+                rows: [
+                    [
+                        .text("CICA"), .text("Conference on Interaction and Confidence-building Measures in Asia"), .integer(10),
+                        .integer(25), .integer(12), .integer(1523), .text("at_least"), .integer(2020), .integer(2024),
+                    ],
+                    [
+                        .text("Türkiye <delegation>"), .text("=HYPERLINK(\"x\")"), .integer(1), .integer(2), .integer(2), .integer(18),
+                        .text("exact"), .integer(2023), .integer(2024),
+                    ],
+                ]),
             AggregateTable(
                 name: "body_year",
                 description: "Per body and year: sessions; participants (total, mean, median, min, max); member states represented, "
                     + "their share of the membership at the end of the year; organisations present.",
-                columns: ["organisation", "body", "body_name", "year", "sessions", "participants", "participants_qualifier",
-                          "participants_derivation", "participants_reported", "participants_mean", "participants_median",
-                          "participants_min", "participants_max", "member_states", "member_states_qualifier", "member_states_derivation",
-                          "member_states_basis", "member_states_scope", "members", "member_share", "organisations",
-                          "organisations_qualifier", "organisations_derivation", "sources"],
+                columns: [
+                    "organisation", "body", "body_name", "year", "sessions", "participants", "participants_qualifier",
+                    "participants_derivation", "participants_reported", "participants_mean", "participants_median",
+                    "participants_min", "participants_max", "member_states", "member_states_qualifier", "member_states_derivation",
+                    "member_states_basis", "member_states_scope", "members", "member_share", "organisations",
+                    "organisations_qualifier", "organisations_derivation", "sources",
+                ],
                 rows: [
-                    [.text("CICA"), .text("business-council"), .text("Business Council"), .integer(2021), .integer(1), .integer(116),
-                     .text("exact"), .null, .integer(1), .integer(116), .integer(116), .integer(116), .integer(116), .integer(19),
-                     .text("exact"), .text("counted from the states the item names"), .text("reported"), .text("member_states"),
-                     .integer(27), .number(0.704), .null, .null, .null, source],
-                    [.text("CICA"), .text("business-council"), .text("Business Council"), .integer(2024), .integer(2), .integer(140),
-                     .text("at_least"), .null, .integer(2), .integer(70), .number(70.5), .integer(40), .integer(100), .integer(18),
-                     .text("at_least"), .null, .text("largest count (lower bound)"), .text("member_states_and_observers"),
-                     .integer(28), .null, .integer(3), .text("exact"), .text("counted from the organisations the item names"), source],
-                    [.text("CICA"), .text("youth-council"), .text("Youth Council"), .integer(2022), .integer(1), .integer(1250),
-                     .text("approximately"), .text("the sum of the figures of its two days"), .integer(1), .integer(1250),
-                     .integer(1250), .integer(1250), .integer(1250), .null, .null, .null, .null, .null, .integer(28), .null, .null,
-                     .null, .null, .text("cica-2020-2024 sco-plus-2024")],
+                    [
+                        .text("CICA"), .text("business-council"), .text("Business Council"), .integer(2021), .integer(1), .integer(116),
+                        .text("exact"), .null, .integer(1), .integer(116), .integer(116), .integer(116), .integer(116), .integer(19),
+                        .text("exact"), .text("counted from the states the item names"), .text("reported"), .text("member_states"),
+                        .integer(27), .number(0.704), .null, .null, .null, source,
+                    ],
+                    [
+                        .text("CICA"), .text("business-council"), .text("Business Council"), .integer(2024), .integer(2), .integer(140),
+                        .text("at_least"), .null, .integer(2), .integer(70), .number(70.5), .integer(40), .integer(100), .integer(18),
+                        .text("at_least"), .null, .text("largest count (lower bound)"), .text("member_states_and_observers"),
+                        .integer(28), .null, .integer(3), .text("exact"), .text("counted from the organisations the item names"), source,
+                    ],
+                    [
+                        .text("CICA"), .text("youth-council"), .text("Youth Council"), .integer(2022), .integer(1), .integer(1250),
+                        .text("approximately"), .text("the sum of the figures of its two days"), .integer(1), .integer(1250),
+                        .integer(1250), .integer(1250), .integer(1250), .null, .null, .null, .null, .null, .integer(28), .null, .null,
+                        .null, .null, .text("cica-2020-2024 sco-plus-2024"),
+                    ],
                 ]),
             AggregateTable(
                 name: "format_mix",
                 description: "Per organisation and year: how many events were held online, hybrid, in person, or in a format not reported.",
                 columns: ["organisation", "year", "online", "hybrid", "in_person", "not_reported", "events"],
-                rows: [[.text("CICA"), .integer(2021), .integer(10), .integer(5), .integer(20), .integer(5), .integer(40)],
-                       [.text("CICA"), .integer(2022), .integer(0), .integer(0), .integer(1), .integer(0), .integer(1)]]),
+                rows: [
+                    [.text("CICA"), .integer(2021), .integer(10), .integer(5), .integer(20), .integer(5), .integer(40)],
+                    [.text("CICA"), .integer(2022), .integer(0), .integer(0), .integer(1), .integer(0), .integer(1)],
+                ]),
             AggregateTable(
                 name: "cbm_events", description: "Dated events per CBM dimension and year.",
                 columns: ["organisation", "dimension", "dimension_name", "year", "events"],
-                rows: [[.text("CICA"), .text("new_challenges_and_threats"), .text("New challenges and threats dimension"), .integer(2023),
-                        .integer(4)]]),
+                rows: [
+                    [
+                        .text("CICA"), .text("new_challenges_and_threats"), .text("New challenges and threats dimension"), .integer(2023),
+                        .integer(4),
+                    ]
+                ]),
             AggregateTable(
                 name: "year_over_year", description: "Per body: participants in each year with reported figures, and the change.",
-                columns: ["organisation", "body", "year", "participants", "qualifier", "previous_year", "change", "change_percent",
-                          "change_qualifier"],
-                rows: [[.text("CICA"), .text("business-council"), .integer(2021), .integer(116), .text("exact"), .null, .null, .null, .null],
-                       [.text("CICA"), .text("business-council"), .integer(2024), .integer(140), .text("at_least"), .integer(2021),
-                        .integer(24), .number(20.7), .text("at_least")]]),
+                columns: [
+                    "organisation", "body", "year", "participants", "qualifier", "previous_year", "change", "change_percent",
+                    "change_qualifier",
+                ],
+                rows: [
+                    [.text("CICA"), .text("business-council"), .integer(2021), .integer(116), .text("exact"), .null, .null, .null, .null],
+                    [
+                        .text("CICA"), .text("business-council"), .integer(2024), .integer(140), .text("at_least"), .integer(2021),
+                        .integer(24), .number(20.7), .text("at_least"),
+                    ],
+                ]),
             AggregateTable(
                 name: "period_totals", description: "Totals as the documents report them for whole periods.",
-                columns: ["organisation", "measure", "label", "value", "qualifier", "period_from", "period_to", "source", "locator",
-                          "note", "derivation"],
-                rows: [[.text("CICA"), .text("events"), .text("Events held"), .integer(160), .text("exact"), .text("2020-10"),
-                        .text("2024-10"), source, .text("Annex, 1.1"), .null, .null],
-                       [.text("CICA"), .text("ratifications_still_required"), .text("Further ratifications required"), .integer(3),
+                columns: [
+                    "organisation", "measure", "label", "value", "qualifier", "period_from", "period_to", "source", "locator",
+                    "note", "derivation",
+                ],
+                rows: [
+                    [
+                        .text("CICA"), .text("events"), .text("Events held"), .integer(160), .text("exact"), .text("2020-10"),
+                        .text("2024-10"), source, .text("Annex, 1.1"), .null, .null,
+                    ],
+                    [
+                        .text("CICA"), .text("ratifications_still_required"), .text("Further ratifications required"), .integer(3),
                         .text("exact"), .null, .text("2025-01-13"), source, .text("Annex, 3.2"), .text("As of the letter's date."),
-                        .text("14 required less the 11 ratified")]]),
+                        .text("14 required less the 11 ratified"),
+                    ],
+                ]),
             AggregateTable(
                 name: "membership", description: "Membership counts from each date on: members, observers and partners.",
                 columns: ["organisation", "role", "valid_from", "count", "qualifier", "source", "locator", "note", "derivation"],
-                rows: [[.text("CICA"), .text("member"), .text("2020"), .integer(27), .text("exact"), source, .text("Annex, Background"),
-                        .null, .text("28 Member States less Kuwait, which joined in 2022")],
-                       [.text("CICA"), .text("observer"), .text("2022"), .integer(9), .text("approximately"), source,
-                        .text("Annex, Background"), .text("Observer states only."), .null]]),
+                rows: [
+                    [
+                        .text("CICA"), .text("member"), .text("2020"), .integer(27), .text("exact"), source, .text("Annex, Background"),
+                        .null, .text("28 Member States less Kuwait, which joined in 2022"),
+                    ],
+                    [
+                        .text("CICA"), .text("observer"), .text("2022"), .integer(9), .text("approximately"), source,
+                        .text("Annex, Background"), .text("Observer states only."), .null,
+                    ],
+                ]),
             AggregateTable(
                 name: "milestones_per_year", description: "Dated milestones per kind and year.",
                 columns: ["organisation", "kind", "year", "milestones", "dated_by_range"],
@@ -317,8 +362,12 @@ func sampleSnapshot(id: Int64 = 12, dataVersion: Int64 = 40) -> Snapshot {
             AggregateTable(
                 name: "coverage", description: "What the documents report against what the dataset holds.",
                 columns: ["organisation", "measure", "label", "value", "qualifier", "period_from", "period_to", "source", "in_dataset"],
-                rows: [[.text("CICA"), .text("events"), .text("Events held"), .integer(160), .text("exact"), .text("2020-10"),
-                        .text("2024-10"), source, .integer(25)]]),
+                rows: [
+                    [
+                        .text("CICA"), .text("events"), .text("Events held"), .integer(160), .text("exact"), .text("2020-10"),
+                        .text("2024-10"), source, .integer(25),
+                    ]
+                ]),
         ])
 }
 
@@ -332,15 +381,17 @@ func writeSite(snapshot: Snapshot, charts: [String], in root: URL) throws -> [St
     for (index, name) in charts.enumerated() {
         let png = makePNG(width: 80, height: 40, seed: UInt8(index * 40))
         pngs[name] = png
-        entries.append(SiteManifest.Chart(
-            name: name, title: "Participants & states — \(name)", subtitle: "CICA, 2020–2024", source: "CICA/SEC/2024/3",
-            alt: "Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye <observer>)",
-            page: "index.html", width: 800, height: 400))
+        entries.append(
+            SiteManifest.Chart(
+                name: name, title: "Participants & states — \(name)", subtitle: "CICA, 2020–2024", source: "CICA/SEC/2024/3",
+                alt: "Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye <observer>)",
+                page: "index.html", width: 800, height: 400))
         try Data(png).write(to: release.appendingPathComponent(entries.last!.files.png))
     }
     let manifest = SiteManifest(
-        snapshot: .init(id: snapshot.id, startedAt: "2026-11-22T09:00:00Z", finishedAt: "2026-11-22T09:00:01Z",
-                        dataVersion: snapshot.dataVersion),
+        snapshot: .init(
+            id: snapshot.id, startedAt: "2026-11-22T09:00:00Z", finishedAt: "2026-11-22T09:00:01Z",
+            dataVersion: snapshot.dataVersion),
         renderedAt: "2026-11-22T09:00:01Z", charts: entries, pages: [.init(path: "index.html", title: "Quorum")], errors: [])
     try Data(try manifest.encoded()).write(to: release.appendingPathComponent(SiteManifest.fileName))
     try? FileManager.default.removeItem(at: root.appendingPathComponent("current"))

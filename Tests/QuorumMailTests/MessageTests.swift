@@ -2,13 +2,15 @@ import Foundation
 import QuorumAggregates
 import QuorumModel
 import Testing
+
 @testable import QuorumMail
 
 let sender = try! MailAddress("reports@cica.example", name: "CICA Secretariat")
 
 func weeklyReport() throws -> Report {
-    var report = Report(name: "weekly", schedule: try CronSchedule("0 9 * * mon", timeZone: "Asia/Almaty"),
-                        to: [try MailAddress("ayse@mfa.example", name: "Ayşe Yılmaz — Türkiye")])
+    var report = Report(
+        name: "weekly", schedule: try CronSchedule("0 9 * * mon", timeZone: "Asia/Almaty"),
+        to: [try MailAddress("ayse@mfa.example", name: "Ayşe Yılmaz — Türkiye")])
     report.cc = [try MailAddress(parsing: "\"Analysts, CICA\" <analysts@cica.example>")]
     report.bcc = [try MailAddress("archive@cica.example")]
     report.subject = "Türkiye and CICA: weekly figures {date} (snapshot {snapshot})"
@@ -78,8 +80,9 @@ func weeklyReport() throws -> Report {
 
 @Suite(.serialized) struct MessageTests {
     func message() throws -> MailMessage {
-        MailMessage(from: sender, to: [try MailAddress("a@cica.example")], subject: "Weekly", date: Date(),
-                    messageID: "weekly.x@cica.example", text: "text", html: "<p>html</p>")
+        MailMessage(
+            from: sender, to: [try MailAddress("a@cica.example")], subject: "Weekly", date: Date(),
+            messageID: "weekly.x@cica.example", text: "text", html: "<p>html</p>")
     }
 
     @Test(arguments: ["Weekly\r\nBcc: victim@evil.example", "Weekly\nX-Injected: 1", "Weekly\0"])
@@ -136,23 +139,33 @@ func weeklyReport() throws -> Report {
         let snapshot = sampleSnapshot()
         let pngs = try writeSite(snapshot: snapshot, charts: ["participants-by-year", "member-states", "unused"], in: root)
         let site = try PublishedSite(siteDirectory: root)
-        let message = try ReportComposer(from: sender).compose(report, period: utc("2026-11-23T04:00:00Z"), snapshot: snapshot,
-                                                               site: site, date: utc("2026-11-23T04:00:02Z"))
+        let message = try ReportComposer(from: sender).compose(
+            report, period: utc("2026-11-23T04:00:00Z"), snapshot: snapshot,
+            site: site, date: utc("2026-11-23T04:00:02Z"))
         return (try await ParsedMessage.parse(bytes: try message.rendered()), message, pngs)
     }
 
     @Test func structureEncodingsAndInlineCharts() async throws {
         let (parsed, message, pngs) = try await composed(try weeklyReport())
         #expect(parsed.defects.isEmpty)
-        #expect(parsed.tree == .init(type: "multipart/mixed", parts: [
-            .init(type: "multipart/alternative", parts: [
-                .init(type: "text/plain", parts: nil),
-                .init(type: "multipart/related", parts: [
-                    .init(type: "text/html", parts: nil), .init(type: "image/png", parts: nil), .init(type: "image/png", parts: nil),
-                ]),
-            ]),
-            .init(type: "text/csv", parts: nil),
-        ]))
+        #expect(
+            parsed.tree
+                == .init(
+                    type: "multipart/mixed",
+                    parts: [
+                        .init(
+                            type: "multipart/alternative",
+                            parts: [
+                                .init(type: "text/plain", parts: nil),
+                                .init(
+                                    type: "multipart/related",
+                                    parts: [
+                                        .init(type: "text/html", parts: nil), .init(type: "image/png", parts: nil),
+                                        .init(type: "image/png", parts: nil),
+                                    ]),
+                            ]),
+                        .init(type: "text/csv", parts: nil),
+                    ]))
         #expect(parsed.subject == "Türkiye and CICA: weekly figures 2026-11-23 (snapshot 12)")
         #expect(parsed.to == "Ayşe Yılmaz — Türkiye <ayse@mfa.example>")
         #expect(parsed.cc == "\"Analysts, CICA\" <analysts@cica.example>")
@@ -174,7 +187,10 @@ func weeklyReport() throws -> Report {
             #expect(image.sha256 == (try await sha256(pngs[name]!)))
             let cid = image.cid.dropFirst().dropLast()
             // Scaled to the 600-pixel column by its attributes, which are all Outlook reads.
-            #expect(html.contains("<img src=\"cid:\(cid)\" width=\"568\" height=\"284\" alt=\"Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye &lt;observer&gt;)\""))
+            #expect(
+                html.contains(
+                    "<img src=\"cid:\(cid)\" width=\"568\" height=\"284\" alt=\"Bar chart: 2022: 140 (at least), 2023: 160, 2024: 18 member states (Türkiye &lt;observer&gt;)\""
+                ))
         }
         #expect(html.contains("<meta name=\"color-scheme\" content=\"light dark\">"))
         #expect(html.contains("background-color:#ffffff"))
@@ -203,11 +219,18 @@ func weeklyReport() throws -> Report {
         var report = try weeklyReport()
         report.charts = []
         report.attachments = []
-        let message = try ReportComposer(from: sender).compose(report, period: utc("2026-11-23T04:00:00Z"),
-                                                               snapshot: sampleSnapshot(), site: nil, date: Date())
+        let message = try ReportComposer(from: sender).compose(
+            report, period: utc("2026-11-23T04:00:00Z"),
+            snapshot: sampleSnapshot(), site: nil, date: Date())
         let parsed = try await ParsedMessage.parse(bytes: try message.rendered())
-        #expect(parsed.tree == .init(type: "multipart/alternative", parts: [.init(type: "text/plain", parts: nil),
-                                                                            .init(type: "text/html", parts: nil)]))
+        #expect(
+            parsed.tree
+                == .init(
+                    type: "multipart/alternative",
+                    parts: [
+                        .init(type: "text/plain", parts: nil),
+                        .init(type: "text/html", parts: nil),
+                    ]))
     }
 
     @Test func aSiteFromAnotherSnapshotOrWithoutTheChartIsRefused() throws {
@@ -233,8 +256,9 @@ func weeklyReport() throws -> Report {
         defer { try? FileManager.default.removeItem(at: directory) }
         var report = try weeklyReport()
         report.charts = []
-        let message = try ReportComposer(from: sender).compose(report, period: utc("2026-11-23T04:00:00Z"),
-                                                               snapshot: sampleSnapshot(), site: nil, date: Date())
+        let message = try ReportComposer(from: sender).compose(
+            report, period: utc("2026-11-23T04:00:00Z"),
+            snapshot: sampleSnapshot(), site: nil, date: Date())
         try await FileTransport(directory: directory).send(message)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(files == ["\(message.messageID).eml"])

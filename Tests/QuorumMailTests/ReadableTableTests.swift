@@ -4,12 +4,14 @@ import QuorumModel
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumMail
 
 /// A report showing every aggregate of `snapshot` as a table, attaching the first as CSV.
 func everyTableReport(_ snapshot: Snapshot) throws -> Report {
-    var report = Report(name: "tables", schedule: try CronSchedule("0 9 * * mon", timeZone: "UTC"),
-                        to: [try MailAddress("analysts@cica.example")])
+    var report = Report(
+        name: "tables", schedule: try CronSchedule("0 9 * * mon", timeZone: "UTC"),
+        to: [try MailAddress("analysts@cica.example")])
     report.tables = snapshot.tables.map(\.name)
     report.attachments = ["organisation_totals"].filter { snapshot[$0] != nil }
     return report
@@ -17,8 +19,9 @@ func everyTableReport(_ snapshot: Snapshot) throws -> Report {
 
 func compose(_ snapshot: Snapshot, sourceTitles: [String: String] = [:]) async throws -> (ParsedMessage, html: String, text: String) {
     let message = try ReportComposer(from: sender, sourceTitles: sourceTitles)
-        .compose(try everyTableReport(snapshot), period: utc("2026-11-23T09:00:00Z"), snapshot: snapshot, site: nil,
-                 date: utc("2026-11-23T09:00:02Z"))
+        .compose(
+            try everyTableReport(snapshot), period: utc("2026-11-23T09:00:00Z"), snapshot: snapshot, site: nil,
+            date: utc("2026-11-23T09:00:02Z"))
     let parsed = try await ParsedMessage.parse(bytes: try message.rendered())
     // Python gives the parts' line ends as they travel, CRLF; "\r\n" is one Character in Swift.
     func lines(_ part: String?) throws -> String { try #require(part).replacingOccurrences(of: "\r\n", with: "\n") }
@@ -169,9 +172,10 @@ enum Legibility {
             #expect(table.tag.contains("width=\"568\""))
             #expect(table.rows.allSatisfy { (1...5).contains($0) }, "\(table.rows)")
         }
-        #expect(tables.filter { !$0.tag.contains("role=\"table\"") }.map(\.tag).allSatisfy {
-            $0.contains("width=\"100%\"") || $0.contains("width=\"600\"")
-        })
+        #expect(
+            tables.filter { !$0.tag.contains("role=\"table\"") }.map(\.tag).allSatisfy {
+                $0.contains("width=\"100%\"") || $0.contains("width=\"600\"")
+            })
         let widths = Legibility.declaredWidths(in: html).compactMap(Legibility.pixels)
         #expect(!widths.isEmpty)
         #expect(widths.allSatisfy { $0 <= 600 }, "\(widths.filter { $0 > 600 })")
@@ -217,28 +221,33 @@ enum Legibility {
     }
 
     @Test func aGridIsWrittenAsAlignedLines() {
-        let grid = ReadableTable.Grid(caption: nil, columns: [
-            .init(heading: "Year", numeric: true, weight: 1),
-            .init(heading: "Sessions with a participants figure", numeric: true, weight: 1),
-            .init(heading: "How they were counted", numeric: false, weight: 1.5),
-        ], rows: [["2021", "1", "reported"], ["2024", "12", "largest count (lower bound)"]])
+        let grid = ReadableTable.Grid(
+            caption: nil,
+            columns: [
+                .init(heading: "Year", numeric: true, weight: 1),
+                .init(heading: "Sessions with a participants figure", numeric: true, weight: 1),
+                .init(heading: "How they were counted", numeric: false, weight: 1.5),
+            ], rows: [["2021", "1", "reported"], ["2024", "12", "largest count (lower bound)"]])
         let lines = TextGrid(grid, width: 40).lines
         // 40 characters: the headings take two lines, the long cell wraps within its column.
-        #expect(lines == [
-            "          Sessions with a  How they were",
-            "Year  participants figure  counted",
-            "----  -------------------  -------------",
-            "2021                    1  reported",
-            "2024                   12  largest count",
-            "                           (lower bound)",
-        ])
+        #expect(
+            lines == [
+                "          Sessions with a  How they were",
+                "Year  participants figure  counted",
+                "----  -------------------  -------------",
+                "2021                    1  reported",
+                "2024                   12  largest count",
+                "                           (lower bound)",
+            ])
         #expect(TextGrid(grid, width: 72).lines[0] == "Year  Sessions with a participants figure  How they were counted")
     }
 
     @Test func sourcesAreNamedByTheirTitles() async throws {
-        let titled = try await compose(sampleSnapshot(), sourceTitles: [
-            "cica-2020-2024": "Achievements of CICA under the chairmanship of Kazakhstan in 2020–2024",
-        ])
+        let titled = try await compose(
+            sampleSnapshot(),
+            sourceTitles: [
+                "cica-2020-2024": "Achievements of CICA under the chairmanship of Kazakhstan in 2020–2024"
+            ])
         #expect(titled.html.contains("Source: Achievements of CICA under the chairmanship of Kazakhstan in 2020–2024"))
         // A key without a title is shown as it is.
         #expect(titled.text.contains("Sources: Achievements of CICA under the chairmanship of Kazakhstan in"))
@@ -250,18 +259,25 @@ enum Legibility {
     @Test func theCSVAttachmentKeepsTheAggregatesOwnColumns() async throws {
         let (parsed, _, _) = try await compose(sampleSnapshot())
         let csv = try #require(parsed.attachments.first)
-        #expect(csv.text.hasPrefix(
-            "organisation,name,bodies,events,events_with_participants,participants,participants_qualifier,first_year,last_year\r\n"
-                + "CICA,Conference on Interaction and Confidence-building Measures in Asia,10,25,12,1523,at_least,2020,2024\r\n"))
+        #expect(
+            csv.text.hasPrefix(
+                "organisation,name,bodies,events,events_with_participants,participants,participants_qualifier,first_year,last_year\r\n"
+                    + "CICA,Conference on Interaction and Confidence-building Measures in Asia,10,25,12,1523,at_least,2020,2024\r\n"))
     }
 
     @Test func anAggregateNoLayoutKnowsIsStillWrittenInWordsAndFits() throws {
         let wide = AggregateTable(
             name: "chart:wide", description: "SELECT …",
-            columns: ["organisation", "body", "year", "first_value", "second_value", "third_value", "fourth_value", "fifth_value",
-                      "value_qualifier", "scope_code"],
-            rows: [[.text("CICA"), .text("youth-council"), .integer(2024), .integer(1), .integer(2200), .integer(3), .integer(4),
-                    .integer(5), .text("at_least"), .text("member_states")]])
+            columns: [
+                "organisation", "body", "year", "first_value", "second_value", "third_value", "fourth_value", "fifth_value",
+                "value_qualifier", "scope_code",
+            ],
+            rows: [
+                [
+                    .text("CICA"), .text("youth-council"), .integer(2024), .integer(1), .integer(2200), .integer(3), .integer(4),
+                    .integer(5), .text("at_least"), .text("member_states"),
+                ]
+            ])
         let table = ReadableTable(wide, names: .init(snapshot: sampleSnapshot(), sourceTitles: [:]))
         #expect(table.title == "Chart wide: its own query")
         #expect(table.summary == nil)
@@ -272,8 +288,9 @@ enum Legibility {
         #expect(Legibility.identifiers(in: text) == [])
         #expect(text.contains("First value"))
         #expect(text.contains("2,200"))
-        let failed = ReadableTable(AggregateTable(name: "chart:broken", description: "SELECT", columns: [], rows: [], error: "syntax error"),
-                                   names: .init(snapshot: nil, sourceTitles: [:]))
+        let failed = ReadableTable(
+            AggregateTable(name: "chart:broken", description: "SELECT", columns: [], rows: [], error: "syntax error"),
+            names: .init(snapshot: nil, sourceTitles: [:]))
         #expect(ReportComposer.text(failed).contains("Not available: syntax error"))
     }
 

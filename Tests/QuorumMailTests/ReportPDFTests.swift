@@ -7,6 +7,7 @@ import QuorumSite
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumMail
 
 /// A report's PDF, read back with poppler's tools as any reader's software would:
@@ -92,8 +93,9 @@ import Testing
         let build = try await blocking { try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn()) }
         try SitePublisher(root: root).publish(build.files)
         let server = try await SMTPServer.start()
-        let mailer = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), charts: .builtIn(),
-                            siteDirectory: root, logger: quiet)
+        let mailer = Mailer(
+            pool: pool, reports: [report], settings: smtpSettings(server), charts: .builtIn(),
+            siteDirectory: root, logger: quiet)
         mailer.start(at: utc("2026-11-22T00:30:00Z"))
         #expect(await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: snapshot, fence: noFence).map(\.kind) == [.sent])
         #expect(await mailer.deliverDue(now: utc("2026-11-22T01:10:00Z"), cached: snapshot, fence: noFence).isEmpty)

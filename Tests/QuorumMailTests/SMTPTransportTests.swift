@@ -1,13 +1,15 @@
 import Foundation
 import Testing
+
 @testable import QuorumMail
 
 /// libcurl against a real SMTP server (aiosmtpd) on loopback.
 @Suite(.serialized) struct SMTPTransportTests {
     func message(subject: String = "Türkiye: weekly figures") throws -> MailMessage {
-        var message = try MailMessage(from: sender, to: [MailAddress("ayse@mfa.example", name: "Ayşe — Türkiye")],
-                                      subject: subject, date: Date(), messageID: "weekly.20261123T0400Z.test@cica.example",
-                                      text: "18 member states", html: "<p>18 member states</p>")
+        var message = try MailMessage(
+            from: sender, to: [MailAddress("ayse@mfa.example", name: "Ayşe — Türkiye")],
+            subject: subject, date: Date(), messageID: "weekly.20261123T0400Z.test@cica.example",
+            text: "18 member states", html: "<p>18 member states</p>")
         message.cc = [try MailAddress("analysts@cica.example")]
         message.bcc = [try MailAddress("archive@cica.example")]
         message.images = [.init(contentID: "chart.test@cica.example", fileName: "chart.png", png: makePNG(width: 60, height: 30, seed: 1))]
@@ -120,8 +122,10 @@ import Testing
         let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert]
+        process.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert,
+        ]
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuorumModel
 
 @Suite struct CSVTests {
@@ -90,10 +91,11 @@ import Testing
     /// Cells are read from their bytes; what that fast reading does not take goes
     /// to the checking parsers, which give the same values or name the problem.
     @Test func readsCellsFromTheirBytesAsTheTextParsersWould() throws {
-        let record = try FigureRecord(fields: fields([
-            .value: " 007\t", .session: "+4", .measure: " member_states ", .date: "2021-06-30",
-            .locator: "'=A1", .note: "'plain", .city: "  ", .country: "KAZ",
-        ]), header: header)
+        let record = try FigureRecord(
+            fields: fields([
+                .value: " 007\t", .session: "+4", .measure: " member_states ", .date: "2021-06-30",
+                .locator: "'=A1", .note: "'plain", .city: "  ", .country: "KAZ",
+            ]), header: header)
         #expect(record.value == 7)
         #expect(record.session == 4)
         #expect(record.measure == .memberStates)
@@ -103,10 +105,14 @@ import Testing
         #expect(record.city == nil)
         #expect(record.country == "KAZ")
         let error = #expect(throws: FieldError.self) {
-            try FigureRecord(fields: fields([.session: "0", .value: "12345678901234567890", .scope: "All",
-                                             .date: "2021-02-30"]), header: header)
+            try FigureRecord(
+                fields: fields([
+                    .session: "0", .value: "12345678901234567890", .scope: "All",
+                    .date: "2021-02-30",
+                ]), header: header)
         }
-        #expect(error?.description == "session: 0 is below 1; date: '2021-02-30' is not a day of that month; "
+        #expect(
+            error?.description == "session: 0 is below 1; date: '2021-02-30' is not a day of that month; "
                 + "value: is larger than 2147483647, the largest that can be stored; scope: 'All' is not one of: "
                 + Scope.allCases.map(\.rawValue).joined(separator: ", "))
     }

@@ -1,9 +1,11 @@
 import Testing
+
 @testable import QuorumModel
 
 @Suite struct ConfigFileTests {
     @Test func tripleQuotedStringsSpanLines() throws {
-        let values = try ConfigFile.parse("""
+        let values = try ConfigFile.parse(
+            """
             title = "Sessions"
             sql = \"\"\"
             SELECT year, count(*) AS sessions  -- a # is not a comment here
@@ -33,12 +35,14 @@ import Testing
 
     /// One typed reader for every file: absent is nil, a wrong type or range names what the key needs.
     @Test func theReaderTypesValuesAndSaysWhatAKeyNeeds() throws {
-        let reader = ConfigFile.Reader(try ConfigFile.parse("""
-            port = 8080
-            flag = "true"
-            name = "x"
-            list = ["a", "b"]
-            """))
+        let reader = ConfigFile.Reader(
+            try ConfigFile.parse(
+                """
+                port = 8080
+                flag = "true"
+                name = "x"
+                list = ["a", "b"]
+                """))
         #expect(try reader.integer("port", in: 1...65535) == 8080)
         #expect(try reader.boolean("flag") == true)
         #expect(try reader.strings("name") == ["x"])

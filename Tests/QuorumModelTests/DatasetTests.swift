@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuorumModel
 
 @Suite struct DatasetTests {
@@ -16,8 +17,9 @@ import Testing
 
     @Test func findsRepeatedNaturalKeysAndBadValues() {
         var d = Dataset()
-        var event = Dataset.Event(organisation: "CICA", body: "youth-council", session: 4, title: "4th Session",
-                                  date: try! PartialDate(parsing: "2021-06"), source: "s", locator: "l")
+        var event = Dataset.Event(
+            organisation: "CICA", body: "youth-council", session: 4, title: "4th Session",
+            date: try! PartialDate(parsing: "2021-06"), source: "s", locator: "l")
         event.figures = [
             Dataset.Figure(measure: .participants, value: 50, qualifier: .exact, scope: .all, source: "s", locator: "l"),
             Dataset.Figure(measure: .participants, value: -1, qualifier: .exact, scope: .all, source: "s", locator: ""),
@@ -55,9 +57,13 @@ import Testing
                 return nil
             } catch { return error.issues.first?.description }
         }
-        #expect(problem("{\"events\": [\n  {\"title\": \"a\",\n   \"date\" 2024}]}") == "$: not valid JSON at line 3, column 11: expected ':' after the key")
+        #expect(
+            problem("{\"events\": [\n  {\"title\": \"a\",\n   \"date\" 2024}]}")
+                == "$: not valid JSON at line 3, column 11: expected ':' after the key")
         #expect(problem("{\"events\": []} x") == "$: not valid JSON at line 1, column 16: text after the end of the JSON value")
-        #expect(problem("{\"sources\": [{\"key\": \"é\u{1}\"}]}") == "$: not valid JSON at line 1, column 24: a control character inside a string must be escaped")
+        #expect(
+            problem("{\"sources\": [{\"key\": \"é\u{1}\"}]}")
+                == "$: not valid JSON at line 1, column 24: a control character inside a string must be escaped")
         #expect(problem("[1, 2") == "$: not valid JSON at line 1, column 6: expected ',' or ']'")
         #expect(Dataset.jsonSyntaxProblem(Data("{\"a\": [1, 2.5e3, true, null, \"\\u00e9\"]}".utf8)) == nil)
     }

@@ -1,19 +1,22 @@
 import Foundation
 import Testing
+
 @testable import QuorumModel
 
 /// FigureLines cuts a file into chunks parsed on several threads; whatever the
 /// chunk size, it must hand over what one CSVReader reading the file would.
 @Suite struct FigureLinesTests {
     static let header = "organisation,body,session,title,date,measure,value,qualifier,scope,source,locator,note"
-    static let text = "\u{FEFF}" + header + "\r\n" + [
-        #"CICA,youth-council,1,"First, ""youth"" session",2021-05,participants,40,exact,all,doc,p. 1,"two"#,
-        #"lines""#,
-        "CICA,youth-council,2,Second,2022,participants,-3,exact,all,doc,p. 2,",
-        "",
-        #"CICA,youth-council,3,Third,2023-10-02,member_states,12,at_least,member_states,doc,"p. 3, ""quoted""",\#r"#,
-        #"SCO,summit,,"Astana ""summit""",2024-07-04,countries,25,approximately,all,doc,p. 4,last line without newline"#,
-    ].joined(separator: "\n")
+    static let text =
+        "\u{FEFF}" + header + "\r\n"
+        + [
+            #"CICA,youth-council,1,"First, ""youth"" session",2021-05,participants,40,exact,all,doc,p. 1,"two"#,
+            #"lines""#,
+            "CICA,youth-council,2,Second,2022,participants,-3,exact,all,doc,p. 2,",
+            "",
+            #"CICA,youth-council,3,Third,2023-10-02,member_states,12,at_least,member_states,doc,"p. 3, ""quoted""",\#r"#,
+            #"SCO,summit,,"Astana ""summit""",2024-07-04,countries,25,approximately,all,doc,p. 4,last line without newline"#,
+        ].joined(separator: "\n")
     static let chunkSizes = [1, 2, 7, 33, 100, 1 << 20]
 
     struct Handed: Equatable {
@@ -29,9 +32,12 @@ import Testing
             let header = try FigureRecord.Header(try reader.next()!.fields)
             while let record = try reader.next() {
                 if record.fields == [""] { continue }
-                lines.append(Handed(line: record.line, record: Result { () throws(FieldError) in
-                    try FigureRecord(fields: record.fields, header: header)
-                }))
+                lines.append(
+                    Handed(
+                        line: record.line,
+                        record: Result { () throws(FieldError) in
+                            try FigureRecord(fields: record.fields, header: header)
+                        }))
             }
             return (lines, nil)
         } catch {

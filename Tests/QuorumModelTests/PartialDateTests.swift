@@ -1,4 +1,5 @@
 import Testing
+
 @testable import QuorumModel
 
 @Suite struct PartialDateTests {

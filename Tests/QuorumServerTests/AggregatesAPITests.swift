@@ -3,8 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import QuorumAggregates
 import QuorumModel
-@testable import QuorumServer
 import Testing
+
+@testable import QuorumServer
 
 /// The aggregates API, served from the snapshot in memory.
 @Suite struct AggregatesAPITests {
@@ -50,15 +51,18 @@ import Testing
             #expect(again.status == .notModified)
             #expect(again.body.readableBytes == 0)
             #expect(again.headers[.eTag] == etag)
-            let weak = try await client.execute(uri: "/api/v1/aggregates/format_mix", method: .get,
-                                                headers: [.ifNoneMatch: "\"other\", W/\(etag)"])
+            let weak = try await client.execute(
+                uri: "/api/v1/aggregates/format_mix", method: .get,
+                headers: [.ifNoneMatch: "\"other\", W/\(etag)"])
             #expect(weak.status == .notModified)
-            let stale = try await client.execute(uri: "/api/v1/aggregates/format_mix", method: .get,
-                                                 headers: [.ifNoneMatch: "\"s0-format_mix.json\""])
+            let stale = try await client.execute(
+                uri: "/api/v1/aggregates/format_mix", method: .get,
+                headers: [.ifNoneMatch: "\"s0-format_mix.json\""])
             #expect(stale.status == .ok)
             let list = try await client.execute(uri: "/api/v1/aggregates", method: .get)
-            let listAgain = try await client.execute(uri: "/api/v1/aggregates", method: .get,
-                                                     headers: [.ifNoneMatch: try #require(list.headers[.eTag])])
+            let listAgain = try await client.execute(
+                uri: "/api/v1/aggregates", method: .get,
+                headers: [.ifNoneMatch: try #require(list.headers[.eTag])])
             #expect(listAgain.status == .notModified)
         }
     }
@@ -68,8 +72,9 @@ import Testing
         let table = try #require(fixture.snapshot["body_year"])
         try await fixture.application().test(.router) { client in
             let bySuffix = try await client.execute(uri: "/api/v1/aggregates/body_year.csv", method: .get)
-            let byAccept = try await client.execute(uri: "/api/v1/aggregates/body_year", method: .get,
-                                                    headers: [.accept: "text/csv"])
+            let byAccept = try await client.execute(
+                uri: "/api/v1/aggregates/body_year", method: .get,
+                headers: [.accept: "text/csv"])
             for response in [bySuffix, byAccept] {
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/csv") == true)
@@ -84,15 +89,17 @@ import Testing
                 rows += 1
             }
             #expect(rows == table.rows.count)
-            let json = try await client.execute(uri: "/api/v1/aggregates/body_year", method: .get,
-                                                headers: [.accept: "text/csv;q=0.5, application/json"])
+            let json = try await client.execute(
+                uri: "/api/v1/aggregates/body_year", method: .get,
+                headers: [.accept: "text/csv;q=0.5, application/json"])
             #expect(json.headers[.contentType]?.hasPrefix("application/json") == true)
         }
     }
 
     @Test func csvDefusesSpreadsheetFormulas() throws {
-        let table = AggregateTable(name: "t", description: "", columns: ["name", "value"],
-                                   rows: [[.text("=HYPERLINK(\"http://x\")"), .integer(1)], [.text("-2+3"), .null]])
+        let table = AggregateTable(
+            name: "t", description: "", columns: ["name", "value"],
+            rows: [[.text("=HYPERLINK(\"http://x\")"), .integer(1)], [.text("-2+3"), .null]])
         let csv = AggregateCatalog.csv(table, rows: table.rows)
         #expect(csv.contains("'=HYPERLINK"))
         #expect(csv.contains("'-2+3"))

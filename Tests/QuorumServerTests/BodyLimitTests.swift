@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
-@testable import QuorumServer
 import Synchronization
 import Testing
+
+@testable import QuorumServer
 
 /// The request body limit on a real socket: refused before reading when the
 /// declared length is over it, the moment a chunked body passes it, and the
@@ -24,7 +25,8 @@ import Testing
         try await fixture.application().test(.live) { client in
             let socket = try RawConnection(port: client.port!)
             defer { socket.close() }
-            try socket.send("""
+            try socket.send(
+                """
                 POST /api/v1/events HTTP/1.1\r\nHost: q\r\nAuthorization: Bearer \(token)\r\n\
                 Content-Type: application/json\r\nContent-Length: 5000000\r\n\r\n
                 """)
@@ -41,7 +43,8 @@ import Testing
         try await fixture.application().test(.live) { client in
             let socket = try RawConnection(port: client.port!)
             defer { socket.close() }
-            try socket.send("""
+            try socket.send(
+                """
                 POST /api/v1/events HTTP/1.1\r\nHost: q\r\nAuthorization: Bearer \(token)\r\n\
                 Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n
                 """)
@@ -81,8 +84,9 @@ import Testing
                 #expect(response.status == .contentTooLarge)
                 try HTTPSemanticsTests.expectShortJSONError(response, status: 413)
             }
-            let small = try await client.execute(uri: "/api/v1/events", method: .post, headers: bearer(token),
-                                                 body: body(eventJSON(title: "Limited Forum small")))
+            let small = try await client.execute(
+                uri: "/api/v1/events", method: .post, headers: bearer(token),
+                body: body(eventJSON(title: "Limited Forum small")))
             #expect(small.status == .created)
         }
         #expect(try fixture.scalar("SELECT count(*)::text FROM quorum.event WHERE title LIKE 'Limited Forum %'") == "1")
@@ -106,12 +110,14 @@ import Testing
     @Test func theServerReleasesFreedMemoryAfterALargeBody() async throws {
         let fixture = try Self.fixture.get()
         let releases = Mutex(0)
-        let dependencies = ServerDependencies(pool: fixture.pool, cache: fixture.cache, site: fixture.site,
-                                              releaseFreedMemory: { releases.withLock { $0 += 1 } })
+        let dependencies = ServerDependencies(
+            pool: fixture.pool, cache: fixture.cache, site: fixture.site,
+            releaseFreedMemory: { releases.withLock { $0 += 1 } })
         QuorumMetrics.bootstrap()
         try await buildApplication(dependencies, settings: ServerSettings(), logger: .init(label: "test")).test(.router) { client in
-            let response = try await client.execute(uri: "/api/v1/events", method: .post,
-                                                    body: ByteBuffer(repeating: UInt8(ascii: "{"), count: 2_000_000))
+            let response = try await client.execute(
+                uri: "/api/v1/events", method: .post,
+                body: ByteBuffer(repeating: UInt8(ascii: "{"), count: 2_000_000))
             #expect(response.status == .contentTooLarge)
             for _ in 0..<40 where releases.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(250)) }
             #expect(releases.withLock { $0 } == 1)

@@ -6,8 +6,9 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
 import QuorumAggregates
-@testable import QuorumServer
 import Testing
+
+@testable import QuorumServer
 
 /// Cached aggregate reads answered on the event loop, through a real socket:
 /// the same status, headers and bytes as the router gives, and everything else
@@ -27,8 +28,9 @@ import Testing
             // wire NIO's encoder drops a 304's Content-Length.
             var ignored: [HTTPField.Name] = [.date, .connection, .server]
             if status == .notModified { ignored.append(.contentLength) }
-            headers = Dictionary(response.headers.filter { !ignored.contains($0.name) }
-                .map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { $1 })
+            headers = Dictionary(
+                response.headers.filter { !ignored.contains($0.name) }
+                    .map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { $1 })
             body = Array(response.body.readableBytesView)
         }
 
@@ -168,7 +170,8 @@ import Testing
         try await fixture.application().test(.live) { client in
             let socket = try RawConnection(port: client.port!)
             defer { socket.close() }
-            try socket.send("""
+            try socket.send(
+                """
                 GET /api/v1/aggregates/body_year?from=2023 HTTP/1.1\r\nHost: q\r\n\r\n\
                 GET /api/v1/aggregates/format_mix.csv HTTP/1.1\r\nHost: q\r\n\r\n
                 """)

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import QuorumServer
 import Logging
+import QuorumServer
 import QuorumStore
 import QuorumTestSupport
 import Testing
@@ -50,8 +50,9 @@ import Testing
         defer { pool.close() }
         var settings = ServerSettings()
         settings.requestTimeout = .seconds(1)
-        let application = buildApplication(ServerDependencies(pool: pool, cache: fixture.cache, site: fixture.site),
-                                           settings: settings, logger: Logger(label: "test"))
+        let application = buildApplication(
+            ServerDependencies(pool: pool, cache: fixture.cache, site: fixture.site),
+            settings: settings, logger: Logger(label: "test"))
         try await application.test(.router) { client in
             let clock = ContinuousClock()
             var started = clock.now

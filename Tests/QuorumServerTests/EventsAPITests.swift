@@ -32,7 +32,8 @@ import Testing
     @Test func filtersEventsAndRefusesUnknownParameters() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in
-            let filtered = try await client.execute(uri: "/api/v1/events?organisation=CICA&body=business-council&from=2022&to=2023&limit=1000", method: .get)
+            let filtered = try await client.execute(
+                uri: "/api/v1/events?organisation=CICA&body=business-council&from=2022&to=2023&limit=1000", method: .get)
             let events = try #require(try filtered.json()["events"] as? [[String: Any]])
             #expect(!events.isEmpty)
             #expect(events.allSatisfy { $0["body"] as? String == "business-council" })
@@ -92,10 +93,13 @@ import Testing
             #expect(again.status == .ok)
             #expect(try again.json()["unchanged"] as? Int == 2)
 
-            let changed = try await client.execute(uri: "/api/v1/events", method: .post, headers: bearer(token),
-                                                   body: body(eventJSON(title: "Spring Forum 2025", participants: 50)))
+            let changed = try await client.execute(
+                uri: "/api/v1/events", method: .post, headers: bearer(token),
+                body: body(eventJSON(title: "Spring Forum 2025", participants: 50)))
             #expect(try changed.json()["unchanged"] as? Int == 1)  // the event; its figure was updated
-            #expect(try fixture.scalar("SELECT f.value::text FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id WHERE e.title = 'Spring Forum 2025'") == "50")
+            #expect(
+                try fixture.scalar(
+                    "SELECT f.value::text FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id WHERE e.title = 'Spring Forum 2025'") == "50")
 
             let listed = try await client.execute(uri: "/api/v1/events?from=2025&limit=1000", method: .get)
             let titles = (try listed.json()["events"] as? [[String: Any]])?.compactMap { $0["title"] as? String }
@@ -132,17 +136,35 @@ import Testing
                 #expect(!response.text.contains("SELECT") && !response.text.contains("INSERT"))
                 return (try response.json()["issues"] as? [[String: Any]])?.compactMap { $0["path"] as? String } ?? []
             }
-            do { let found = try await issues("{not json"); #expect(found == ["$"]) }
-            do { let found = try await issues(""); #expect(found == ["$"]) }
-            do { let found = try await issues(#"{"organisation": "CICA", "body": "x", "date": "2025"}"#); #expect(found == ["$.title"]) }
+            do {
+                let found = try await issues("{not json")
+                #expect(found == ["$"])
+            }
+            do {
+                let found = try await issues("")
+                #expect(found == ["$"])
+            }
+            do {
+                let found = try await issues(#"{"organisation": "CICA", "body": "x", "date": "2025"}"#)
+                #expect(found == ["$.title"])
+            }
             do {
                 // An event without the document that reports it is refused.
                 let found = try await issues(#"{"organisation": "CICA", "body": "x", "title": "T", "date": "2025"}"#)
                 #expect(found == ["$.source"])
             }
-            do { let found = try await issues("[\(eventJSON(title: "A")), {\"organisation\": 3}]"); #expect(found == ["$[1].organisation"]) }
-            do { let found = try await issues(eventJSON(title: "A", date: "2025-13")); #expect(found == ["$.date"]) }
-            do { let found = try await issues("[\(eventJSON(title: "  "))]"); #expect(found == ["$[0].title"]) }
+            do {
+                let found = try await issues("[\(eventJSON(title: "A")), {\"organisation\": 3}]")
+                #expect(found == ["$[1].organisation"])
+            }
+            do {
+                let found = try await issues(eventJSON(title: "A", date: "2025-13"))
+                #expect(found == ["$.date"])
+            }
+            do {
+                let found = try await issues("[\(eventJSON(title: "  "))]")
+                #expect(found == ["$[0].title"])
+            }
         }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
-@testable import QuorumServer
 import Testing
+
+@testable import QuorumServer
 
 /// What clients expect of any HTTP server: HEAD and conditional GET on every read,
 /// OPTIONS and 405 with `Allow`, and errors as short JSON.
@@ -34,8 +35,10 @@ import Testing
         "/api/v1/snapshots/latest": "/api/v1/snapshots/latest",
     ]
     /// More of the same routes: other files and representations, a filtered aggregate.
-    static let moreReads = ["/style.css", "/manifest.json", "/api/v1/aggregates/body_year.csv",
-                            "/api/v1/aggregates/body_year?from=2022", "/api/v1/events?organisation=CICA&limit=2"]
+    static let moreReads = [
+        "/style.css", "/manifest.json", "/api/v1/aggregates/body_year.csv",
+        "/api/v1/aggregates/body_year?from=2022", "/api/v1/events?organisation=CICA&limit=2",
+    ]
     /// Answers that change from one request to the next (counters, the snapshot's age).
     static let volatile: Set<String> = ["/metrics", "/readyz"]
 
@@ -79,8 +82,9 @@ import Testing
             let refused = try await client.execute(uri: "/healthz", method: .get, headers: [HTTPField.Name("X-Padding")!: large])
             #expect(refused.status == .requestHeaderFieldsTooLarge)
             #expect(try refused.json()["error"] as? String == "the request's header fields exceed 32 KB")
-            let usual = try await client.execute(uri: "/healthz", method: .get,
-                                                 headers: [HTTPField.Name("X-Padding")!: String(large.prefix(8 * 1024))])
+            let usual = try await client.execute(
+                uri: "/healthz", method: .get,
+                headers: [HTTPField.Name("X-Padding")!: String(large.prefix(8 * 1024))])
             #expect(usual.status == .ok)
         }
     }
@@ -126,15 +130,19 @@ import Testing
     @Test func ifModifiedSinceIsAnsweredWhereLastModifiedIsKnown() async throws {
         let fixture = try Self.fixture.get()
         try await fixture.application().test(.router) { client in
-            for uri in ["/api/v1/aggregates/body_year", "/api/v1/aggregates", "/api/v1/snapshots/latest", "/cbm.html",
-                        "/charts/participants-by-year.png"] {
+            for uri in [
+                "/api/v1/aggregates/body_year", "/api/v1/aggregates", "/api/v1/snapshots/latest", "/cbm.html",
+                "/charts/participants-by-year.png",
+            ] {
                 let get = try await client.execute(uri: uri, method: .get)
                 let lastModified = try #require(get.headers[.lastModified], "\(uri)")
                 let modified = try #require(HTTPDate.seconds(lastModified))
                 let later = HTTPDate.format(Date(timeIntervalSince1970: TimeInterval(modified + 3600)))
                 let earlier = HTTPDate.format(Date(timeIntervalSince1970: TimeInterval(modified - 1)))
-                for (since, status) in [(lastModified, HTTPResponse.Status.notModified), (later, .notModified), (earlier, .ok),
-                                        ("yesterday", .ok)] {
+                for (since, status) in [
+                    (lastModified, HTTPResponse.Status.notModified), (later, .notModified), (earlier, .ok),
+                    ("yesterday", .ok),
+                ] {
                     let response = try await client.execute(uri: uri, method: .get, headers: [.ifModifiedSince: since])
                     #expect(response.status == status, "\(uri) since \(since)")
                 }
@@ -152,8 +160,10 @@ import Testing
         #expect(HTTPDate.seconds("Sun Nov  6 08:49:37 1994") == expected)
         #expect(HTTPDate.seconds(HTTPDate.format(Date(timeIntervalSince1970: 1_767_225_600))) == 1_767_225_600)
         #expect(HTTPDate.seconds("Tue, 29 Feb 2028 23:59:60 GMT") == 1_835_481_600)
-        for invalid in ["", "yesterday", "Sun, 06 Nov 1994 08:49:37 CET", "Sun, 32 Nov 1994 08:49:37 GMT",
-                        "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "1994-11-06T08:49:37Z"] {
+        for invalid in [
+            "", "yesterday", "Sun, 06 Nov 1994 08:49:37 CET", "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT", "1994-11-06T08:49:37Z",
+        ] {
             #expect(HTTPDate.seconds(invalid) == nil, "\(invalid)")
         }
     }
@@ -163,10 +173,12 @@ import Testing
     @Test func optionsOnAKnownPathListsItsMethods() async throws {
         let fixture = try Self.fixture.get()
         try await fixture.application().test(.router) { client in
-            for (uri, allow) in [("/api/v1/events", "GET, HEAD, POST, OPTIONS"), ("/healthz", "GET, HEAD, OPTIONS"),
-                                 ("/api/v1/aggregates", "GET, HEAD, OPTIONS"), ("/api/v1/aggregates/body_year", "GET, HEAD, OPTIONS"),
-                                 ("/", "GET, HEAD, OPTIONS"), ("/cbm.html", "GET, HEAD, OPTIONS"),
-                                 ("/charts/participants-by-year.png", "GET, HEAD, OPTIONS"), ("/openapi.json", "GET, HEAD, OPTIONS")] {
+            for (uri, allow) in [
+                ("/api/v1/events", "GET, HEAD, POST, OPTIONS"), ("/healthz", "GET, HEAD, OPTIONS"),
+                ("/api/v1/aggregates", "GET, HEAD, OPTIONS"), ("/api/v1/aggregates/body_year", "GET, HEAD, OPTIONS"),
+                ("/", "GET, HEAD, OPTIONS"), ("/cbm.html", "GET, HEAD, OPTIONS"),
+                ("/charts/participants-by-year.png", "GET, HEAD, OPTIONS"), ("/openapi.json", "GET, HEAD, OPTIONS"),
+            ] {
                 let response = try await client.execute(uri: uri, method: .options)
                 #expect(response.status == .noContent, "\(uri)")
                 #expect(response.headers[.allow] == allow, "\(uri)")
@@ -178,12 +190,14 @@ import Testing
     @Test func aMethodThePathDoesNotHaveIs405WithAllow() async throws {
         let fixture = try Self.fixture.get()
         try await fixture.application().test(.router) { client in
-            for (method, uri, allow) in [(HTTPRequest.Method.delete, "/api/v1/aggregates", "GET, HEAD, OPTIONS"),
-                                         (.post, "/healthz", "GET, HEAD, OPTIONS"),
-                                         (.put, "/api/v1/events", "GET, HEAD, POST, OPTIONS"),
-                                         (.patch, "/api/v1/aggregates/body_year", "GET, HEAD, OPTIONS"),
-                                         (.delete, "/cbm.html", "GET, HEAD, OPTIONS"),
-                                         (.post, "/", "GET, HEAD, OPTIONS")] {
+            for (method, uri, allow) in [
+                (HTTPRequest.Method.delete, "/api/v1/aggregates", "GET, HEAD, OPTIONS"),
+                (.post, "/healthz", "GET, HEAD, OPTIONS"),
+                (.put, "/api/v1/events", "GET, HEAD, POST, OPTIONS"),
+                (.patch, "/api/v1/aggregates/body_year", "GET, HEAD, OPTIONS"),
+                (.delete, "/cbm.html", "GET, HEAD, OPTIONS"),
+                (.post, "/", "GET, HEAD, OPTIONS"),
+            ] {
                 let response = try await client.execute(uri: uri, method: method, body: body("{}"))
                 #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
                 #expect(response.headers[.allow] == allow, "\(method) \(uri)")

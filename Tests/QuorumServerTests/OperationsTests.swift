@@ -58,20 +58,23 @@ import Testing
 
     @Test func openAPIDocumentsEveryRouteAndNothingElse() async throws {
         let fixture = try Self.fixture.get()
-        let router = buildRouter(ServerDependencies(pool: fixture.pool, cache: fixture.cache, site: fixture.site),
-                                 settings: ServerSettings())
+        let router = buildRouter(
+            ServerDependencies(pool: fixture.pool, cache: fixture.cache, site: fixture.site),
+            settings: ServerSettings())
         // HEAD and OPTIONS go with every read and every path; the document lists the operations.
-        let routed = Set(router.routes.filter { $0.method != .head && $0.method != .options }
-            .map { "\($0.method) \(Self.openAPIPath($0.path.description))" })
+        let routed = Set(
+            router.routes.filter { $0.method != .head && $0.method != .options }
+                .map { "\($0.method) \(Self.openAPIPath($0.path.description))" })
         try await fixture.application().test(.router) { client in
             let response = try await client.execute(uri: "/openapi.json", method: .get)
             #expect(response.status == .ok)
             let document = try response.json()
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
-            let documented = Set(paths.flatMap { path, operations in
-                operations.keys.filter { ["get", "post", "put", "patch", "delete"].contains($0) }.map { "\($0.uppercased()) \(path)" }
-            })
+            let documented = Set(
+                paths.flatMap { path, operations in
+                    operations.keys.filter { ["get", "post", "put", "patch", "delete"].contains($0) }.map { "\($0.uppercased()) \(path)" }
+                })
             #expect(routed.subtracting(documented).isEmpty, "routed but not documented: \(routed.subtracting(documented).sorted())")
             #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
             #expect(routed.count >= 14)

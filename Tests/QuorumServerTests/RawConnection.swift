@@ -39,11 +39,12 @@ final class RawConnection {
             // One whole response at the start of what was received: its head, then Content-Length bytes.
             if let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
                 let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
-                let length = head.lazy.compactMap { line -> Int? in
-                    let parts = line.split(separator: ":", maxSplits: 1)
-                    guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
-                    return Int(parts[1].trimmingCharacters(in: .whitespaces))
-                }.first ?? 0
+                let length =
+                    head.lazy.compactMap { line -> Int? in
+                        let parts = line.split(separator: ":", maxSplits: 1)
+                        guard parts.count == 2, parts[0].lowercased() == "content-length" else { return nil }
+                        return Int(parts[1].trimmingCharacters(in: .whitespaces))
+                    }.first ?? 0
                 if received.count >= end.upperBound + length {
                     responses.append((head, String(decoding: received[end.upperBound..<end.upperBound + length], as: UTF8.self)))
                     received.removeFirst(end.upperBound + length)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import QuorumStore
 import Testing
+
 @testable import QuorumServer
 
 /// Tokens, body limits and what errors may say.

@@ -35,15 +35,17 @@ struct ServerFixture {
     func application(cache: SnapshotCache? = nil, _ configure: (inout ServerSettings) -> Void = { _ in }) -> some ApplicationProtocol {
         var settings = ServerSettings()
         configure(&settings)
-        return buildApplication(ServerDependencies(pool: pool, cache: cache ?? self.cache, site: site), settings: settings,
-                                logger: Logger(label: "test"))
+        return buildApplication(
+            ServerDependencies(pool: pool, cache: cache ?? self.cache, site: site), settings: settings,
+            logger: Logger(label: "test"))
     }
 
     /// The same server over a database that cannot be reached.
     func applicationWithoutDatabase() -> some ApplicationProtocol {
         let unreachable = ConnectionPool(conninfo: "host=/nonexistent dbname=quorum connect_timeout=1", maxConnections: 1)
-        return buildApplication(ServerDependencies(pool: unreachable, cache: cache, site: site),
-                                settings: ServerSettings(), logger: Logger(label: "test"))
+        return buildApplication(
+            ServerDependencies(pool: unreachable, cache: cache, site: site),
+            settings: ServerSettings(), logger: Logger(label: "test"))
     }
 
     /// Runs a statement and returns the first column of the first row.

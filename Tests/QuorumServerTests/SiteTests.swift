@@ -70,8 +70,10 @@ import Testing
             let cached = try await client.execute(uri: "/charts/participants-by-year.png", method: .get, headers: [.ifNoneMatch: etag])
             #expect(cached.status == .notModified)
 
-            for (uri, type) in [("/cbm.html", "text/html"), ("/style.css", "text/css"), ("/manifest.json", "application/json"),
-                                ("/data/participants-by-year.csv", "text/csv")] {
+            for (uri, type) in [
+                ("/cbm.html", "text/html"), ("/style.css", "text/css"), ("/manifest.json", "application/json"),
+                ("/data/participants-by-year.csv", "text/csv"),
+            ] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .ok, "\(uri)")
                 #expect(response.headers[.contentType]?.hasPrefix(type) == true, "\(uri)")
@@ -86,10 +88,12 @@ import Testing
         try site.reload()
         let fixture = try ServerFixture(seeded: false, site: site)
         try await fixture.application().test(.router) { client in
-            for uri in ["/charts/../../etc/passwd", "/charts/..%2F..%2Fetc%2Fpasswd", "/charts/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-                        "/charts/..%252F..%252Fetc%252Fpasswd", "/data/..%2Fsecret.txt", "/..%2Fsecret.txt", "/../secret.txt",
-                        "/secret.txt", "/charts/%2e%2e/index.html", "/charts/.%2e/%2e%2e/secret.txt", "/%2Fetc%2Fpasswd",
-                        "/releases/r1/index.html", "/current/index.html", "/charts/", "/data"] {
+            for uri in [
+                "/charts/../../etc/passwd", "/charts/..%2F..%2Fetc%2Fpasswd", "/charts/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                "/charts/..%252F..%252Fetc%252Fpasswd", "/data/..%2Fsecret.txt", "/..%2Fsecret.txt", "/../secret.txt",
+                "/secret.txt", "/charts/%2e%2e/index.html", "/charts/.%2e/%2e%2e/secret.txt", "/%2Fetc%2Fpasswd",
+                "/releases/r1/index.html", "/current/index.html", "/charts/", "/data",
+            ] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .notFound, "\(uri)")
                 #expect(!response.text.contains("secret") && !response.text.contains("root:"), "\(uri)")

@@ -4,14 +4,16 @@ import QuorumCharts
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumSite
 
 /// The published demo site in a real headless Chromium (Debian's `chromium`):
 /// the index and a body page load, every image they name exists and decodes in
 /// the browser, and a screenshot is kept as an artefact.
 @Suite(.serialized) struct BrowserTests {
-    static let artefacts = URL(fileURLWithPath: ProcessInfo.processInfo.environment["QUORUM_ARTEFACTS"]
-                                   ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-artefacts").path)
+    static let artefacts = URL(
+        fileURLWithPath: ProcessInfo.processInfo.environment["QUORUM_ARTEFACTS"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-artefacts").path)
 
     @Sendable func demoSite() throws -> (URL, [ChartError]) {
         let connection = try TestDatabase.connect()
@@ -42,8 +44,11 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
         // As root Chromium refuses its sandbox; the pages are Quorum's own.
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                             "--allow-file-access-from-files", "--user-data-dir=\(profile.path)"] + arguments
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                "--allow-file-access-from-files", "--user-data-dir=\(profile.path)",
+            ] + arguments
         // Output to a file, read once Chromium has exited: no pipe read to be interrupted.
         let output = profile.appendingPathExtension("out")
         FileManager.default.createFile(atPath: output.path, contents: nil)
@@ -89,15 +94,15 @@ import Testing
             let probe = site.deletingLastPathComponent().appendingPathComponent("probe-\(page)")
             let list = (sources + srcsets).map { "\"" + site.appendingPathComponent($0).absoluteString + "\"" }.joined(separator: ",")
             try """
-                <!doctype html><body><ul id="sizes"></ul><script>
-                for (const source of [\(list)]) {
-                  const image = new Image();
-                  image.onload = () => { const li = document.createElement("li"); li.textContent = "ok " + image.naturalWidth + " " + source; sizes.append(li); };
-                  image.onerror = () => { const li = document.createElement("li"); li.textContent = "broken " + source; sizes.append(li); };
-                  image.src = source;
-                }
-                </script></body>
-                """.write(to: probe, atomically: true, encoding: .utf8)
+            <!doctype html><body><ul id="sizes"></ul><script>
+            for (const source of [\(list)]) {
+              const image = new Image();
+              image.onload = () => { const li = document.createElement("li"); li.textContent = "ok " + image.naturalWidth + " " + source; sizes.append(li); };
+              image.onerror = () => { const li = document.createElement("li"); li.textContent = "broken " + source; sizes.append(li); };
+              image.src = source;
+            }
+            </script></body>
+            """.write(to: probe, atomically: true, encoding: .utf8)
             let probed = try await chromium(["--virtual-time-budget=10000", "--dump-dom", probe.absoluteString])
             let broken = probed.components(separatedBy: "<li>").filter { $0.hasPrefix("broken ") }.map { $0.prefix(200) }
             #expect(broken.isEmpty, "\(page): images Chromium could not decode: \(broken)")

@@ -4,6 +4,7 @@ import QuorumCharts
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumSite
 
 /// A new snapshot redraws only the charts whose figures it changed, and the site
@@ -15,12 +16,14 @@ import Testing
         let charts = ChartSet.builtIn()
         let before = try Aggregator().run(c)
         // One participant more at one session of the Youth Council.
-        #expect(try c.execute("""
-            UPDATE quorum.figure SET value = value + 1 WHERE (event_id, measure) = (
-                SELECT f.event_id, f.measure FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
-                JOIN quorum.body b ON b.id = e.body_id
-                WHERE b.code = 'youth-council' AND f.measure = 'participants' ORDER BY e.start_date LIMIT 1)
-            """) == 1)
+        #expect(
+            try c.execute(
+                """
+                UPDATE quorum.figure SET value = value + 1 WHERE (event_id, measure) = (
+                    SELECT f.event_id, f.measure FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
+                    JOIN quorum.body b ON b.id = e.body_id
+                    WHERE b.code = 'youth-council' AND f.measure = 'participants' ORDER BY e.start_date LIMIT 1)
+                """) == 1)
         let after = try Aggregator().run(c, base: before)
         let at = Date(timeIntervalSince1970: 1_800_000_000)
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import QuorumSite
 
 @Suite struct PublisherTests {
@@ -22,7 +23,8 @@ import Testing
         #expect(publisher.currentRelease == second.lastPathComponent)
         #expect(first != second)
         // The link is relative, so the site root can be moved or mounted elsewhere.
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("current").path)
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("current").path)
                 == "releases/" + second.lastPathComponent)
     }
 

@@ -5,6 +5,7 @@ import QuorumModel
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumSite
 
 /// The site made from the demo data: from any figure in a chart's table, one

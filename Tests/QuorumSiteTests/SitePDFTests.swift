@@ -5,6 +5,7 @@ import QuorumModel
 import QuorumStore
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumSite
 
 /// Every page is published with its PDF beside it, listed in the manifest and

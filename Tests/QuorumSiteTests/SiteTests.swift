@@ -3,6 +3,7 @@ import QuorumAggregates
 import QuorumCharts
 import QuorumModel
 import Testing
+
 @testable import QuorumSite
 
 /// A snapshot with hostile text where data goes.
@@ -10,13 +11,17 @@ enum HostileSnapshot {
     static let script = "<script>alert(1)</script>"
     static let snapshot = Snapshot(
         id: 7, startedAt: Date(timeIntervalSince1970: 1_795_000_000), finishedAt: Date(timeIntervalSince1970: 1_795_000_001),
-        dataVersion: 3, tables: [
-            AggregateTable(name: "body_year", description: "", columns: ["body_name", "year", "participants", "participants_qualifier"], rows: [
-                [.text(script), .integer(2024), .integer(140), .text("at_least")],
-                [.text("=HYPERLINK(\"http://x\")"), .integer(2024), .integer(12), .text("exact")],
-            ]),
+        dataVersion: 3,
+        tables: [
+            AggregateTable(
+                name: "body_year", description: "", columns: ["body_name", "year", "participants", "participants_qualifier"],
+                rows: [
+                    [.text(script), .integer(2024), .integer(140), .text("at_least")],
+                    [.text("=HYPERLINK(\"http://x\")"), .integer(2024), .integer(12), .text("exact")],
+                ])
         ])
-    static let spec = try! ChartSpec.parse("""
+    static let spec = try! ChartSpec.parse(
+        """
         title = "Sessions of \(script.replacingOccurrences(of: "\"", with: "\\\""))"
         kind = "horizental-bars"
         aggregate = "body_year"
@@ -28,9 +33,10 @@ enum HostileSnapshot {
 @Suite struct SiteTests {
     func build() throws -> [String: String] {
         let chart = try RenderedChart.render(HostileSnapshot.spec, snapshot: HostileSnapshot.snapshot)
-        let files = try Site.files(snapshot: HostileSnapshot.snapshot, charts: [chart],
-                                   errors: [ChartError.spec(file: "Charts/<b>.toml", key: "kind", "'<i>' is not a kind")],
-                                   renderedAt: Date(timeIntervalSince1970: 1_795_000_002))
+        let files = try Site.files(
+            snapshot: HostileSnapshot.snapshot, charts: [chart],
+            errors: [ChartError.spec(file: "Charts/<b>.toml", key: "kind", "'<i>' is not a kind")],
+            renderedAt: Date(timeIntervalSince1970: 1_795_000_002))
         return files.mapValues { String(decoding: $0, as: UTF8.self) }
     }
 
@@ -53,7 +59,8 @@ enum HostileSnapshot {
         #expect(index.contains("<li>140+ means at least 140; ≈150 means approximately 150.</li>"))
         #expect(index.contains("width=\"800\" height=\"400\""))
         #expect(index.contains("srcset=\"charts/hostile.png 1x, charts/hostile@2x.png 2x\""))
-        #expect(index.contains("<source media=\"(prefers-color-scheme: dark)\" srcset=\"charts/hostile.dark.png 1x, charts/hostile.dark@2x.png 2x\">"))
+        #expect(
+            index.contains("<source media=\"(prefers-color-scheme: dark)\" srcset=\"charts/hostile.dark.png 1x, charts/hostile.dark@2x.png 2x\">"))
         #expect(index.contains("href=\"data/hostile.csv\"") && index.contains("href=\"data/hostile.json\""))
         #expect(index.contains("Figures from snapshot 7, computed <time datetime=\"2026-11-18T11:06:41Z\">18 November 2026, 11:06 UTC</time>"))
         #expect(!index.contains("<script"))
@@ -91,7 +98,8 @@ enum HostileSnapshot {
     @Test func pagesFollowTheCharts() throws {
         let snapshot = HostileSnapshot.snapshot
         let specs = try ["a": "youth-council", "b": "index", "c": "youth-council"].sorted { $0.key < $1.key }.map { name, page in
-            try ChartSpec.parse("""
+            try ChartSpec.parse(
+                """
                 title = "Chart \(name)"
                 kind = "bars"
                 aggregate = "body_year"

@@ -1,13 +1,15 @@
 import Foundation
-import Testing
-@testable import QuorumStore
 import QuorumTestSupport
+import Testing
+
+@testable import QuorumStore
 
 @Suite struct ConnectionTests {
     @Test func decodesTypesAndNulls() throws {
         let c = try TestDatabase.connect(migrated: false)
         let text = "Türkiye \"quoted\" 'single' \\ back\nslash"
-        let row = try c.query("""
+        let row = try c.query(
+            """
             SELECT \(42)::int AS i, \(Int64.max)::bigint AS b, \(2.5)::float8 AS d, \(true)::bool AS t,
                    \(text)::text AS s, \(Optional<String>.none)::text AS n
             """)[0]
@@ -36,8 +38,9 @@ import QuorumTestSupport
         let hostile = "x'); DROP TABLE pg_class; --"
         #expect(try c.query("SELECT \(hostile)::text")[0].require(String.self, at: 0) == hostile)
         let array = TextArray(["a\"b", "c\\d", "e,f", "{g}"])
-        #expect(try c.query("SELECT array_to_json(\(array)::text[])::text")[0].require(String.self, at: 0)
-            == #"["a\"b","c\\d","e,f","{g}"]"#)
+        #expect(
+            try c.query("SELECT array_to_json(\(array)::text[])::text")[0].require(String.self, at: 0)
+                == #"["a\"b","c\\d","e,f","{g}"]"#)
     }
 
     @Test func errorsCarrySQLStateButNoParameters() throws {

@@ -1,11 +1,13 @@
 import QuorumTestSupport
 import Testing
+
 @testable import QuorumStore
 
 /// The built-in dataset against the source documents in ../shared/seeds.
 @Suite struct DemoDataTests {
     func figure(_ c: Connection, _ body: String, _ session: Int, _ measure: String) throws -> String {
-        try c.query("""
+        try c.query(
+            """
             SELECT f.value || ' ' || f.qualifier || ' ' || f.scope || ' ' || s.key
             FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id JOIN quorum.body b ON b.id = e.body_id
             JOIN quorum.source s ON s.id = f.source_id
@@ -44,7 +46,8 @@ import Testing
         for (body, session, measure, value) in expected {
             #expect(try figure(c, body, session, measure) == value + " cica-2020-2024", "\(body) \(session) \(measure)")
         }
-        let formats = try c.query("""
+        let formats = try c.query(
+            """
             SELECT string_agg(e.format::text, ',' ORDER BY e.start_date) FROM quorum.event e
             JOIN quorum.body b ON b.id = e.body_id WHERE b.code = 'think-tank-forum'
             """)[0].require(String.self, at: 0)
@@ -54,7 +57,8 @@ import Testing
     @Test func totalsMilestonesAndTheSCOSummit() throws {
         let c = try TestDatabase.seeded()
         func total(_ measure: String) throws -> String {
-            try c.query("""
+            try c.query(
+                """
                 SELECT value || ' ' || coalesce(period_from::text, '') || ' ' || coalesce(period_to::text, '')
                 FROM quorum.total WHERE measure = \(measure)
                 """)[0].require(String.self, at: 0)
@@ -63,13 +67,16 @@ import Testing
         #expect(try total("cbm_events") == "83 2020-10-01 2024-10-01")
         #expect(try total("ratifications").hasPrefix("11 "))
         #expect(try total("ratifications_still_required").hasPrefix("3 "))
-        #expect(try c.query("SELECT count(*) FROM quorum.milestone WHERE kind = 'concept_paper_renewed'")[0]
-            .require(Int.self, at: 0) == 11)
-        #expect(try c.query("SELECT count(*) FROM quorum.milestone WHERE kind = 'ratification'")[0]
-            .require(Int.self, at: 0) == 11)
+        #expect(
+            try c.query("SELECT count(*) FROM quorum.milestone WHERE kind = 'concept_paper_renewed'")[0]
+                .require(Int.self, at: 0) == 11)
+        #expect(
+            try c.query("SELECT count(*) FROM quorum.milestone WHERE kind = 'ratification'")[0]
+                .require(Int.self, at: 0) == 11)
         #expect(try c.query("SELECT count(*) FROM quorum.priority_area")[0].require(Int.self, at: 0) == 18)
         #expect(try figure(c, "council-of-heads-of-state", 24, "member_states") == "10 exact member_states sco-summit-2024-commentary")
-        let members = try c.query("""
+        let members = try c.query(
+            """
             SELECT string_agg(a.country_code, ',' ORDER BY a.country_code) FROM quorum.attendee a
             JOIN quorum.event e ON e.id = a.event_id WHERE e.session = 24 AND a.role = 'member'
             """)[0].require(String.self, at: 0)
@@ -79,9 +86,11 @@ import Testing
 
     @Test func everyFigureHasASourceAndALocator() throws {
         let c = try TestDatabase.seeded()
-        #expect(try c.query("""
-            SELECT count(*) FROM quorum.figure WHERE locator = '' OR source_id IS NULL
-            """)[0].require(Int.self, at: 0) == 0)
+        #expect(
+            try c.query(
+                """
+                SELECT count(*) FROM quorum.figure WHERE locator = '' OR source_id IS NULL
+                """)[0].require(Int.self, at: 0) == 0)
         #expect(try c.query("SELECT count(*) FROM quorum.figure")[0].require(Int.self, at: 0) > 24)
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import QuorumModel
-import Testing
-@testable import QuorumStore
 import QuorumTestSupport
+import Testing
+
+@testable import QuorumStore
 
 func importCSV(_ text: String, into c: Connection) throws -> ImportSummary {
     try FigureImporter(c).run(FigureLines(bytes: Array(text.utf8)), file: "test.csv")
@@ -17,10 +18,14 @@ let header = FigureRecord.headerLine
 /// The events of the built-in dataset, which every seeded test database holds.
 let demoEvents = try! DemoData.dataset().events.count
 
-func line(session: Int, measure: String = "participants", value: String = "10", body: String = "youth-council",
-          title: String? = nil, source: String = "cica-2020-2024") -> String {
-    CSVWriter.line(["CICA", body, "\(session)", title ?? "Session \(session)", "2030-01", "", "Astana", "KAZ",
-                    "hybrid", "", "", measure, value, "exact", "all", source, "test line", "", "", "", "", ""])
+func line(
+    session: Int, measure: String = "participants", value: String = "10", body: String = "youth-council",
+    title: String? = nil, source: String = "cica-2020-2024"
+) -> String {
+    CSVWriter.line([
+        "CICA", body, "\(session)", title ?? "Session \(session)", "2030-01", "", "Astana", "KAZ",
+        "hybrid", "", "", measure, value, "exact", "all", source, "test line", "", "", "", "", "",
+    ])
 }
 
 @Suite struct ImportTests {
@@ -41,7 +46,8 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
 
     @Test func unknownReferencesAndRepeatsAreNamedByLine() throws {
         let c = try TestDatabase.seeded()
-        let text = header + line(session: 200) + line(session: 201, body: "no-such-body")
+        let text =
+            header + line(session: 200) + line(session: 201, body: "no-such-body")
             + line(session: 202, source: "nowhere") + line(session: 200, value: "11")
         do {
             _ = try importCSV(text, into: c)
@@ -61,21 +67,26 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         #expect(first.counts["events"]?.created == 1)
         #expect(first.counts["figures"]?.created == 2)
         // Besides the same two figures: a new figure of that event, and a new event.
-        let again = try importCSV(header + line(session: 300) + line(session: 300, measure: "member_states", value: "6")
-                                  + line(session: 300, measure: "organisations", value: "3") + line(session: 301), into: c)
+        let again = try importCSV(
+            header + line(session: 300) + line(session: 300, measure: "member_states", value: "6")
+                + line(session: 300, measure: "organisations", value: "3") + line(session: 301), into: c)
         #expect(again.counts["events"]?.created == 1)
         #expect(again.counts["events"]?.unchanged == 1)
         #expect(again.counts["figures"]?.created == 2)
         #expect(again.counts["figures"]?.updated == 1)
         #expect(again.counts["figures"]?.unchanged == 1)
         #expect(try count(c, "event") == demoEvents + 2)
-        #expect(try c.query("""
-            SELECT count(*) FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id WHERE e.session IN (300, 301)
-            """)[0].require(Int.self, at: 0) == 4)
-        #expect(try c.query("""
-            SELECT f.value FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
-            WHERE e.session = 300 AND f.measure = 'member_states'
-            """)[0].require(Int.self, at: 0) == 6)
+        #expect(
+            try c.query(
+                """
+                SELECT count(*) FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id WHERE e.session IN (300, 301)
+                """)[0].require(Int.self, at: 0) == 4)
+        #expect(
+            try c.query(
+                """
+                SELECT f.value FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
+                WHERE e.session = 300 AND f.measure = 'member_states'
+                """)[0].require(Int.self, at: 0) == 6)
     }
 
     /// A body with no events yet takes the path that draws ids from the sequence:
@@ -93,11 +104,13 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         #expect(summary.counts["events"] == ImportSummary.Count(created: 3002))
         #expect(summary.counts["figures"] == ImportSummary.Count(created: 6002))
         // Every figure went to its own event.
-        #expect(try c.query("""
-            SELECT count(*) FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
-            JOIN quorum.body b ON b.id = e.body_id
-            WHERE b.code = \(body) AND f.measure = 'participants' AND f.value = e.session
-            """)[0].require(Int.self, at: 0) == 3000)
+        #expect(
+            try c.query(
+                """
+                SELECT count(*) FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
+                JOIN quorum.body b ON b.id = e.body_id
+                WHERE b.code = \(body) AND f.measure = 'participants' AND f.value = e.session
+                """)[0].require(Int.self, at: 0) == 3000)
         // The ids drawn are spent: events that take the sequence's next value later do not collide.
         #expect(try importCSV(header + line(session: 502) + line(session: 503), into: c).counts["events"]?.created == 2)
         #expect(try importCSV(text, into: c).counts["figures"] == ImportSummary.Count(unchanged: 6002))
@@ -109,8 +122,9 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         for n in 1...2000 { text += line(session: n, value: n == 1500 ? "-1" : "\(n)", body: "council-of-eminent-persons") }
         #expect(throws: InvalidInput.self) { try importCSV(text, into: c) }
         #expect(try count(c, "event") == demoEvents)
-        #expect(try importCSV(header + line(session: 1, body: "council-of-eminent-persons"), into: c)
-            .counts["events"]?.created == 1)
+        #expect(
+            try importCSV(header + line(session: 1, body: "council-of-eminent-persons"), into: c)
+                .counts["events"]?.created == 1)
     }
 
     @Test func aTemporaryDirectoryThatCannotBeUsedIsNamedAndNothingIsWritten() throws {
@@ -128,7 +142,8 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
     @Test func moreMemberStatesThanMembersIsRefusedByLineAndByTheDatabase() throws {
         let c = try TestDatabase.seeded()
         // CICA had 28 members in 2030 by the dataset's latest count.
-        let text = header + line(session: 401, measure: "member_states", value: "28").replacingOccurrences(of: ",all,", with: ",member_states,")
+        let text =
+            header + line(session: 401, measure: "member_states", value: "28").replacingOccurrences(of: ",all,", with: ",member_states,")
             + line(session: 400, measure: "member_states", value: "29").replacingOccurrences(of: ",all,", with: ",member_states,")
         let error = #expect(throws: InvalidInput.self) { try importCSV(text, into: c) }
         #expect(error?.issues == [InputIssue("line 3", "value: 29 member states, but organisation 'CICA' had 28 members on 2030-01-31")])
@@ -173,11 +188,13 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         #expect(exported.events.count == original.events.count)
         for event in original.events {
             let match = exported.events.first { $0.naturalKey == event.naturalKey }
-            #expect(match?.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }
-                == event.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }, "\(event.naturalKey)")
+            #expect(
+                match?.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }
+                    == event.figures.sorted { $0.measure.rawValue < $1.measure.rawValue }, "\(event.naturalKey)")
             #expect(match?.topics == event.topics)
-            #expect(match?.status == event.status && match?.source == event.source && match?.locator == event.locator,
-                    "\(event.naturalKey): its provenance")
+            #expect(
+                match?.status == event.status && match?.source == event.source && match?.locator == event.locator,
+                "\(event.naturalKey): its provenance")
             #expect(match?.attendees.count == event.attendees.count)
         }
         #expect(Set(exported.milestones.map(\.subject)) == Set(original.milestones.map(\.subject)))
@@ -206,8 +223,9 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         var again = ""
         try Exporter(second).writeCSV { again += $0 }
         #expect(again == csv)
-        #expect(try second.query("SELECT title FROM quorum.event WHERE session = 500")[0].require(String.self, at: 0)
-            == "=HYPERLINK(\"http://x\",\"click\")")
+        #expect(
+            try second.query("SELECT title FROM quorum.event WHERE session = 500")[0].require(String.self, at: 0)
+                == "=HYPERLINK(\"http://x\",\"click\")")
     }
 }
 
@@ -222,9 +240,11 @@ func line(session: Int, measure: String = "participants", value: String = "10", 
         #expect(summary.counts["events"]?.created == 1)
         let csv = try String(contentsOf: examples.appendingPathComponent("figures.csv"), encoding: .utf8)
         #expect(try importCSV(csv, into: c).counts["figures"]?.created == 2)
-        #expect(try c.query("""
-            SELECT f.qualifier::text FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
-            WHERE e.city = 'Baku' AND f.measure = 'participants'
-            """)[0].require(String.self, at: 0) == "approximately")
+        #expect(
+            try c.query(
+                """
+                SELECT f.qualifier::text FROM quorum.figure f JOIN quorum.event e ON e.id = f.event_id
+                WHERE e.city = 'Baku' AND f.measure = 'participants'
+                """)[0].require(String.self, at: 0) == "approximately")
     }
 }

@@ -1,6 +1,7 @@
-import Testing
-@testable import QuorumStore
 import QuorumTestSupport
+import Testing
+
+@testable import QuorumStore
 
 @Suite struct MigratorTests {
     @Test func appliesOnceAndRecordsChecksums() throws {
@@ -59,7 +60,8 @@ import QuorumTestSupport
         let c = try TestDatabase.connect(migrated: false)
         let previous = Migrator.all.filter { $0.version < 7 }
         try Migrator(migrations: previous).migrate(c)
-        try c.executeScript("""
+        try c.executeScript(
+            """
             INSERT INTO quorum.source (key, title) VALUES ('doc', 'A document');
             INSERT INTO quorum.organisation (code, name) VALUES ('ORG', 'An organisation'), ('OTHER', 'Another');
             INSERT INTO quorum.body (organisation_id, code, name, kind)
@@ -82,10 +84,14 @@ import QuorumTestSupport
             """)
         #expect(try Migrator(migrations: Migrator.all.filter { $0.version <= 7 }).migrate(c) == [7])
 
-        let events = try c.query("""
+        let events = try c.query(
+            """
             SELECT e.session, e.status::text, s.key, e.locator FROM quorum.event e JOIN quorum.source s ON s.id = e.source_id
             ORDER BY e.session
-            """).map { "\(try $0.require(Int.self, at: 0)) \(try $0.require(String.self, at: 1)) \(try $0.require(String.self, at: 2)) \(try $0.require(String.self, at: 3))" }
+            """
+        ).map {
+            "\(try $0.require(Int.self, at: 0)) \(try $0.require(String.self, at: 1)) \(try $0.require(String.self, at: 2)) \(try $0.require(String.self, at: 3))"
+        }
         // The first takes its first figure's source, the second its attendee's; the third had neither.
         #expect(events == ["1 held doc page 3", "2 held doc page 5", "3 held unrecorded not recorded"])
         let figure = try c.query("SELECT derivation, note FROM quorum.figure WHERE measure = 'organisations'")[0]
@@ -96,7 +102,8 @@ import QuorumTestSupport
 
         // From now on the database refuses an event without a source.
         #expect(throws: PQError.self) {
-            try c.execute("""
+            try c.execute(
+                """
                 INSERT INTO quorum.event (body_id, session, title, start_date, date_precision)
                 SELECT id, 9, 'Session 9', '2030-01-01', 'year' FROM quorum.body
                 """)

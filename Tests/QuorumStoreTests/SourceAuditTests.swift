@@ -1,6 +1,7 @@
 import Foundation
 import QuorumModel
 import Testing
+
 @testable import QuorumStore
 
 /// The built-in dataset audited against its documents (docs/sources/KEY.txt):
@@ -80,7 +81,8 @@ import Testing
 
     @Test func derivedValuesSayHowAndAnnouncedEventsAreMarked() throws {
         let dataset = try DemoData.dataset()
-        let notes = dataset.events.flatMap(\.figures).compactMap(\.note) + dataset.totals.compactMap(\.note)
+        let notes =
+            dataset.events.flatMap(\.figures).compactMap(\.note) + dataset.totals.compactMap(\.note)
             + dataset.membershipCounts.compactMap(\.note)
         #expect(!notes.contains { $0.hasPrefix("Derived") }, "a derivation kept as a note")
         // Counted from the names the paragraph gives, not stated as a number.

@@ -37,8 +37,12 @@ public struct PopplerReading: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("document.pdf")
         try Data(bytes).write(to: file)
-        _ = try run("pdftoppm", ["-gray", "-r", "\(dpi)", "-f", "\(page)", "-l", "\(page)", "-singlefile", file.path,
-                                 directory.appendingPathComponent("page").path])
+        _ = try run(
+            "pdftoppm",
+            [
+                "-gray", "-r", "\(dpi)", "-f", "\(page)", "-l", "\(page)", "-singlefile", file.path,
+                directory.appendingPathComponent("page").path,
+            ])
         let pgm = [UInt8](try Data(contentsOf: directory.appendingPathComponent("page.pgm")))
         // "P5\n<width> <height>\n255\n" then the pixels.
         var fields: [Int] = []
@@ -46,7 +50,9 @@ public struct PopplerReading: Sendable {
         while fields.count < 3 {
             let byte = pgm[index]
             index += 1
-            if byte >= 0x30 && byte <= 0x39 { number.append(Character(UnicodeScalar(byte))) } else if !number.isEmpty {
+            if byte >= 0x30 && byte <= 0x39 {
+                number.append(Character(UnicodeScalar(byte)))
+            } else if !number.isEmpty {
                 fields.append(Int(number)!)
                 number = ""
             }

@@ -49,7 +49,6 @@ public enum TestDatabase {
     }
 }
 
-
 /// Runs `body` with a cluster of the test's own, for tests that stop and restart
 /// the server (which would disturb every other test on the shared one); the
 /// cluster is stopped and removed afterwards.
