@@ -200,7 +200,7 @@ public struct Configuration: Sendable, Equatable {
             ("server.read_token_required", { $0.serverReadTokenRequired }),
             ("server.max_body_bytes", { $0.serverMaxBodyBytes }),
             ("server.request_timeout_ms", { $0.serverRequestTimeoutMilliseconds }),
-            ("leader.heartbeat_ms", { $0.leaderHeartbeatMilliseconds }), ("log.level", { $0.logLevel }),
+            ("leader.heartbeat_ms", { $0.leaderHeartbeatMilliseconds }),
             ("render.site_dir", { $0.renderSiteDirectory }),
         ]
         return restartOnly.filter { $0.1(self) != $0.1(reloaded) }.map(\.0)

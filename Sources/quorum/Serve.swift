@@ -32,10 +32,11 @@ struct Serve: AsyncParsableCommand {
         for variable in SystemdNotifier.environmentVariables { unsetenv(variable) }
         let configuration = try loadConfiguration()
         _ = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
+        let logLevel = LogLevel(Logger.Level(rawValue: configuration.logLevel) ?? .info)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-            return handler
+            handler.logLevel = .trace  // the shared threshold decides
+            return LevelledLogHandler(base: handler, level: logLevel)
         }
         let logger = Logger(label: "quorum")
         QuorumMetrics.bootstrap()
@@ -63,7 +64,11 @@ struct Serve: AsyncParsableCommand {
             store.close()
         }
         let group = daemon.serviceGroup(logger: logger) {
-            do { return try loadConfiguration() } catch {
+            do {
+                let reloaded = try loadConfiguration()
+                logLevel.current = Logger.Level(rawValue: reloaded.logLevel) ?? .info
+                return reloaded
+            } catch {
                 logger.error("the reloaded configuration is invalid; keeping the running one", metadata: ["error": "\(error)"])
                 return nil
             }

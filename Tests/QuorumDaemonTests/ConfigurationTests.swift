@@ -121,7 +121,9 @@ import Testing
             environment: [
                 "QUORUM_SERVER_PORT": "9090", "QUORUM_RENDER_SITE_DIR": "/srv/quorum/site",
                 "QUORUM_DATABASE_REQUEST_CONNECTIONS": "8", "QUORUM_AGGREGATION_SCHEDULE": "*/5 * * * *",
+                "QUORUM_LOG_LEVEL": "debug",
             ])
+        // The schedule and the log level apply at once (the latter in `quorum serve`).
         #expect(running.keysNeedingRestart(toApply: reloaded) == ["database.request_connections", "server.port", "render.site_dir"])
         #expect(running.keysNeedingRestart(toApply: running).isEmpty)
     }

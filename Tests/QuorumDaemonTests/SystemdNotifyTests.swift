@@ -90,6 +90,35 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
 }
 
 @Suite(.serialized) struct SystemdNotifyTests {
+    /// A SIGHUP that changes `log.level` changes what is logged at once.
+    @Test func aReloadAppliesANewLogLevel() async throws {
+        let configuration = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-level-\(UInt32.random(in: 0...UInt32.max)).toml")
+        try "[log]\nlevel = \"warning\"\n".write(to: configuration, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: configuration) }
+        let socket = try NotifySocket(abstract: false)
+        let (process, directory) = try startServe(notifySocket: socket.address, extra: ["QUORUM_CONFIG": configuration.path])
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: directory)
+        }
+        func log() -> String { (try? String(contentsOf: directory.appendingPathComponent("serve.log"), encoding: .utf8)) ?? "" }
+        #expect(socket.waitFor("READY=1"), "\(log())")
+        #expect(socket.received.contains { $0.contains("STATUS=serving snapshot") }, "\(log())")
+        // At warning, a render's "site published" (info) is not written.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!log().contains("site published"), "\(log())")
+
+        try "[log]\nlevel = \"info\"\n".write(to: configuration, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        // The reload draws the site again with the reloaded chart files; at info, that is written.
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !log().contains("site published") && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(log().contains("site published"), "\(log())")
+        #expect(!log().contains("take effect at the next restart"), "\(log())")
+        process.terminate()
+        #expect(try await waitForExit(process))
+    }
+
     @Test func readyOnceServingThenStoppingOnSIGTERMAndACleanExit() async throws {
         let socket = try NotifySocket(abstract: false)
         let (process, directory) = try startServe(notifySocket: socket.address)
