@@ -8,13 +8,14 @@ import QuorumSite
 // MARK: PDF
 
 /// The whole report as a document to print or forward: a first page with its title,
-/// period and snapshot; each chart drawn as vectors with its figures as text and the
-/// documents behind them in their own words; the report's tables. Made from the same
-/// snapshot as the e-mail, and the same for the same snapshot and period.
+/// period, snapshot and contents; then each chart drawn as vectors with its figures
+/// as text and the documents behind them in their own words; the report's tables.
+/// Made from the same snapshot as the e-mail, and the same for the same snapshot
+/// and period.
 extension ReportComposer {
     public func pdf(_ report: Report, period: Date, snapshot: Snapshot) throws(MailError) -> [UInt8] {
         let subject = report.subject(period: period, snapshotID: snapshot.id)
-        var blocks: [PrintBlock] = [
+        let cover: [PrintBlock] = [
             .title(subject),
             .paragraph(
                 "Report \(report.name) for the period of " + report.localDate(period, format: "d MMMM yyyy, HH:mm") + " "
@@ -23,6 +24,7 @@ extension ReportComposer {
                     + "computed \(Self.utc(snapshot.finishedAt))."),
             .note(PrintedCharts.marks),
         ]
+        var blocks: [PrintBlock] = []
         let printed = PrintedCharts(snapshot: snapshot)
         for name in report.charts {
             guard let spec = charts.specs.first(where: { $0.name == name }) else {
@@ -44,8 +46,7 @@ extension ReportComposer {
             metadata: .init(
                 title: subject, subject: "Quorum report \(report.name), period \(Self.utc(period)), snapshot \(snapshot.id)",
                 keywords: ["Quorum", report.name] + report.charts + report.tables, created: snapshot.finishedAt),
-            runningHeader: "\(subject) · snapshot \(snapshot.id)",
-            blocks: blocks)
+            runningHeader: "\(subject) · snapshot \(snapshot.id)", cover: cover, blocks: blocks)
         do {
             return try PDF.render(document)
         } catch {

@@ -33,7 +33,7 @@ public enum PDF {
         guard let context = cairo_create(surface) else { throw PrintError("cairo could not make a drawing context") }
         defer { cairo_destroy(context) }
         let pen = Pen(context)
-        let pages = Typesetter(paper: document.paper, pen: pen).pages(document.blocks)
+        let pages = self.pages(document, pen: pen)
         for (index, page) in pages.enumerated() {
             draw(page, number: index + 1, of: pages.count, document: document, pen: pen, surface: surface)
             cairo_show_page(context)
@@ -45,6 +45,28 @@ public enum PDF {
     }
 
     private final class Sink { var bytes: [UInt8] = [] }
+
+    /// The document laid out: the cover, with the contents, then the blocks.
+    private static func pages(_ document: PrintDocument, pen: Pen) -> [Typesetter.Page] {
+        let body = Typesetter(paper: document.paper, pen: pen).pages(document.blocks)
+        guard let cover = document.cover else { return body }
+        let headings = body.enumerated().flatMap { number, page in
+            page.items.compactMap { item -> (String, Int)? in
+                if case .outline(let title, _) = item { (title, number) } else { nil }
+            }
+        }
+        // The contents give page numbers that depend on how many pages the cover
+        // itself takes: laid out once for one page, and again if it took more.
+        var coverPages = 1
+        while true {
+            let contents = PrintTable(
+                caption: "Contents", columns: [.init("Section", weight: 6), .init("Page", numeric: true)],
+                rows: headings.map { [$0.0, String($0.1 + coverPages + 1)] })
+            let laid = Typesetter(paper: document.paper, pen: pen).pages(cover + [.table(contents)])
+            if laid.count == coverPages { return laid + body }
+            coverPages = laid.count
+        }
+    }
 
     private static func check(_ status: cairo_status_t, _ what: String) throws(PrintError) {
         guard status == CAIRO_STATUS_SUCCESS else {

@@ -24,12 +24,19 @@ public struct PrintDocument: Sendable {
     public var metadata: Metadata
     /// Printed at the top of every page after the first.
     public var runningHeader: String
+    /// A first page of its own: these blocks, then the contents (every heading
+    /// with its page). Without one, the blocks start on the first page.
+    public var cover: [PrintBlock]?
     public var blocks: [PrintBlock]
 
-    public init(paper: Paper = .a4, metadata: Metadata, runningHeader: String, blocks: [PrintBlock] = []) {
+    public init(
+        paper: Paper = .a4, metadata: Metadata, runningHeader: String, cover: [PrintBlock]? = nil,
+        blocks: [PrintBlock] = []
+    ) {
         self.paper = paper
         self.metadata = metadata
         self.runningHeader = runningHeader
+        self.cover = cover
         self.blocks = blocks
     }
 }

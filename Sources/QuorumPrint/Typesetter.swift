@@ -126,6 +126,7 @@ struct Typesetter {
             room(
                 for: Double(pen.wrapped(caption, style: .caption, width: width).count) * TextStyle.caption.lineHeight + 2
                     + headingHeight + first)
+            if !(pages.last?.items.isEmpty ?? true) { y += 4 }
             lines(caption, style: .caption, spaceAfter: 2)
         }
         var headed = false

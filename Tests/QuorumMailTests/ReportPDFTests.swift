@@ -61,15 +61,22 @@ import Testing
         // The documents' own words behind the figures.
         #expect(text.contains("116 participants from 19"))
         #expect(text.contains("Totals per organisation"))
+        // The cover lists every section with the page it starts on.
+        let cover = try await blocking { try PopplerReading(pdf: bytes, pages: 1...1) }
+        #expect(cover.text.contains("Contents"))
+        for name in Self.charts + ["Totals per organisation"] {
+            let title = try #require(ChartSet.builtIn().specs.first { $0.name == name }?.title ?? name)
+            #expect(cover.text.contains(title), "\(title) is in the contents")
+        }
     }
 
     @Test func theChartsAreDrawnOnThePage() async throws {
         let (_, snapshot, report) = try await demo()
         let bytes = try composer.pdf(report, period: utc("2026-11-22T01:00:00Z"), snapshot: snapshot)
-        let page = try await blocking { try PopplerReading.greyPage(pdf: bytes, page: 1) }
-        // The first chart sits below the title and introduction: a third of that band is ink
-        // or the area under its line, not blank paper.
-        let band = page.pixels[(page.height * 30 / 100 * page.width)..<(page.height * 55 / 100 * page.width)]
+        // The first page is the cover; the first chart sits on the second, under its heading:
+        // that band is ink or the area under its line, not blank paper.
+        let page = try await blocking { try PopplerReading.greyPage(pdf: bytes, page: 2) }
+        let band = page.pixels[(page.height * 20 / 100 * page.width)..<(page.height * 40 / 100 * page.width)]
         let inked = band.filter { $0 < 235 }.count
         #expect(Double(inked) / Double(band.count) > 0.15, "\(inked) of \(band.count) pixels inked")
     }

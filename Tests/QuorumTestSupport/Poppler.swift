@@ -10,7 +10,8 @@ public struct PopplerReading: Sendable {
     /// `pdffonts`: each font's name, and whether it is embedded and subset.
     public let fonts: [(name: String, embedded: Bool, subset: Bool)]
 
-    public init(pdf bytes: [UInt8]) throws {
+    /// Reads the whole document, or only `pages` of it (numbered from 1) for the text.
+    public init(pdf bytes: [UInt8], pages: ClosedRange<Int>? = nil) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-pdf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -22,7 +23,8 @@ public struct PopplerReading: Sendable {
             info[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         self.info = info
-        text = try Self.run("pdftotext", [file.path, "-"])
+        let range = pages.map { ["-f", "\($0.lowerBound)", "-l", "\($0.upperBound)"] } ?? []
+        text = try Self.run("pdftotext", range + [file.path, "-"])
         fonts = try Self.run("pdffonts", [file.path]).split(separator: "\n").dropFirst(2).map { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             // name type… encoding emb sub uni object ID: the flags are the 5th to 3rd fields from the end.
