@@ -53,8 +53,6 @@ public enum PrintBlock: Sendable {
     /// A chart as vectors, at most as wide as the text.
     case chart(ChartDrawing)
     case table(PrintTable)
-    /// The next block starts a new page.
-    case pageBreak
 }
 
 /// A table with its text as text: selectable, searchable, and read back by `pdftotext`.

@@ -35,10 +35,7 @@ struct Typesetter {
     private var bottom: Double { paper.height - Self.margin }
 
     consuming func pages(_ blocks: [PrintBlock]) -> [Page] {
-        for (index, block) in blocks.enumerated() {
-            let next = blocks.indices.contains(index + 1) ? blocks[index + 1] : nil
-            place(block, before: next)
-        }
+        for (index, block) in blocks.enumerated() { place(block, before: blocks[(index + 1)...]) }
         if pages.last?.items.isEmpty == true, pages.count > 1 { pages.removeLast() }
         return pages
     }
@@ -55,7 +52,7 @@ struct Typesetter {
 
     private mutating func add(_ item: Page.Item) { pages[pages.count - 1].items.append(item) }
 
-    private mutating func place(_ block: PrintBlock, before next: PrintBlock?) {
+    private mutating func place(_ block: PrintBlock, before rest: ArraySlice<PrintBlock>) {
         switch block {
         case .title(let text):
             lines(text, style: .title, spaceAfter: 8)
@@ -63,7 +60,7 @@ struct Typesetter {
             // A heading alone at the foot of a page reads as belonging to nothing.
             let lines = pen.wrapped(text, style: .heading, width: width)
             let own = Double(lines.count) * TextStyle.heading.lineHeight + 14
-            room(for: own + minimumStart(of: next))
+            room(for: own + minimumStart(of: rest))
             y += 10
             add(.outline(text, y: y))
             self.lines(text, style: .heading, spaceAfter: 4)
@@ -79,18 +76,23 @@ struct Typesetter {
             y += height + 8
         case .table(let table):
             place(table)
-        case .pageBreak:
-            if !(pages.last?.items.isEmpty ?? true) { newPage() }
         }
     }
 
-    /// How much of `block` must fit below a heading for the heading to stay on this page.
-    private func minimumStart(of block: PrintBlock?) -> Double {
-        switch block {
-        case .chart(let drawing): Double(drawing.height) * chartScale(drawing)
-        case .table, .paragraph: 60
-        default: 0
+    /// How much of what follows must fit below a heading for the heading to stay on
+    /// this page: its text up to the chart or table it introduces, and that chart
+    /// whole or the table's first rows.
+    private func minimumStart(of rest: ArraySlice<PrintBlock>) -> Double {
+        var height = 0.0
+        for block in rest {
+            switch block {
+            case .paragraph(let text): height += Double(pen.wrapped(text, style: .body, width: width).count) * TextStyle.body.lineHeight + 6
+            case .chart(let drawing): return height + Double(drawing.height) * chartScale(drawing)
+            case .table: return height + 60
+            default: return height
+            }
         }
+        return height
     }
 
     /// Points per chart pixel: a screen's (96 pixels to the inch), or less where the

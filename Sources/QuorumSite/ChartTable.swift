@@ -61,13 +61,16 @@ enum ChartTable {
 
     /// The key and notes under a table: the qualifiers, the marks, how each derived value was derived, the coverage.
     static func notes(_ chart: RenderedChart) -> String {
-        var notes = [Qualifier.key] + chart.data.notes
+        "<ul class=\"notes\">" + noteLines(chart.data).map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
+    }
+
+    /// The same notes as lines of text, for the page and the PDFs.
+    static func noteLines(_ data: ChartData) -> [String] {
         var derivations: [String] = []
-        for point in chart.data.shownPoints {
+        for point in data.shownPoints {
             if let derivation = point.derivation, !derivations.contains(derivation) { derivations.append(derivation) }
         }
-        notes += derivations.map { "\(ChartMark.derived) \($0)" }
-        return "<ul class=\"notes\">" + notes.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
+        return [Qualifier.key] + data.notes + derivations.map { "\(ChartMark.derived) \($0)" }
     }
 
     /// One line per figure, headed in words: category, series, the figure as shown

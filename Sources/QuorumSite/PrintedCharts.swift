@@ -58,13 +58,7 @@ public struct PrintedCharts: Sendable {
         blocks.append(.chart(try ChartRenderer.drawing(data, style: style)))
         guard !data.isEmpty else { return blocks + [.paragraph("No data.")] }
         blocks.append(.table(table(spec, data: data)))
-        var notes = [Qualifier.key] + data.notes
-        var derivations: [String] = []
-        for point in data.shownPoints {
-            if let derivation = point.derivation, !derivations.contains(derivation) { derivations.append(derivation) }
-        }
-        notes += derivations.map { "\(ChartMark.derived) \($0)" }
-        blocks += notes.map(PrintBlock.note)
+        blocks += ChartTable.noteLines(data).map(PrintBlock.note)
         let citations = register.citations(Set(data.points.flatMap(\.register)))
         if citations.isEmpty {
             if !spec.source.isEmpty { blocks.append(.note("Source: " + spec.source)) }
