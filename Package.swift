@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries, wrapped by exactly one module each.
@@ -30,7 +31,7 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
 
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
-        .target(name: "QuorumModel"),
+        .target(name: "QuorumModel", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
 
         // PostgreSQL through libpq, and all of Quorum's SQL but the built-in aggregates' own
         // SELECTs: connections, pool, migrations, import/export, tokens, deliveries, the

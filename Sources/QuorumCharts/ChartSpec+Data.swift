@@ -144,7 +144,7 @@ extension ChartSpec {
     /// events outside the period: then the sentence says so.
     func coverageSentence(_ snapshot: Snapshot, chartCount: Double) throws(ChartError) -> String? {
         guard let coverage else { return nil }
-        let organisation = filters.first { $0.column == "organisation" && !$0.negated && $0.values.count == 1 }?.values[0]
+        let organisation: String? = filters.first { $0.column == "organisation" && !$0.negated && $0.values.count == 1 }?.values[0]
         guard let table = snapshot["coverage"], let organisation,
             let o = table.columns.firstIndex(of: "organisation"), let m = table.columns.firstIndex(of: "measure"),
             let v = table.columns.firstIndex(of: "value"), let q = table.columns.firstIndex(of: "qualifier"),

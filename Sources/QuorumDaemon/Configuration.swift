@@ -105,7 +105,7 @@ public struct Configuration: Sendable, Equatable {
                 switch settings[key]!.value {
                 case .string(let text): [text]
                 case .strings(let list): list
-                case .integer, .boolean: []
+                case .integer, .boolean, .unsupported: []
                 }
             if let problem = texts.lazy.compactMap(TextCheck.settingProblem).first {
                 problems.append("\(settings[key]!.origin): \(key) \(problem)")

@@ -70,10 +70,12 @@ public struct ReportComposer: Sendable {
                     bytes: try pdf(report, period: period, snapshot: snapshot)))
         }
         let attached = attachments.reduce(0) { $0 + $1.bytes.count }
+        // Retrying cannot shrink them: the period ends as failed, with this in the ledger.
         guard attached <= attachmentLimit else {
-            throw .report(
+            throw .permanent(
                 "report \(report.name): its attachments come to \(attached) bytes, more than mail.max_attachment_bytes "
-                    + "(\(attachmentLimit)); attach fewer tables, or raise the limit if the recipients' servers accept it")
+                    + "(\(attachmentLimit)); attach fewer tables, or raise the limit if the recipients' servers accept it",
+                replyCode: nil)
         }
 
         let subject = report.subject(period: period, snapshotID: snapshot.id)

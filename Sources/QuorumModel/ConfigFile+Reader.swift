@@ -21,7 +21,7 @@ extension ConfigFile {
             switch values[key] {
             case nil: return nil
             case .string(let text)?: return text
-            default: throw KeyProblem(key: key, message: "must be a string in double quotes")
+            default: throw KeyProblem(key: key, message: "must be a string, in quotes")
             }
         }
 

@@ -128,7 +128,7 @@ import Testing
         #expect {
             _ = try small.compose(report, period: utc("2026-11-22T01:00:00Z"), snapshot: snapshot, site: nil, date: Date())
         } throws: { error in
-            "\(error)".contains("more than mail.max_attachment_bytes (10000)")
+            "\(error)".contains("more than mail.max_attachment_bytes (10000)") && (error as? MailError)?.isPermanent == true
         }
     }
 }
