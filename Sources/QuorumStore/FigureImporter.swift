@@ -1,3 +1,4 @@
+import Foundation
 import QuorumModel
 
 /// Loads the CSV format (one participation figure per line) in one transaction.
@@ -13,6 +14,9 @@ public struct FigureImporter {
     let connection: Connection
     /// Issues listed in full; beyond this many only their number is reported.
     public var issueLimit = 100
+    /// Where the figures wait for their events: the system's temporary directory
+    /// ($TMPDIR), unless given.
+    public var temporaryDirectory = FileManager.default.temporaryDirectory.path
 
     public init(_ connection: Connection) {
         self.connection = connection
@@ -49,7 +53,7 @@ public struct FigureImporter {
         var newIDs = EventIDs(connection)
         // By event number: the id of an event this pass creates, 0 for one to upsert.
         var ids: [Int64] = []
-        var direct = try Spool(), staged = try Spool()
+        var direct = try Spool(in: temporaryDirectory), staged = try Spool(in: temporaryDirectory)
         var lines = 0
         let createdEvents = try refusalsAsIssues(of: file) {
             try connection.copyIn(

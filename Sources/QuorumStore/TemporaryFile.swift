@@ -22,8 +22,8 @@ final class Spool: CopySink {
     private(set) var isEmpty = true
     private static let chunk = 1 << 20
 
-    init() throws {
-        (descriptor, directory) = try openTemporaryFile()
+    init(in directory: String) throws {
+        (descriptor, self.directory) = try openTemporaryFile(in: directory)
         buffer.reserveCapacity(Spool.chunk + 4096)
     }
 
@@ -72,8 +72,9 @@ final class Spool: CopySink {
 /// Opens a new file in the temporary directory (`TMPDIR`, else /tmp), closed on
 /// exec, and removes its name at once: the file is gone when its descriptor is
 /// closed, even if the process is killed.
-func openTemporaryFile() throws(TemporaryFileError) -> (descriptor: Int32, directory: String) {
-    let directory = FileManager.default.temporaryDirectory.path
+func openTemporaryFile(
+    in directory: String = FileManager.default.temporaryDirectory.path
+) throws(TemporaryFileError) -> (descriptor: Int32, directory: String) {
     var template = Array((directory + "/quorum-XXXXXX").utf8CString)
     let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard descriptor >= 0 else { throw TemporaryFileError(directory: directory, errno: errno) }

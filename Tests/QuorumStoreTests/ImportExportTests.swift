@@ -129,11 +129,10 @@ func line(
 
     @Test func aTemporaryDirectoryThatCannotBeUsedIsNamedAndNothingIsWritten() throws {
         let c = try TestDatabase.seeded()
-        let saved = ProcessInfo.processInfo.environment["TMPDIR"]
-        setenv("TMPDIR", "/nonexistent/quorum-tmp", 1)
-        defer { if let saved { setenv("TMPDIR", saved, 1) } else { unsetenv("TMPDIR") } }
+        var importer = FigureImporter(c)
+        importer.temporaryDirectory = "/nonexistent/quorum-tmp"
         let error = #expect(throws: TemporaryFileError.self) {
-            try importCSV(header + line(session: 1, body: "council-of-eminent-persons"), into: c)
+            try importer.run(FigureLines(bytes: Array((header + line(session: 1, body: "council-of-eminent-persons")).utf8)), file: "test.csv")
         }
         #expect(error?.description.hasPrefix("cannot use a temporary file in /nonexistent/quorum-tmp") == true)
         #expect(try count(c, "event") == demoEvents)
