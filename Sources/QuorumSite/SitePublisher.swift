@@ -5,6 +5,10 @@ import Foundation
 /// symbolic link is made under a temporary name and renamed over the old one, so
 /// a reader sees the old tree or the new one, never a half-written file. A
 /// failure before the swap removes the new directory and leaves `current` as it was.
+///
+/// A file whose bytes the current release already holds at the same path is a
+/// hard link to that file rather than a copy: nothing to write or sync again,
+/// and each release stays whole on its own when the others are pruned.
 public struct SitePublisher: Sendable {
     public let root: URL
     /// How many releases to keep, the current one included.
@@ -40,6 +44,8 @@ public struct SitePublisher: Sendable {
         let name = Self.releaseName(now)
         let staging = releases.appendingPathComponent(".staging-" + name)
         let release = releases.appendingPathComponent(name)
+        // The release `current` resolves to now, whose unchanged files are linked.
+        let previous = currentRelease.map { releases.appendingPathComponent($0) }
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
             var directories: Set<String> = [staging.path]
@@ -51,7 +57,11 @@ public struct SitePublisher: Sendable {
                     try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
                     directories.insert(parent.path)
                 }
-                try Self.write(bytes, to: writeTarget(target.path))
+                let destination = writeTarget(target.path)
+                if destination == target.path, let previous, Self.link(bytes, from: previous.appendingPathComponent(path).path, to: destination) {
+                    continue
+                }
+                try Self.write(bytes, to: destination)
             }
             for directory in directories { try Self.sync(directory: directory) }
             try Self.rename(staging.path, release.path)
@@ -121,6 +131,16 @@ public struct SitePublisher: Sendable {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         return !path.hasPrefix("/") && parts.count <= 2
             && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }
+    }
+
+    /// Links `path` to `existing` when that file holds exactly `bytes`; false
+    /// (and nothing made) otherwise, and the file is written as usual.
+    private static func link(_ bytes: [UInt8], from existing: String, to path: String) -> Bool {
+        var status = stat()
+        guard lstat(existing, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) == bytes.count,
+            let data = FileManager.default.contents(atPath: existing), data.elementsEqual(bytes)
+        else { return false }
+        return Foundation.link(existing, path) == 0
     }
 
     private static func write(_ bytes: [UInt8], to path: String) throws {

@@ -72,6 +72,28 @@ import Testing
         #expect(try read(root.appendingPathComponent("current/index.html")) == "5")
     }
 
+    /// Unchanged files are the same file in both releases (a hard link); changed ones
+    /// are new; a release stays whole when the one it shares files with is pruned.
+    @Test func unchangedFilesAreLinkedNotWrittenAgain() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let publisher = SitePublisher(root: root, keep: 1)
+        let first = try publisher.publish(["index.html": Array("one".utf8), "charts/a.png": [1, 2, 3], "charts/b.png": [4, 5]])
+        func inode(_ url: URL) throws -> UInt64 {
+            try #require((try FileManager.default.attributesOfItem(atPath: url.path))[.systemFileNumber] as? UInt64)
+        }
+        let unchanged = try inode(first.appendingPathComponent("charts/a.png"))
+        let changed = try inode(first.appendingPathComponent("charts/b.png"))
+        let second = try publisher.publish(["index.html": Array("two".utf8), "charts/a.png": [1, 2, 3], "charts/b.png": [4, 6]])
+        #expect(try inode(second.appendingPathComponent("charts/a.png")) == unchanged)
+        #expect(try inode(second.appendingPathComponent("charts/b.png")) != changed)
+        // keep: 1 pruned the first release; the second still holds every file, whole.
+        #expect(!FileManager.default.fileExists(atPath: first.path))
+        #expect(FileManager.default.contents(atPath: root.appendingPathComponent("current/charts/a.png").path) == Data([1, 2, 3]))
+        #expect(FileManager.default.contents(atPath: root.appendingPathComponent("current/charts/b.png").path) == Data([4, 6]))
+        #expect(try read(root.appendingPathComponent("current/index.html")) == "two")
+    }
+
     @Test func refusesPathsOutsideTheTree() {
         for path in ["../x", "/etc/passwd", "a/b/c", ".hidden", "charts/../../x", ""] {
             #expect(!SitePublisher.isSafe(path), "\(path)")
