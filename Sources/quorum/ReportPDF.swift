@@ -44,7 +44,8 @@ extension ReportCommand {
             let site =
                 options.siteDirectory.map { URL(fileURLWithPath: $0) }
                 ?? RenderService.siteRoot(configuration, dataDirectory: options.database.resolvedDataDirectory)
-            let composer = ReportComposer(from: try MailAddress("quorum@localhost"), charts: RenderService.charts(configuration))
+            let composer = ReportComposer(
+                from: try configuration.mail.from ?? MailAddress("quorum@localhost"), charts: RenderService.charts(configuration))
             var times: [Duration] = []
             var resident: [Int] = []  // after a tenth of the runs, and after all of them
             let bytes = try options.database.withDatabase { connection in

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumStore
@@ -48,6 +49,37 @@ func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws
         let (status, output) = try runToEnd([try quorumExecutable().path, "--version"])
         #expect(status == 0)
         #expect(output.range(of: #"^[0-9]+\.[0-9]+\.[0-9]+\n$"#, options: .regularExpression) != nil, "\(output)")
+    }
+
+    /// `quorum report pdf` on the demo data prints the example's weekly report, the
+    /// same bytes for the same snapshot and period.
+    @Test func theReportPDFCommandPrintsTheExamplesWeeklyReport() throws {
+        let quorum = try quorumExecutable().path
+        let database = try TestDatabase.fresh()
+        for command in [["seed", "--demo"], ["aggregate"]] {
+            let run = try runToEnd([quorum] + command + ["--database-url", database])
+            try #require(run.status == 0, "\(run.output)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-pdf-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func print(_ name: String) throws -> [UInt8] {
+            let file = directory.appendingPathComponent(name)
+            let run = try runToEnd([
+                quorum, "report", "pdf", "weekly", "--config", repositoryRoot.appendingPathComponent("Deploy/quorum.example.toml").path,
+                "--database-url", database, "--site-dir", directory.appendingPathComponent("no-site").path,
+                "--period", "2026-12-07T04:00:00Z", "--out", file.path,
+            ])
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("a4 portrait"), "\(run.output)")
+            return [UInt8](try Data(contentsOf: file))
+        }
+        let bytes = try print("weekly.pdf")
+        #expect(try print("again.pdf") == bytes)
+        let pdf = try PopplerReading(pdf: bytes)
+        #expect(pdf.info["Page size"]?.hasSuffix("(A4)") == true)
+        #expect(pdf.info["Title"] == "CICA participation figures, week of 2026-12-07")
+        #expect(pdf.text.contains("Contents") && pdf.text.contains("236+"))
     }
 }
 
