@@ -279,21 +279,14 @@ struct Canvas: ~Copyable {
     /// qualifier is in the image); nil outside such a test.
     @TaskLocal static var writtenTexts: WrittenTexts?
 
-    /// Draws `text` with its baseline at `y`; returns its width.
-    @discardableResult
+    /// Draws `text` with its baseline at `y`, placed by `anchor`.
     func text(
         _ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: RGB,
         anchor: TextAnchor = .start
-    ) throws(ChartError) -> Double {
-        guard !text.isEmpty else { return 0 }
-        // Text from its start needs no measuring first: the drawn box gives the width.
+    ) throws(ChartError) {
+        guard !text.isEmpty else { return }
         let width = anchor == .start ? 0 : try Canvas.measure(text, font: font, size: size).width
-        let left: Double =
-            switch anchor {
-            case .start: x
-            case .middle: x - width / 2
-            case .end: x - width
-            }
+        let left = anchor.left(of: x, width: width)
         var box = [Int32](repeating: 0, count: 8)
         let image = self.image
         try withTextRendering { (_: inout TextState) throws(ChartError) in
@@ -304,7 +297,6 @@ struct Canvas: ~Copyable {
             }
             if let failure { throw Canvas.textError(failure, font: font) }
         }
-        return anchor == .start ? Double(box[2] - box[0]) : width
     }
 
     private static func textError(_ failure: UnsafeMutablePointer<CChar>, font: ChartFont) -> ChartError {

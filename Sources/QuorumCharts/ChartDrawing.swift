@@ -30,7 +30,18 @@ public struct ChartDrawing: Sendable, Equatable {
 }
 
 /// Where text sits relative to the point it is drawn at.
-public enum TextAnchor: Sendable, Equatable { case start, middle, end }
+public enum TextAnchor: Sendable, Equatable {
+    case start, middle, end
+
+    /// Where text `width` wide starts when anchored at `x`.
+    public func left(of x: Double, width: Double) -> Double {
+        switch self {
+        case .start: x
+        case .middle: x - width / 2
+        case .end: x - width
+        }
+    }
+}
 
 /// A font face shipped by Debian's fonts-dejavu-core.
 public enum ChartFont: String, Hashable, Sendable {

@@ -61,6 +61,12 @@ struct Pen {
         return advance(text)
     }
 
+    /// `text` in the selected font and colour, placed by `anchor`.
+    private func show(_ text: String, x: Double, baseline: Double, anchor: TextAnchor) {
+        cairo_move_to(context, anchor.left(of: x, width: anchor == .start ? 0 : advance(text)), baseline)
+        cairo_show_text(context, text)
+    }
+
     private func advance(_ text: String) -> Double {
         var extents = cairo_text_extents_t()
         cairo_text_extents(context, text, &extents)
@@ -70,10 +76,8 @@ struct Pen {
     func text(_ text: String, x: Double, baseline: Double, style: TextStyle, anchor: TextAnchor = .start) {
         guard !text.isEmpty else { return }
         select(style)
-        let width = anchor == .start ? 0 : advance(text)
         cairo_set_source_rgb(context, style.grey, style.grey, style.grey)
-        cairo_move_to(context, anchor == .start ? x : anchor == .middle ? x - width / 2 : x - width, baseline)
-        cairo_show_text(context, text)
+        show(text, x: x, baseline: baseline, anchor: anchor)
     }
 
     /// `text` broken into lines no wider than `width`, at spaces where it can be,
@@ -218,9 +222,7 @@ struct Pen {
             colour(rgb)
             // libgd sizes text in points at 96 pixels per inch; here a unit is a pixel.
             select(bold: font.isBold, size: size * 96 / 72)
-            let width = anchor == .start ? 0 : advance(text)
-            cairo_move_to(context, anchor == .start ? at.x : anchor == .middle ? at.x - width / 2 : at.x - width, at.y)
-            cairo_show_text(context, text)
+            show(text, x: at.x, baseline: at.y, anchor: anchor)
         }
     }
 }
