@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Spawning and awaiting the tests' child processes.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // C libraries, wrapped by exactly one module each.
@@ -33,13 +36,16 @@ let package = Package(
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
         .target(name: "QuorumModel", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
 
+        // Threads of their own for blocking work (libpq, libgd, libcurl, files), bounded.
+        .target(name: "QuorumBlocking", dependencies: [.product(name: "NIOPosix", package: "swift-nio")]),
+
         // PostgreSQL through libpq, and all of Quorum's SQL but the built-in aggregates' own
         // SELECTs: connections, pool, migrations, import/export, tokens, deliveries, the
         // leader lock, event listings, embedded cluster.
         .target(
             name: "QuorumStore",
             dependencies: [
-                "CLibPQ", "QuorumModel",
+                "CLibPQ", "QuorumModel", "QuorumBlocking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -116,7 +122,7 @@ let package = Package(
         .target(
             name: "QuorumMail",
             dependencies: [
-                "CCurl", "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumPrint", "QuorumSite",
+                "CCurl", "QuorumBlocking", "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumPrint", "QuorumSite",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -125,8 +131,8 @@ let package = Package(
         .target(
             name: "QuorumDaemon",
             dependencies: [
-                "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumPrint", "QuorumSite", "QuorumServer",
-                "QuorumMail", "CMalloc",
+                "QuorumBlocking", "QuorumModel", "QuorumStore", "QuorumAggregates", "QuorumCharts", "QuorumPrint", "QuorumSite",
+                "QuorumServer", "QuorumMail", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,7 +151,14 @@ let package = Package(
         ),
 
         // A throwaway PostgreSQL cluster for the integration tests, shared by all of them.
-        .target(name: "QuorumTestSupport", dependencies: ["QuorumStore"], path: "Tests/QuorumTestSupport"),
+        .target(
+            name: "QuorumTestSupport",
+            dependencies: [
+                "QuorumStore", "QuorumBlocking",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/QuorumTestSupport"),
         .testTarget(name: "QuorumModelTests", dependencies: ["QuorumModel"]),
         .testTarget(name: "QuorumStoreTests", dependencies: ["QuorumStore", "QuorumModel", "QuorumTestSupport"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Logging
+import QuorumBlocking
 import QuorumStore
 import ServiceLifecycle
 import Synchronization
@@ -21,7 +22,8 @@ public final class LeaderElection: Service, Sendable {
     private let conninfo: String
     private let heartbeat: Duration
     private let logger: Logger
-    private let queue = BlockingQueue(label: "quorum.leader")
+    /// The lock's connection is used by one thread at a time: this one.
+    private let thread = BlockingPool(threads: 1)
     private let state = Mutex<(role: Role, connection: Connection?)>((.follower, nil))
     private let watchers = Mutex<[AsyncStream<Role>.Continuation]>([])
     /// When this process took the lock, while it holds it.
@@ -47,7 +49,7 @@ public final class LeaderElection: Service, Sendable {
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await queue.run { try self.step() }
+                try await thread.run { try self.step() }
                 failures = 0
             } catch {
                 failures += 1
@@ -59,7 +61,7 @@ public final class LeaderElection: Service, Sendable {
             let pause = failures == 0 ? heartbeat : heartbeat * min(10, failures)
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
-        try? await queue.run { self.stepDown(closing: true) }
+        try? await thread.runEvenIfCancelled { self.stepDown(closing: true) }
     }
 
     /// One heartbeat: connect if needed, check a held lock, or try to take it.

@@ -1,10 +1,11 @@
 import Foundation
 import Logging
+import QuorumBlocking
 import QuorumStore
 import Synchronization
 
-/// LISTENs on channels over a dedicated connection, on a thread of its own,
-/// and reconnects with backoff when the connection breaks. After every
+/// LISTENs on channels over a dedicated connection, used from a thread of its
+/// own, and reconnects with backoff when the connection breaks. After every
 /// (re)connect it reports `.connected`, because notifications sent while it was
 /// away are lost: the consumer then checks for changes it may have missed.
 final class NotificationListener: Sendable {
@@ -17,6 +18,7 @@ final class NotificationListener: Sendable {
     private let channels: [String]
     private let logger: Logger
     private let stopped = Atomic<Bool>(false)
+    private let thread = BlockingPool(threads: 1)
 
     init(conninfo: String, channels: [String], logger: Logger) {
         self.conninfo = conninfo
@@ -27,29 +29,40 @@ final class NotificationListener: Sendable {
     /// Starts listening; the stream ends when `stop()` is called.
     func events() -> AsyncStream<Event> {
         let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1024))
-        let thread = Thread { [self] in
-            listen(continuation)
+        Task { [self] in
+            await listen(continuation)
             continuation.finish()
         }
-        thread.name = "quorum.listen"
-        thread.start()
         return stream
     }
 
     func stop() { stopped.store(true, ordering: .relaxed) }
 
-    private func listen(_ continuation: AsyncStream<Event>.Continuation) {
+    private var isStopped: Bool { stopped.load(ordering: .relaxed) }
+
+    private func listen(_ continuation: AsyncStream<Event>.Continuation) async {
         var failures = 0
-        while !stopped.load(ordering: .relaxed) {
+        while !isStopped {
             do {
-                let connection = try Connection(conninfo: conninfo)
+                let (conninfo, channels) = (self.conninfo, self.channels)
+                let connection = try await thread.run {
+                    let connection = try Connection(conninfo: conninfo)
+                    do {
+                        for channel in channels { try connection.listen(channel) }
+                    } catch {
+                        connection.finish()
+                        throw error
+                    }
+                    return connection
+                }
                 defer { connection.finish() }
-                for channel in channels { try connection.listen(channel) }
                 if failures > 0 { logger.notice("listening again for changes") }
                 failures = 0
                 continuation.yield(.connected)
-                while !stopped.load(ordering: .relaxed) {
-                    for notification in try connection.waitForNotifications(timeout: .milliseconds(250)) {
+                while !isStopped {
+                    // A quarter of a second at most, so stop() is quick.
+                    let notifications = try await thread.run { try connection.waitForNotifications(timeout: .milliseconds(250)) }
+                    for notification in notifications {
                         continuation.yield(.notification(channel: notification.channel, payload: notification.payload))
                     }
                 }
@@ -61,8 +74,8 @@ final class NotificationListener: Sendable {
                 // Backoff: 0.25 s, 0.5 s, 1 s, … up to 5 s, in slices so stop() is quick.
                 let pause = min(5.0, 0.25 * pow(2, Double(min(failures, 6) - 1)))
                 var waited = 0.0
-                while waited < pause && !stopped.load(ordering: .relaxed) {
-                    Thread.sleep(forTimeInterval: 0.05)
+                while waited < pause && !isStopped {
+                    try? await Task.sleep(for: .milliseconds(50))
                     waited += 0.05
                 }
             }

@@ -1,8 +1,8 @@
-import Dispatch
 import Foundation
 import Logging
 import Metrics
 import QuorumAggregates
+import QuorumBlocking
 import QuorumCharts
 import QuorumServer
 import QuorumSite
@@ -23,6 +23,8 @@ public final class RenderService: Service, Sendable {
     private let reloads: AsyncStream<Void>.Continuation
     private let reloadStream: AsyncStream<Void>
     private let published: @Sendable () -> Void
+    /// Renders run one at a time, on a thread of their own.
+    private let thread = BlockingPool(threads: 1)
     /// Published renders, and renders that failed to publish.
     public let renders = Atomic<Int>(0)
     public let failures = Atomic<Int>(0)
@@ -82,15 +84,12 @@ public final class RenderService: Service, Sendable {
     }
 
     /// Rendering is CPU work of a second or so and publishing blocks on fsync: it runs on
-    /// a dispatch thread, never on the cooperative pool the HTTP server and the
+    /// the service's own thread, never on the cooperative pool the HTTP server and the
     /// aggregation share.
     private func renderOffTheExecutor(_ snapshot: Snapshot) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global(qos: .utility).async {
-                self.render(snapshot)
-                FreedMemory.release()
-                continuation.resume()
-            }
+        _ = try? await thread.run {
+            self.render(snapshot)
+            FreedMemory.release()
         }
     }
 

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import QuorumBlocking
 
 /// How to reach the SMTP server.
 public struct SMTPSettings: Sendable, Equatable {
@@ -50,19 +51,26 @@ public struct SMTPTransport: MailTransport {
         }
     }
 
-    /// One SMTP session on a thread of its own: libcurl blocks.
+    /// One SMTP session on a thread of the sending pool: libcurl blocks.
     static func perform(settings: SMTPSettings, from: String, recipients: [String], bytes: [UInt8]) async throws(MailError) {
-        let result: Result<Void, MailError> = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    returning: Result { () throws(MailError) in
-                        let session = try CurlSession()
-                        try session.send(settings: settings, from: from, recipients: recipients, bytes: bytes)
-                    })
+        let result: Result<Void, MailError>
+        do {
+            result = try await sessions.run {
+                Result { () throws(MailError) in
+                    let session = try CurlSession()
+                    try session.send(settings: settings, from: from, recipients: recipients, bytes: bytes)
+                }
             }
+        } catch {
+            // Cancelled before its turn came: nothing was sent.
+            throw .transient("the send was cancelled before it began", replyCode: nil)
         }
         try result.get()
     }
+
+    /// The threads SMTP sessions run on, for the whole process: each session is
+    /// bounded by its timeouts, and a few at once is all a report run needs.
+    private static let sessions = BlockingPool(threads: 4)
 }
 
 /// The message being uploaded, read by libcurl through its read callback.

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// The lines of a figures CSV (the import format), parsed on every core and
 /// handed over in file order.
@@ -49,6 +50,9 @@ public struct FigureLines {
 
         var inFlight: [ParsedChunk] = []
         func handOver(_ chunk: ParsedChunk) throws {
+            // A chunk no worker has begun is parsed here: the caller never waits for a
+            // thread that may not come (it may itself hold one the workers need).
+            chunk.parseUnlessBegun()
             chunk.done.wait()
             for line in chunk.lines { try body(line) }
             if let error = chunk.error { throw error }
@@ -57,7 +61,7 @@ public struct FigureLines {
         while let reader = next {
             let chunk = ParsedChunk(reader, header: header)
             inFlight.append(chunk)
-            DispatchQueue.global().async { chunk.parse() }
+            DispatchQueue.global().async { chunk.parseUnlessBegun() }
             if inFlight.count == Self.window { try handOver(inFlight.removeFirst()) }
             next = try chunks.next().map { CSVReader(bytes: $0.bytes, firstLine: $0.line) }
         }
@@ -74,6 +78,7 @@ private final class ParsedChunk: @unchecked Sendable {
     private var reader: CSVReader
     private let header: FigureRecord.Header
     let done = DispatchSemaphore(value: 0)
+    private let begun = Atomic<Bool>(false)
     // Written only by `parse`, read only after `done` is signalled.
     private(set) var lines: [FigureLines.Line] = []
     private(set) var error: Error?
@@ -83,7 +88,13 @@ private final class ParsedChunk: @unchecked Sendable {
         self.header = header
     }
 
-    func parse() {
+    /// Parses the chunk if nobody has yet: a worker, or the caller when no worker came.
+    func parseUnlessBegun() {
+        guard begun.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        parse()
+    }
+
+    private func parse() {
         defer { done.signal() }
         do {
             var fields = CSVFields()

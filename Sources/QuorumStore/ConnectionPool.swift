@@ -1,11 +1,11 @@
-import Dispatch
+import QuorumBlocking
 import Synchronization
 
 /// A small pool of connections whose leases run on threads of their own.
 ///
 /// libpq blocks, so a lease's body never runs on the caller's executor (an event
-/// loop or the cooperative pool): it runs on a thread of its own, and the
-/// caller awaits it. A connection is checked before each lease and replaced when
+/// loop or the cooperative pool): it runs on the pool's own threads, one per
+/// connection, so a lease never waits for a thread, and the caller awaits it. A connection is checked before each lease and replaced when
 /// the server has closed it (a restart, a failover), so the pool heals itself.
 ///
 /// Cancellation is honoured at once: a task cancelled while it waits for a
@@ -16,6 +16,7 @@ public final class ConnectionPool: Sendable {
     public let maxConnections: Int
     private let conninfo: String
     private let state = Mutex(State())
+    private let threads: BlockingPool
 
     private struct State: ~Copyable {
         var idle: [Connection] = []
@@ -35,6 +36,7 @@ public final class ConnectionPool: Sendable {
         precondition(maxConnections > 0)
         self.conninfo = conninfo
         self.maxConnections = maxConnections
+        threads = BlockingPool(threads: maxConnections)
     }
 
     /// Runs `body` with a connection leased for its duration.
@@ -51,7 +53,7 @@ public final class ConnectionPool: Sendable {
             }
         }
         return try await withTaskCancellationHandler {
-            try await onPoolThread { try body(connection) }
+            try await threads.run { try body(connection) }
         } onCancel: {
             interrupter.interrupt()
         }
@@ -97,7 +99,12 @@ public final class ConnectionPool: Sendable {
             }
             switch grant {
             case .reuse(let connection):
-                if try await onPoolThread({ connection.isAlive }) { return connection }
+                let alive: Bool
+                do { alive = try await threads.run { connection.isAlive } } catch {
+                    release(connection)  // cancelled before the check ran
+                    throw error
+                }
+                if alive { return connection }
                 connection.finish()
                 return try await openSlot()
             case .openNew:
@@ -139,7 +146,7 @@ public final class ConnectionPool: Sendable {
     private func openSlot() async throws -> Connection {
         do {
             let conninfo = self.conninfo
-            return try await onPoolThread { try Connection(conninfo: conninfo) }
+            return try await threads.run { try Connection(conninfo: conninfo) }
         } catch {
             freeSlot()
             throw error
@@ -174,15 +181,5 @@ public final class ConnectionPool: Sendable {
             return state.waiters.removeFirst()
         }
         waiter?.continuation.resume(returning: nil)
-    }
-
-    /// Runs a blocking call on a serial queue of its own. Serial queues run on
-    /// libdispatch's overcommitting threads, which it adds while calls block; a
-    /// concurrent queue would share the CPU-sized pool Swift's tasks run on, and a
-    /// few calls waiting on a slow database would stall every task of the process.
-    private func onPoolThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue(label: "quorum.postgres").async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }

@@ -1,5 +1,5 @@
 import CLibPQ
-import Dispatch
+import QuorumBlocking
 import Synchronization
 
 /// Stops what a session runs, from another thread: how a cancelled task ends
@@ -45,13 +45,19 @@ public final class Interrupter: Sendable {
         // `self`, and with it the object, alive until the request is sent.
         guard let cancel else { return }
         nonisolated(unsafe) let request = cancel
-        // A serial queue of its own: its thread may block for as long as the server takes.
-        DispatchQueue(label: "quorum.cancel").async { [self] in
-            var message = [CChar](repeating: 0, count: 256)
-            _ = PQcancel(request, &message, Int32(message.count))
+        // Threads of their own: a request may block for as long as the server takes,
+        // and must not wait behind the statements it is sent to end.
+        Task { [self] in
+            _ = try? await Self.requests.run {
+                var message = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(request, &message, Int32(message.count))
+            }
             state.withLock { $0.requestsInFlight -= 1 }
         }
     }
+
+    /// The threads that send cancel requests, for the whole process.
+    private static let requests = BlockingPool(threads: 2)
 
     func arm() {
         state.withLock {

@@ -6,7 +6,7 @@ import Testing
 
 @testable import QuorumAggregates
 
-@Suite struct AggregatorTests {
+@Suite(.dropsDatabases) struct AggregatorTests {
     func row(_ snapshot: Snapshot, _ table: String, where matches: [String: String]) -> [String: Value]? {
         snapshot[table]?.records.first { record in matches.allSatisfy { record[$0.key]?.description == $0.value } }
     }
@@ -138,7 +138,7 @@ import Testing
     }
 }
 
-@Suite struct RestartDuringARunTests {
+@Suite(.dropsDatabases) struct RestartDuringARunTests {
     @Test func thePreviousSnapshotSurvivesAndTheNextRunSucceeds() async throws {
         try await withPrivateCluster { cluster in
             let c = try Connection(conninfo: cluster.conninfo)

@@ -4,8 +4,9 @@ import QuorumModel
 import Testing
 
 @testable import QuorumCharts
+import QuorumTestSupport
 
-@Suite struct ChartSpecTests {
+@Suite(.dropsDatabases) struct ChartSpecTests {
     let valid = """
         title = "Participants"
         kind = "bars"

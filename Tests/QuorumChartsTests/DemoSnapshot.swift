@@ -7,9 +7,8 @@ import QuorumTestSupport
 /// shared test cluster.
 enum DemoSnapshot {
     static let snapshot: Result<Snapshot, Error> = Result {
-        let connection = try TestDatabase.connect()
+        let connection = try TestDatabase.seeded()
         defer { connection.finish() }
-        _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
         return try Aggregator().run(connection)
     }
 

@@ -7,23 +7,13 @@ import Testing
 /// The repository's root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Runs a program to its end; returns its exit status and its output and errors together.
-func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-    // posix_spawn and waitpid, output to a file: daemons the command leaves running
-    // in the background neither hold a pipe open nor keep the wait from returning.
-    let outcome = try Subprocess.run(
-        "/usr/bin/env", arguments,
-        environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
-    return (outcome.status, outcome.output)
-}
-
-@Suite struct DeployFilesTests {
+@Suite(.dropsDatabases) struct DeployFilesTests {
     /// No container engine or cluster runs on the development machines: the
     /// Dockerfile, compose.yaml and the Kubernetes manifests are parsed and
     /// checked, the health check is run against a real HTTP server, the unit
     /// is verified by systemd-analyze and the proxy configuration by nginx -t.
-    @Test func theDeployFilesHoldWhatTheyMust() throws {
-        let (status, output) = try runToEnd([
+    @Test func theDeployFilesHoldWhatTheyMust() async throws {
+        let (status, output) = try await runToEnd([
             "python3", repositoryRoot.appendingPathComponent("Tests/Deploy/check_deploy.py").path,
             "--quorum", try quorumExecutable().path,
         ])
@@ -34,10 +24,10 @@ func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws
 
 /// What docs/operations.md promises of the command line: completion scripts
 /// for three shells, and a version.
-@Suite struct CommandLineTests {
+@Suite(.dropsDatabases) struct CommandLineTests {
     @Test(arguments: ["bash", "zsh", "fish"])
-    func aCompletionScriptForEachShellKnowsTheSubcommands(shell: String) throws {
-        let (status, script) = try runToEnd([try quorumExecutable().path, "--generate-completion-script", shell])
+    func aCompletionScriptForEachShellKnowsTheSubcommands(shell: String) async throws {
+        let (status, script) = try await runToEnd([try quorumExecutable().path, "--generate-completion-script", shell])
         #expect(status == 0)
         for subcommand in ["serve", "import", "export", "seed"] {
             let offered = script.range(of: "\\b\(subcommand)\\b", options: .regularExpression) != nil
@@ -45,27 +35,27 @@ func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws
         }
     }
 
-    @Test func theVersionIsPrinted() throws {
-        let (status, output) = try runToEnd([try quorumExecutable().path, "--version"])
+    @Test func theVersionIsPrinted() async throws {
+        let (status, output) = try await runToEnd([try quorumExecutable().path, "--version"])
         #expect(status == 0)
         #expect(output.range(of: #"^[0-9]+\.[0-9]+\.[0-9]+\n$"#, options: .regularExpression) != nil, "\(output)")
     }
 
     /// `quorum report pdf` on the demo data prints the example's weekly report, the
     /// same bytes for the same snapshot and period.
-    @Test func theReportPDFCommandPrintsTheExamplesWeeklyReport() throws {
+    @Test func theReportPDFCommandPrintsTheExamplesWeeklyReport() async throws {
         let quorum = try quorumExecutable().path
         let database = try TestDatabase.fresh()
         for command in [["seed", "--demo"], ["aggregate"]] {
-            let run = try runToEnd([quorum] + command + ["--database-url", database])
+            let run = try await runToEnd([quorum] + command + ["--database-url", database])
             try #require(run.status == 0, "\(run.output)")
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-pdf-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        func print(_ name: String) throws -> [UInt8] {
+        func print(_ name: String) async throws -> [UInt8] {
             let file = directory.appendingPathComponent(name)
-            let run = try runToEnd([
+            let run = try await runToEnd([
                 quorum, "report", "pdf", "weekly", "--config", repositoryRoot.appendingPathComponent("Deploy/quorum.example.toml").path,
                 "--database-url", database, "--site-dir", directory.appendingPathComponent("no-site").path,
                 "--period", "2026-12-07T04:00:00Z", "--out", file.path,
@@ -74,9 +64,9 @@ func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws
             #expect(run.output.contains("a4 portrait"), "\(run.output)")
             return [UInt8](try Data(contentsOf: file))
         }
-        let bytes = try print("weekly.pdf")
-        #expect(try print("again.pdf") == bytes)
-        let pdf = try PopplerReading(pdf: bytes)
+        let bytes = try await print("weekly.pdf")
+        #expect(try await print("again.pdf") == bytes)
+        let pdf = try await offPool { try PopplerReading(pdf: bytes) }
         #expect(pdf.info["Page size"]?.hasSuffix("(A4)") == true)
         #expect(pdf.info["Title"] == "CICA participation figures, week of 2026-12-07")
         #expect(pdf.text.contains("Contents") && pdf.text.contains("236+"))
@@ -85,22 +75,24 @@ func runToEnd(_ arguments: [String], environment: [String: String] = [:]) throws
 
 /// Deploy/replicas.sh end to end: PostgreSQL, three replicas and nginx; the
 /// leader is killed and another must take over while nginx answers every probe.
-@Suite(.serialized) struct ReplicasTakeoverTests {
+@Suite(.serialized, .dropsDatabases) struct ReplicasTakeoverTests {
     @Test
-    func anotherReplicaLeadsWhenTheLeaderIsKilledAndNginxKeepsAnswering() throws {
+    func anotherReplicaLeadsWhenTheLeaderIsKilledAndNginxKeepsAnswering() async throws {
         let script = repositoryRoot.appendingPathComponent("Deploy/replicas.sh").path
         let environment = [
             "QUORUM": try quorumExecutable().path,
             "QUORUM_REPLICAS_DIR": "/tmp/quorum-replicas-test-\(getpid())",
             "QUORUM_REPLICAS_HTTP_PORT": String(try freePort()),
-            "QUORUM_REPLICAS_FIRST_PORT": "28081",
+            "QUORUM_REPLICAS_FIRST_PORT": String(try consecutiveFreePorts(3)),
             "QUORUM_REPLICAS_PG_PORT": String(try freePort()),
         ]
-        defer { _ = try? runToEnd([script, "stop"], environment: environment) }
-        let start = try runToEnd([script, "start"], environment: environment)
-        try #require(start.status == 0, "\(start.output)")
-        let check = try runToEnd([script, "check"], environment: environment)
-        #expect(check.status == 0, "\(check.output)")
-        #expect(check.output.contains("takeover check passed"))
+        let start = try await runToEnd([script, "start"], environment: environment)
+        #expect(start.status == 0, "\(start.output)")
+        if start.status == 0 {
+            let check = try await runToEnd([script, "check"], environment: environment)
+            #expect(check.status == 0, "\(check.output)")
+            #expect(check.output.contains("takeover check passed"))
+        }
+        _ = try await runToEnd([script, "stop"], environment: environment)
     }
 }

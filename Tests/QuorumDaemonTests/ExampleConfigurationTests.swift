@@ -14,7 +14,7 @@ import Testing
 /// charts of the default set and aggregates that exist, and previews — the
 /// e-mail `quorum report preview NAME` writes, made here the same way from the
 /// built-in dataset, the default charts and a site rendered from them.
-@Suite(.serialized) struct ExampleConfigurationTests {
+@Suite(.serialized, .dropsDatabases) struct ExampleConfigurationTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Deploy/quorum.example.toml").standardized.path
 
@@ -52,7 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: site) }
 
         // What `quorum seed --demo`, `quorum render` and `quorum report preview` do, in turn.
-        let (chartErrors, messages) = try await blocking { () throws -> ([ChartError], [(String, [UInt8], MailMessage)]) in
+        let (chartErrors, messages) = try await offPool { () throws -> ([ChartError], [(String, [UInt8], MailMessage)]) in
             let connection = try TestDatabase.seeded()
             defer { connection.finish() }
             let snapshot = try Aggregator(queries: queries).run(connection)
@@ -90,14 +90,14 @@ import Testing
 /// docs/examples, followed as docs/data-format.md says, add their fictional
 /// organisation beside the real data and change nothing of it: no chart of the
 /// default set, and no row of CICA or the SCO in any aggregate, differs.
-@Suite(.serialized) struct ExampleDataTests {
+@Suite(.serialized, .dropsDatabases) struct ExampleDataTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../docs/examples").standardized
 
     @Test func theExamplesLeaveTheRealDataAsItWas() async throws {
         let charts = ChartSet.builtIn()
         let queries = charts.queries.map { AggregateDefinition.chartQuery(name: $0.name, sql: $0.sql) }
-        let (before, after, example) = try await blocking { () throws -> (Snapshot, Snapshot, [String: Int]) in
+        let (before, after, example) = try await offPool { () throws -> (Snapshot, Snapshot, [String: Int]) in
             let connection = try TestDatabase.seeded()
             defer { connection.finish() }
             let before = try Aggregator(queries: queries).run(connection)
@@ -144,8 +144,3 @@ import Testing
 }
 
 /// Runs blocking work (libpq, libgd) on a thread of its own, off the cooperative pool.
-private func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 /// The fault suite (`Benchmarks/faults.sh`) in its quick mode, against the
@@ -7,9 +8,9 @@ import Testing
 /// against deadlines and readiness, fuzzed imports, HTTP abuse, and a leader
 /// killed while it sends. The full counts are a script run (README, "Reliability").
 @Suite struct FaultSuiteTests {
-    @Test func theQuickFaultSuiteFindsNoFailure() throws {
+    @Test func theQuickFaultSuiteFindsNoFailure() async throws {
         let script = repositoryRoot.appendingPathComponent("Benchmarks/faults.sh").path
-        let (status, output) = try runToEnd(["bash", script, "--quick"], environment: ["QUORUM": try quorumExecutable().path])
+        let (status, output) = try await runToEnd(["bash", script, "--quick"], environment: ["QUORUM": try quorumExecutable().path])
         #expect(status == 0, "\(output)")
         #expect(output.contains(" 0 failures") || output.contains("0 failed"), "\(output)")
     }

@@ -20,7 +20,7 @@ func withServices<T>(_ services: [@Sendable () async throws -> Void], _ body: ()
 
 let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-@Suite struct LeaderElectionTests {
+@Suite(.dropsDatabases) struct LeaderElectionTests {
     @Test func exactlyOneOfThreeLeadsAndAnotherTakesOverWhenItDies() async throws {
         let conninfo = try TestDatabase.fresh()
         let elections = (0..<3).map { _ in LeaderElection(conninfo: conninfo, heartbeat: .milliseconds(250), logger: quiet) }
@@ -38,12 +38,12 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                 }
             ]
         ) {
-            #expect(try await eventually { leaders().count == 1 })
+            try #require(try await eventually { leaders().count == 1 })
             try await Task.sleep(for: .milliseconds(500))
             #expect(leaders().count == 1)
 
             // The leader's session dies (a crash, a network cut): its lock goes with it.
-            let first = leaders()[0]
+            let first = try #require(leaders().first)
             guard case .leader(let backend) = first.role else { return }
             let admin = try Connection(conninfo: conninfo)
             try admin.execute("SELECT pg_terminate_backend(\(backend))")
@@ -73,7 +73,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     }
 }
 
-@Suite struct AggregationServiceTests {
+@Suite(.dropsDatabases) struct AggregationServiceTests {
     @Test func aggregatesWithinASecondOfAChangeAndNotWithoutOne() async throws {
         let conninfo = try TestDatabase.fresh()
         let c = try Connection(conninfo: conninfo)
@@ -118,7 +118,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     }
 }
 
-@Suite struct DatabaseRestartTests {
+@Suite(.dropsDatabases) struct DatabaseRestartTests {
     @Test func theDaemonKeepsServingThroughARestartAndAggregatesAfterIt() async throws {
         try await withPrivateCluster { cluster in
             let setup = try Connection(conninfo: cluster.conninfo)

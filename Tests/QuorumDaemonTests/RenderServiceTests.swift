@@ -9,7 +9,7 @@ import Testing
 
 @testable import QuorumDaemon
 
-@Suite struct RenderServiceTests {
+@Suite(.dropsDatabases) struct RenderServiceTests {
     func demoSnapshot() throws -> Snapshot {
         let connection = try TestDatabase.connect()
         defer { connection.finish() }

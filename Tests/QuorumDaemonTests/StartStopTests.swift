@@ -46,7 +46,7 @@ struct QuorumProcess {
 
 /// `quorum serve` started in the ways start-up goes wrong: it exits promptly,
 /// with a clear message and the status the README gives, and leaves nothing running.
-@Suite struct StartStopTests {
+@Suite(.dropsDatabases) struct StartStopTests {
     @Test func aTakenPortEndsTheProcessWithAClearMessage() async throws {
         let (taken, port) = try loopbackSocket(listening: true)
         defer { close(taken) }

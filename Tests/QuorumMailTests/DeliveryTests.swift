@@ -60,9 +60,9 @@ func ledgerRows(_ conninfo: String) throws -> [(period: String, status: String, 
 
 let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
-@Suite(.serialized) struct DeliveryLedgerTests {
+@Suite(.serialized, .dropsDatabases) struct DeliveryLedgerTests {
     @Test func aClaimIsExclusiveAndTakenOverOnlyWhenItsLeaseRanOutUnsent() async throws {
-        let c = try await blocking { try TestDatabase.connect() }
+        let c = try await offPool { try TestDatabase.connect() }
         defer { c.finish() }
         let ledger = DeliveryLedger(c)
         let period = utc("2026-11-23T04:00:00Z")
@@ -102,7 +102,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aDailyReportAcrossBothDaylightSavingChangesGoesOutOncePerDay() async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let directory = try temporaryDirectory("eml")
@@ -138,7 +138,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
     @Test(arguments: [(Report.CatchUp.skip, 0), (.latest, 1), (.all, 3)])
     func catchUpAfterDowntime(policy: Report.CatchUp, expectedSends: Int) async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let server = try await SMTPServer.start()
@@ -164,7 +164,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aRestartBetweenPeriodsNeitherMissesNorRepeats() async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let server = try await SMTPServer.start()
         let start = utc("2026-11-22T00:30:00Z")
         do {
@@ -194,7 +194,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     /// send is recorded once it is back, and nothing is sent twice.
     @Test func aSendWhoseLedgerIsAwayIsRecordedWhenItReturnsAndNotRepeated() async throws {
         try await withPrivateCluster { cluster in
-            try await blocking { try Migrator().migrate(try Connection(conninfo: cluster.conninfo)) }
+            try await offPool { try Migrator().migrate(try Connection(conninfo: cluster.conninfo)) }
             let pool = ConnectionPool(conninfo: cluster.conninfo)
             defer { pool.close() }
             let server = try await SMTPServer.start(["--delay", "2"])
@@ -204,10 +204,10 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
             mailer.start(at: utc("2026-11-22T00:30:00Z"))
             async let outcomes = mailer.deliverDue(now: utc("2026-11-22T01:00:05Z"), cached: sampleSnapshot(), fence: noFence)
             #expect(try await eventually(timeout: .seconds(30)) { server.dataCommands == 1 })
-            try await blocking { try cluster.stop() }
+            try await offPool { try cluster.stop() }
             try await Task.sleep(for: .seconds(3))  // the reply comes meanwhile; the ledger is away
             #expect(server.messages.count == 1)
-            _ = try await blocking { try cluster.start() }
+            _ = try await offPool { try cluster.start() }
             let kinds = await outcomes.map(\.kind)
             #expect(kinds == [.sent], "\(kinds)")
             let rows = try ledgerRows(cluster.conninfo)
@@ -219,7 +219,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func skipWhenUnchangedSendsOnlyNewData() async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let server = try await SMTPServer.start()
@@ -236,7 +236,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aPermanentRefusalIsRecordedAndNotRetried() async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let server = try await SMTPServer.start(["--reject"])
@@ -254,7 +254,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 
     @Test func aSenderThatDiesAfterTheServersReplyIsFollowedByOneResendWithTheSameMessageID() async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let server = try await SMTPServer.start(["--delay", "1"])
         let period = utc("2026-11-22T01:00:00Z")
         let report = try hourlyReport()
@@ -289,12 +289,12 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite(.serialized) struct MailerServiceTests {
+@Suite(.serialized, .dropsDatabases) struct MailerServiceTests {
     /// Several daemons — leader election and mailer each — over many periods with a
     /// clock the test moves, the leader killed on the way: every period delivered once.
     @Test(arguments: [2, 3])
     func manyDaemonsDeliverEveryPeriodExactlyOnce(daemons: Int) async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let server = try await SMTPServer.start()
         let clock = ManualClock(utc("2026-11-22T00:30:00Z"))
         let cache = SnapshotCache()
@@ -341,11 +341,11 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite(.serialized) struct SiteMailTests {
+@Suite(.serialized, .dropsDatabases) struct SiteMailTests {
     /// The mail shows the site's charts — the same bytes — and the tables of the
     /// snapshot the site was rendered from, even when the daemon holds a newer one.
     @Test func theMailIsMadeFromTheSitesSnapshotAndPNGs() async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let stored = try await pool.withConnection { try Aggregator().run($0) }
@@ -378,7 +378,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     /// The same with the real renderer: the site `quorum render` publishes from the
     /// demo data, and the mail carries its PNGs byte for byte.
     @Test func theMailCarriesTheRenderedSitesCharts() async throws {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
+        let conninfo = try await offPool { try TestDatabase.fresh() }
         let pool = ConnectionPool(conninfo: conninfo)
         defer { pool.close() }
         let stored = try await pool.withConnection { connection in
@@ -387,7 +387,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         }
         let root = try temporaryDirectory("site")
         defer { try? FileManager.default.removeItem(at: root) }
-        let build = try await blocking { try SiteBuilder.build(snapshot: stored, charts: ChartSet.builtIn()) }
+        let build = try await offPool { try SiteBuilder.build(snapshot: stored, charts: ChartSet.builtIn()) }
         #expect(build.errors.isEmpty, "\(build.errors)")
         try SitePublisher(root: root).publish(build.files)
 

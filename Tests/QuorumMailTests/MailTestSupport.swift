@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import QuorumAggregates
 import QuorumMail
 import QuorumModel
@@ -11,12 +12,6 @@ let supportDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent
 
 /// Runs blocking work (a child process, libpq) on a thread of its own, so the few
 /// threads of Swift's cooperative pool stay free for the tests running alongside.
-func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-    }
-}
-
 func temporaryDirectory(_ label: String) throws -> URL {
     let url = URL(fileURLWithPath: NSTemporaryDirectory())
         .appendingPathComponent("quorum-mail-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -32,7 +27,7 @@ final class SMTPServer: @unchecked Sendable {
 
     /// Starts the server and waits for its port, off the cooperative pool.
     static func start(_ arguments: [String] = []) async throws -> SMTPServer {
-        try await blocking { try SMTPServer(arguments) }
+        try await offPool { try SMTPServer(arguments) }
     }
 
     private init(_ arguments: [String]) throws {
@@ -151,7 +146,7 @@ struct ParsedMessage: Decodable, Sendable {
     let long_lines: [String]
 
     static func parse(_ file: URL) async throws -> ParsedMessage {
-        try await blocking { try parseNow(file) }
+        try await offPool { try parseNow(file) }
     }
 
     private static func parseNow(_ file: URL) throws -> ParsedMessage {
@@ -177,7 +172,7 @@ struct ParsedMessage: Decodable, Sendable {
 }
 
 func sha256(_ bytes: [UInt8]) async throws -> String {
-    try await blocking { try sha256Now(bytes) }
+    try await offPool { try sha256Now(bytes) }
 }
 
 private func sha256Now(_ bytes: [UInt8]) throws -> String {

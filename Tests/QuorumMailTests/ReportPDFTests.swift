@@ -12,13 +12,13 @@ import Testing
 
 /// A report's PDF, read back with poppler's tools as any reader's software would:
 /// its paper, its fonts, its text, its pages drawn.
-@Suite struct ReportPDFTests {
+@Suite(.dropsDatabases) struct ReportPDFTests {
     static let charts = ["participants-per-year", "format-mix", "participants-by-body-year"]
 
     /// The demo data's snapshot, and the report of it with three charts and a table.
     func demo() async throws -> (conninfo: String, snapshot: Snapshot, report: Report) {
-        let conninfo = try await blocking { try TestDatabase.fresh() }
-        let snapshot = try await blocking {
+        let conninfo = try await offPool { try TestDatabase.fresh() }
+        let snapshot = try await offPool {
             let connection = try Connection(conninfo: conninfo)
             defer { connection.finish() }
             _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
@@ -40,7 +40,7 @@ import Testing
         // The same snapshot and period give the same bytes.
         #expect(bytes == (try composer.pdf(report, period: period, snapshot: snapshot)))
 
-        let pdf = try await blocking { try PopplerReading(pdf: bytes) }
+        let pdf = try await offPool { try PopplerReading(pdf: bytes) }
         #expect(pdf.info["Page size"]?.hasSuffix("(A4)") == true, "\(pdf.info)")
         #expect(Int(pdf.info["Pages"] ?? "") ?? 0 >= 3)
         #expect(pdf.info["Title"] == "Türkiye figures 2026-11-22 01:00")
@@ -62,7 +62,7 @@ import Testing
         #expect(text.contains("116 participants from 19"))
         #expect(text.contains("Totals per organisation"))
         // The cover lists every section with the page it starts on.
-        let cover = try await blocking { try PopplerReading(pdf: bytes, pages: 1...1) }
+        let cover = try await offPool { try PopplerReading(pdf: bytes, pages: 1...1) }
         #expect(cover.text.contains("Contents"))
         for name in Self.charts + ["Totals per organisation"] {
             let title = try #require(ChartSet.builtIn().specs.first { $0.name == name }?.title ?? name)
@@ -75,7 +75,7 @@ import Testing
         let bytes = try composer.pdf(report, period: utc("2026-11-22T01:00:00Z"), snapshot: snapshot)
         // The first page is the cover; the first chart sits on the second, under its heading:
         // that band is ink or the area under its line, not blank paper.
-        let page = try await blocking { try PopplerReading.greyPage(pdf: bytes, page: 2) }
+        let page = try await offPool { try PopplerReading.greyPage(pdf: bytes, page: 2) }
         let band = page.pixels[(page.height * 20 / 100 * page.width)..<(page.height * 40 / 100 * page.width)]
         let inked = band.filter { $0 < 235 }.count
         #expect(Double(inked) / Double(band.count) > 0.15, "\(inked) of \(band.count) pixels inked")
@@ -86,7 +86,7 @@ import Testing
         var report = base
         report.paper = Paper(.letter, .landscape)
         let bytes = try composer.pdf(report, period: utc("2026-11-22T01:00:00Z"), snapshot: snapshot)
-        let pdf = try await blocking { try PopplerReading(pdf: bytes) }
+        let pdf = try await offPool { try PopplerReading(pdf: bytes) }
         #expect(pdf.info["Page size"]?.hasPrefix("792 x 612 pts") == true, "\(pdf.info)")
     }
 
@@ -97,7 +97,7 @@ import Testing
         // The e-mail shows the published site's PNGs; the PDF draws the same charts for print.
         let root = try temporaryDirectory("site")
         defer { try? FileManager.default.removeItem(at: root) }
-        let build = try await blocking { try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn()) }
+        let build = try await offPool { try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn()) }
         try SitePublisher(root: root).publish(build.files)
         let server = try await SMTPServer.start()
         let mailer = Mailer(

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumMail
@@ -136,7 +137,7 @@ import Testing
     @Test func startTLSAndImplicitTLSWithTheServersCertificateVerified() async throws {
         let directory = try temporaryDirectory("tls")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (cert, key) = try await blocking { try certificate(in: directory) }
+        let (cert, key) = try await offPool { try certificate(in: directory) }
 
         // STARTTLS, required by the server (it refuses MAIL before it).
         let starttls = try await SMTPServer.start(["--starttls", cert, key])

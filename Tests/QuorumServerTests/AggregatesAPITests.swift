@@ -6,10 +6,11 @@ import QuorumModel
 import Testing
 
 @testable import QuorumServer
+import QuorumTestSupport
 
 /// The aggregates API, served from the snapshot in memory.
-@Suite struct AggregatesAPITests {
-    static let fixture = Result { try ServerFixture() }
+@Suite(.dropsDatabases) struct AggregatesAPITests {
+    static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     @Test func listsEveryAggregateWithItsDescriptionAndTheSnapshot() async throws {
         let fixture = try Self.fixture.get()

@@ -7,12 +7,13 @@ import Synchronization
 import Testing
 
 @testable import QuorumServer
+import QuorumTestSupport
 
 /// The request body limit on a real socket: refused before reading when the
 /// declared length is over it, the moment a chunked body passes it, and the
 /// server no bigger for it.
-@Suite struct BodyLimitTests {
-    static let fixture = Result { try ServerFixture() }
+@Suite(.dropsDatabases) struct BodyLimitTests {
+    static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     @Test func theDefaultLimitIsOneMebibyte() {
         #expect(ServerSettings().maxBodyBytes == 1_048_576)

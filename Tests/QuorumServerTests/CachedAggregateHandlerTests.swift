@@ -9,12 +9,13 @@ import QuorumAggregates
 import Testing
 
 @testable import QuorumServer
+import QuorumTestSupport
 
 /// Cached aggregate reads answered on the event loop, through a real socket:
 /// the same status, headers and bytes as the router gives, and everything else
 /// left to the router.
-@Suite(.serialized) struct CachedAggregateHandlerTests {
-    static let fixture = Result { try ServerFixture() }
+@Suite(.serialized, .dropsDatabases) struct CachedAggregateHandlerTests {
+    static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     struct Seen: Equatable, CustomStringConvertible {
         let status: HTTPResponse.Status

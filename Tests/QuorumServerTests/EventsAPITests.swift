@@ -2,9 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import QuorumTestSupport
 
 /// Events and sources from PostgreSQL, and ingest through POST.
-@Suite struct EventsAPITests {
+@Suite(.dropsDatabases) struct EventsAPITests {
     @Test func pagesThroughEventsByCursorAndByPage() async throws {
         let fixture = try ServerFixture()
         let total = Int(try #require(try fixture.scalar("SELECT count(*)::text FROM quorum.event")))!

@@ -5,11 +5,12 @@ import HummingbirdTesting
 import Testing
 
 @testable import QuorumServer
+import QuorumTestSupport
 
 /// What clients expect of any HTTP server: HEAD and conditional GET on every read,
 /// OPTIONS and 405 with `Allow`, and errors as short JSON.
-@Suite struct HTTPSemanticsTests {
-    static let fixture = Result { try ServerFixture(site: try Self.site()) }
+@Suite(.dropsDatabases) struct HTTPSemanticsTests {
+    static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture(site: try Self.site()) } }
 
     static func site() throws -> SiteFiles {
         let site = SiteFiles(root: try SiteTests.siteRoot())

@@ -6,10 +6,11 @@ import QuorumAggregates
 import QuorumServer
 import QuorumStore
 import Testing
+import QuorumTestSupport
 
 /// Health, readiness, metrics and the OpenAPI document.
-@Suite struct OperationsTests {
-    static let fixture = Result { try ServerFixture() }
+@Suite(.dropsDatabases) struct OperationsTests {
+    static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     @Test func healthAndReadiness() async throws {
         let fixture = try Self.fixture.get()

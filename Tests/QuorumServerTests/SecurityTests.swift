@@ -5,10 +5,11 @@ import QuorumStore
 import Testing
 
 @testable import QuorumServer
+import QuorumTestSupport
 
 /// Tokens, body limits and what errors may say.
-@Suite struct SecurityTests {
-    static let fixture = Result { try ServerFixture() }
+@Suite(.dropsDatabases) struct SecurityTests {
+    static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     /// The verdicts alone, on tokens held in memory: no database needed.
     @Test func theAuthenticatorTellsValidMissingUnknownAndRevokedTokensApart() async throws {

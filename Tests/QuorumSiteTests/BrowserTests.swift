@@ -10,7 +10,7 @@ import Testing
 /// The published demo site in a real headless Chromium (Debian's `chromium`):
 /// the index and a body page load, every image they name exists and decodes in
 /// the browser, and a screenshot is kept as an artefact.
-@Suite(.serialized) struct BrowserTests {
+@Suite(.serialized, .dropsDatabases) struct BrowserTests {
     static let artefacts = URL(
         fileURLWithPath: ProcessInfo.processInfo.environment["QUORUM_ARTEFACTS"]
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-artefacts").path)
@@ -27,13 +27,9 @@ import Testing
     }
 
     /// Runs Chromium headless with `arguments` and returns what it printed; on a
-    /// thread of its own, so the wait does not hold up other tests' tasks.
+    /// thread of the tests' own, so the wait does not hold up other tests' tasks.
     func chromium(_ arguments: [String]) async throws -> String {
-        let (status, output) = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runChromium(arguments) })
-            }
-        }
+        let (status, output) = try await offPool { try runChromium(arguments) }
         #expect(status == 0, "chromium \(arguments.last ?? "") exited \(status)")
         return output
     }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import QuorumStore
 
-@Suite struct ConnectionTests {
+@Suite(.dropsDatabases) struct ConnectionTests {
     @Test func decodesTypesAndNulls() throws {
         let c = try TestDatabase.connect(migrated: false)
         let text = "Türkiye \"quoted\" 'single' \\ back\nslash"
@@ -154,7 +154,7 @@ import Testing
     }
 }
 
-@Suite struct ConnectionPoolTests {
+@Suite(.dropsDatabases) struct ConnectionPoolTests {
     @Test func sharesFewConnectionsAmongManyTasks() async throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 2)
         defer { pool.close() }
@@ -231,7 +231,7 @@ import Testing
 }
 
 /// A child starts with no signal blocked, whatever the spawning thread blocks.
-@Suite struct SubprocessTests {
+@Suite(.dropsDatabases) struct SubprocessTests {
     @Test func aChildStartsWithNoSignalBlocked() throws {
         var blocked = sigset_t(), previous = sigset_t()
         sigemptyset(&blocked)

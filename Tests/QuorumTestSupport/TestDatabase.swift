@@ -21,20 +21,11 @@ public enum TestDatabase {
     }
     nonisolated(unsafe) static var clusterToStop: EmbeddedCluster?
 
-    /// The conninfo of a new, empty database, migrated unless told otherwise.
+    /// The conninfo of a new database of the test's own: cloned from a migrated
+    /// template (made once per run), or empty when `migrated` is false. It is
+    /// dropped when the test ends, if its suite has the `.dropsDatabases` trait.
     public static func fresh(migrated: Bool = true) throws -> String {
-        let cluster = try cluster.get()
-        let name = "test_\(UInt64.random(in: 0...UInt64.max))"
-        let admin = try Connection(conninfo: cluster.conninfo)
-        defer { admin.finish() }
-        try admin.execute(SQL("CREATE DATABASE \(name)", binds: []))
-        let conninfo = cluster.conninfo.replacingOccurrences(of: "dbname=\(cluster.database)", with: "dbname=\(name)")
-        if migrated {
-            let connection = try Connection(conninfo: conninfo)
-            defer { connection.finish() }
-            try Migrator().migrate(connection)
-        }
-        return conninfo
+        try clone(migrated ? try template.get() : "template0")
     }
 
     public static func connect(migrated: Bool = true) throws -> Connection {
@@ -43,9 +34,47 @@ public enum TestDatabase {
 
     /// A fresh database with the built-in CICA dataset loaded.
     public static func seeded() throws -> Connection {
-        let c = try connect()
-        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
-        return c
+        try Connection(conninfo: clone(try seededTemplate.get()))
+    }
+
+    /// Migrated, and left without connections so it can be cloned.
+    private static let template = Result { try makeTemplate("quorum_template", from: "template0") { try Migrator().migrate($0) } }
+    private static let seededTemplate = Result {
+        try makeTemplate("quorum_seeded", from: try template.get()) {
+            _ = try DatasetImporter($0).run(try DemoData.dataset(), file: "demo")
+        }
+    }
+
+    private static func makeTemplate(_ name: String, from source: String, _ fill: (Connection) throws -> Void) throws -> String {
+        let conninfo = try clone(source, named: name, dropped: false)
+        let connection = try Connection(conninfo: conninfo)
+        defer { connection.finish() }
+        try fill(connection)
+        return name
+    }
+
+    private static func clone(_ source: String, named name: String = "test_\(UInt64.random(in: 0...UInt64.max))", dropped: Bool = true) throws
+        -> String
+    {
+        let cluster = try cluster.get()
+        let admin = try Connection(conninfo: cluster.conninfo)
+        defer { admin.finish() }
+        try admin.execute(SQL("CREATE DATABASE \(name) TEMPLATE \(source)", binds: []))
+        if dropped { DatabaseScope.current?.made(name) }
+        return cluster.conninfo.replacingOccurrences(of: "dbname=\(cluster.database)", with: "dbname=\(name)")
+    }
+
+    /// Runs `body`, whose databases are kept for the whole run rather than dropped
+    /// with the test that happens to make them: for fixtures that tests share.
+    public static func sharedByTheRun<T>(_ body: () throws -> T) rethrows -> T {
+        try DatabaseScope.$current.withValue(nil, operation: body)
+    }
+
+    /// Drops databases, closing any connection a test left open to them.
+    static func drop(_ names: [String]) {
+        guard !names.isEmpty, let cluster = try? cluster.get(), let admin = try? Connection(conninfo: cluster.conninfo) else { return }
+        defer { admin.finish() }
+        for name in names { try? admin.execute(SQL("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", binds: [])) }
     }
 }
 
