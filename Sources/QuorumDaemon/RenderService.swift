@@ -23,6 +23,7 @@ public final class RenderService: Service, Sendable {
     private let reloads: AsyncStream<Void>.Continuation
     private let reloadStream: AsyncStream<Void>
     private let published: @Sendable () -> Void
+    private let metrics: MetricsFactory?
     /// Renders run one at a time, on a thread of their own.
     private let thread = BlockingPool(threads: 1)
     /// Published renders, and renders that failed to publish.
@@ -31,13 +32,15 @@ public final class RenderService: Service, Sendable {
     /// Charts that could not be drawn in the last render (bad file, missing column).
     public let chartErrors = Atomic<Int>(0)
 
-    /// `published` is called after each new tree is in place.
+    /// `published` is called after each new tree is in place. Metrics go to
+    /// `metrics`, or when nil to the process's metrics system as it is when they are recorded.
     public init(
         cache: SnapshotCache, configuration: Configuration, dataDirectory: URL, logger: Logger,
-        published: @escaping @Sendable () -> Void = {}
+        metrics: MetricsFactory? = nil, published: @escaping @Sendable () -> Void = {}
     ) {
         self.cache = cache
         self.logger = logger
+        self.metrics = metrics
         self.published = published
         charts = Mutex(Self.charts(configuration))
         publisher = SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))
@@ -104,7 +107,7 @@ public final class RenderService: Service, Sendable {
             lastCharts.withLock { $0 = build.charts }
             published()
             // `/metrics` (made when recorded, so they reach whatever metrics system is set up by then).
-            Metrics.Timer(label: QuorumMetrics.Name.renderDuration, preferredDisplayUnit: .seconds)
+            Metrics.Timer(label: QuorumMetrics.Name.renderDuration, preferredDisplayUnit: .seconds, factory: metrics ?? MetricsSystem.factory)
                 .recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
             renders.add(1, ordering: .relaxed)
             chartErrors.store(build.errors.count, ordering: .relaxed)
@@ -119,7 +122,7 @@ public final class RenderService: Service, Sendable {
             return true
         } catch {
             failures.add(1, ordering: .relaxed)
-            Counter(label: QuorumMetrics.Name.renderFailures).increment()
+            Counter(label: QuorumMetrics.Name.renderFailures, factory: metrics ?? MetricsSystem.factory).increment()
             logger.error("render failed; the previous site stays published", metadata: ["snapshot": "\(snapshot.id)", "error": "\(error)"])
             return false
         }

@@ -26,6 +26,25 @@ public enum QuorumMetrics {
 
     public static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(factory(for: registry))
+        return registry
+    }()
+
+    /// A registry of its own, with Quorum's names and buckets, and the factory that
+    /// records into it: what a test reads without meeting other tests' metrics.
+    public static func separate() -> (factory: MetricsFactory, exposition: @Sendable () -> String) {
+        let registry = PrometheusCollectorRegistry()
+        return (
+            factory(for: registry),
+            {
+                var text: [UInt8] = []
+                registry.emit(into: &text)
+                return String(decoding: text, as: UTF8.self)
+            }
+        )
+    }
+
+    private static func factory(for registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
             .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
@@ -35,9 +54,8 @@ public enum QuorumMetrics {
         factory.nameAndLabelSanitizer = { name, labels in
             (renamed[name] ?? sanitized(name), labels.map { (sanitized($0.0), $0.1) })
         }
-        MetricsSystem.bootstrap(factory)
-        return registry
-    }()
+        return factory
+    }
 
     /// Hummingbird's metric names, in Prometheus's conventions.
     private static let renamed = [

@@ -1,6 +1,6 @@
 import Foundation
-import QuorumTestSupport
 import QuorumModel
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumCharts

@@ -1,10 +1,10 @@
 import Foundation
 import QuorumAggregates
 import QuorumModel
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumCharts
-import QuorumTestSupport
 
 @Suite(.dropsDatabases) struct ChartSpecTests {
     let valid = """

@@ -1,9 +1,9 @@
 import Foundation
 import QuorumAggregates
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumCharts
-import QuorumTestSupport
 
 /// The default charts drawn from the demo data, compared with reviewed reference
 /// images. After a deliberate change, look at the new images and update them with

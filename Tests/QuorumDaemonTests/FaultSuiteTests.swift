@@ -7,10 +7,13 @@ import Testing
 /// aggregation, quorum killed during a render, a full disk, a locked database
 /// against deadlines and readiness, fuzzed imports, HTTP abuse, and a leader
 /// killed while it sends. The full counts are a script run (README, "Reliability").
+/// Each family runs on its own PostgreSQL and ports, beside the others.
 @Suite struct FaultSuiteTests {
-    @Test func theQuickFaultSuiteFindsNoFailure() async throws {
+    @Test(arguments: 1...7)
+    func theQuickFaultFamilyFindsNoFailure(family: Int) async throws {
         let script = repositoryRoot.appendingPathComponent("Benchmarks/faults.sh").path
-        let (status, output) = try await runToEnd(["bash", script, "--quick"], environment: ["QUORUM": try quorumExecutable().path])
+        let (status, output) = try await runToEnd(
+            ["bash", script, "--quick", "--only", String(family)], environment: ["QUORUM": try quorumExecutable().path])
         #expect(status == 0, "\(output)")
         #expect(output.contains(" 0 failures") || output.contains("0 failed"), "\(output)")
     }

@@ -96,12 +96,8 @@ import Testing
 
     /// What `/metrics` shows of rendering: the duration of each published render, and failures.
     @Test func rendersAndFailuresReachTheMetrics() async throws {
-        QuorumMetrics.bootstrap()
-        func exposition() -> String {
-            var text: [UInt8] = []
-            QuorumMetrics.registry.emit(into: &text)
-            return String(decoding: text, as: UTF8.self)
-        }
+        // A registry of the test's own: other tests render at the same time.
+        let (factory, exposition) = QuorumMetrics.separate()
         func metric(_ name: String) -> Double {
             let line = exposition().split(separator: "\n").first { $0.hasPrefix(name + " ") }
             return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
@@ -110,7 +106,8 @@ import Testing
         let failures = metric("quorum_render_failures_total")
         let snapshot = try demoSnapshot()
         let service = try await withSiteAndCharts { site, configuration in
-            let service = RenderService(cache: SnapshotCache(), configuration: configuration, dataDirectory: site, logger: quiet)
+            let service = RenderService(
+                cache: SnapshotCache(), configuration: configuration, dataDirectory: site, logger: quiet, metrics: factory)
             #expect(service.render(snapshot))
             return service
         }

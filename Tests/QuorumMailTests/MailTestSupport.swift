@@ -1,8 +1,8 @@
 import Foundation
-import QuorumTestSupport
 import QuorumAggregates
 import QuorumMail
 import QuorumModel
+import QuorumTestSupport
 import Synchronization
 import Testing
 

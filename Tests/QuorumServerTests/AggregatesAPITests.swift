@@ -3,10 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import QuorumAggregates
 import QuorumModel
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumServer
-import QuorumTestSupport
 
 /// The aggregates API, served from the snapshot in memory.
 @Suite(.dropsDatabases) struct AggregatesAPITests {

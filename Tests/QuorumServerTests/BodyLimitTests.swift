@@ -3,11 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import QuorumTestSupport
 import Synchronization
 import Testing
 
 @testable import QuorumServer
-import QuorumTestSupport
 
 /// The request body limit on a real socket: refused before reading when the
 /// declared length is over it, the moment a chunked body passes it, and the
@@ -26,12 +26,12 @@ import QuorumTestSupport
         try await fixture.application().test(.live) { client in
             let socket = try RawConnection(port: client.port!)
             defer { socket.close() }
-            try socket.send(
+            try await socket.send(
                 """
                 POST /api/v1/events HTTP/1.1\r\nHost: q\r\nAuthorization: Bearer \(token)\r\n\
                 Content-Type: application/json\r\nContent-Length: 5000000\r\n\r\n
                 """)
-            let response = try #require(try socket.receiveResponses(1).first)
+            let response = try #require(try await socket.receiveResponses(1).first)
             #expect(response.head.first?.hasPrefix("HTTP/1.1 413 ") == true)
             #expect(response.body.contains(#""status":413"#))
         }
@@ -44,14 +44,14 @@ import QuorumTestSupport
         try await fixture.application().test(.live) { client in
             let socket = try RawConnection(port: client.port!)
             defer { socket.close() }
-            try socket.send(
+            try await socket.send(
                 """
                 POST /api/v1/events HTTP/1.1\r\nHost: q\r\nAuthorization: Bearer \(token)\r\n\
                 Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n
                 """)
             let chunk = Array("10000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 65_536) + Array("\r\n".utf8)
-            for _ in 0..<24 { try socket.send(bytes: chunk) }  // 1.5 MiB, and no "0\r\n\r\n"
-            let response = try #require(try socket.receiveResponses(1).first)
+            for _ in 0..<24 { try await socket.send(bytes: chunk) }  // 1.5 MiB, and no "0\r\n\r\n"
+            let response = try #require(try await socket.receiveResponses(1).first)
             #expect(response.head.first?.hasPrefix("HTTP/1.1 413 ") == true)
             #expect(response.body.contains("1048576 bytes"))
         }

@@ -6,10 +6,10 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
 import QuorumAggregates
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumServer
-import QuorumTestSupport
 
 /// Cached aggregate reads answered on the event loop, through a real socket:
 /// the same status, headers and bytes as the router gives, and everything else
@@ -171,12 +171,12 @@ import QuorumTestSupport
         try await fixture.application().test(.live) { client in
             let socket = try RawConnection(port: client.port!)
             defer { socket.close() }
-            try socket.send(
+            try await socket.send(
                 """
                 GET /api/v1/aggregates/body_year?from=2023 HTTP/1.1\r\nHost: q\r\n\r\n\
                 GET /api/v1/aggregates/format_mix.csv HTTP/1.1\r\nHost: q\r\n\r\n
                 """)
-            let responses = try socket.receiveResponses(2)
+            let responses = try await socket.receiveResponses(2)
             #expect(responses.map(\.head.first) == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"])
             #expect(responses[0].head.contains { $0.lowercased().hasPrefix("content-type: application/json") })
             #expect(responses[1].head.contains { $0.lowercased().hasPrefix("content-type: text/csv") })

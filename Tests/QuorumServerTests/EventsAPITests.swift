@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import QuorumTestSupport
+import Testing
 
 /// Events and sources from PostgreSQL, and ingest through POST.
 @Suite(.dropsDatabases) struct EventsAPITests {

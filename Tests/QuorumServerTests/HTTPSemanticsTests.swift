@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumServer
-import QuorumTestSupport
 
 /// What clients expect of any HTTP server: HEAD and conditional GET on every read,
 /// OPTIONS and 405 with `Allow`, and errors as short JSON.

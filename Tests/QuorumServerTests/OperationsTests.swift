@@ -5,8 +5,8 @@ import Metrics
 import QuorumAggregates
 import QuorumServer
 import QuorumStore
-import Testing
 import QuorumTestSupport
+import Testing
 
 /// Health, readiness, metrics and the OpenAPI document.
 @Suite(.dropsDatabases) struct OperationsTests {

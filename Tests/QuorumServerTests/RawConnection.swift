@@ -1,8 +1,11 @@
 import Foundation
+import QuorumTestSupport
 
 /// A plain TCP connection, to write bytes no HTTP client would: pipelined requests,
-/// a head without its body, a chunked body cut short.
-final class RawConnection {
+/// a head without its body, a chunked body cut short. Reads and writes block, so
+/// they run on the tests' own threads: the server under test needs the
+/// cooperative pool to answer. Unchecked: one test uses it, one call at a time.
+final class RawConnection: @unchecked Sendable {
     private let descriptor: Int32
 
     init(port: Int) throws {
@@ -19,9 +22,18 @@ final class RawConnection {
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
     }
 
-    func send(_ text: String) throws { try send(bytes: Array(text.utf8)) }
+    func send(_ text: String) async throws { try await send(bytes: Array(text.utf8)) }
 
-    func send(bytes: [UInt8]) throws {
+    func send(bytes: [UInt8]) async throws {
+        try await offPool { try self.writeAll(bytes) }
+    }
+
+    /// The next `count` responses: each head's lines, and its body as text.
+    func receiveResponses(_ count: Int) async throws -> [(head: [String], body: String)] {
+        try await offPool { try self.readResponses(count) }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
             let written = bytes[sent...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -30,8 +42,7 @@ final class RawConnection {
         }
     }
 
-    /// The next `count` responses: each head's lines, and its body as text.
-    func receiveResponses(_ count: Int) throws -> [(head: [String], body: String)] {
+    private func readResponses(_ count: Int) throws -> [(head: [String], body: String)] {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         var responses: [(head: [String], body: String)] = []

@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuorumStore
+import QuorumTestSupport
 import Testing
 
 @testable import QuorumServer
-import QuorumTestSupport
 
 /// Tokens, body limits and what errors may say.
 @Suite(.dropsDatabases) struct SecurityTests {

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import QuorumServer
-import Testing
 import QuorumTestSupport
+import Testing
 
 /// The published site, served from memory by lookup.
 @Suite(.dropsDatabases) struct SiteTests {

@@ -1,7 +1,6 @@
 import Foundation
 import QuorumBlocking
 import Subprocess
-
 import SystemPackage
 
 /// Runs a program (looked up on the PATH) to its end without holding a thread
