@@ -18,7 +18,8 @@ failed.
 Environment: QUORUM (the executable; default .build/debug/quorum, copied into
 the work directory first so a rebuild underneath does not disturb the run),
 QUORUM_PG_BINDIR (PostgreSQL's programs; default the newest
-/usr/lib/postgresql/*/bin), TMPDIR (where the work directory goes).
+/usr/lib/postgresql/*/bin), TMPDIR (where the work directory goes),
+QUORUM_FAULTS_HEALTHZ_LIMIT_MS (the /healthz limit; default 100).
 
 Everything the run starts (PostgreSQL, `quorum serve` processes, a tmpfs mount,
 helper threads) is stopped on every way out, Ctrl-C included. Standard library
@@ -67,7 +68,11 @@ MODES = {
 
 # Limits the checks hold the server to (README "HTTP"; the brief of this suite).
 REQUEST_TIMEOUT_S = 2.0      # server.request_timeout_ms in family 4
-HEALTHZ_LIMIT_S = 0.100      # /healthz answers within this, whatever the database does
+# /healthz answers within this, whatever the database does. QUORUM_FAULTS_HEALTHZ_LIMIT_MS
+# loosens it where the machine is shared with other work (the test suite runs eight
+# tests beside each family); a /healthz that waited for the database would still take
+# the whole fault, seconds.
+HEALTHZ_LIMIT_S = float(os.environ.get("QUORUM_FAULTS_HEALTHZ_LIMIT_MS", "100")) / 1000
 READYZ_LIMIT_S = 2.0         # /readyz answers (200 or 503) within this
 
 
