@@ -29,7 +29,8 @@ import Testing
                 let response = try await client.execute(uri: "/api/v1/events", method: .get)
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "1")
-                #expect(clock.now - started < .seconds(5), "answered at \(clock.now - started), not at the deadline")
+                // Far below the 20 s the lock is held; loose, as eight tests run beside this one on two cores.
+                #expect(clock.now - started < .seconds(10), "answered at \(clock.now - started), not at the deadline")
             }
             release.cancel()
             await release.value
@@ -58,12 +59,13 @@ import Testing
             var started = clock.now
             let events = try await client.execute(uri: "/api/v1/events", method: .get)
             #expect(events.status == .serviceUnavailable)
-            #expect(clock.now - started < .seconds(4), "answered at \(clock.now - started)")
+            // Far below the 30 s connect timeout; loose, as eight tests run beside this one on two cores.
+            #expect(clock.now - started < .seconds(10), "answered at \(clock.now - started)")
             started = clock.now
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
             #expect(try ready.json()["database"] as? String == "unanswered")
-            #expect(clock.now - started < .seconds(4), "answered at \(clock.now - started)")
+            #expect(clock.now - started < .seconds(10), "answered at \(clock.now - started)")
         }
     }
 

@@ -7,9 +7,9 @@ final class DatabaseScope: Sendable {
 
     private let names = Mutex<[String]>([])
 
-    func made(_ name: String) { names.withLock { $0.append(name) } }
+    func record(_ name: String) { names.withLock { $0.append(name) } }
 
-    var made: [String] { names.withLock { $0 } }
+    var recorded: [String] { names.withLock { $0 } }
 }
 
 /// Drops every database a test made with `TestDatabase` once the test ends, so a
@@ -23,7 +23,7 @@ public struct DropsDatabases: TestTrait, SuiteTrait, TestScoping {
 
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: () async throws -> Void) async throws {
         let scope = DatabaseScope()
-        defer { TestDatabase.drop(scope.made) }
+        defer { TestDatabase.drop(scope.recorded) }
         try await DatabaseScope.$current.withValue(scope) { try await function() }
     }
 }

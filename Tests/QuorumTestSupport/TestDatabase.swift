@@ -60,7 +60,7 @@ public enum TestDatabase {
         let admin = try Connection(conninfo: cluster.conninfo)
         defer { admin.finish() }
         try admin.execute(SQL("CREATE DATABASE \(name) TEMPLATE \(source)", binds: []))
-        if dropped { DatabaseScope.current?.made(name) }
+        if dropped { DatabaseScope.current?.record(name) }
         return cluster.conninfo.replacingOccurrences(of: "dbname=\(cluster.database)", with: "dbname=\(name)")
     }
 
@@ -84,12 +84,22 @@ public enum TestDatabase {
 public func withPrivateCluster<T>(_ body: (EmbeddedCluster) async throws -> T) async throws -> T {
     let directory = URL(fileURLWithPath: "/tmp/quorum-private-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     let cluster = EmbeddedCluster(dataDirectory: directory)
-    _ = try cluster.start()
-    defer {
-        try? cluster.stop()
-        try? FileManager.default.removeItem(at: directory)
+    // initdb and pg_ctl take seconds: waited for on the tests' own threads.
+    _ = try await offPool { try cluster.start() }
+    func remove() async {
+        _ = try? await offPool {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
-    return try await body(cluster)
+    do {
+        let result = try await body(cluster)
+        await remove()
+        return result
+    } catch {
+        await remove()
+        throw error
+    }
 }
 
 /// Waits until `condition` holds, checking every 25 ms; false if it still does not after `timeout`.
