@@ -5,8 +5,9 @@ import Synchronization
 ///
 /// libpq blocks, so a lease's body never runs on the caller's executor (an event
 /// loop or the cooperative pool): it runs on the pool's own threads, one per
-/// connection, so a lease never waits for a thread, and the caller awaits it. A connection is checked before each lease and replaced when
-/// the server has closed it (a restart, a failover), so the pool heals itself.
+/// connection, so a lease never waits for a thread, and the caller awaits it. A
+/// connection is checked before each lease and replaced when the server has
+/// closed it (a restart, a failover), so the pool heals itself.
 ///
 /// Cancellation is honoured at once: a task cancelled while it waits for a
 /// connection stops waiting, and one cancelled while its statement runs has the
