@@ -19,17 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 
-swift build -c release --product quorum --scratch-path .build-release >/dev/null
-quorum=$PWD/.build-release/release/quorum
-work=$(mktemp -d)
-chmod 755 "$work"   # as root the server runs as postgres, which must reach the cluster
-export QUORUM_DATA_DIR=$work/data
-pgctl() {
-    local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$bin/pg_ctl" "$@"; else "$bin/pg_ctl" "$@"; fi
-}
-cleanup() { pgctl -D "$work/data/postgres" stop -m fast -s >/dev/null 2>&1 || true; rm -rf "$work"; }
-trap cleanup EXIT
+source Benchmarks/release-quorum.sh
 
 "$quorum" migrate >/dev/null                   # creates the cluster
 pgctl -D "$work/data/postgres" -l "$work/data/postgres/server.log" start -w -s   # kept up across commands

@@ -21,12 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-21}
 
-swift build -c release --product quorum --scratch-path .build-release >/dev/null
-quorum=$PWD/.build-release/release/quorum
-work=$(mktemp -d)
-chmod 755 "$work"   # as root the server runs as postgres, which must reach the cluster
-export QUORUM_DATA_DIR=$work/data
-trap 'rm -rf "$work"' EXIT
+source Benchmarks/release-quorum.sh
 
 cc -O2 -o "$work/render-bench" Benchmarks/render-bench.c $(pkg-config --cflags --libs gdlib)
 "$quorum" seed --demo >/dev/null
