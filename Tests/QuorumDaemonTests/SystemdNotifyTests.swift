@@ -204,12 +204,12 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
         let readiness = Readiness(notifier: notifier, waitingFor: [.snapshot, .listening])
         readiness.met(.snapshot, status: "serving snapshot 1")
         #expect(!readiness.isReady)
-        #expect(socket.waitFor("STATUS=serving snapshot 1", timeout: .seconds(5)))
+        #expect(socket.waitFor("STATUS=serving snapshot 1", timeout: .seconds(15)))
         #expect(!socket.received.contains { $0.contains("READY=1") })
         readiness.met(.listening)
         readiness.met(.snapshot, status: "serving snapshot 2")
         #expect(readiness.isReady)
-        #expect(socket.waitFor("STATUS=serving snapshot 2", timeout: .seconds(5)))
+        #expect(socket.waitFor("STATUS=serving snapshot 2", timeout: .seconds(15)))
         #expect(socket.received.filter { $0.contains("READY=1") }.count == 1)
     }
 }

@@ -66,10 +66,10 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         defer { c.finish() }
         let ledger = DeliveryLedger(c)
         let period = utc("2026-11-23T04:00:00Z")
-        let first = try ledger.claim(report: "weekly", period: period, messageID: "m1@x", owner: "a", lease: .milliseconds(300), fence: { _ in })
+        let first = try ledger.claim(report: "weekly", period: period, messageID: "m1@x", owner: "a", lease: .seconds(1), fence: { _ in })
         #expect(first == .init(messageID: "m1@x", attempts: 1))
         #expect(try ledger.claim(report: "weekly", period: period, messageID: "other@x", owner: "b", lease: .seconds(5), fence: { _ in }) == nil)
-        try await Task.sleep(for: .milliseconds(400))
+        try await Task.sleep(for: .milliseconds(1_200))
         // The lease ran out unsent: taken over, with the first Message-ID.
         let second = try ledger.claim(report: "weekly", period: period, messageID: "other@x", owner: "b", lease: .seconds(5), fence: { _ in })
         #expect(second == .init(messageID: "m1@x", attempts: 2))
@@ -259,7 +259,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let period = utc("2026-11-22T01:00:00Z")
         let report = try hourlyReport()
         var settings = smtpSettings(server)
-        settings.lease = .seconds(5)
+        settings.lease = .seconds(8)  // seconds to spare on a loaded machine before the successor looks
 
         // The first sender loses its database while the server is still answering DATA.
         let doomedPool = ConnectionPool(conninfo: conninfo)
@@ -278,7 +278,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         successor.start(at: utc("2026-11-22T00:30:00Z"))
         // While the lease holds, nobody sends again.
         #expect(await successor.deliverDue(now: period.addingTimeInterval(5), cached: sampleSnapshot(), fence: noFence).isEmpty)
-        try await Task.sleep(for: .seconds(5))
+        try await Task.sleep(for: .seconds(8))
         let outcomes = await successor.deliverDue(now: period.addingTimeInterval(10), cached: sampleSnapshot(), fence: noFence)
         #expect(outcomes.map(\.kind) == [.sent])
         #expect(await successor.deliverDue(now: period.addingTimeInterval(15), cached: sampleSnapshot(), fence: noFence).isEmpty)

@@ -148,7 +148,7 @@ import Testing
         try listener.listen("quorum data")
         #expect(try listener.waitForNotifications(timeout: .milliseconds(50)).isEmpty)
         try sender.notify("quorum data", payload: "version 7")
-        let received = try listener.waitForNotifications(timeout: .seconds(5))
+        let received = try listener.waitForNotifications(timeout: .seconds(15))
         #expect(received.map(\.payload) == ["version 7"])
         #expect(received.first?.channel == "quorum data")
     }
@@ -189,7 +189,7 @@ import Testing
     @Test func aCancelledWaitForAConnectionEndsAtOnce() async throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 1)
         defer { pool.close() }
-        let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(5)") } }
+        let holder = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(60)") } }
         while pool.openConnections == 0 { try await Task.sleep(for: .milliseconds(10)) }
         let waiter = Task { try await pool.withConnection { try $0.query("SELECT 1") } }
         try await Task.sleep(for: .milliseconds(200))
@@ -200,7 +200,7 @@ import Testing
         let clock = ContinuousClock(), started = clock.now
         holder.cancel()
         _ = try? await holder.value
-        #expect(clock.now - started < .seconds(4), "the holder's statement is cancelled on the server too")
+        #expect(clock.now - started < .seconds(30), "the holder's statement is cancelled on the server too")
     }
 
     /// A cancelled task's statement is cancelled on the server, and the pool
