@@ -131,8 +131,12 @@ struct PeriodicService: Service {
         // Ends on a graceful shutdown and on cancellation alike (the group cancels
         // its services when one fails, a taken port say), never looping on.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { try await work() } catch  where !Task.isCancelled {
+            // Shutdown cancels the work too: a round waiting for a connection that busy
+            // requests hold would otherwise hold the shutdown until one is free.
+            do { try await cancelWhenGracefulShutdown { try await work() } } catch  where !Task.isShuttingDownGracefully && !Task.isCancelled {
                 logger.warning("\(failure)", metadata: ["error": "\(error)"])
+            } catch {
+                return
             }
             // Shutdown ends the wait at once, rather than after up to an interval.
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { return }

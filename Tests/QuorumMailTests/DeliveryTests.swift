@@ -60,7 +60,7 @@ func ledgerRows(_ conninfo: String) throws -> [(period: String, status: String, 
 
 let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
-@Suite(.serialized, .dropsDatabases) struct DeliveryLedgerTests {
+@Suite(.dropsDatabases) struct DeliveryLedgerTests {
     @Test func aClaimIsExclusiveAndTakenOverOnlyWhenItsLeaseRanOutUnsent() async throws {
         let c = try await offPool { try TestDatabase.connect() }
         defer { c.finish() }
@@ -289,7 +289,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite(.serialized, .dropsDatabases) struct MailerServiceTests {
+@Suite(.dropsDatabases) struct MailerServiceTests {
     /// Several daemons — leader election and mailer each — over many periods with a
     /// clock the test moves, the leader killed on the way: every period delivered once.
     @Test(arguments: [2, 3])
@@ -341,7 +341,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite(.serialized, .dropsDatabases) struct SiteMailTests {
+@Suite(.dropsDatabases) struct SiteMailTests {
     /// The mail shows the site's charts — the same bytes — and the tables of the
     /// snapshot the site was rendered from, even when the daemon holds a newer one.
     @Test func theMailIsMadeFromTheSitesSnapshotAndPNGs() async throws {

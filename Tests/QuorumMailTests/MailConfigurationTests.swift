@@ -3,7 +3,7 @@ import QuorumDaemon
 import QuorumMail
 import Testing
 
-@Suite(.serialized) struct MailConfigurationTests {
+@Suite struct MailConfigurationTests {
     func load(_ text: String, environment: [String: String] = [:]) throws -> Configuration {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-mail-\(UUID()).toml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -20,7 +20,7 @@ func weeklyReport() throws -> Report {
     return report
 }
 
-@Suite(.serialized) struct MIMETests {
+@Suite struct MIMETests {
     @Test func encodedWordsKeepCharactersWholeAndShort() throws {
         #expect(MIME.encodedWords("Türkiye") == ["=?UTF-8?B?VMO8cmtpeWU=?="])
         let long = String(repeating: "Türkiye – Қазақстан ", count: 8)
@@ -78,7 +78,7 @@ func weeklyReport() throws -> Report {
     }
 }
 
-@Suite(.serialized) struct MessageTests {
+@Suite struct MessageTests {
     func message() throws -> MailMessage {
         MailMessage(
             from: sender, to: [try MailAddress("a@cica.example")], subject: "Weekly", date: Date(),
@@ -130,7 +130,7 @@ func weeklyReport() throws -> Report {
     }
 }
 
-@Suite(.serialized) struct ComposerTests {
+@Suite struct ComposerTests {
     /// Composes the weekly report from a site written in the contract's format,
     /// and reads it back with Python's email package.
     func composed(_ report: Report) async throws -> (ParsedMessage, MailMessage, [String: [UInt8]]) {

@@ -5,7 +5,7 @@ import Testing
 @testable import QuorumMail
 
 /// libcurl against a real SMTP server (aiosmtpd) on loopback.
-@Suite(.serialized) struct SMTPTransportTests {
+@Suite struct SMTPTransportTests {
     func message(subject: String = "Türkiye: weekly figures") throws -> MailMessage {
         var message = try MailMessage(
             from: sender, to: [MailAddress("ayse@mfa.example", name: "Ayşe — Türkiye")],

@@ -17,7 +17,7 @@ import Testing
         try await fixture.application().test(.router) { client in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok)
-            let ready = try await client.execute(uri: "/readyz", method: .get)
+            let ready = try await client.readiness()
             #expect(ready.status == .ok)
             let json = try ready.json()
             #expect(json["database"] as? String == "reachable")

@@ -69,6 +69,21 @@ extension TestResponse {
     }
 }
 
+extension TestClientProtocol {
+    /// `/readyz`, asked again while it says "unanswered" (kept for two seconds), up to
+    /// five times: on a loaded machine the probe's first connection can take longer
+    /// than its one-second deadline. A probe that waits on something else stays
+    /// unanswered throughout.
+    func readiness() async throws -> TestResponse {
+        var ready = try await execute(uri: "/readyz", method: .get, headers: [:], body: nil)
+        for _ in 0..<5 where try ready.status != .ok && ready.json()["database"] as? String == "unanswered" {
+            try await Task.sleep(for: .seconds(2))
+            ready = try await execute(uri: "/readyz", method: .get, headers: [:], body: nil)
+        }
+        return ready
+    }
+}
+
 func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
 
 func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
