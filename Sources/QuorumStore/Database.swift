@@ -17,31 +17,47 @@ public final class Database: Sendable {
         "PGSERVICEFILE", "PGPASSFILE", "PGSSLMODE",
     ]
 
-    public init(url: String?, dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    private init(conninfo: String, summary: String, cluster: EmbeddedCluster? = nil, startedCluster: Bool = false) {
+        self.conninfo = conninfo
+        self.summary = summary
+        self.cluster = cluster
+        self.startedCluster = startedCluster
+    }
+
+    /// Finds the database, starting the embedded cluster when it is the one.
+    public static func open(
+        url: String?, dataDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> Database {
         if let url = url ?? environment["DATABASE_URL"], !url.isEmpty {
-            conninfo = url
-            summary = Database.redacted(url)
-            cluster = nil
-            startedCluster = false
-        } else if Database.libpqVariables.contains(where: { environment[$0] != nil }) {
-            conninfo = ""
-            summary = "PostgreSQL from the PG* environment"
-            cluster = nil
-            startedCluster = false
-        } else {
-            let cluster = EmbeddedCluster(dataDirectory: dataDirectory)
-            startedCluster = try cluster.start()
-            conninfo = cluster.conninfo
-            summary = "embedded PostgreSQL in \(cluster.directory.path)"
-            self.cluster = cluster
+            return Database(conninfo: url, summary: redacted(url))
         }
+        if libpqVariables.contains(where: { environment[$0] != nil }) {
+            return Database(conninfo: "", summary: "PostgreSQL from the PG* environment")
+        }
+        let cluster = EmbeddedCluster(dataDirectory: dataDirectory)
+        let started = try await cluster.start()
+        return Database(
+            conninfo: cluster.conninfo, summary: "embedded PostgreSQL in \(cluster.directory.path)", cluster: cluster,
+            startedCluster: started)
     }
 
     public func connect() throws -> Connection { try Connection(conninfo: conninfo) }
 
     /// Stops the embedded cluster if this process started it.
-    public func close() {
-        if startedCluster { try? cluster?.stop() }
+    public func close() async {
+        if startedCluster { try? await cluster?.stop() }
+    }
+
+    /// Runs `body` and closes the database after it, however it ends.
+    public func closing<T>(after body: () async throws -> T) async throws -> T {
+        do {
+            let result = try await body()
+            await close()
+            return result
+        } catch {
+            await close()
+            throw error
+        }
     }
 
     /// A URL or conninfo with any password replaced.

@@ -21,24 +21,31 @@ public struct EmbeddedCluster: Sendable {
     }
 
     /// Whether a server is running on this cluster now.
-    public var isRunning: Bool {
-        (try? run(pgCtl, ["status", "-D", directory.path], quiet: true)) != nil
+    public func isRunning() async -> Bool {
+        (try? await run(pgCtl, ["status", "-D", directory.path], quiet: true)) != nil
     }
 
     /// Starts the server unless it runs already (initialising the cluster the
     /// first time) and returns whether this call started it: the caller that
     /// started it stops it.
-    public func start() throws -> Bool {
+    ///
+    /// Cancellation does not cut it short: a server half started would outlive
+    /// the call. The caller checks for cancellation afterwards, and stops it.
+    public func start() async throws -> Bool {
+        try await Task { try await startToTheEnd() }.value
+    }
+
+    private func startToTheEnd() async throws -> Bool {
         if !FileManager.default.fileExists(atPath: directory.appendingPathComponent("PG_VERSION").path) {
-            try initialise()
+            try await initialise()
         }
-        if isRunning { return false }
+        if await isRunning() { return false }
         let socket = directory.appendingPathComponent(".s.PGSQL.5432").path
         guard socket.utf8.count < 108 else {
             throw PQError.embedded("the data directory path is too long for a Unix socket (\(socket)); choose a shorter --data-dir")
         }
         do {
-            try run(
+            try await run(
                 pgCtl,
                 [
                     "start", "-D", directory.path, "-w", "-t", "60", "-s",
@@ -51,15 +58,18 @@ public struct EmbeddedCluster: Sendable {
         return true
     }
 
-    /// Stops the server (fast shutdown: sessions are ended, nothing committed is lost).
-    public func stop() throws {
-        guard isRunning else { return }
-        try run(pgCtl, ["stop", "-D", directory.path, "-m", "fast", "-w", "-s"])
+    /// Stops the server (fast shutdown: sessions are ended, nothing committed is
+    /// lost), whether or not the calling task is cancelled.
+    public func stop() async throws {
+        try await Task {
+            guard await isRunning() else { return }
+            try await run(pgCtl, ["stop", "-D", directory.path, "-m", "fast", "-w", "-s"])
+        }.value
     }
 
     // MARK: Setup
 
-    private func initialise() throws {
+    private func initialise() async throws {
         let manager = FileManager.default
         // A half-made cluster (an initdb killed midway) is started over.
         if manager.fileExists(atPath: directory.path) {
@@ -71,11 +81,11 @@ public struct EmbeddedCluster: Sendable {
             at: directory, withIntermediateDirectories: false,
             attributes: [.posixPermissions: 0o700])
         if let user = serverUser {
-            try run("/bin/chown", ["\(user):", directory.path], asServerUser: false)
+            try await run("/bin/chown", ["\(user):", directory.path], asServerUser: false)
         }
         let staging = directory.path
         do {
-            try run(
+            try await run(
                 binary("initdb"),
                 [
                     "-D", staging, "-U", role, "--auth=trust", "-E", "UTF8",
@@ -138,17 +148,17 @@ public struct EmbeddedCluster: Sendable {
         return name
     }
 
+    /// Runs `program` in `/`, a working directory the unprivileged server user can always enter.
     @discardableResult
     private func run(
         _ program: String, _ arguments: [String], quiet: Bool = false,
         asServerUser: Bool = true
-    ) throws -> String {
-        // env -C /: a working directory that the unprivileged server user can always enter.
-        var command = ("/usr/bin/env", ["-C", "/", program] + arguments)
+    ) async throws -> String {
+        var command = (program, arguments)
         if asServerUser, let user = serverUser {
-            command = ("/usr/sbin/runuser", ["-u", user, "--", "/usr/bin/env", "-C", "/", program] + arguments)
+            command = ("/usr/sbin/runuser", ["-u", user, "--", program] + arguments)
         }
-        let outcome = try Subprocess.run(command.0, command.1)
+        let outcome = try await ChildProcess.run(command.0, command.1)
         guard outcome.status == 0 else {
             if quiet { throw PQError.embedded("exit \(outcome.status)") }
             let name = (program as NSString).lastPathComponent

@@ -5,7 +5,7 @@ import QuorumDaemon
 import QuorumModel
 import QuorumStore
 
-struct Aggregate: ParsableCommand {
+struct Aggregate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the aggregates once and store a snapshot (what the daemon's leader does on change).")
     @OptionGroup var database: DatabaseOptions
@@ -14,7 +14,7 @@ struct Aggregate: ParsableCommand {
     @Flag(help: "Recompute everything, not only what changed since the last snapshot.")
     var full = false
 
-    func run() throws {
+    func run() async throws {
         if sql {
             for definition in AggregateDefinition.builtIn {
                 if let text = definition.sqlText {
@@ -27,7 +27,7 @@ struct Aggregate: ParsableCommand {
         }
         // Like the daemon, which holds the last snapshot: only what changed since is read.
         // The time is the run's own, from its start to its commit; loading the base is not.
-        let (snapshot, elapsed) = try database.withDatabase { connection in
+        let (snapshot, elapsed) = try await database.withDatabase { connection in
             let base = full ? nil : try Aggregator.latest(connection, eventGroups: true)
             let start = ContinuousClock.now
             return (try Aggregator().run(connection, base: base), ContinuousClock.now - start)

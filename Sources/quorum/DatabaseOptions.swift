@@ -29,16 +29,19 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database, brings its schema up to date, runs `body`, and stops
     /// the embedded cluster again if this command started it.
-    func withDatabase<T>(_ body: (Connection) throws -> T) throws -> T {
+    func withDatabase<T>(_ body: (Connection) throws -> T) async throws -> T {
         // A closed pipe (`quorum export | head`) must end the command through its
         // error path, which stops the embedded cluster, not kill it outright.
         signal(SIGPIPE, SIG_IGN)
-        let database = try Database(url: databaseURL, dataDirectory: resolvedDataDirectory)
-        defer { database.close() }
-        let connection = try database.connect()
-        defer { connection.finish() }
-        let applied = try Migrator().migrate(connection)
-        if !applied.isEmpty { Terminal.say("applied migration\(applied.count > 1 ? "s" : "") \(applied.map(String.init).joined(separator: ", "))") }
-        return try body(connection)
+        let database = try await Database.open(url: databaseURL, dataDirectory: resolvedDataDirectory)
+        return try await database.closing {
+            let connection = try database.connect()
+            defer { connection.finish() }
+            let applied = try Migrator().migrate(connection)
+            if !applied.isEmpty {
+                Terminal.say("applied migration\(applied.count > 1 ? "s" : "") \(applied.map(String.init).joined(separator: ", "))")
+            }
+            return try body(connection)
+        }
     }
 }

@@ -5,7 +5,7 @@ import QuorumDaemon
 import QuorumModel
 import QuorumStore
 
-struct Export: ParsableCommand {
+struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the data in the import formats: figures as CSV, or the whole dataset as JSON.")
     @OptionGroup var database: DatabaseOptions
@@ -14,9 +14,9 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("out"), help: "Write to this file instead of standard output.")
     var output: String?
 
-    func run() throws {
+    func run() async throws {
         let sink = try OutputFile(path: output)
-        try database.withDatabase { connection in
+        try await database.withDatabase { connection in
             let exporter = Exporter(connection)
             switch format {
             case .csv: try exporter.writeCSV { try sink.write($0) }

@@ -5,7 +5,7 @@ import QuorumDaemon
 import QuorumModel
 import QuorumStore
 
-struct Import: ParsableCommand {
+struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import a CSV or JSON file (docs/data-format.md); nothing is written unless the whole file is valid.")
     @OptionGroup var database: DatabaseOptions
@@ -14,11 +14,11 @@ struct Import: ParsableCommand {
     @Option(help: "csv or json, when the file name does not say.")
     var format: DataFormat?
 
-    func run() throws {
+    func run() async throws {
         let format = try format ?? DataFormat(fileName: file)
         let url = URL(fileURLWithPath: file)
         do {
-            let summary: ImportSummary = try database.withDatabase { connection in
+            let summary: ImportSummary = try await database.withDatabase { connection in
                 switch format {
                 case .json:
                     let data = try Data(contentsOf: url)

@@ -5,12 +5,12 @@ import QuorumDaemon
 import QuorumModel
 import QuorumStore
 
-struct Migrate: ParsableCommand {
+struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations.")
     @OptionGroup var database: DatabaseOptions
 
-    func run() throws {
-        try database.withDatabase { connection in
+    func run() async throws {
+        try await database.withDatabase { connection in
             print("schema at version \(try Migrator().currentVersion(connection))")
         }
     }

@@ -6,7 +6,7 @@ import QuorumDaemon
 import QuorumModel
 import QuorumSite
 
-struct Render: ParsableCommand {
+struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render the charts and the HTML site from the latest snapshot and publish them atomically.",
         discussion: """
@@ -24,7 +24,7 @@ struct Render: ParsableCommand {
     @Option(help: .hidden)  // Benchmarks/render.sh: time N renders of one chart and of the whole set, then stop.
     var benchmark: Int?
 
-    func run() throws {
+    func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try QuorumDaemon.Configuration.load(file: config, environment: environment)
         let dataDirectory =
@@ -34,7 +34,7 @@ struct Render: ParsableCommand {
         let charts = ChartSet.load(directory: (chartsDirectory ?? configuration.renderChartsDirectory).map { URL(fileURLWithPath: $0) })
 
         let queries = charts.queries.map { AggregateDefinition.chartQuery(name: $0.name, sql: $0.sql) }
-        let snapshot = try database.withDatabase { connection in
+        let snapshot = try await database.withDatabase { connection in
             let latest = try Aggregator.latest(connection)
             if let latest, latest.answers(queries) { return latest }
             Terminal.say(latest == nil ? "no snapshot yet: aggregating first" : "aggregating the charts' own queries first")

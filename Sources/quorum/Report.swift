@@ -35,7 +35,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         /// The report's e-mail for the current minute, from the newest site and snapshot;
         /// made `count` times when timing it, with the time each took (load, compose, render).
-        func compose(_ name: String, count: Int = 1) throws -> (MailMessage, MailSettings, [Duration]) {
+        func compose(_ name: String, count: Int = 1) async throws -> (MailMessage, MailSettings, [Duration]) {
             let configuration = try configuration()
             let report = try report(name, in: configuration)
             let settings = try configuration.mail.settings(environment: ProcessInfo.processInfo.environment)
@@ -45,7 +45,7 @@ struct ReportCommand: AsyncParsableCommand {
             let now = Date()
             let period = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 60).rounded(.down) * 60)
             var times: [Duration] = []
-            let message = try database.withDatabase { connection in
+            let message = try await database.withDatabase { connection in
                 var message: MailMessage?
                 for _ in 0..<max(1, count) {
                     let started = ContinuousClock.now
@@ -73,21 +73,21 @@ struct ReportCommand: AsyncParsableCommand {
         return "\(what) \(times.count) times: median \(ms(sorted[sorted.count / 2])) ms, slowest \(ms(sorted.last!)) ms"
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Each report's next send time (its time zone and UTC) and its last deliveries from the ledger.")
         @OptionGroup var options: Options
         @Option(help: "How many past deliveries to show per report.")
         var last = 3
 
-        func run() throws {
+        func run() async throws {
             let configuration = try options.configuration()
             guard !configuration.mail.reports.isEmpty else {
                 print("no reports configured ([report.NAME] sections; see Deploy/quorum.example.toml)")
                 return
             }
             let utc = ISO8601DateFormatter()
-            try options.database.withDatabase { connection in
+            try await options.database.withDatabase { connection in
                 let ledger = DeliveryLedger(connection)
                 for report in configuration.mail.reports {
                     let local = DateFormatter()
@@ -133,14 +133,14 @@ struct ReportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (message, settings, _) = try options.compose(name)
+            let (message, settings, _) = try await options.compose(name)
             try await settings.makeTransport().send(message)
             print(
                 "sent \(name) to \(message.recipients.count) recipient\(message.recipients.count == 1 ? "" : "s"): Message-ID <\(message.messageID)>")
         }
     }
 
-    struct Preview: ParsableCommand {
+    struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a report's e-mail as it would be sent now into an .eml file, to open in a mail client.")
         @OptionGroup var options: Options
@@ -154,8 +154,8 @@ struct ReportCommand: AsyncParsableCommand {
                 visibility: .hidden))
         var timings = 1
 
-        func run() throws {
-            let (message, _, times) = try options.compose(name, count: timings)
+        func run() async throws {
+            let (message, _, times) = try await options.compose(name, count: timings)
             if timings > 1 { print(ReportCommand.timings(times, "composed")) }
             let bytes = try message.rendered()
             try FileTransport.write(bytes, to: URL(fileURLWithPath: output))

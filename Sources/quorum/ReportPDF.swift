@@ -7,7 +7,7 @@ import QuorumPrint
 import QuorumStore
 
 extension ReportCommand {
-    struct PDF: ParsableCommand {
+    struct PDF: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a report as a PDF: its charts, their figures and sources, and its tables, from the published site's snapshot.")
         @OptionGroup var options: Options
@@ -27,7 +27,7 @@ extension ReportCommand {
                 visibility: .hidden))
         var timings = 1
 
-        func run() throws {
+        func run() async throws {
             let configuration = try options.configuration()
             var report = try options.report(name, in: configuration)
             if let paper { report.paper.size = paper }
@@ -48,7 +48,7 @@ extension ReportCommand {
                 from: try configuration.mail.from ?? MailAddress("quorum@localhost"), charts: RenderService.charts(configuration))
             var times: [Duration] = []
             var resident: [Int] = []  // after a tenth of the runs, and after all of them
-            let bytes = try options.database.withDatabase { connection in
+            let bytes = try await options.database.withDatabase { connection in
                 let (snapshot, _) = try ReportContent.load(connection, siteDirectory: site, needsSite: false)
                 var bytes: [UInt8] = []
                 for run in 1...max(1, timings) {

@@ -5,7 +5,7 @@ import QuorumDaemon
 import QuorumModel
 import QuorumStore
 
-struct Seed: ParsableCommand {
+struct Seed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load the built-in CICA 2020–2024 dataset (idempotent).")
     @OptionGroup var database: DatabaseOptions
@@ -16,9 +16,9 @@ struct Seed: ParsableCommand {
         guard demo else { throw ValidationError("say which dataset: --demo") }
     }
 
-    func run() throws {
+    func run() async throws {
         let dataset = try DemoData.dataset()
-        let summary = try database.withDatabase { try DatasetImporter($0).run(dataset, file: "built-in CICA dataset") }
+        let summary = try await database.withDatabase { try DatasetImporter($0).run(dataset, file: "built-in CICA dataset") }
         print(summary)
     }
 }

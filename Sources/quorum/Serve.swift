@@ -59,21 +59,20 @@ struct Serve: AsyncParsableCommand {
             logger.notice("stopped while starting")
             return
         }
-        defer {
-            daemon.close()
-            store.close()
-        }
-        let group = daemon.serviceGroup(logger: logger) {
-            do {
-                let reloaded = try loadConfiguration()
-                logLevel.current = Logger.Level(rawValue: reloaded.logLevel) ?? .info
-                return reloaded
-            } catch {
-                logger.error("the reloaded configuration is invalid; keeping the running one", metadata: ["error": "\(error)"])
-                return nil
+        try await store.closing {
+            defer { daemon.close() }
+            let group = daemon.serviceGroup(logger: logger) {
+                do {
+                    let reloaded = try loadConfiguration()
+                    logLevel.current = Logger.Level(rawValue: reloaded.logLevel) ?? .info
+                    return reloaded
+                } catch {
+                    logger.error("the reloaded configuration is invalid; keeping the running one", metadata: ["error": "\(error)"])
+                    return nil
+                }
             }
+            try await group.run()
         }
-        try await group.run()
         logger.notice("stopped")
     }
 
@@ -84,7 +83,7 @@ struct Serve: AsyncParsableCommand {
         logger: Logger
     ) async throws -> (Database, Daemon) {
         let dataDirectory = configuration.dataDirectory.map { URL(fileURLWithPath: $0) } ?? database.resolvedDataDirectory
-        let store = try Database(url: configuration.databaseURL, dataDirectory: dataDirectory)
+        let store = try await Database.open(url: configuration.databaseURL, dataDirectory: dataDirectory)
         logger.notice("starting", metadata: ["database": "\(store.summary)", "version": "\(QuorumVersion.current)"])
         var daemon: Daemon?
         do {
@@ -101,7 +100,7 @@ struct Serve: AsyncParsableCommand {
             return (store, started)
         } catch {
             daemon?.close()
-            store.close()
+            await store.close()
             throw error
         }
     }

@@ -9,7 +9,7 @@ import Testing
 /// A run from the previous snapshot reads only what changed: the events
 /// inserted since, added to their groups, and the groups an update or delete
 /// touched. Whatever the change, it must equal a run that reads everything.
-@Suite(.dropsDatabases) struct IncrementalTests {
+@Suite(.testDatabases) struct IncrementalTests {
     func figures(_ lines: [[String]]) -> String {
         // Lines may stop before the optional columns at the end of the header.
         FigureRecord.headerLine
@@ -316,7 +316,7 @@ import Testing
 
 /// A chart's own SELECT runs read-only and time-limited; when it fails, the run
 /// keeps its error and everything else.
-@Suite(.dropsDatabases) struct ChartQueryTests {
+@Suite(.testDatabases) struct ChartQueryTests {
     @Test func aFailingChartQueryFailsNothingElse() throws {
         let c = try TestDatabase.connect()
         _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
@@ -343,7 +343,7 @@ import Testing
     }
 }
 
-@Suite(.dropsDatabases) struct SnapshotPayloadTests {
+@Suite(.testDatabases) struct SnapshotPayloadTests {
     @Test func thePayloadReadsBackAsStored() throws {
         let tables = [
             AggregateTable(

@@ -9,7 +9,7 @@ import Testing
 /// A chart with its own SQL, from the file to the image: the aggregation run
 /// computes it, the renderer draws it; a bad query or column is reported with
 /// the file and the key.
-@Suite(.dropsDatabases) struct SQLChartTests {
+@Suite(.testDatabases) struct SQLChartTests {
     func spec(_ sql: String, value: String = "sessions") throws -> ChartSpec {
         try ChartSpec.parse(
             """

@@ -6,7 +6,7 @@ import Testing
 
 @testable import QuorumCharts
 
-@Suite(.dropsDatabases) struct ChartSpecTests {
+@Suite(.testDatabases) struct ChartSpecTests {
     let valid = """
         title = "Participants"
         kind = "bars"

@@ -8,7 +8,7 @@ import Testing
 /// The default charts drawn from the demo data, compared with reviewed reference
 /// images. After a deliberate change, look at the new images and update them with
 /// `QUORUM_UPDATE_REFERENCES=1 swift test --filter ReferenceTests`.
-@Suite(.serialized, .dropsDatabases) struct ReferenceTests {
+@Suite(.serialized, .testDatabases) struct ReferenceTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("References")
 
     @Test(arguments: ChartSet.builtIn().specs.map(\.name))
@@ -52,7 +52,7 @@ struct PixelDifference {
     }
 }
 
-@Suite(.dropsDatabases) struct PixelDifferenceTests {
+@Suite(.testDatabases) struct PixelDifferenceTests {
     @Test func seesAChangedChart() throws {
         let style = ChartStyle(kind: .bars, title: "T", width: 300, height: 150)
         let a = try DecodedPNG(quorumPNG: try ChartRenderer.png(EdgeCases.zeros, style: style))

@@ -4,7 +4,7 @@ import Testing
 
 /// The backup and restore of docs/operations.md, command for command: pg_dump
 /// of the schema `quorum`, pg_restore into an empty database.
-@Suite(.dropsDatabases) struct BackupRestoreTests {
+@Suite(.testDatabases) struct BackupRestoreTests {
     /// PostgreSQL's client programs, of the newest installed version.
     func postgresProgram(_ name: String) throws -> String {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []

@@ -7,7 +7,7 @@ import Testing
 /// The repository's root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-@Suite(.dropsDatabases) struct DeployFilesTests {
+@Suite(.testDatabases) struct DeployFilesTests {
     /// No container engine or cluster runs on the development machines: the
     /// Dockerfile, compose.yaml and the Kubernetes manifests are parsed and
     /// checked, the health check is run against a real HTTP server, the unit
@@ -24,7 +24,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// What docs/operations.md promises of the command line: completion scripts
 /// for three shells, and a version.
-@Suite(.dropsDatabases) struct CommandLineTests {
+@Suite(.testDatabases) struct CommandLineTests {
     @Test(arguments: ["bash", "zsh", "fish"])
     func aCompletionScriptForEachShellKnowsTheSubcommands(shell: String) async throws {
         let (status, script) = try await runToEnd([try quorumExecutable().path, "--generate-completion-script", shell])
@@ -75,7 +75,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// Deploy/replicas.sh end to end: PostgreSQL, three replicas and nginx; the
 /// leader is killed and another must take over while nginx answers every probe.
-@Suite(.serialized, .dropsDatabases) struct ReplicasTakeoverTests {
+@Suite(.serialized, .testDatabases) struct ReplicasTakeoverTests {
     @Test
     func anotherReplicaLeadsWhenTheLeaderIsKilledAndNginxKeepsAnswering() async throws {
         let script = repositoryRoot.appendingPathComponent("Deploy/replicas.sh").path

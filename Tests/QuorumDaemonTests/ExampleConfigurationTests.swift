@@ -14,7 +14,7 @@ import Testing
 /// charts of the default set and aggregates that exist, and previews — the
 /// e-mail `quorum report preview NAME` writes, made here the same way from the
 /// built-in dataset, the default charts and a site rendered from them.
-@Suite(.serialized, .dropsDatabases) struct ExampleConfigurationTests {
+@Suite(.serialized, .testDatabases) struct ExampleConfigurationTests {
     static let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Deploy/quorum.example.toml").standardized.path
 
@@ -90,7 +90,7 @@ import Testing
 /// docs/examples, followed as docs/data-format.md says, add their fictional
 /// organisation beside the real data and change nothing of it: no chart of the
 /// default set, and no row of CICA or the SCO in any aggregate, differs.
-@Suite(.serialized, .dropsDatabases) struct ExampleDataTests {
+@Suite(.serialized, .testDatabases) struct ExampleDataTests {
     static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../docs/examples").standardized
 

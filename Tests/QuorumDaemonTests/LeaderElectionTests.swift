@@ -20,7 +20,7 @@ func withServices<T>(_ services: [@Sendable () async throws -> Void], _ body: ()
 
 let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
-@Suite(.dropsDatabases) struct LeaderElectionTests {
+@Suite(.testDatabases) struct LeaderElectionTests {
     @Test func exactlyOneOfThreeLeadsAndAnotherTakesOverWhenItDies() async throws {
         let conninfo = try TestDatabase.fresh()
         let elections = (0..<3).map { _ in LeaderElection(conninfo: conninfo, heartbeat: .milliseconds(250), logger: quiet) }
@@ -73,7 +73,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     }
 }
 
-@Suite(.dropsDatabases) struct AggregationServiceTests {
+@Suite(.testDatabases) struct AggregationServiceTests {
     @Test func aggregatesAfterAChangeAndNotWithoutOne() async throws {
         let conninfo = try TestDatabase.fresh()
         let c = try Connection(conninfo: conninfo)
@@ -118,7 +118,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     }
 }
 
-@Suite(.dropsDatabases) struct DatabaseRestartTests {
+@Suite(.testDatabases) struct DatabaseRestartTests {
     @Test func theDaemonKeepsServingThroughARestartAndAggregatesAfterIt() async throws {
         try await withPrivateCluster { cluster in
             let setup = try Connection(conninfo: cluster.conninfo)
@@ -135,11 +135,11 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                 #expect(try await eventually { daemon.cache.snapshot != nil })
                 let before = try #require(daemon.cache.snapshot)
 
-                try cluster.stop()
+                try await cluster.stop()
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(daemon.cache.snapshot == before)  // still served while the database is away
                 #expect(try await eventually { daemon.election.role == .follower })
-                _ = try cluster.start()
+                _ = try await cluster.start()
 
                 // Back: the daemon leads again, and a change makes a new snapshot.
                 #expect(try await eventually { daemon.election.role != .follower })

@@ -9,7 +9,7 @@ import Testing
 
 @testable import QuorumDaemon
 
-@Suite(.dropsDatabases) struct RenderServiceTests {
+@Suite(.testDatabases) struct RenderServiceTests {
     func demoSnapshot() throws -> Snapshot {
         let connection = try TestDatabase.connect()
         defer { connection.finish() }

@@ -30,53 +30,68 @@ struct QuorumProcess {
         try process.run()
     }
 
-    func finish() {
+    /// Ends the process if it still runs, and stops an embedded cluster it left.
+    func finish() async {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        _ = try? await waitForExit(process)
         // A cluster killed mid-start may come up a moment later: stop it then too.
         let cluster = EmbeddedCluster(dataDirectory: directory)
-        try? cluster.stop()
+        try? await cluster.stop()
         if FileManager.default.fileExists(atPath: cluster.directory.path) {
-            Thread.sleep(forTimeInterval: 1)
-            try? cluster.stop()
+            try? await Task.sleep(for: .seconds(1))
+            try? await cluster.stop()
         }
         try? FileManager.default.removeItem(at: directory)
     }
 }
 
+/// Runs `body` with `quorum ARGUMENTS` started as `QuorumProcess` does, and finishes it afterwards.
+func withQuorum(_ arguments: [String], environment: [String: String] = [:], _ body: (QuorumProcess) async throws -> Void) async throws {
+    let run = try QuorumProcess(arguments, environment: environment)
+    do {
+        try await body(run)
+    } catch {
+        await run.finish()
+        throw error
+    }
+    await run.finish()
+}
+
 /// `quorum serve` started in the ways start-up goes wrong: it exits promptly,
 /// with a clear message and the status the README gives, and leaves nothing running.
-@Suite(.dropsDatabases) struct StartStopTests {
+@Suite(.testDatabases) struct StartStopTests {
     @Test func aTakenPortEndsTheProcessWithAClearMessage() async throws {
         let (taken, port) = try loopbackSocket(listening: true)
         defer { close(taken) }
-        let run = try QuorumProcess(["serve", "--database-url", try TestDatabase.fresh(), "--port", String(port)])
-        defer { run.finish() }
-        #expect(try await waitForExit(run.process, timeout: .seconds(20)), "still running; it said: \(run.log)")
-        #expect(run.process.terminationStatus != 0)
-        #expect(run.log.contains("Address already in use"), "\(run.log)")
+        try await withQuorum(["serve", "--database-url", try TestDatabase.fresh(), "--port", String(port)]) { run async throws in
+            #expect(try await waitForExit(run.process, timeout: .seconds(20)), "still running; it said: \(run.log)")
+            #expect(run.process.terminationStatus != 0)
+            #expect(run.log.contains("Address already in use"), "\(run.log)")
+        }
     }
 
     @Test func anUnreachableDatabaseEndsStartUpWithStatus69() async throws {
-        let run = try QuorumProcess(
+        try await withQuorum(
             ["serve", "--database-url", "host=/nonexistent dbname=quorum connect_timeout=1", "--port", String(try freePort())],
-            environment: ["QUORUM_DATABASE_START_TIMEOUT_MS": "1500"])
-        defer { run.finish() }
-        #expect(try await waitForExit(run.process, timeout: .seconds(20)), "still running; it said: \(run.log)")
-        #expect(run.process.terminationStatus == 69, "\(run.log)")
-        #expect(run.log.contains("the database is unavailable"), "\(run.log)")
+            environment: ["QUORUM_DATABASE_START_TIMEOUT_MS": "1500"]
+        ) { run async throws in
+            #expect(try await waitForExit(run.process, timeout: .seconds(20)), "still running; it said: \(run.log)")
+            #expect(run.process.terminationStatus == 69, "\(run.log)")
+            #expect(run.log.contains("the database is unavailable"), "\(run.log)")
+        }
     }
 
     @Test func aBadConfigurationEndsStartUpWithStatus78() async throws {
-        let run = try QuorumProcess(
+        try await withQuorum(
             ["serve", "--port", String(try freePort())],
-            environment: ["QUORUM_LOG_LEVEL": "info\nforged line", "QUORUM_SERVER_PORT": "http"])
-        defer { run.finish() }
-        #expect(try await waitForExit(run.process, timeout: .seconds(20)))
-        #expect(run.process.terminationStatus == 78, "\(run.log)")
-        #expect(run.log.contains("log.level contains the control character U+000A"), "\(run.log)")
-        #expect(run.log.contains("server.port must be a whole number"), "\(run.log)")
-        #expect(!run.log.contains("forged"))
+            environment: ["QUORUM_LOG_LEVEL": "info\nforged line", "QUORUM_SERVER_PORT": "http"]
+        ) { run async throws in
+            #expect(try await waitForExit(run.process, timeout: .seconds(20)))
+            #expect(run.process.terminationStatus == 78, "\(run.log)")
+            #expect(run.log.contains("log.level contains the control character U+000A"), "\(run.log)")
+            #expect(run.log.contains("server.port must be a whole number"), "\(run.log)")
+            #expect(!run.log.contains("forged"))
+        }
     }
 
     /// SIGTERM at moments of start-up (the cluster being made and started, the
@@ -84,11 +99,11 @@ struct QuorumProcess {
     /// embedded PostgreSQL it started.
     @Test(arguments: [150, 600, 1500])
     func aSIGTERMWhileStartingLeavesNothingRunning(afterMilliseconds delay: Int) async throws {
-        let run = try QuorumProcess(["serve", "--port", String(try freePort())])
-        defer { run.finish() }
-        try await Task.sleep(for: .milliseconds(delay))
-        kill(run.process.processIdentifier, SIGTERM)
-        #expect(try await waitForExit(run.process, timeout: .seconds(30)), "still running; it said: \(run.log)")
-        #expect(EmbeddedCluster(dataDirectory: run.directory).isRunning == false, "the embedded cluster still runs; \(run.log)")
+        try await withQuorum(["serve", "--port", String(try freePort())]) { run async throws in
+            try await Task.sleep(for: .milliseconds(delay))
+            kill(run.process.processIdentifier, SIGTERM)
+            #expect(try await waitForExit(run.process, timeout: .seconds(30)), "still running; it said: \(run.log)")
+            #expect(await EmbeddedCluster(dataDirectory: run.directory).isRunning() == false, "the embedded cluster still runs; \(run.log)")
+        }
     }
 }

@@ -89,7 +89,7 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
     return !process.isRunning
 }
 
-@Suite(.serialized, .dropsDatabases) struct SystemdNotifyTests {
+@Suite(.serialized, .testDatabases) struct SystemdNotifyTests {
     /// A SIGHUP that changes `log.level` changes what is logged at once.
     @Test func aReloadAppliesANewLogLevel() async throws {
         let configuration = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-level-\(UInt32.random(in: 0...UInt32.max)).toml")
@@ -197,7 +197,7 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
     }
 }
 
-@Suite(.dropsDatabases) struct ReadinessTests {
+@Suite(.testDatabases) struct ReadinessTests {
     @Test func readyIsSentOnceWhenTheLastConditionIsMet() throws {
         let socket = try NotifySocket(abstract: true)
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.address])
@@ -214,7 +214,7 @@ func waitForExit(_ process: Process, timeout: Duration = .seconds(30)) async thr
     }
 }
 
-@Suite(.dropsDatabases) struct SystemdEnvironmentTests {
+@Suite(.testDatabases) struct SystemdEnvironmentTests {
     @Test func theNotifierReadsSystemdsVariablesAndNamesThemForTheExecutableToRemove() {
         let environment = ["NOTIFY_SOCKET": "@quorum-test-inherit", "WATCHDOG_USEC": "1000000", "WATCHDOG_PID": "\(getpid())"]
         let notifier = SystemdNotifier(environment: environment)

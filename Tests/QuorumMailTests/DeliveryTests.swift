@@ -60,7 +60,7 @@ func ledgerRows(_ conninfo: String) throws -> [(period: String, status: String, 
 
 let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
-@Suite(.dropsDatabases) struct DeliveryLedgerTests {
+@Suite(.testDatabases) struct DeliveryLedgerTests {
     @Test func aClaimIsExclusiveAndTakenOverOnlyWhenItsLeaseRanOutUnsent() async throws {
         let c = try await offPool { try TestDatabase.connect() }
         defer { c.finish() }
@@ -204,10 +204,10 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
             mailer.start(at: utc("2026-11-22T00:30:00Z"))
             async let outcomes = mailer.deliverDue(now: utc("2026-11-22T01:00:05Z"), cached: sampleSnapshot(), fence: noFence)
             #expect(try await eventually(timeout: .seconds(30)) { server.dataCommands == 1 })
-            try await offPool { try cluster.stop() }
+            try await cluster.stop()
             try await Task.sleep(for: .seconds(3))  // the reply comes meanwhile; the ledger is away
             #expect(server.messages.count == 1)
-            _ = try await offPool { try cluster.start() }
+            _ = try await cluster.start()
             let kinds = await outcomes.map(\.kind)
             #expect(kinds == [.sent], "\(kinds)")
             let rows = try ledgerRows(cluster.conninfo)
@@ -289,7 +289,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite(.dropsDatabases) struct MailerServiceTests {
+@Suite(.testDatabases) struct MailerServiceTests {
     /// Several daemons — leader election and mailer each — over many periods with a
     /// clock the test moves, the leader killed on the way: every period delivered once.
     @Test(arguments: [2, 3])
@@ -341,7 +341,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     }
 }
 
-@Suite(.dropsDatabases) struct SiteMailTests {
+@Suite(.testDatabases) struct SiteMailTests {
     /// The mail shows the site's charts — the same bytes — and the tables of the
     /// snapshot the site was rendered from, even when the daemon holds a newer one.
     @Test func theMailIsMadeFromTheSitesSnapshotAndPNGs() async throws {

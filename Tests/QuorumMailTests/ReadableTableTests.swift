@@ -98,7 +98,7 @@ enum Legibility {
     }
 }
 
-@Suite(.dropsDatabases) struct ReadableTableTests {
+@Suite(.testDatabases) struct ReadableTableTests {
     @Test func noColumnNameOrCodeReachesTheReader() async throws {
         let (_, html, text) = try await compose(sampleSnapshot())
         #expect(Legibility.breaches(html: html, text: text) == [])
@@ -308,7 +308,7 @@ enum Legibility {
 
 /// The real aggregates: every column of every built-in aggregate has a heading
 /// written for it, and the e-mail made from the CICA dataset keeps every rule.
-@Suite(.dropsDatabases) struct ReadableBuiltInAggregatesTests {
+@Suite(.testDatabases) struct ReadableBuiltInAggregatesTests {
     /// The columns being added to the data model, which must be covered before they land.
     static let announced: [(aggregate: String, columns: [String])] = [
         ("body_year", ["participants_derivation", "member_states_derivation", "organisations_derivation", "members_derivation"]),

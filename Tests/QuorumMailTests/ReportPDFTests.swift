@@ -12,7 +12,7 @@ import Testing
 
 /// A report's PDF, read back with poppler's tools as any reader's software would:
 /// its paper, its fonts, its text, its pages drawn.
-@Suite(.dropsDatabases) struct ReportPDFTests {
+@Suite(.testDatabases) struct ReportPDFTests {
     static let charts = ["participants-per-year", "format-mix", "participants-by-body-year"]
 
     /// The demo data's snapshot, and the report of it with three charts and a table.

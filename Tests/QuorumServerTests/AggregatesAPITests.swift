@@ -9,7 +9,7 @@ import Testing
 @testable import QuorumServer
 
 /// The aggregates API, served from the snapshot in memory.
-@Suite(.dropsDatabases) struct AggregatesAPITests {
+@Suite(.testDatabases) struct AggregatesAPITests {
     static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     @Test func listsEveryAggregateWithItsDescriptionAndTheSnapshot() async throws {

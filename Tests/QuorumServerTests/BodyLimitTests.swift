@@ -12,7 +12,7 @@ import Testing
 /// The request body limit on a real socket: refused before reading when the
 /// declared length is over it, the moment a chunked body passes it, and the
 /// server no bigger for it.
-@Suite(.dropsDatabases) struct BodyLimitTests {
+@Suite(.testDatabases) struct BodyLimitTests {
     static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     @Test func theDefaultLimitIsOneMebibyte() {

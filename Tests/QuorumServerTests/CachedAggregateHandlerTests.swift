@@ -14,7 +14,7 @@ import Testing
 /// Cached aggregate reads answered on the event loop, through a real socket:
 /// the same status, headers and bytes as the router gives, and everything else
 /// left to the router.
-@Suite(.serialized, .dropsDatabases) struct CachedAggregateHandlerTests {
+@Suite(.serialized, .testDatabases) struct CachedAggregateHandlerTests {
     static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     struct Seen: Equatable, CustomStringConvertible {

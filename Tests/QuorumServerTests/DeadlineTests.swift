@@ -9,7 +9,7 @@ import Testing
 
 /// A slow or locked database never holds a client past the request deadline,
 /// and never holds up readiness.
-@Suite(.dropsDatabases) struct DeadlineTests {
+@Suite(.testDatabases) struct DeadlineTests {
     @Test func theDeadlineAnswers503OnTimeWhileTheDatabaseIsLocked() async throws {
         let fixture = try ServerFixture()
         let locker = try Connection(conninfo: fixture.conninfo)

@@ -5,7 +5,7 @@ import QuorumTestSupport
 import Testing
 
 /// Events and sources from PostgreSQL, and ingest through POST.
-@Suite(.dropsDatabases) struct EventsAPITests {
+@Suite(.testDatabases) struct EventsAPITests {
     @Test func pagesThroughEventsByCursorAndByPage() async throws {
         let fixture = try ServerFixture()
         let total = Int(try #require(try fixture.scalar("SELECT count(*)::text FROM quorum.event")))!

@@ -9,7 +9,7 @@ import Testing
 
 /// What clients expect of any HTTP server: HEAD and conditional GET on every read,
 /// OPTIONS and 405 with `Allow`, and errors as short JSON.
-@Suite(.dropsDatabases) struct HTTPSemanticsTests {
+@Suite(.testDatabases) struct HTTPSemanticsTests {
     static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture(site: try Self.site()) } }
 
     static func site() throws -> SiteFiles {

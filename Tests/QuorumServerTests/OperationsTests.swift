@@ -9,7 +9,7 @@ import QuorumTestSupport
 import Testing
 
 /// Health, readiness, metrics and the OpenAPI document.
-@Suite(.dropsDatabases) struct OperationsTests {
+@Suite(.testDatabases) struct OperationsTests {
     static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     @Test func healthAndReadiness() async throws {

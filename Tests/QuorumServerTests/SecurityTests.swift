@@ -8,7 +8,7 @@ import Testing
 @testable import QuorumServer
 
 /// Tokens, body limits and what errors may say.
-@Suite(.dropsDatabases) struct SecurityTests {
+@Suite(.testDatabases) struct SecurityTests {
     static let fixture = Result { try TestDatabase.sharedByTheRun { try ServerFixture() } }
 
     /// The verdicts alone, on tokens held in memory: no database needed.

@@ -6,7 +6,7 @@ import QuorumTestSupport
 import Testing
 
 /// The published site, served from memory by lookup.
-@Suite(.dropsDatabases) struct SiteTests {
+@Suite(.testDatabases) struct SiteTests {
     /// The smallest valid PNG: one transparent pixel.
     static let png: [UInt8] = [
         0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,

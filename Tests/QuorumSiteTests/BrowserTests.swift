@@ -10,7 +10,7 @@ import Testing
 /// The published demo site in a real headless Chromium (Debian's `chromium`):
 /// the index and a body page load, every image they name exists and decodes in
 /// the browser, and a screenshot is kept as an artefact.
-@Suite(.serialized, .dropsDatabases) struct BrowserTests {
+@Suite(.serialized, .testDatabases) struct BrowserTests {
     static let artefacts = URL(
         fileURLWithPath: ProcessInfo.processInfo.environment["QUORUM_ARTEFACTS"]
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("quorum-artefacts").path)

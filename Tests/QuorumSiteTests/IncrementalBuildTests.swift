@@ -9,7 +9,7 @@ import Testing
 
 /// A new snapshot redraws only the charts whose figures it changed, and the site
 /// it makes is, byte for byte, the one a full build of that snapshot makes.
-@Suite(.dropsDatabases) struct IncrementalBuildTests {
+@Suite(.testDatabases) struct IncrementalBuildTests {
     @Test func aChangedFigureRedrawsExactlyTheChartsThatShowIt() throws {
         let c = try TestDatabase.seeded()
         defer { c.finish() }

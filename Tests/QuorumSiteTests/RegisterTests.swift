@@ -10,7 +10,7 @@ import Testing
 
 /// The site made from the demo data: from any figure in a chart's table, one
 /// click to the register row it was computed from, which gives the document's words.
-@Suite(.dropsDatabases) struct RegisterTests {
+@Suite(.testDatabases) struct RegisterTests {
     static let site: Result<[String: String], Error> = Result {
         let c = try TestDatabase.seeded()
         defer { c.finish() }

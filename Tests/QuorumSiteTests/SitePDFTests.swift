@@ -10,7 +10,7 @@ import Testing
 
 /// Every page is published with its PDF beside it, listed in the manifest and
 /// linked from the page; the PDF holds the page's figures as text.
-@Suite(.dropsDatabases) struct SitePDFTests {
+@Suite(.testDatabases) struct SitePDFTests {
     @Test func everyPageHasItsPDFInTheRelease() async throws {
         let (snapshot, charts) = try await offPool {
             let c = try TestDatabase.seeded()

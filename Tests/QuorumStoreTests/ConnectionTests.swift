@@ -4,7 +4,7 @@ import Testing
 
 @testable import QuorumStore
 
-@Suite(.dropsDatabases) struct ConnectionTests {
+@Suite(.testDatabases) struct ConnectionTests {
     @Test func decodesTypesAndNulls() throws {
         let c = try TestDatabase.connect(migrated: false)
         let text = "Türkiye \"quoted\" 'single' \\ back\nslash"
@@ -154,7 +154,7 @@ import Testing
     }
 }
 
-@Suite(.dropsDatabases) struct ConnectionPoolTests {
+@Suite(.testDatabases) struct ConnectionPoolTests {
     @Test func sharesFewConnectionsAmongManyTasks() async throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 2)
         defer { pool.close() }
@@ -174,9 +174,9 @@ import Testing
             defer { pool.close() }
             let before = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
 
-            try cluster.stop()
+            try await cluster.stop()
             await #expect(throws: PQError.self) { try await pool.withConnection { try $0.query("SELECT 1") } }
-            _ = try cluster.start()
+            _ = try await cluster.start()
 
             let after = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
             #expect(before != after)
@@ -206,12 +206,20 @@ import Testing
     /// A cancelled task's statement is cancelled on the server, and the pool
     /// serves the next lease; a cancellation after a lease ends never reaches it.
     @Test func aCancelledStatementStopsOnTheServerAndTheConnectionServesOn() async throws {
-        let pool = ConnectionPool(conninfo: try TestDatabase.fresh(migrated: false), maxConnections: 1)
+        let conninfo = try TestDatabase.fresh(migrated: false)
+        let pool = ConnectionPool(conninfo: conninfo, maxConnections: 1)
         defer { pool.close() }
         let backend = try await pool.withConnection { try $0.query("SELECT pg_backend_pid()")[0].require(Int.self, at: 0) }
         let clock = ContinuousClock(), started = clock.now
         let sleeper = Task { try await pool.withConnection { try $0.query("SELECT pg_sleep(30)") } }
-        try await Task.sleep(for: .milliseconds(300))
+        // Cancelled once the statement runs (cancelled before, it would never start).
+        let observer = try Connection(conninfo: conninfo)
+        defer { observer.finish() }
+        #expect(
+            try await eventually {
+                try observer.query(SQL("SELECT count(*) FROM pg_stat_activity WHERE pid = \(backend) AND state = 'active'"))[0]
+                    .require(Int.self, at: 0) == 1
+            })
         sleeper.cancel()
         do {
             _ = try await sleeper.value
@@ -230,16 +238,25 @@ import Testing
     }
 }
 
-/// A child starts with no signal blocked, whatever the spawning thread blocks.
-@Suite(.dropsDatabases) struct SubprocessTests {
-    @Test func aChildStartsWithNoSignalBlocked() throws {
-        var blocked = sigset_t(), previous = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        let outcome = try Subprocess.run("/bin/sh", ["-c", "grep SigBlk /proc/self/status"])
+/// The embedded cluster's programs start with no signal blocked or ignored,
+/// whatever the threads of the process that starts them hold (a service group
+/// blocks SIGTERM on its threads), so what they start can be stopped politely.
+@Suite struct ChildProcessTests {
+    @Test func aChildStartsWithNoSignalBlockedOrIgnored() async throws {
+        let outcome = try await ChildProcess.run("/bin/sh", ["-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"])
         #expect(outcome.status == 0)
-        #expect(outcome.output.trimmingCharacters(in: .whitespacesAndNewlines) == "SigBlk:\t0000000000000000", "\(outcome.output)")
+        // Masks of signals 1–64 in hex; signals 1–31 are the standard ones (32 and 33 belong to the C library).
+        let masks = Dictionary(
+            uniqueKeysWithValues: outcome.output.split(separator: "\n").map {
+                let field = $0.split(separator: ":\t")
+                return (String(field[0]), UInt64(field[1], radix: 16) ?? .max)
+            })
+        #expect(masks["SigBlk"].map { $0 & 0x7fff_ffff } == 0, "\(outcome.output)")
+        #expect(masks["SigIgn"].map { $0 & 0x7fff_ffff } == 0, "\(outcome.output)")
+    }
+
+    @Test func aProgramThatCannotStartIsNamed() async throws {
+        let error = await #expect(throws: PQError.self) { try await ChildProcess.run("/nonexistent/pg_ctl", []) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("/nonexistent/pg_ctl"))
     }
 }

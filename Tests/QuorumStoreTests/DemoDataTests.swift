@@ -4,7 +4,7 @@ import Testing
 @testable import QuorumStore
 
 /// The built-in dataset against the source documents in ../shared/seeds.
-@Suite(.dropsDatabases) struct DemoDataTests {
+@Suite(.testDatabases) struct DemoDataTests {
     func figure(_ c: Connection, _ body: String, _ session: Int, _ measure: String) throws -> String {
         try c.query(
             """

@@ -28,7 +28,7 @@ func line(
     ])
 }
 
-@Suite(.dropsDatabases) struct ImportTests {
+@Suite(.testDatabases) struct ImportTests {
     @Test func aCSVWithOneBadLineAmongAThousandLoadsNothingAndNamesIt() throws {
         let c = try TestDatabase.seeded()
         let figures = try count(c, "figure")
@@ -172,7 +172,7 @@ func line(
     }
 }
 
-@Suite(.dropsDatabases) struct ExportTests {
+@Suite(.testDatabases) struct ExportTests {
     @Test func jsonRoundTripIsLossless() throws {
         let first = try TestDatabase.seeded()
         let exported = try Exporter(first).dataset()
@@ -228,7 +228,7 @@ func line(
     }
 }
 
-@Suite(.dropsDatabases) struct DocumentedExampleTests {
+@Suite(.testDatabases) struct DocumentedExampleTests {
     let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../docs/examples").standardized
 

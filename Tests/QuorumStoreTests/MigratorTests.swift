@@ -3,7 +3,7 @@ import Testing
 
 @testable import QuorumStore
 
-@Suite(.dropsDatabases) struct MigratorTests {
+@Suite(.testDatabases) struct MigratorTests {
     @Test func appliesOnceAndRecordsChecksums() throws {
         let c = try TestDatabase.connect(migrated: false)
         #expect(try Migrator().migrate(c) == Migrator.all.map(\.version))
@@ -55,7 +55,7 @@ import Testing
 
 /// A database made by the release before provenance (migrations 1–6) keeps its
 /// data through migration 7, and every event gets a source.
-@Suite(.dropsDatabases) struct ProvenanceMigrationTests {
+@Suite(.testDatabases) struct ProvenanceMigrationTests {
     @Test func aDatabaseOfThePreviousReleaseMigratesAndKeepsItsData() throws {
         let c = try TestDatabase.connect(migrated: false)
         let previous = Migrator.all.filter { $0.version < 7 }

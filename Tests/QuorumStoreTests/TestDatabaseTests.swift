@@ -8,7 +8,7 @@ import Testing
 @Suite struct TestDatabaseTests {
     /// Whether the database `name` exists on the tests' cluster.
     func exists(_ name: String) throws -> Bool {
-        let admin = try Connection(conninfo: try TestDatabase.cluster.get().conninfo)
+        let admin = try Connection(conninfo: try TestDatabase.cluster.conninfo)
         defer { admin.finish() }
         return !(try admin.query("SELECT 1 FROM pg_database WHERE datname = \(name)").isEmpty)
     }
@@ -20,7 +20,7 @@ import Testing
     @Test func theDatabasesATestMadeAreDroppedWhenItEnds() async throws {
         let test = try #require(Test.current)
         let made = Mutex<[String]>([])
-        try await (.dropsDatabases as DropsDatabases).provideScope(for: test, testCase: nil) {
+        try await (.testDatabases as TestDatabases).provideScope(for: test, testCase: nil) {
             let migrated = try TestDatabase.connect()
             defer { migrated.finish() }
             let seeded = try TestDatabase.seeded()  // left open: dropped all the same
@@ -37,7 +37,7 @@ import Testing
     @Test func aSharedFixturesDatabaseOutlivesTheTest() async throws {
         let test = try #require(Test.current)
         let kept = Mutex<String?>(nil)
-        try await (.dropsDatabases as DropsDatabases).provideScope(for: test, testCase: nil) {
+        try await (.testDatabases as TestDatabases).provideScope(for: test, testCase: nil) {
             let connection = try TestDatabase.sharedByTheRun { try TestDatabase.connect() }
             defer { connection.finish() }
             kept.withLock { $0 = try? name(connection) }

@@ -1,31 +1,61 @@
 import Foundation
 import QuorumStore
+import Synchronization
 
 /// A real PostgreSQL for the tests: an embedded cluster in a temporary
 /// directory, started once per test run and stopped when the run exits. Every
 /// test gets a database of its own, so tests run in parallel without meeting.
 public enum TestDatabase {
-    public static let cluster: Result<EmbeddedCluster, Error> = Result {
+    /// The run's cluster, started once by the first test that needs it (the
+    /// `.testDatabases` trait waits for it) and stopped when the run exits.
+    private static let startup = Task<EmbeddedCluster, Error> {
         let directory = URL(fileURLWithPath: "/tmp/quorum-tests-\(getpid())")
         let cluster = EmbeddedCluster(dataDirectory: directory)
-        if try cluster.start() {
+        if try await cluster.start() {
             clusterToStop = cluster
-            atexit {
-                try? clusterToStop?.stop()
-                if let directory = clusterToStop?.directory.deletingLastPathComponent() {
-                    try? FileManager.default.removeItem(at: directory)
-                }
-            }
+            atexit { stopAtExit() }
         }
         return cluster
     }
-    nonisolated(unsafe) static var clusterToStop: EmbeddedCluster?
+    private static let started = Mutex<Result<EmbeddedCluster, Error>?>(nil)
+    nonisolated(unsafe) private static var clusterToStop: EmbeddedCluster?
+
+    /// Starts the run's cluster unless it runs already.
+    static func start() async {
+        guard started.withLock({ $0 == nil }) else { return }
+        let result = await startup.result
+        started.withLock { $0 = result }
+    }
+
+    /// The run's cluster, for the tests of suites with the `.testDatabases` trait.
+    public static var cluster: EmbeddedCluster {
+        get throws {
+            guard let result = started.withLock({ $0 }) else {
+                throw TestDatabaseError("the test's suite needs the .testDatabases trait, which starts the run's PostgreSQL")
+            }
+            return try result.get()
+        }
+    }
+
+    /// Stops the cluster as `pg_ctl stop -m fast` does (SIGINT to the postmaster),
+    /// waits for it, and removes it: at exit, where nothing can be awaited.
+    private static func stopAtExit() {
+        guard let cluster = clusterToStop else { return }
+        let pidFile = cluster.directory.appendingPathComponent("postmaster.pid")
+        if let text = try? String(contentsOf: pidFile, encoding: .utf8),
+            let pid = text.split(separator: "\n").first.flatMap({ pid_t($0) }), kill(pid, SIGINT) == 0
+        {
+            for _ in 0..<600 where kill(pid, 0) == 0 { usleep(50_000) }
+        }
+        try? FileManager.default.removeItem(at: cluster.directory.deletingLastPathComponent())
+    }
 
     /// The conninfo of a new database of the test's own: cloned from a migrated
     /// template (made once per run), or empty when `migrated` is false. It is
-    /// dropped when the test ends, if its suite has the `.dropsDatabases` trait.
+    /// dropped when the test ends, if its suite has the `.testDatabases` trait.
     public static func fresh(migrated: Bool = true) throws -> String {
-        try clone(migrated ? try template.get() : "template0")
+        _ = try cluster  // before the templates, which would keep the error for the run
+        return try clone(migrated ? try template.get() : "template0")
     }
 
     public static func connect(migrated: Bool = true) throws -> Connection {
@@ -34,7 +64,8 @@ public enum TestDatabase {
 
     /// A fresh database with the built-in CICA dataset loaded.
     public static func seeded() throws -> Connection {
-        try Connection(conninfo: clone(try seededTemplate.get()))
+        _ = try cluster
+        return try Connection(conninfo: clone(try seededTemplate.get()))
     }
 
     /// Migrated, and left without connections so it can be cloned.
@@ -56,7 +87,7 @@ public enum TestDatabase {
     private static func clone(_ source: String, named name: String = "test_\(UInt64.random(in: 0...UInt64.max))", dropped: Bool = true) throws
         -> String
     {
-        let cluster = try cluster.get()
+        let cluster = try cluster
         let admin = try Connection(conninfo: cluster.conninfo)
         defer { admin.finish() }
         try admin.execute(SQL("CREATE DATABASE \(name) TEMPLATE \(source)", binds: []))
@@ -72,7 +103,7 @@ public enum TestDatabase {
 
     /// Drops databases, closing any connection a test left open to them.
     static func drop(_ names: [String]) {
-        guard !names.isEmpty, let cluster = try? cluster.get(), let admin = try? Connection(conninfo: cluster.conninfo) else { return }
+        guard !names.isEmpty, let cluster = try? cluster, let admin = try? Connection(conninfo: cluster.conninfo) else { return }
         defer { admin.finish() }
         for name in names { try? admin.execute(SQL("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", binds: [])) }
     }
@@ -84,13 +115,10 @@ public enum TestDatabase {
 public func withPrivateCluster<T>(_ body: (EmbeddedCluster) async throws -> T) async throws -> T {
     let directory = URL(fileURLWithPath: "/tmp/quorum-private-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     let cluster = EmbeddedCluster(dataDirectory: directory)
-    // initdb and pg_ctl take seconds: waited for on the tests' own threads.
-    _ = try await offPool { try cluster.start() }
+    _ = try await cluster.start()
     func remove() async {
-        _ = try? await offPool {
-            try? cluster.stop()
-            try? FileManager.default.removeItem(at: directory)
-        }
+        try? await cluster.stop()
+        try? FileManager.default.removeItem(at: directory)
     }
     do {
         let result = try await body(cluster)
@@ -110,4 +138,9 @@ public func eventually(timeout: Duration = .seconds(10), _ condition: () throws 
         try await Task.sleep(for: .milliseconds(25))
     }
     return try condition()
+}
+
+struct TestDatabaseError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
