@@ -144,10 +144,21 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Opens a connection for a slot already counted in `open`; frees the slot on failure.
+    ///
+    /// Opening cannot be interrupted, and takes up to `connect_timeout` against a
+    /// server that does not answer: a cancelled lease stops waiting for it, and the
+    /// connection, once open, joins the idle ones (or its failure frees the slot).
     private func openSlot() async throws -> Connection {
+        let conninfo = self.conninfo
         do {
-            let conninfo = self.conninfo
-            return try await threads.run { try Connection(conninfo: conninfo) }
+            return try await threads.run({ try Connection(conninfo: conninfo) }) { [self] opened in
+                switch opened {
+                case .success(let connection): release(connection)
+                case .failure: freeSlot()
+                }
+            }
+        } catch is CancellationError {
+            throw CancellationError()  // the slot is the abandoned opening's to free
         } catch {
             freeSlot()
             throw error

@@ -42,7 +42,8 @@ import Testing
     }
 
     /// A server that accepts the connection and never says a word: nothing can be
-    /// cancelled there, and still the deadline and readiness answer on time.
+    /// cancelled there, and still the deadline and readiness answer on time, and
+    /// the application shuts down without waiting for the connections being opened.
     @Test func aDatabaseThatNeverAnswersHoldsNoAnswerPastTheDeadline() async throws {
         let fixture = try ServerFixture()
         let (silent, port) = try loopbackSocket(listening: true)
@@ -54,8 +55,8 @@ import Testing
         let application = buildApplication(
             ServerDependencies(pool: pool, cache: fixture.cache, site: fixture.site),
             settings: settings, logger: Logger(label: "test"))
+        let clock = ContinuousClock(), running = clock.now
         try await application.test(.router) { client in
-            let clock = ContinuousClock()
             var started = clock.now
             let events = try await client.execute(uri: "/api/v1/events", method: .get)
             #expect(events.status == .serviceUnavailable)
@@ -67,6 +68,7 @@ import Testing
             #expect(try ready.json()["database"] as? String == "unanswered")
             #expect(clock.now - started < .seconds(10), "answered at \(clock.now - started)")
         }
+        #expect(clock.now - running < .seconds(25), "the shutdown took \(clock.now - running)")
     }
 
     @Test func readinessAnswersWhileEveryRequestConnectionIsBusy() async throws {

@@ -184,6 +184,29 @@ import Testing
         }
     }
 
+    /// A task cancelled while its connection is being opened, to a server that
+    /// accepts and never answers, stops waiting; the opening keeps its slot until
+    /// it ends, and then frees it.
+    @Test func aCancelledLeaseDoesNotWaitForAConnectionBeingOpened() async throws {
+        let (silent, port) = try loopbackSocket(listening: true)
+        var open = true
+        defer { if open { close(silent) } }
+        let pool = ConnectionPool(conninfo: "host=127.0.0.1 port=\(port) dbname=quorum user=quorum connect_timeout=60", maxConnections: 1)
+        defer { pool.close() }
+        let lease = Task { try await pool.withConnection { _ in } }
+        while pool.openConnections == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(200))
+        let clock = ContinuousClock(), started = clock.now
+        lease.cancel()
+        await #expect(throws: CancellationError.self) { try await lease.value }
+        #expect(clock.now - started < .seconds(30), "the lease waited for the minute's connect timeout")
+        #expect(pool.openConnections == 1, "the opening still holds its slot")
+        // The server goes away: the opening fails, and frees its slot.
+        close(silent)
+        open = false
+        #expect(try await eventually { pool.openConnections == 0 })
+    }
+
     /// A task cancelled while every connection is leased stops waiting at once,
     /// without waiting for the lease ahead of it.
     @Test func aCancelledWaitForAConnectionEndsAtOnce() async throws {
