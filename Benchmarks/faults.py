@@ -206,6 +206,22 @@ def rss_mb(pid):
     return float("nan")
 
 
+def thread_states(pid):
+    """What each thread of a process is doing, counted by name, state and kernel
+    wait channel ("NIO-ELT-0-#0 S ep_poll"): whether a stalled server's threads
+    wait for work, wait on a lock (futex) or run."""
+    states = collections.Counter()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            name = (task / "comm").read_text().strip()
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            wchan = (task / "wchan").read_text().strip() or "-"
+        except OSError:
+            continue
+        states[f"{name} {state} {wchan}"] += 1
+    return ", ".join(f"{k}×{v}" if v > 1 else k for k, v in sorted(states.items()))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -1815,10 +1831,16 @@ request_timeout_ms = {int(body_timeout * 1000)}
                         ", ".join(f"{k}×{v}" for k, v in sorted(statuses.items(), key=str)) +
                         (f" (200, a page of the site: {', '.join(served[:3])})" if served else ""))
 
+    def stalled():
+        """Once per family: where the server's threads are when /healthz does not answer."""
+        if server.alive() and not any(n.startswith("threads while /healthz") for n in result.notes):
+            result.notes.append(f"threads while /healthz went unanswered: {thread_states(server.pid)}")
+
     def still_up(after):
         answer = get(port, "/healthz", timeout=5)
         if answer.status != 200:
             result.fail(f"after {after}: /healthz {answer.status or answer.error}")
+            stalled()
 
     # Oversized headers.
     for name, headers in (("a 64 KB header", [f"X-Fault: {'a' * 65536}"]),
@@ -1957,6 +1979,8 @@ request_timeout_ms = {int(body_timeout * 1000)}
                     client["end"] = now() - client["started"]
         if tick:
             probes.append(get(port, "/healthz", timeout=10))
+            if probes[-1].status != 200:
+                stalled()
             next_tick += 1.0
         time.sleep(0.02)
     result.cases += 1
@@ -1988,6 +2012,9 @@ request_timeout_ms = {int(body_timeout * 1000)}
         result.fail(f"quorum serve exited {server.proc.returncode}")
     else:
         still_up("everything")
+    if result.failures:
+        tail = server.log.read_bytes()[-4000:].decode(errors="replace").splitlines()[-20:]
+        result.notes.append("the server's log ended:\n" + "\n".join("        " + line for line in tail))
     server.stop()
 
 

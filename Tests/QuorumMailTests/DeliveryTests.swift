@@ -259,7 +259,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let period = utc("2026-11-22T01:00:00Z")
         let report = try hourlyReport()
         var settings = smtpSettings(server)
-        settings.lease = .seconds(8)  // seconds to spare on a loaded machine before the successor looks
+        settings.lease = .seconds(8)
 
         // The first sender loses its database while the server is still answering DATA.
         let doomedPool = ConnectionPool(conninfo: conninfo)
@@ -268,6 +268,11 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         let sending = Task { await doomed.deliverDue(now: period, cached: sampleSnapshot(), fence: noFence) }
         #expect(try await eventually(timeout: .seconds(30)) { server.dataCommands == 1 })
         doomedPool.close()
+        // The server stores the message and replies; the sender, unable to record the
+        // send, would retry for as long as its claim holds. It dies instead.
+        #expect(try await eventually(timeout: .seconds(30)) { server.messages.count == 1 })
+        try await Task.sleep(for: .milliseconds(500))
+        sending.cancel()
         _ = await sending.value
         #expect(server.messages.count == 1)
         #expect(try ledgerRows(conninfo).map(\.status) == ["claimed"])
