@@ -48,7 +48,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             let admin = try Connection(conninfo: conninfo)
             try admin.execute("SELECT pg_terminate_backend(\(backend))")
             #expect(try await eventually { first.role == .follower })
-            #expect(try await eventually(timeout: .seconds(15)) { leaders().count == 1 && leaders()[0] !== first })
+            #expect(try await eventually { leaders().count == 1 && leaders()[0] !== first })
         }
         #expect(overlap.load(ordering: .relaxed) == 0)
     }
@@ -99,7 +99,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                 // tests run beside this one on two cores; the debounce is 100 ms.
                 try c.execute("UPDATE quorum.figure SET value = 117 WHERE value = 116 AND measure = 'participants'")
                 #expect(
-                    try await eventually(timeout: .seconds(15)) {
+                    try await eventually {
                         follower.cache.snapshot.map { $0.id > first.id } ?? false
                     })
                 let business = leader.cache.snapshot?["body_year"]?.records.first {

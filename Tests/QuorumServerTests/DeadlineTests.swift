@@ -35,7 +35,13 @@ import Testing
             release.cancel()
             await release.value
             _ = try locker.execute("ROLLBACK")
-            let after = try await client.execute(uri: "/api/v1/events", method: .get)
+            // The pool serves on once the lock is gone. On a loaded machine one answer can
+            // still miss the 1 s deadline (the retry the 503's Retry-After asks for), not all five.
+            var after = try await client.execute(uri: "/api/v1/events", method: .get)
+            for _ in 0..<4 where after.status == .serviceUnavailable {
+                try await Task.sleep(for: .seconds(1))
+                after = try await client.execute(uri: "/api/v1/events", method: .get)
+            }
             #expect(after.status == .ok, "the pool serves on once the lock is gone")
         }
         #expect(fixture.pool.openConnections <= fixture.pool.maxConnections)

@@ -130,8 +130,9 @@ public func withPrivateCluster<T>(_ body: (EmbeddedCluster) async throws -> T) a
     }
 }
 
-/// Waits until `condition` holds, checking every 25 ms; false if it still does not after `timeout`.
-public func eventually(timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws -> Bool {
+/// Waits until `condition` holds, checking every 25 ms; false if it still does not after
+/// `timeout`, which is generous: a loaded machine runs eight tests on two cores.
+public func eventually(timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }
