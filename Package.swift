@@ -155,11 +155,7 @@ let package = Package(
         // A throwaway PostgreSQL cluster for the integration tests, shared by all of them.
         .target(
             name: "QuorumTestSupport",
-            dependencies: [
-                "QuorumStore", "QuorumBlocking",
-                .product(name: "Subprocess", package: "swift-subprocess"),
-                .product(name: "SystemPackage", package: "swift-system"),
-            ],
+            dependencies: ["QuorumStore", "QuorumBlocking"],
             path: "Tests/QuorumTestSupport"),
         .testTarget(name: "QuorumModelTests", dependencies: ["QuorumModel"]),
         .testTarget(name: "QuorumStoreTests", dependencies: ["QuorumStore", "QuorumModel", "QuorumTestSupport"]),

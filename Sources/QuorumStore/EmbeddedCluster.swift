@@ -158,7 +158,7 @@ public struct EmbeddedCluster: Sendable {
         if asServerUser, let user = serverUser {
             command = ("/usr/sbin/runuser", ["-u", user, "--", program] + arguments)
         }
-        let outcome = try await ChildProcess.run(command.0, command.1)
+        let outcome = try await ChildProcess.run(command.0, command.1, workingDirectory: "/")
         guard outcome.status == 0 else {
             if quiet { throw PQError.embedded("exit \(outcome.status)") }
             let name = (program as NSString).lastPathComponent
