@@ -147,7 +147,7 @@ import Testing
             let good = try Aggregator().run(c)
 
             // A run that takes a while (on the tests' own threads); the server stops in the middle of it.
-            let slow = AggregateDefinition(name: "slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(5)")
+            let slow = AggregateDefinition(name: "slow", description: "", sql: "SELECT 1 AS x FROM pg_sleep(60)")
             let conninfo = cluster.conninfo
             let run = Task {
                 try await offPool { try Aggregator(definitions: AggregateDefinition.builtIn + [slow]).run(try Connection(conninfo: conninfo)) }
