@@ -31,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "CGD", pkgConfig: "gdlib", providers: [.apt(["libgd-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CMalloc"),
 
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
@@ -67,10 +68,11 @@ let package = Package(
         // Aggregate definitions and the snapshots they make.
         .target(name: "QuorumAggregates", dependencies: ["QuorumStore", "QuorumModel"]),
 
-        // Charts drawn with libgd (the only importer of CGD), and the chart files that say what to draw.
+        // Charts drawn with libgd and their text with FreeType (the only importer of CGD and
+        // CFreeType), and the chart files that say what to draw.
         .target(
             name: "QuorumCharts",
-            dependencies: ["CGD", "QuorumModel", "QuorumAggregates"],
+            dependencies: ["CGD", "CFreeType", "QuorumModel", "QuorumAggregates"],
             exclude: ["DefaultCharts/README.md"],
             // The default chart set (Charts/ at the root; DefaultCharts links to it), in the binary,
             // so `quorum render` works wherever it runs.

@@ -1,6 +1,5 @@
 import CGD
 import Foundation
-import Synchronization
 
 /// An sRGB colour.
 public struct RGB: Equatable, Hashable, Sendable {
@@ -25,32 +24,6 @@ public struct RGB: Equatable, Hashable, Sendable {
             UInt8((Double(top) * amount + Double(bottom) * (1 - amount)).rounded())
         }
         return RGB(channel(red, other.red), channel(green, other.green), channel(blue, other.blue))
-    }
-}
-
-/// libgd's FreeType text is not safe to run from two threads at once (its font
-/// cache is shared): every call goes through this lock, set up once. Measurements
-/// are kept, since layout asks for the same strings again and again.
-private struct TextState {
-    var ready = false
-    var extents: [TextKey: (width: Double, ascent: Double, descent: Double)] = [:]
-}
-
-private struct TextKey: Hashable {
-    let text: String
-    let font: ChartFont
-    let size: Double
-}
-
-private let textState: Mutex<TextState> = Mutex(TextState())
-
-private func withTextRendering<T>(_ body: (inout TextState) throws(ChartError) -> T) throws(ChartError) -> T {
-    try textState.withLock { (state: inout TextState) throws(ChartError) -> T in
-        if !state.ready {
-            guard gdFontCacheSetup() == 0 else { throw ChartError.library("libgd could not set up its font cache") }
-            state.ready = true
-        }
-        return try body(&state)
     }
 }
 
@@ -258,21 +231,13 @@ struct Canvas: ~Copyable {
 
     // MARK: Text
 
-    /// The advance width and the extent above and below the baseline of `text`.
+    /// The width and the extent above and below the baseline of `text`, as libgd
+    /// measures its bounding box.
     static func measure(_ text: String, font: ChartFont = .regular, size: Double) throws(ChartError) -> (
         width: Double, ascent: Double, descent: Double
     ) {
-        let key = TextKey(text: text, font: font, size: size)
-        return try withTextRendering { (state: inout TextState) throws(ChartError) in
-            if let known = state.extents[key] { return known }
-            var box = [Int32](repeating: 0, count: 8)
-            let failure = text.withCString { gdImageStringFT(nil, &box, 0, font.path, size, 0, 0, 0, UnsafeMutablePointer(mutating: $0)) }
-            if let failure { throw Canvas.textError(failure, font: font) }
-            let extent = (Double(box[2] - box[0]), Double(-box[7]), Double(box[1]))
-            if state.extents.count > 8192 { state.extents.removeAll(keepingCapacity: true) }
-            state.extents[key] = extent
-            return extent
-        }
+        let layout = try TextEngine.with { engine throws(ChartError) in try engine.layout(text, font: font, size: size) }
+        return (layout.width, layout.ascent, layout.descent)
     }
 
     /// Where a test can read what a chart wrote (so it can check, say, that a
@@ -285,25 +250,23 @@ struct Canvas: ~Copyable {
         anchor: TextAnchor = .start
     ) throws(ChartError) {
         guard !text.isEmpty else { return }
-        let width = anchor == .start ? 0 : try Canvas.measure(text, font: font, size: size).width
-        let left = anchor.left(of: x, width: width)
-        var box = [Int32](repeating: 0, count: 8)
-        let image = self.image
-        try withTextRendering { (_: inout TextState) throws(ChartError) in
-            let failure = text.withCString {
-                gdImageStringFT(
-                    image, &box, color.gd, font.path, size, 0, Int32(left.rounded()), Int32(y.rounded()),
-                    UnsafeMutablePointer(mutating: $0))
+        let (layout, bitmaps) = try TextEngine.with { engine throws(ChartError) in
+            let layout = try engine.layout(text, font: font, size: size)
+            return (layout, try layout.glyphs.map { glyph throws(ChartError) in try engine.bitmap(glyph, font: font, size: size) })
+        }
+        // Placed as libgd places glyphs: the pen in whole pixels, each glyph truncated.
+        let left = Double(Int32(anchor.left(of: x, width: layout.width).rounded()))
+        let baseline = Int(y.rounded())
+        for (glyph, bitmap) in zip(layout.glyphs, bitmaps) {
+            let x0 = Int(left + Double(glyph.pen) * TextEngine.layoutScale + Double(bitmap.left))
+            let y0 = baseline - bitmap.top
+            for row in 0..<bitmap.rows {
+                for column in 0..<bitmap.width {
+                    let level = bitmap.coverage[row * bitmap.width + column]
+                    if level > 0 { cover(x: x0 + column, y: y0 + row, color: color, coverage: Double(level) / 255) }
+                }
             }
-            if let failure { throw Canvas.textError(failure, font: font) }
         }
-    }
-
-    private static func textError(_ failure: UnsafeMutablePointer<CChar>, font: ChartFont) -> ChartError {
-        if !FileManager.default.isReadableFile(atPath: font.path) {
-            return ChartError.font("the font \(font.path) is missing: install Debian's fonts-dejavu-core")
-        }
-        return ChartError.library("libgd could not draw text: \(String(cString: failure))")
     }
 
     // MARK: PNG

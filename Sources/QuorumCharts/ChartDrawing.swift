@@ -43,20 +43,8 @@ public enum TextAnchor: Sendable, Equatable {
     }
 }
 
-/// A font face shipped by Debian's fonts-dejavu-core.
-public enum ChartFont: String, Hashable, Sendable {
-    case regular = "DejaVuSans.ttf"
-    case bold = "DejaVuSans-Bold.ttf"
-
-    static let directory = "/usr/share/fonts/truetype/dejavu"
-    public var path: String { ChartFont.directory + "/" + rawValue }
-    /// The family and weight a font matcher (fontconfig) finds this face by.
-    public var family: String { "DejaVu Sans" }
-    public var isBold: Bool { self == .bold }
-}
-
 /// What the layout draws on: it records the operations, measuring text with
-/// the same FreeType metrics libgd draws with.
+/// the same FreeType metrics the canvas draws with.
 final class Sketch {
     private(set) var drawing: ChartDrawing
     var width: Int { drawing.width }

@@ -122,28 +122,31 @@ struct Painter {
         return low == 0 ? "…" : String(characters[..<low]).trimmingTrailingSpaces + "…"
     }
 
-    /// `text` in at most `lines` lines of `width`, broken between words; the last
-    /// line ends in an ellipsis when the text does not fit.
+    /// `text` in at most `lines` lines of `width`, broken between words (and
+    /// between ideographs, since Chinese and Japanese are written without spaces);
+    /// the last line ends in an ellipsis when the text does not fit.
     func wrap(_ text: String, font: ChartFont = .regular, size: Double, width: Double, lines: Int) throws(ChartError) -> [String] {
-        // Words are measured one by one (the same words recur in every chart), and a
-        // line's width is their sum with the spaces between: kerning across a space is nil.
+        // Pieces are measured one by one (the same words recur in every chart), and a
+        // line's width is their sum with the spaces between: kerning across a break is nil.
         let space = try Canvas.measure(" ", font: font, size: size).width
         var result: [String] = []
-        var words = text.split(separator: " ").map(String.init)
-        while !words.isEmpty {
+        var pieces = LineBreaks.pieces(of: text)
+        while !pieces.isEmpty {
             if result.count == lines - 1 {
-                result.append(try fit(words.joined(separator: " "), font: font, size: size, width: width))
+                result.append(try fit(LineBreaks.joined(pieces), font: font, size: size, width: width))
                 break
             }
-            var line = words.removeFirst()
-            var lineWidth = try Canvas.measure(line, font: font, size: size).width
-            while let next = words.first {
-                let nextWidth = try Canvas.measure(next, font: font, size: size).width
-                // A little room to spare: the sum of the words can fall short of the whole by a pixel.
-                guard lineWidth + space + nextWidth <= width * 0.985 else { break }
-                line += " " + words.removeFirst()
-                lineWidth += space + nextWidth
+            var taken = [pieces.removeFirst()]
+            var lineWidth = try Canvas.measure(taken[0].text, font: font, size: size).width
+            while let next = pieces.first {
+                let gap = next.spaceBefore ? space : 0
+                let nextWidth = try Canvas.measure(next.text, font: font, size: size).width
+                // A little room to spare: the sum of the pieces can fall short of the whole by a pixel.
+                guard lineWidth + gap + nextWidth <= width * 0.985 else { break }
+                taken.append(pieces.removeFirst())
+                lineWidth += gap + nextWidth
             }
+            let line = LineBreaks.joined(taken)
             result.append(lineWidth <= width ? line : try fit(line, font: font, size: size, width: width))
         }
         return result

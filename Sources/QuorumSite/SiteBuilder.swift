@@ -27,8 +27,8 @@ public enum SiteBuilder {
         reusing previous: [RenderedChart] = []
     ) throws -> SiteBuild {
         let previous = Dictionary(previous.map { ($0.spec.name, $0) }, uniquingKeysWith: { first, _ in first })
-        // Charts are independent: draw them on every core (text still goes one at a
-        // time through libgd's font cache; shapes and PNG encoding run in parallel).
+        // Charts are independent: draw them on every core (text is laid out one string
+        // at a time, behind the text engine's lock; the rest runs in parallel).
         let results = Mutex([Result<(chart: RenderedChart, reused: Bool), ChartError>?](repeating: nil, count: set.specs.count))
         DispatchQueue.concurrentPerform(iterations: set.specs.count) { index in
             let spec = set.specs[index], before = previous[spec.name]
