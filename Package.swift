@@ -33,9 +33,12 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // Country names from the system's ICU and its CLDR data: the ICU inside Foundation
+        // names some countries otherwise ("China mainland" for China).
+        .target(name: "CLocaleData", linkerSettings: [.linkedLibrary("icuuc")]),
 
         // Pure domain: types, validation, the CSV and JSON formats. No I/O.
-        .target(name: "QuorumModel", dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "QuorumModel", dependencies: ["CLocaleData", .product(name: "TOMLKit", package: "TOMLKit")]),
 
         // Threads of their own for blocking work (libpq, libgd, libcurl, files), bounded.
         .target(name: "QuorumBlocking", dependencies: [.product(name: "NIOPosix", package: "swift-nio")]),
@@ -61,6 +64,7 @@ let package = Package(
                 .embedInCode("Migrations/m0006_event_groups.sql"),
                 .embedInCode("Migrations/m0007_provenance.sql"),
                 .embedInCode("Migrations/m0008_delivery_sizes.sql"),
+                .embedInCode("Migrations/m0009_names.sql"),
                 .embedInCode("Seed/cica-2020-2024.json"),
             ]
         ),

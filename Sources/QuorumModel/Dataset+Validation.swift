@@ -126,6 +126,22 @@ extension Dataset {
         Dataset.forEachText(in: self, at: "") { text, path in
             if let problem = TextCheck.problem(text) { issues.append(InputIssue(path, problem)) }
         }
+        // Translations: in the languages Quorum speaks, never empty.
+        func translations(_ names: [String: String]?, _ location: String) {
+            let allowed = Language.translated.map(\.rawValue)
+            for (language, name) in (names ?? [:]).sorted(by: { $0.key < $1.key }) {
+                if !allowed.contains(language) {
+                    issues.append(
+                        InputIssue("\(location).\(language)", "is not a language Quorum translates into (\(allowed.joined(separator: ", ")))"))
+                }
+                require(name, "\(location).\(language)")
+            }
+        }
+        for (i, organisation) in organisations.enumerated() { translations(organisation.names, "organisations[\(i)].names") }
+        for (i, body) in bodies.enumerated() { translations(body.names, "bodies[\(i)].names") }
+        for (i, dimension) in dimensions.enumerated() { translations(dimension.names, "dimensions[\(i)].names") }
+        for (i, area) in priorityAreas.enumerated() { translations(area.names, "priorityAreas[\(i)].names") }
+        for (i, event) in events.enumerated() { translations(event.titles, "events[\(i)].titles") }
         // Whole numbers that must fit PostgreSQL's integer.
         for (i, event) in events.enumerated() {
             if let session = event.session, session > Int(Int32.max) {
@@ -245,6 +261,12 @@ extension Dataset {
             if let wrapped = mirror.children.first { forEachText(in: wrapped.value, at: path, body) }
         case .collection:
             for (index, child) in mirror.children.enumerated() { forEachText(in: child.value, at: "\(path)[\(index)]", body) }
+        case .dictionary:
+            for child in mirror.children {
+                let pair = Array(Mirror(reflecting: child.value).children)
+                guard pair.count == 2, let key = pair[0].value as? String else { continue }
+                forEachText(in: pair[1].value, at: "\(path).\(key)", body)
+            }
         case .struct:
             for child in mirror.children {
                 guard let label = child.label else { continue }

@@ -37,13 +37,18 @@ public struct Dataset: Codable, Equatable, Sendable {
         }
     }
 
-    public struct Organisation: Codable, Equatable, Sendable {
+    public struct Organisation: Codable, Equatable, Sendable, Translatable {
         public var code: String
         public var name: String
-        public init(code: String, name: String) {
+        /// The name in other languages, by language code (`ru`, `zh`).
+        public var names: [String: String]?
+        public init(code: String, name: String, names: [String: String]? = nil) {
             self.code = code
             self.name = name
+            self.names = names
         }
+        public var englishName: String { name }
+        public var translations: [String: String]? { names }
     }
 
     public struct Country: Codable, Equatable, Sendable {
@@ -55,37 +60,52 @@ public struct Dataset: Codable, Equatable, Sendable {
         }
     }
 
-    public struct Body: Codable, Equatable, Sendable {
+    public struct Body: Codable, Equatable, Sendable, Translatable {
         public var organisation: String
         public var code: String
         public var name: String
         public var kind: BodyKind
-        public init(organisation: String, code: String, name: String, kind: BodyKind) {
+        /// The name in other languages, by language code (`ru`, `zh`).
+        public var names: [String: String]?
+        public init(organisation: String, code: String, name: String, kind: BodyKind, names: [String: String]? = nil) {
             self.organisation = organisation
             self.code = code
             self.name = name
             self.kind = kind
+            self.names = names
         }
+        public var englishName: String { name }
+        public var translations: [String: String]? { names }
     }
 
-    public struct Dimension: Codable, Equatable, Sendable {
+    public struct Dimension: Codable, Equatable, Sendable, Translatable {
         public var code: String
         public var name: String
-        public init(code: String, name: String) {
+        /// The name in other languages, by language code (`ru`, `zh`).
+        public var names: [String: String]?
+        public init(code: String, name: String, names: [String: String]? = nil) {
             self.code = code
             self.name = name
+            self.names = names
         }
+        public var englishName: String { name }
+        public var translations: [String: String]? { names }
     }
 
-    public struct PriorityArea: Codable, Equatable, Sendable {
+    public struct PriorityArea: Codable, Equatable, Sendable, Translatable {
         public var code: String
         public var dimension: String
         public var name: String
-        public init(code: String, dimension: String, name: String) {
+        /// The name in other languages, by language code (`ru`, `zh`).
+        public var names: [String: String]?
+        public init(code: String, dimension: String, name: String, names: [String: String]? = nil) {
             self.code = code
             self.dimension = dimension
             self.name = name
+            self.names = names
         }
+        public var englishName: String { name }
+        public var translations: [String: String]? { names }
     }
 
     public struct Coordinator: Codable, Equatable, Sendable {
@@ -153,11 +173,13 @@ public struct Dataset: Codable, Equatable, Sendable {
         }
     }
 
-    public struct Event: Codable, Equatable, Sendable {
+    public struct Event: Codable, Equatable, Sendable, Translatable {
         public var organisation: String
         public var body: String
         public var session: Int?
         public var title: String
+        /// The title in other languages, by language code (`ru`, `zh`).
+        public var titles: [String: String]?
         public var date: PartialDate
         public var endDate: PartialDate?
         public var city: String?
@@ -187,6 +209,9 @@ public struct Dataset: Codable, Equatable, Sendable {
             self.source = source
             self.locator = locator
         }
+
+        public var englishName: String { title }
+        public var translations: [String: String]? { titles }
 
         /// How the event is told apart from the others of its body.
         public var naturalKey: String {
@@ -325,7 +350,7 @@ extension Dataset {
 
 extension Dataset.Event {
     private enum CodingKeys: String, CodingKey {
-        case organisation, body, session, title, date, endDate, city, country, format, dimension,
+        case organisation, body, session, title, titles, date, endDate, city, country, format, dimension,
             priorityArea, status, source, locator, topics, figures, attendees
     }
 
@@ -335,6 +360,7 @@ extension Dataset.Event {
         body = try c.decode(String.self, forKey: .body)
         session = try c.decodeIfPresent(Int.self, forKey: .session)
         title = try c.decode(String.self, forKey: .title)
+        titles = try c.decodeIfPresent([String: String].self, forKey: .titles)
         date = try c.decode(PartialDate.self, forKey: .date)
         endDate = try c.decodeIfPresent(PartialDate.self, forKey: .endDate)
         city = try c.decodeIfPresent(String.self, forKey: .city)

@@ -57,8 +57,8 @@ public struct DatasetImporter {
                 try upsert(
                     "organisations", at: "organisations[\(i)]",
                     """
-                    INSERT INTO quorum.organisation AS t (code, name) VALUES (\(o.code), \(o.name))
-                    ON CONFLICT (code) \(updateChanged("name"))
+                    INSERT INTO quorum.organisation AS t (code, name, names) VALUES (\(o.code), \(o.name), \(JSONText.object(o.names))::jsonb)
+                    ON CONFLICT (code) \(updateChanged("name", "names"))
                     RETURNING xmax = 0
                     """)
             }
@@ -75,8 +75,8 @@ public struct DatasetImporter {
                 try upsert(
                     "dimensions", at: "dimensions[\(i)]",
                     """
-                    INSERT INTO quorum.dimension AS t (code, name) VALUES (\(dim.code), \(dim.name))
-                    ON CONFLICT (code) \(updateChanged("name"))
+                    INSERT INTO quorum.dimension AS t (code, name, names) VALUES (\(dim.code), \(dim.name), \(JSONText.object(dim.names))::jsonb)
+                    ON CONFLICT (code) \(updateChanged("name", "names"))
                     RETURNING xmax = 0
                     """)
             }
@@ -87,9 +87,9 @@ public struct DatasetImporter {
                 try upsert(
                     "bodies", at: "bodies[\(i)]",
                     """
-                    INSERT INTO quorum.body AS t (organisation_id, code, name, kind)
-                    VALUES (\(org), \(b.code), \(b.name), \(b.kind.rawValue))
-                    ON CONFLICT (organisation_id, code) \(updateChanged("name", "kind"))
+                    INSERT INTO quorum.body AS t (organisation_id, code, name, kind, names)
+                    VALUES (\(org), \(b.code), \(b.name), \(b.kind.rawValue), \(JSONText.object(b.names))::jsonb)
+                    ON CONFLICT (organisation_id, code) \(updateChanged("name", "kind", "names"))
                     RETURNING xmax = 0
                     """)
             }
@@ -98,9 +98,9 @@ public struct DatasetImporter {
                 try upsert(
                     "priority areas", at: "priorityAreas[\(i)]",
                     """
-                    INSERT INTO quorum.priority_area AS t (code, dimension_code, name)
-                    VALUES (\(p.code), \(p.dimension), \(p.name))
-                    ON CONFLICT (code) \(updateChanged("dimension_code", "name"))
+                    INSERT INTO quorum.priority_area AS t (code, dimension_code, name, names)
+                    VALUES (\(p.code), \(p.dimension), \(p.name), \(JSONText.object(p.names))::jsonb)
+                    ON CONFLICT (code) \(updateChanged("dimension_code", "name", "names"))
                     RETURNING xmax = 0
                     """)
             }
@@ -171,12 +171,13 @@ public struct DatasetImporter {
                 try connection.query(
                     """
                     INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date, city,
-                        country_code, format, dimension_code, priority_area_code, status, source_id, locator, topics)
+                        country_code, format, dimension_code, priority_area_code, status, source_id, locator, topics, titles)
                     VALUES (\(body), \(e.session), \(e.title), \(e.date.firstDay)::date,
                             \(e.date.precision.rawValue)::quorum.date_precision, \(e.endDate?.firstDay)::date, \(e.city),
                             \(e.country), \(e.format?.rawValue)::quorum.event_format, \(e.dimension), \(e.priorityArea),
-                            \(e.status.rawValue)::quorum.event_status, \(eventSource), \(e.locator), \(TextArray(e.topics))::text[])
-                    ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision", "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code", "status", "source_id", "locator", "topics"))
+                            \(e.status.rawValue)::quorum.event_status, \(eventSource), \(e.locator), \(TextArray(e.topics))::text[],
+                            \(JSONText.object(e.titles))::jsonb)
+                    ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision", "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code", "status", "source_id", "locator", "topics", "titles"))
                     RETURNING id, xmax = 0 AS inserted
                     """
                 ).first

@@ -51,31 +51,33 @@ public struct Exporter {
                 key: try r.require(at: 0), title: try r.require(at: 1), published: try date(r, 2),
                 symbol: try r.decode(at: 4), publisher: try r.decode(at: 5), url: try r.decode(at: 6))
         }
-        d.organisations = try connection.query("SELECT code, name FROM quorum.organisation ORDER BY code").map {
-            Dataset.Organisation(code: try $0.require(at: 0), name: try $0.require(at: 1))
+        d.organisations = try connection.query("SELECT code, name, names::text FROM quorum.organisation ORDER BY code").map {
+            Dataset.Organisation(code: try $0.require(at: 0), name: try $0.require(at: 1), names: try JSONText.names(try $0.require(at: 2)))
         }
         d.countries = try connection.query("SELECT code, name FROM quorum.country ORDER BY code").map {
             Dataset.Country(code: try $0.require(at: 0), name: try $0.require(at: 1))
         }
         d.bodies = try connection.query(
             """
-            SELECT o.code, b.code, b.name, b.kind FROM quorum.body b
+            SELECT o.code, b.code, b.name, b.kind, b.names::text FROM quorum.body b
             JOIN quorum.organisation o ON o.id = b.organisation_id ORDER BY o.code, b.code
             """
         ).map {
             Dataset.Body(
                 organisation: try $0.require(at: 0), code: try $0.require(at: 1),
-                name: try $0.require(at: 2), kind: try word($0, 3))
+                name: try $0.require(at: 2), kind: try word($0, 3), names: try JSONText.names(try $0.require(at: 4)))
         }
-        d.dimensions = try connection.query("SELECT code, name FROM quorum.dimension ORDER BY code").map {
-            Dataset.Dimension(code: try $0.require(at: 0), name: try $0.require(at: 1))
+        d.dimensions = try connection.query("SELECT code, name, names::text FROM quorum.dimension ORDER BY code").map {
+            Dataset.Dimension(code: try $0.require(at: 0), name: try $0.require(at: 1), names: try JSONText.names(try $0.require(at: 2)))
         }
         d.priorityAreas = try connection.query(
             """
-            SELECT code, dimension_code, name FROM quorum.priority_area ORDER BY code
+            SELECT code, dimension_code, name, names::text FROM quorum.priority_area ORDER BY code
             """
         ).map {
-            Dataset.PriorityArea(code: try $0.require(at: 0), dimension: try $0.require(at: 1), name: try $0.require(at: 2))
+            Dataset.PriorityArea(
+                code: try $0.require(at: 0), dimension: try $0.require(at: 1), name: try $0.require(at: 2),
+                names: try JSONText.names(try $0.require(at: 3)))
         }
         d.coordinators = try connection.query(
             """
@@ -181,7 +183,7 @@ public struct Exporter {
             """
             SELECT o.code, b.code, e.session, e.title, e.start_date, e.date_precision, e.end_date, e.city,
                    e.country_code, e.format, e.dimension_code, e.priority_area_code, e.status, es.key, e.locator,
-                   e.id, array_to_json(e.topics)
+                   e.id, array_to_json(e.topics), e.titles::text
             FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id
             JOIN quorum.source es ON es.id = e.source_id
             JOIN quorum.organisation o ON o.id = b.organisation_id
@@ -191,6 +193,7 @@ public struct Exporter {
             var event = try Exporter.event(row, offset: 0)
             let id = try row.require(Int64.self, at: 15)
             event.topics = try JSONText.strings(try row.require(String.self, at: 16))
+            event.titles = try JSONText.names(try row.require(String.self, at: 17))
             event.figures = figures[id] ?? []
             event.attendees = attendees[id] ?? []
             return event

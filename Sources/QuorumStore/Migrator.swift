@@ -21,6 +21,7 @@ public struct Migrator: Sendable {
         Migration(version: 6, name: "event_groups", sql: text(PackageResources.m0006_event_groups_sql)),
         Migration(version: 7, name: "provenance", sql: text(PackageResources.m0007_provenance_sql)),
         Migration(version: 8, name: "delivery_sizes", sql: text(PackageResources.m0008_delivery_sizes_sql)),
+        Migration(version: 9, name: "names", sql: text(PackageResources.m0009_names_sql)),
     ]
 
     public let migrations: [Migration]

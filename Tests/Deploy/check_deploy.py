@@ -84,7 +84,7 @@ def check_dockerfile():
     build_runs = " ".join(a for k, a in instructions[:len(instructions) - len(runtime)] if k == "RUN")
     expect("swift build -c release" in build_runs, where, "the build stage runs swift build -c release")
     runtime_runs = " ".join(a for k, a in runtime if k == "RUN")
-    for package in ["libpq5", "libgd3", "libfreetype6", "libcairo2", "libcurl4", "fonts-dejavu-core", "fonts-noto-cjk",
+    for package in ["libpq5", "libgd3", "libfreetype6", "libcairo2", "libicu72", "libcurl4", "fonts-dejavu-core", "fonts-noto-cjk",
                     "ca-certificates"]:
         expect(re.search(rf"\b{re.escape(package)}\b", runtime_runs), where, f"the runtime stage installs {package}")
     for package in ["swift", "libpq-dev", "libgd-dev", "build-essential"]:

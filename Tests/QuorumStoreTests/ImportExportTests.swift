@@ -247,3 +247,34 @@ func line(
                 """)[0].require(String.self, at: 0) == "approximately")
     }
 }
+
+@Suite(.testDatabases) struct TranslationStorageTests {
+    @Test func everyCountryOfTheBuiltInDatasetHasItsCLDRNameInEachLanguage() throws {
+        for country in try DemoData.dataset().countries {
+            // In English the dataset's own name stands ("Republic of Korea", as the document has it).
+            for language in Language.translated {
+                #expect(CountryNames.name(of: country.code, in: language) != nil, "\(country.code) in \(language)")
+            }
+        }
+    }
+
+    @Test func namesAndTitlesInRussianAndChineseSurviveTheJSONRoundTrip() throws {
+        let c = try TestDatabase.seeded()
+        var d = try Exporter(c).dataset()
+        let body = try #require(d.bodies.firstIndex { $0.code == "youth-council" })
+        d.bodies[body].names = ["ru": "Молодежный совет", "zh": "青年理事会"]
+        let event = try #require(d.events.firstIndex { $0.body == "youth-council" })
+        d.events[event].titles = ["zh": "第五届会议"]
+        _ = try DatasetImporter(c).run(d, file: "translations.json")
+        let again = try Exporter(c).dataset()
+        #expect(try again.encodedJSON() == d.encodedJSON())
+        #expect(again.organisations.first { $0.code == "SCO" }?.names?["zh"] == "上海合作组织")
+        #expect(again.events[event].name(in: .zh).text == "第五届会议")
+        #expect(again.events[event].name(in: .ru).isFallback)
+        // A CSV line for the event leaves its translated title alone.
+        let title = again.events[event].title
+        let session = try #require(again.events[event].session)
+        _ = try importCSV(header + line(session: session, value: "41", title: title), into: c)
+        #expect(try Exporter(c).dataset().events.first { $0.naturalKey == again.events[event].naturalKey }?.titles == ["zh": "第五届会议"])
+    }
+}
