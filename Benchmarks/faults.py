@@ -222,6 +222,30 @@ def thread_states(pid):
     return ", ".join(f"{k}×{v}" if v > 1 else k for k, v in sorted(states.items()))
 
 
+def thread_stacks(pid, into):
+    """Every thread's stack, by gdb when it is installed, written to `into`; a
+    stall's cause is in the frames, which /proc's wait channels only hint at."""
+    if not shutil.which("gdb"):
+        return None
+    try:
+        out = subprocess.run(["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt 25"],
+                             capture_output=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    into.write_bytes(out)
+    # In short: each thread's innermost frames, by function name.
+    threads, current = [], None
+    for line in out.decode(errors="replace").splitlines():
+        if line.startswith("Thread "):
+            current = [re.sub(r" \(LWP.*", "", line.split('"')[1] if '"' in line else line)]
+            threads.append(current)
+        elif current is not None and line.startswith("#") and len(current) < 9:
+            match = re.search(r" in (\S+)", line) or re.match(r"#\d+\s+(\S+)", line)
+            if match:
+                current.append(match.group(1)[:60])
+    return "\n".join("        " + t[0] + ": " + " < ".join(t[1:]) for t in threads)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -1835,6 +1859,9 @@ request_timeout_ms = {int(body_timeout * 1000)}
         """Once per family: where the server's threads are when /healthz does not answer."""
         if server.alive() and not any(n.startswith("threads while /healthz") for n in result.notes):
             result.notes.append(f"threads while /healthz went unanswered: {thread_states(server.pid)}")
+            stacks = thread_stacks(server.pid, ctx.work / "f6-stacks.txt")
+            if stacks:
+                result.notes.append(f"their innermost frames ({ctx.work / 'f6-stacks.txt'} has all):\n{stacks}")
 
     def still_up(after):
         answer = get(port, "/healthz", timeout=5)

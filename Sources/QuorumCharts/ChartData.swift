@@ -27,7 +27,10 @@ public struct ChartPoint: Equatable, Sendable {
 
     /// As a reader sees it: "1,250", "140+", "≈150", with "†" when Quorum derived
     /// it and "*" when it counted something else than its series.
-    public var label: String { qualifier.format(NumberFormat.grouped(value)) + marks }
+    public var label: String { label(in: .en) }
+
+    /// The figure as a reader of `language` sees it ("1 250" in Russian).
+    public func label(in language: Language) -> String { qualifier.format(NumberFormat.grouped(value, in: language)) + marks }
 
     /// The marks alone, which the image, the tables and the downloads explain in a note.
     public var marks: String { (derivation == nil ? "" : ChartMark.derived) + (otherScope == nil ? "" : ChartMark.otherScope) }
@@ -41,11 +44,7 @@ public enum ChartMark {
     public static let derived = "†"
     public static let otherScope = "*"
 
-    public static let derivedNote = "† derived by Quorum, not stated in the document (the table says how)"
-
-    public static func otherScopeNote(_ scopes: [String]) -> String {
-        "* counts more than Member States: " + scopes.joined(separator: " or ")
-    }
+    public static var derivedNote: String { Wording(.en).derivedNote }
 }
 
 /// A named run of points, one per category (nil where there is no figure).
@@ -68,12 +67,17 @@ public struct ChartData: Equatable, Sendable {
     /// What the documents report for the whole of which the chart shows a part:
     /// "The dataset holds 22 of the 160 events that the source reports for …".
     public var coverage: String?
+    /// The language of the categories, names and notes.
+    public var language: Language
 
-    public init(categories: [String], series: [ChartSeries], reference: ChartSeries? = nil, coverage: String? = nil) {
+    public init(
+        categories: [String], series: [ChartSeries], reference: ChartSeries? = nil, coverage: String? = nil, language: Language = .en
+    ) {
         self.categories = categories
         self.series = series
         self.reference = reference
         self.coverage = coverage
+        self.language = language
     }
 
     /// Every point of every series.
@@ -87,10 +91,11 @@ public struct ChartData: Equatable, Sendable {
         var notes: [String] = []
         if let coverage { notes.append(coverage) }
         let points = shownPoints
-        if points.contains(where: { $0.derivation != nil }) { notes.append(ChartMark.derivedNote) }
+        let wording = Wording(language)
+        if points.contains(where: { $0.derivation != nil }) { notes.append(wording.derivedNote) }
         var scopes: [String] = []
         for scope in points.compactMap(\.otherScope) where !scopes.contains(scope) { scopes.append(scope) }
-        if !scopes.isEmpty { notes.append(ChartMark.otherScopeNote(scopes)) }
+        if !scopes.isEmpty { notes.append(wording.otherScopeNote(scopes)) }
         return notes
     }
 

@@ -1,3 +1,5 @@
+import QuorumModel
+
 /// The kinds of chart Quorum draws.
 public enum ChartKind: String, CaseIterable, Sendable {
     /// Vertical bars; several series are drawn side by side.
@@ -32,15 +34,16 @@ public struct ChartStyle: Equatable, Sendable {
     public var theme: Theme
     /// 1 for ordinary screens, 2 for high-density ones.
     public var scale: Int
+    /// The language of the chart's own words (the source line, "No data", the figures' separators).
+    public var language: Language
     /// What the figure in a donut's middle is: "in all", or "in the dataset" for a selection.
     public var totalCaption: String
 
     public init(
         kind: ChartKind, title: String = "", subtitle: String = "", source: String = "",
         width: Int = 800, height: Int = 400, valueLabels: Bool = false, theme: Theme = .light, scale: Int = 1,
-        totalCaption: String = "in all"
+        language: Language = .en, totalCaption: String? = nil
     ) {
-        self.totalCaption = totalCaption
         self.kind = kind
         self.title = title
         self.subtitle = subtitle
@@ -50,5 +53,7 @@ public struct ChartStyle: Equatable, Sendable {
         self.valueLabels = valueLabels
         self.theme = theme
         self.scale = scale
+        self.language = language
+        self.totalCaption = totalCaption ?? Wording(language).inAll
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import QuorumAggregates
+import QuorumModel
 
 /// The chart files to render: the default set shipped in the binary, or a directory's.
 /// A file that cannot be read becomes an error, and the others still render.
@@ -84,23 +85,27 @@ public struct RenderedChart: Sendable {
     }
 
     /// "Participants in CICA forum sessions. Business Council: 2021 116, 2022 150, …
-    /// 2024 140+ (at least). Source: …" — the chart's numbers in words, for screen readers.
+    /// 2024 140+ (at least). Source: …" — the chart's numbers in words, for screen
+    /// readers, in the chart's language.
     public var alt: String {
-        var text = spec.title + "."
-        if data.isEmpty { return text + " No data." + (spec.source.isEmpty ? "" : " Source: \(spec.source).") }
+        let wording = Wording(spec.language)
+        let source = spec.source.isEmpty ? "" : " " + wording.sourcePrefix + spec.source + wording.fullStop
+        var text = spec.title + wording.fullStop
+        if data.isEmpty { return text + " " + wording.noData + wording.fullStop + source }
         let series = data.series + (data.reference.map { [$0] } ?? [])
         for item in series {
+            let language = spec.language
             let figures = zip(data.categories, item.points).compactMap { category, point -> String? in
-                point.map { "\(category) \($0.label)" }
+                guard let point else { return nil }
+                return category + " " + point.label(in: language)
             }
-            text += " " + (series.count > 1 ? item.name + ": " : "") + figures.joined(separator: ", ") + "."
+            text += " " + (series.count > 1 ? item.name + ": " : "") + figures.joined(separator: ", ") + wording.fullStop
         }
         let qualifiers = Set(series.flatMap { $0.points.compactMap { $0?.qualifier } })
-        if qualifiers.contains(.atLeast) { text += " A figure with + is a lower bound (at least)." }
-        if qualifiers.contains(.approximately) { text += " A figure with ≈ is approximate." }
+        if qualifiers.contains(.atLeast) { text += " " + wording.lowerBoundSentence }
+        if qualifiers.contains(.approximately) { text += " " + wording.approximateSentence }
         // The marks and the coverage, as the notes under the image say them.
-        for note in data.notes { text += " " + note + (note.hasSuffix(".") ? "" : ".") }
-        if !spec.source.isEmpty { text += " Source: \(spec.source)." }
-        return text
+        for note in data.notes { text += " " + note + (note.hasSuffix(".") || note.hasSuffix("。") ? "" : wording.fullStop) }
+        return text + source
     }
 }

@@ -67,7 +67,7 @@ extension ChartSpec {
                     (qualifierColumn ?? ownQualifiers[position]).flatMap { row[$0].text.flatMap(Qualifier.init(rawValue:)) }
                     ?? .exact
                 let scope = scopeColumns[position].flatMap { row[$0].text.flatMap(Scope.init(rawValue:)) }
-                let otherScope = scope.flatMap { $0 == .memberStates || $0 == .all ? nil : $0.words }
+                let otherScope = scope.flatMap { $0 == .memberStates || $0 == .all ? nil : Wording(language).scopeWords($0) }
                 let derivation = derivationColumns[position].flatMap { row[$0].text }
                 let category = xColumn.map { row[$0].description } ?? values[position]
                 let seriesName =
@@ -106,7 +106,7 @@ extension ChartSpec {
             let derivations = points.compactMap(\.derivation)
             return ChartPoint(
                 points.reduce(0) { $0 + $1.value }, Qualifier.combined(points.map(\.qualifier)),
-                derivation: derivations.isEmpty ? nil : "A sum that includes derived figures: " + derivations.joined(separator: " "),
+                derivation: derivations.isEmpty ? nil : Wording(language).sumWithDerived(derivations),
                 otherScope: points.compactMap(\.otherScope).first,
                 register: points.flatMap(\.register))
         }
@@ -134,7 +134,7 @@ extension ChartSpec {
             references.isEmpty
             ? nil
             : ChartSeries(name: referenceName, points: carried(categories.map { references[$0]?.first }))
-        var data = ChartData(categories: categories.map(displayName), series: series, reference: reference)
+        var data = ChartData(categories: categories.map(displayName), series: series, reference: reference, language: language)
         data.coverage = try coverageSentence(snapshot, chartCount: data.points.reduce(0) { $0 + $1.value })
         return data
     }
@@ -157,26 +157,21 @@ extension ChartSpec {
                 "the snapshot has no period total '\(coverage)' for the organisation this chart filters to")
         }
         let reported = ChartPoint(row[v].number ?? 0, row[q].text.flatMap(Qualifier.init(rawValue:)) ?? .exact)
-        let held = NumberFormat.grouped(row[n].number ?? 0)
-        let noun = coverage == "cbm_events" ? "CBM events" : coverage.replacingOccurrences(of: "_", with: " ")
-        var period = ""
+        var period: (PartialDate, PartialDate)?
         if let from = row[f].text.flatMap({ try? PartialDate(parsing: $0) }), let to = row[t].text.flatMap({ try? PartialDate(parsing: $0) }) {
-            period = " for \(from.words) – \(to.words)"
+            period = (from, to)
         }
-        var sentence = "The dataset holds \(held) of the \(reported.label) \(noun) that the source reports\(period)"
-        let inPeriod = row[n].number ?? 0
-        if chartCount > inPeriod {
-            sentence += "; the chart counts \(NumberFormat.grouped(chartCount)), some outside that period"
-        } else if chartCount < inPeriod {
-            sentence += "; the chart counts \(NumberFormat.grouped(chartCount)) of them"
-        }
-        return sentence + "."
+        return Wording(language).coverage(
+            held: row[n].number ?? 0, reported: (reported.value, reported.label(in: language)), cbm: coverage == "cbm_events",
+            period: period,
+            chartCount: chartCount)
     }
 
     /// How the chart looks at a theme and scale.
     public func style(theme: Theme, scale: Int) -> ChartStyle {
         ChartStyle(
             kind: kind, title: title, subtitle: subtitle, source: source, width: width, height: height,
-            valueLabels: valueLabels, theme: theme, scale: scale, totalCaption: coverage == nil ? "in all" : "in the dataset")
+            valueLabels: valueLabels, theme: theme, scale: scale, language: language,
+            totalCaption: coverage == nil ? nil : Wording(language).inTheDataset)
     }
 }

@@ -26,8 +26,8 @@ public struct ChartSpec: Equatable, Sendable {
     public let name: String
     /// The file, as shown in errors.
     public let file: String
-    public let title: String
-    public let subtitle: String
+    public private(set) var title: String
+    public private(set) var subtitle: String
     public let kind: ChartKind
     public let origin: Origin
     public let x: String?
@@ -43,12 +43,12 @@ public struct ChartSpec: Equatable, Sendable {
     public let coverage: String?
     public let filters: [Filter]
     public let reference: String?
-    public let referenceName: String
+    public private(set) var referenceName: String
     /// The name of the one series when no `series` column splits the figures.
-    public let seriesName: String?
+    public private(set) var seriesName: String?
     public let carryForward: Bool
     /// Display names for raw values (`in_person` → "In person").
-    public let names: [String: String]
+    public private(set) var names: [String: String]
     public let width: Int
     public let height: Int
     public let valueLabels: Bool
@@ -56,9 +56,53 @@ public struct ChartSpec: Equatable, Sendable {
     /// The page (without `.html`) the chart goes on.
     public let page: String
     /// The page's heading, when this chart gives it (the first chart on a page that does wins).
-    public let pageTitle: String?
+    public private(set) var pageTitle: String?
     /// Where on its page the chart goes: lower first, then by name.
     public let order: Int
+    /// The chart's own words in other languages, from the file's `[ru]` and `[zh]` tables.
+    public let translations: [Language: Translation]
+    /// The language the chart is drawn in (`localized(_:)`).
+    public private(set) var language: Language = .en
+
+    /// What a chart file gives under `[ru]` or `[zh]`: its words in that language.
+    public struct Translation: Equatable, Sendable {
+        public var title: String?
+        public var subtitle: String?
+        public var names: [String: String] = [:]
+        public var seriesName: String?
+        public var referenceName: String?
+        public var pageTitle: String?
+    }
+
+    /// The chart as a reader of `language` sees it: the file's words in that
+    /// language where it gives them, the English ones where it does not, and the
+    /// keys that stayed English (for the page that lists them).
+    public func localized(_ language: Language) -> (spec: ChartSpec, untranslated: [String]) {
+        var spec = self
+        spec.language = language
+        guard language != .en else { return (spec, []) }
+        let translation = translations[language] ?? Translation()
+        var untranslated: [String] = []
+        func take(_ key: String, _ english: String?, _ translated: String?) -> String? {
+            guard let english, !english.isEmpty else { return english }
+            if let translated { return translated }
+            untranslated.append(key)
+            return english
+        }
+        spec.title = take("title", title, translation.title) ?? title
+        spec.subtitle = take("subtitle", subtitle, translation.subtitle) ?? subtitle
+        spec.seriesName = take("series_name", seriesName, translation.seriesName)
+        spec.pageTitle = take("page_title", pageTitle, translation.pageTitle)
+        spec.referenceName =
+            translation.referenceName ?? (referenceSetByFile ? take("reference_name", referenceName, nil)! : Wording(language).reference)
+        for (raw, name) in names.sorted(by: { $0.key < $1.key }) {
+            spec.names[raw] = take("names: \(raw)", name, translation.names[raw])
+        }
+        return (spec, untranslated)
+    }
+
+    /// Whether the file names the reference line (else it is "Reference" in each language).
+    private var referenceSetByFile: Bool { referenceName != Wording(.en).reference }
 
     /// The name the aggregation run gives the result of an `sql` chart.
     public var tableName: String {
@@ -72,11 +116,14 @@ public struct ChartSpec: Equatable, Sendable {
 
     // MARK: Parsing
 
-    static let keys: Set<String> = [
+    static let keys: Set<String> = Set([
         "title", "subtitle", "kind", "aggregate", "sql", "x", "series", "value", "values", "qualifier", "filter",
         "reference", "reference_name", "series_name", "carry_forward", "names", "width", "height", "value_labels", "source", "page",
         "page_title", "order", "scope", "derivation", "coverage",
-    ]
+    ]).union(Language.translated.flatMap { language in translatedKeys.map { "\(language.rawValue).\($0)" } })
+
+    /// The keys a `[ru]` or `[zh]` table may give.
+    static let translatedKeys = ["title", "subtitle", "names", "series_name", "reference_name", "page_title"]
 
     // MARK: Honesty rules
 
@@ -133,6 +180,16 @@ public struct ChartSpec: Equatable, Sendable {
                 .split(whereSeparator: { !$0.isLetter })
             if let word = words.first(where: { ["all", "every", "total", "whole"].contains($0) }) {
                 throw ChartError.spec(file: file, key: "title", "\(Self.wholeRule): '\(word)'")
+            }
+            for (language, translation) in translations {
+                let text = ([translation.title, translation.subtitle, translation.seriesName].compactMap { $0 } + translation.names.values)
+                    .joined(separator: " ").lowercased()
+                let words = text.split(whereSeparator: { !$0.isLetter }).map(String.init)
+                if let word = words.first(where: { ["все", "всех", "всего", "весь", "вся", "всё", "итого"].contains($0) })
+                    ?? ["全部", "所有", "总计", "总数"].first(where: text.contains)
+                {
+                    throw ChartError.spec(file: file, key: "\(language.rawValue).title", "\(Self.wholeRule): '\(word)'")
+                }
             }
         }
     }
@@ -191,12 +248,29 @@ public struct ChartSpec: Equatable, Sendable {
                 values: parts[1].components(separatedBy: "|").map { $0.trimmingCharacters(in: .whitespaces) },
                 negated: negated)
         }
-        var names: [String: String] = [:]
-        for entry in try reader.strings("names") {
-            guard let equals = entry.firstIndex(of: "=") else {
-                throw ChartError.spec(file: file, key: "names", "'\(entry)' is not raw=Display name")
+        func displayNames(_ key: String) throws(ChartError) -> [String: String] {
+            var names: [String: String] = [:]
+            for entry in try reader.strings(key) {
+                guard let equals = entry.firstIndex(of: "=") else {
+                    throw ChartError.spec(file: file, key: key, "'\(entry)' is not raw=Display name")
+                }
+                names[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
             }
-            names[String(entry[..<equals])] = String(entry[entry.index(after: equals)...])
+            return names
+        }
+        let names = try displayNames("names")
+        var translations: [Language: Translation] = [:]
+        for language in Language.translated {
+            let prefix = language.rawValue + "."
+            guard table.keys.contains(where: { $0.hasPrefix(prefix) }) else { continue }
+            let translation = Translation(
+                title: try reader.string(prefix + "title"), subtitle: try reader.string(prefix + "subtitle"),
+                names: try displayNames(prefix + "names"), seriesName: try reader.string(prefix + "series_name"),
+                referenceName: try reader.string(prefix + "reference_name"), pageTitle: try reader.string(prefix + "page_title"))
+            if let raw = translation.names.keys.sorted().first(where: { names[$0] == nil }) {
+                throw ChartError.spec(file: file, key: prefix + "names", "'\(raw)' has no English name in names")
+            }
+            translations[language] = translation
         }
         let page = try reader.string("page") ?? "index"
         guard isValidName(page) else { throw ChartError.spec(file: file, key: "page", "'\(page)' must be lower-case letters, digits and hyphens") }
@@ -212,11 +286,12 @@ public struct ChartSpec: Equatable, Sendable {
             kind: kind, origin: origin, x: x, series: try reader.string("series"),
             values: value.map { [$0] } ?? values, qualifier: try reader.string("qualifier"), scope: try reader.string("scope"),
             derivation: try reader.string("derivation"), coverage: try reader.string("coverage"), filters: filters,
-            reference: try reader.string("reference"), referenceName: try reader.string("reference_name") ?? "Reference",
+            reference: try reader.string("reference"), referenceName: try reader.string("reference_name") ?? Wording(.en).reference,
             seriesName: try reader.string("series_name"),
             carryForward: try reader.boolean("carry_forward"), names: names, width: width, height: height,
             valueLabels: try reader.boolean("value_labels"), source: try reader.string("source") ?? "", page: page,
-            pageTitle: try reader.string("page_title"), order: try reader.integer("order", default: 100, in: -100_000...100_000))
+            pageTitle: try reader.string("page_title"), order: try reader.integer("order", default: 100, in: -100_000...100_000),
+            translations: translations)
         try spec.checkHonesty()
         return spec
     }

@@ -19,26 +19,26 @@ extension Painter {
         var plot = plot
         plot.bottom -= axisMetrics.ascent + axisMetrics.descent + pixels(8)
         let ticks = AxisTicks(covering: largest * (anyLabel ? 1.1 : 1), target: max(2, Int(plot.height / pixels(50))))
-        let tickLabels = ticks.values.map(NumberFormat.grouped)
+        let tickLabels = ticks.values.map(wording.number)
         var labelWidth = 0.0
-        for label in tickLabels { labelWidth = max(labelWidth, try Canvas.measure(label, size: axisSize).width) }
+        for tick in tickLabels { labelWidth = max(labelWidth, try Canvas.measure(tick, size: axisSize).width) }
         plot.left += labelWidth + pixels(10)
 
         func y(_ value: Double) -> Double { plot.bottom - value / ticks.maximum * plot.height }
-        for (value, label) in zip(ticks.values, tickLabels) {
+        for (value, tick) in zip(ticks.values, tickLabels) {
             let position = y(value).rounded()
             canvas.fillRect(
                 x: plot.left, y: position, width: plot.width, height: unit,
                 color: value == 0 ? theme.axis : theme.grid)
             try canvas.text(
-                label, x: plot.left - pixels(8), y: position + axisMetrics.ascent / 2 - unit,
+                tick, x: plot.left - pixels(8), y: position + axisMetrics.ascent / 2 - unit,
                 size: axisSize, color: theme.mutedText, anchor: .end)
         }
         let band = plot.width / Double(categoryCount)
         for (index, category) in data.categories.enumerated() {
-            let label = try fit(category, size: axisSize, width: band - pixels(6))
+            let shown = try fit(category, size: axisSize, width: band - pixels(6))
             try canvas.text(
-                label, x: plot.left + band * (Double(index) + 0.5), y: plot.bottom + pixels(6) + axisMetrics.ascent,
+                shown, x: plot.left + band * (Double(index) + 0.5), y: plot.bottom + pixels(6) + axisMetrics.ascent,
                 size: axisSize, color: theme.text, anchor: .middle)
         }
 
@@ -81,23 +81,23 @@ extension Painter {
                 if stacked {
                     stackQualifiers.append(point.qualifier)
                     if labelled(point), bottom - top >= labelMetrics.ascent + pixels(6),
-                        try Canvas.measure(point.label, size: labelSize).width <= barWidth - pixels(4)
+                        try Canvas.measure(label(point), size: labelSize).width <= barWidth - pixels(4)
                     {
                         try canvas.text(
-                            point.label, x: left + barWidth / 2, y: (top + bottom) / 2 + labelMetrics.ascent / 2,
+                            label(point), x: left + barWidth / 2, y: (top + bottom) / 2 + labelMetrics.ascent / 2,
                             size: labelSize, color: theme.label(on: colour), anchor: .middle)
                     }
                     base += point.value
                 } else if labelled(point) {
                     try canvas.text(
-                        point.label, x: left + barWidth / 2, y: top - pixels(5), size: labelSize,
+                        label(point), x: left + barWidth / 2, y: top - pixels(5), size: labelSize,
                         color: theme.text, anchor: .middle)
                 }
             }
             if stacked, style.valueLabels, base > 0 {
                 let total = ChartPoint(base, Qualifier.combined(stackQualifiers))
                 try canvas.text(
-                    total.label, x: groupLeft + groupWidth / 2, y: y(base) - pixels(5), font: .bold,
+                    label(total), x: groupLeft + groupWidth / 2, y: y(base) - pixels(5), font: .bold,
                     size: labelSize, color: theme.text, anchor: .middle)
             }
         }
@@ -139,7 +139,7 @@ extension Painter {
                 let x = plot.left + band * (Double(index) + 0.5), top = y(point.value)
                 // Above the marker, else below it, else beside it; an exact figure whose label would
                 // overlap another is left to the table, one a reader must be told about is always written.
-                let labelWidth = try Canvas.measure(point.label, size: labelSize).width
+                let labelWidth = try Canvas.measure(label(point), size: labelSize).width
                 let above = top - pixels(10), below = top + pixels(10) + labelMetrics.ascent
                 var candidates = [above, below].map { baseline in
                     Box(
@@ -158,7 +158,7 @@ extension Painter {
                 guard let place = free ?? (point.isQualified ? candidates[0] : nil) else { continue }
                 taken.append(place)
                 try canvas.text(
-                    point.label, x: (place.left + place.right) / 2, y: place.bottom - labelMetrics.descent,
+                    label(point), x: (place.left + place.right) / 2, y: place.bottom - labelMetrics.descent,
                     size: labelSize, color: theme.text, anchor: .middle)
             }
         }

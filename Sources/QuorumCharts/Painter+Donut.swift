@@ -28,8 +28,8 @@ extension Painter {
         }
         let totalPoint = ChartPoint(total, Qualifier.combined(points.compactMap { $0?.qualifier }))
         let big = self.points(18)
-        let bigMetrics = try Canvas.measure(totalPoint.label, font: .bold, size: big)
-        try canvas.text(totalPoint.label, x: centreX, y: centreY + pixels(2), font: .bold, size: big, color: theme.text, anchor: .middle)
+        let bigMetrics = try Canvas.measure(label(totalPoint), font: .bold, size: big)
+        try canvas.text(label(totalPoint), x: centreX, y: centreY + pixels(2), font: .bold, size: big, color: theme.text, anchor: .middle)
         try canvas.text(
             style.totalCaption, x: centreX, y: centreY + pixels(2) + bigMetrics.descent + pixels(14),
             size: self.points(TypeSize.axis), color: theme.mutedText, anchor: .middle)
@@ -43,13 +43,13 @@ extension Painter {
         for (index, category) in data.categories.enumerated() {
             let point = points[index]
             let share = total > 0 ? " (\(Int(((point?.value ?? 0) / total * 100).rounded()))%)" : ""
-            let figure = (point?.label ?? "–") + share
+            let figure = (point.map(label) ?? "–") + share
             let figureWidth = try Canvas.measure(figure, font: .bold, size: size).width
             canvas.fillRect(
                 x: legendLeft, y: y - metrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
                 color: theme.colour(index))
-            let label = try fit(category, size: size, width: width - figureWidth - pixels(32))
-            try canvas.text(label, x: legendLeft + pixels(16), y: y, size: size, color: theme.text)
+            let shown = try fit(category, size: size, width: width - figureWidth - pixels(32))
+            try canvas.text(shown, x: legendLeft + pixels(16), y: y, size: size, color: theme.text)
             try canvas.text(figure, x: legendLeft + width, y: y, font: .bold, size: size, color: theme.text, anchor: .end)
             y += rowHeight
         }

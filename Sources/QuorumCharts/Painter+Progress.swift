@@ -11,7 +11,7 @@ extension Painter {
         let total = ChartPoint(
             done.value + rest.reduce(0) { $0 + $1.value },
             Qualifier.combined([done.qualifier] + rest.map(\.qualifier)))
-        let headline = "\(done.label) of \(total.label)"
+        let headline = wording.part(label(done), of: label(total))
         let big = self.points(22)
         let bigMetrics = try Canvas.measure(headline, font: .bold, size: big)
         let barHeight = min(pixels(28), plot.height / 4)
@@ -38,13 +38,13 @@ extension Painter {
         y += barHeight + pixels(16) + legendMetrics.ascent
         var x = plot.left
         for (index, category) in data.categories.enumerated() {
-            let figure = points[index]?.label ?? "–"
+            let figure = points[index].map(label) ?? "–"
             canvas.fillRect(
                 x: x, y: y - legendMetrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
                 color: index == 0 ? theme.colour(0) : theme.track)
-            let label = try fit(category, size: legendSize, width: plot.width / Double(data.categories.count) - pixels(60))
+            let shown = try fit(category, size: legendSize, width: plot.width / Double(data.categories.count) - pixels(60))
             x += pixels(16)
-            x += try canvas.text(label, x: x, y: y, size: legendSize, color: theme.text) + pixels(6)
+            x += try canvas.text(shown, x: x, y: y, size: legendSize, color: theme.text) + pixels(6)
             x += try canvas.text(figure, x: x, y: y, font: .bold, size: legendSize, color: theme.text) + pixels(24)
         }
     }

@@ -18,13 +18,13 @@ extension Painter {
         let anyLabel = data.series.contains { $0.points.contains { $0.map(labelled) ?? false } }
         // Room at the end of the longest bar for its label.
         let ticks = AxisTicks(covering: largest * (anyLabel ? 1.15 : 1), target: max(2, Int(plot.width / pixels(90))))
-        plot.right -= try Canvas.measure(NumberFormat.grouped(ticks.maximum), size: axisSize).width / 2
+        plot.right -= try Canvas.measure(wording.number(ticks.maximum), size: axisSize).width / 2
         func x(_ value: Double) -> Double { plot.left + value / ticks.maximum * plot.width }
         for value in ticks.values {
             let position = x(value).rounded()
             canvas.fillRect(x: position, y: plot.top, width: unit, height: plot.height, color: value == 0 ? theme.axis : theme.grid)
             try canvas.text(
-                NumberFormat.grouped(value), x: position, y: plot.bottom + pixels(6) + axisMetrics.ascent,
+                wording.number(value), x: position, y: plot.bottom + pixels(6) + axisMetrics.ascent,
                 size: axisSize, color: theme.mutedText, anchor: .middle)
         }
         let band = plot.height / Double(data.categories.count)
@@ -34,9 +34,9 @@ extension Painter {
         let categoryMetrics = try Canvas.measure("Ag", size: categorySize)
         for (index, category) in data.categories.enumerated() {
             let middle = plot.top + band * (Double(index) + 0.5)
-            let label = try fit(category, size: categorySize, width: categoryWidth)
+            let shown = try fit(category, size: categorySize, width: categoryWidth)
             try canvas.text(
-                label, x: plot.left - pixels(10), y: middle + categoryMetrics.ascent / 2 - unit,
+                shown, x: plot.left - pixels(10), y: middle + categoryMetrics.ascent / 2 - unit,
                 size: categorySize, color: theme.text, anchor: .end)
             for (number, series) in data.series.enumerated() {
                 guard let point = series.points[safe: index] ?? nil else { continue }
@@ -45,7 +45,7 @@ extension Painter {
                 canvas.fillRect(x: x(0), y: top, width: x(point.value) - x(0), height: barHeight - gap, color: theme.colour(number))
                 if labelled(point) {
                     try canvas.text(
-                        point.label, x: x(point.value) + pixels(6), y: top + barHeight / 2 + categoryMetrics.ascent / 2 - unit,
+                        label(point), x: x(point.value) + pixels(6), y: top + barHeight / 2 + categoryMetrics.ascent / 2 - unit,
                         size: labelSize, color: theme.text)
                 }
             }

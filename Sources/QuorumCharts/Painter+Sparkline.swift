@@ -16,7 +16,7 @@ extension Painter {
         // and the last figure as a reader reads it, with its qualifier and marks.
         let largest = values.max() ?? 0, smallest = values.min() ?? 0
         let margin = pixels(4)
-        let lastLabel = series.points.last { $0 != nil }??.label ?? ""
+        let lastLabel = (series.points.last { $0 != nil } ?? nil).map(label) ?? ""
         let labelSize = points(TypeSize.valueLabel)
         let labelMetrics = try Canvas.measure(lastLabel.isEmpty ? "0" : lastLabel, size: labelSize)
         let labelWidth = lastLabel.isEmpty ? 0 : labelMetrics.width + pixels(4)

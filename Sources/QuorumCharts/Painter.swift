@@ -23,6 +23,10 @@ struct Painter {
     /// Pixels per 1× pixel.
     var unit: Double { Double(style.scale) }
 
+    var wording: Wording { Wording(style.language) }
+    /// A figure as the chart's language writes it.
+    func label(_ point: ChartPoint) -> String { point.label(in: style.language) }
+
     func points(_ size: Double) -> Double { size * unit }
     func pixels(_ size: Double) -> Double { size * unit }
 
@@ -50,10 +54,10 @@ struct Painter {
         }
         var bottom = height - pixels(12)
         // Under the plot: what the marks mean and what the chart covers, then the source.
-        let footnotes = data.notes + (style.source.isEmpty ? [] : ["Source: " + style.source])
+        let footnotes = data.notes + (style.source.isEmpty ? [] : [wording.sourcePrefix + style.source])
         if !footnotes.isEmpty {
             let size = points(TypeSize.source)
-            let metrics = try Canvas.measure("Source: Ag", font: .regular, size: size)
+            let metrics = try Canvas.measure(wording.sourcePrefix + "Ag", font: .regular, size: size)
             let lineHeight = metrics.ascent + metrics.descent + pixels(2)
             var lines: [String] = []
             for note in footnotes { lines += try wrap(note, size: size, width: width - 2 * padding, lines: 2) }
@@ -78,7 +82,7 @@ struct Painter {
         let plot = Box(left: padding, top: top + pixels(14), right: width - padding, bottom: bottom)
         guard !data.isEmpty, plot.height > pixels(20) else {
             try canvas.text(
-                "No data", x: (plot.left + plot.right) / 2, y: (plot.top + plot.bottom) / 2,
+                wording.noData, x: (plot.left + plot.right) / 2, y: (plot.top + plot.bottom) / 2,
                 size: points(11), color: theme.mutedText, anchor: .middle)
             return
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A date known to the day, the month or only the year — "June 2021" in a
 /// document is a month, not the first of June.
 public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
@@ -91,6 +93,22 @@ public struct PartialDate: Hashable, Comparable, Sendable, CustomStringConvertib
         let name = months[month - 1]
         guard let day else { return "\(name) \(year)" }
         return "\(day) \(name) \(year)"
+    }
+
+    /// The date in `language`, at its precision, as CLDR writes it: "October 2020",
+    /// "октябрь 2020 г.", "2020年10月".
+    public func words(in language: Language) -> String {
+        if language == .en { return words }
+        let template = day != nil ? "dMMMMy" : (month != nil ? "LLLLy" : "y")
+        let formatter = DateFormatter()
+        formatter.locale = language.locale
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.dateFormat = DateFormatter.dateFormat(fromTemplate: template, options: 0, locale: language.locale)
+        var parts = DateComponents()
+        (parts.year, parts.month, parts.day) = (year, month ?? 1, day ?? 1)
+        guard let date = formatter.calendar.date(from: parts) else { return words }
+        return formatter.string(from: date)
     }
 
     /// The first day of the period, `YYYY-MM-DD`.

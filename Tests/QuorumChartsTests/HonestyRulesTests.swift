@@ -116,7 +116,7 @@ import Testing
         let youth = try #require(data.series.first { $0.name == "Youth Council" })
         #expect(youth.points.map { $0?.label } == ["18", "18*", "20+†"])
         #expect(youth.points[1]?.otherScope == "Member States and observers")
-        #expect(data.notes.contains(ChartMark.otherScopeNote(["Member States and observers"])))
+        #expect(data.notes.contains(Wording(.en).otherScopeNote(["Member States and observers"])))
         let written = try texts(data, spec)
         #expect(written.contains("18*"))
         #expect(written.contains { $0.hasPrefix("* counts more than Member States: Member States and observers") })
