@@ -122,6 +122,7 @@ extension ChartSpec {
         func seriesTitle(_ name: String) -> String {
             if let seriesName, seriesColumn == nil, xColumn == nil || valueColumns.count == 1 { return seriesName }
             if names[name] == nil, seriesColumn == nil || valueColumns.count > 1, values.contains(name) {
+                if language != .en, let measure = Measure(rawValue: name) { return Wording(language).measureWords(measure) }
                 let spaced = name.replacingOccurrences(of: "_", with: " ")
                 return spaced.prefix(1).uppercased() + spaced.dropFirst()
             }

@@ -63,6 +63,8 @@ public struct ChartSpec: Equatable, Sendable {
     public let translations: [Language: Translation]
     /// The language the chart is drawn in (`localized(_:)`).
     public private(set) var language: Language = .en
+    /// The keys whose words stayed English in that language, for want of a translation.
+    public private(set) var untranslated: [String] = []
 
     /// What a chart file gives under `[ru]` or `[zh]`: its words in that language.
     public struct Translation: Equatable, Sendable {
@@ -75,12 +77,12 @@ public struct ChartSpec: Equatable, Sendable {
     }
 
     /// The chart as a reader of `language` sees it: the file's words in that
-    /// language where it gives them, the English ones where it does not, and the
-    /// keys that stayed English (for the page that lists them).
-    public func localized(_ language: Language) -> (spec: ChartSpec, untranslated: [String]) {
+    /// language where it gives them, the English ones where it does not (listed
+    /// in `untranslated`, for the page that says so). Made from the English spec.
+    public func localized(_ language: Language) -> ChartSpec {
         var spec = self
         spec.language = language
-        guard language != .en else { return (spec, []) }
+        guard language != .en else { return spec }
         let translation = translations[language] ?? Translation()
         var untranslated: [String] = []
         func take(_ key: String, _ english: String?, _ translated: String?) -> String? {
@@ -98,7 +100,8 @@ public struct ChartSpec: Equatable, Sendable {
         for (raw, name) in names.sorted(by: { $0.key < $1.key }) {
             spec.names[raw] = take("names: \(raw)", name, translation.names[raw])
         }
-        return (spec, untranslated)
+        spec.untranslated = untranslated
+        return spec
     }
 
     /// Whether the file names the reference line (else it is "Reference" in each language).

@@ -40,9 +40,10 @@ struct Painter {
         let width = Double(canvas.width), height = Double(canvas.height)
         let padding = pixels(18)
         var top = pixels(16)
-        if !style.title.isEmpty {
+        // A title too long for one line (Russian runs a third longer than English) takes two.
+        for text in try wrap(style.title, font: .bold, size: points(TypeSize.title), width: width - 2 * padding, lines: 2) {
             top = try line(
-                style.title, at: top, font: .bold, size: TypeSize.title, colour: theme.text,
+                text, at: top, font: .bold, size: TypeSize.title, colour: theme.text,
                 canvas: canvas, width: width - 2 * padding, left: padding)
         }
         if !style.subtitle.isEmpty {

@@ -88,7 +88,7 @@ public struct Wording: Sendable {
             sentence =
                 "В наборе данных \(number(held)) из \(reported.label) \(noun), о которых сообщает источник" + (range.map { ", за \($0)" } ?? "")
         case .zh:
-            sentence = "数据集收录了来源报告的" + (range.map { $0 + "期间" } ?? "") + "\(reported.label)项\(cbm ? "建立信任措施活动" : "活动")中的\(number(held))项"
+            sentence = "数据集收录了来源报告的" + (range.map { $0 + "期间" } ?? "") + "\(reported.label)项\(cbm ? "信任措施活动" : "活动")中的\(number(held))项"
         }
         let inPeriod = held
         if chartCount > inPeriod {
@@ -109,7 +109,7 @@ public struct Wording: Sendable {
     public var sourcePrefix: String { pick("Source: ", "Источник: ", "来源：") }
     public var noData: String { pick("No data", "Нет данных", "无数据") }
     public var inAll: String { pick("in all", "всего", "合计") }
-    public var inTheDataset: String { pick("in the dataset", "в наборе данных", "数据集内") }
+    public var inTheDataset: String { pick("in the dataset", "в данных", "数据集内") }
     public var reference: String { pick("Reference", "Ориентир", "参照值") }
     public var lowerBoundSentence: String {
         pick("A figure with + is a lower bound (at least).", "Число со знаком + — нижняя граница (не менее).", "带 + 的数字为下限（至少）。")
@@ -157,6 +157,15 @@ public struct Wording: Sendable {
             "\(title): числа (каждое ведёт к своим источникам в реестре)",
             "\(title)：数字（每个数字都链接到登记簿中的出处）")
     }
+    /// The heading of a table's first column, for the built-in aggregates' columns; nil for others.
+    public func columnHeading(_ column: String) -> String? {
+        switch column {
+        case "year": pick("Year", "Год", "年份")
+        case "valid_from": pick("From", "С года", "起始年份")
+        case "label", "measure": pick("Measure", "Показатель", "指标")
+        default: nil
+        }
+    }
     public var dataLinks: String { pick("Data:", "Данные:", "数据：") }
     public var metadataAndCitation: String { pick("metadata and citation", "метаданные и ссылка для цитирования", "元数据与引用格式") }
     public var noDataTable: String { pick("No data.", "Нет данных.", "无数据。") }
@@ -176,10 +185,23 @@ public struct Wording: Sendable {
     }
     public var translationsIntro: String {
         pick(
-            "Quorum writes its own words (headings, notes, keys) in English, Russian and Chinese. Names come from the data: organisations give their own names in each language, and country names come from CLDR, the Unicode locale data. Where the data has no name in a language, the English one is shown and marked. The documents' words are never translated: the register quotes them as they are.",
-            "Свои слова (заголовки, примечания, пояснения) Quorum пишет на английском, русском и китайском. Названия берутся из данных: организации дают свои собственные названия на каждом языке, а названия стран — из CLDR, языковых данных Unicode. Если в данных нет названия на языке, показано английское, с пометкой. Слова документов никогда не переводятся: реестр цитирует их как есть.",
-            "Quorum 自己的文字（标题、注释、说明）有英文、俄文和中文版本。名称取自数据：各组织以自己的各语言名称为准，国家名称取自 Unicode 的语言环境数据 CLDR。数据中没有某种语言的名称时，显示英文名称并加以标注。文件原文从不翻译：登记簿按原文引用。")
+            "Quorum writes its own words (headings, notes, keys) in English, Russian and Chinese, and each chart file gives its title and labels in each language. Where a chart file gives no translation, its English words are shown, marked EN, and listed below. Names that come from the data (bodies, events, totals) are shown as the data gives them, in English, until it carries the organisations' own names in the language; country names come from CLDR, the Unicode locale data. The documents' words are never translated: the register quotes them as they are.",
+            "Свои слова (заголовки, примечания, пояснения) Quorum пишет на английском, русском и китайском, а каждый файл графика даёт свой заголовок и подписи на каждом языке. Если файл графика не даёт перевода, показаны его английские слова с пометкой EN; они перечислены ниже. Названия из данных (органы, мероприятия, итоги) показаны так, как их дают данные, — на английском, пока в данных нет собственных названий организаций на этом языке; названия стран берутся из CLDR, языковых данных Unicode. Слова документов никогда не переводятся: реестр цитирует их как есть.",
+            "Quorum 自己的文字（标题、注释、说明）有英文、俄文和中文版本，每个图表文件给出各语言的标题和标签。图表文件未给出译文时，显示其英文文字并标注 EN，并在下方列出。来自数据的名称（机构、活动、总数）按数据原样以英文显示，直至数据载有各组织自己的该语言名称；国家名称取自 Unicode 的语言环境数据 CLDR。文件原文从不翻译：登记簿按原文引用。"
+        )
     }
+
+    /// What a measure counts, as a series heading.
+    public func measureWords(_ measure: Measure) -> String {
+        switch measure {
+        case .participants: pick("Participants", "Участники", "参会人数")
+        case .memberStates: pick("Member States represented", "Представленные государства-члены", "出席的成员国")
+        case .guestStates: pick("Guest states", "Государства-гости", "嘉宾国")
+        case .organisations: pick("Organisations present", "Присутствовавшие организации", "出席的国际组织")
+        case .countries: pick("Countries", "Страны", "国家")
+        }
+    }
+
     public var shownInEnglishHeading: String {
         pick("Shown in English", "Показано на английском", "以英文显示")
     }

@@ -1,28 +1,95 @@
 import HTTPTypes
 import Hummingbird
+import QuorumModel
 
-/// `/`, `/<page>.html`, `/style.css`, `/manifest.json`, `/charts/<file>` and
-/// `/data/<file>`: the published site, by lookup in `SiteFiles`.
+/// `/`, `/<page>.html`, `/style.css`, `/manifest.json`, `/charts/<file>`,
+/// `/data/<file>`, and each language's pages and charts under `/en/`, `/ru/`,
+/// `/zh/`: the published site, by lookup in `SiteFiles`. `/` answers in English,
+/// or sends a reader whose `Accept-Language` prefers Russian or Chinese to that
+/// language's pages.
 struct SiteController<Context: RequestContext> {
     let site: SiteFiles
 
     func addRoutes(to router: Router<Context>) {
-        router.getAndHead("/") { _, _ in try serve("index.html") }
-        router.getAndHead(Self.page) { _, context in try serve(context.parameters.require("file")) }
+        router.getAndHead("/") { request, _ in try root(request) }
+        router.getAndHead(Self.page) { request, context in
+            let file = try context.parameters.require("file")
+            guard let language = Self.languages.first(where: { $0 == file }) else { return try serve(file) }
+            // "/ru" is the language's index, at "/ru/", so that its relative links stay in it.
+            guard request.uri.path.hasSuffix("/") else { return redirect(to: "/\(language)/", permanent: true) }
+            return try serve("\(language)/index.html")
+        }
         router.getAndHead(Self.chart) { _, context in try serve("charts/" + context.parameters.require("file")) }
         router.getAndHead(Self.data) { _, context in try serve("data/" + context.parameters.require("file")) }
+        router.getAndHead(Self.languagePage) { _, context in
+            try serve(try Self.language(context) + "/" + context.parameters.require("page"))
+        }
+        router.getAndHead(Self.languageChart) { _, context in
+            try serve(try Self.language(context) + "/charts/" + context.parameters.require("chart"))
+        }
     }
 
     private static var page: RouterPath { "{file}" }
     private static var chart: RouterPath { "charts/{file}" }
     private static var data: RouterPath { "data/{file}" }
+    // The router's tree takes one parameter name per level: the language is `file` too.
+    private static var languagePage: RouterPath { "{file}/{page}" }
+    private static var languageChart: RouterPath { "{file}/charts/{chart}" }
+
+    /// The directories of the site's languages.
+    static var languages: [String] { siteLanguages }
+
+    private static func language(_ context: Context) throws -> String {
+        let language = try context.parameters.require("file")
+        guard languages.contains(language) else { throw APIError(.notFound, "no such file") }
+        return language
+    }
 
     /// The routes that take any file name, with whether the site holds the file at
     /// a request path (the path is the file's name in the tree): a path there is
     /// known, for OPTIONS and 405, only when it does.
     var holds: [String: @Sendable (String) -> Bool] {
-        let holds: @Sendable (String) -> Bool = { [site] path in site.file(String(path.dropFirst())) != nil }
-        return Dictionary(uniqueKeysWithValues: [Self.page, Self.chart, Self.data].map { ($0.description, holds) })
+        let holds: @Sendable (String) -> Bool = { [site] path in
+            let file = String(path.dropFirst())
+            return site.file(file) != nil || site.file(file + "/index.html") != nil
+        }
+        return Dictionary(
+            uniqueKeysWithValues: [Self.page, Self.chart, Self.data, Self.languagePage, Self.languageChart].map { ($0.description, holds) })
+    }
+
+    /// The English index, or a redirect to the language the reader prefers.
+    private func root(_ request: Request) throws -> Response {
+        let preferred = Self.preferredLanguage(request.headers[.acceptLanguage] ?? "")
+        if preferred != "en" {
+            var response = redirect(to: "/\(preferred)/", permanent: false)
+            response.headers[.vary] = "Accept-Language"
+            return response
+        }
+        var response = try serve("index.html")
+        response.headers[.vary] = "Accept-Language"
+        return response
+    }
+
+    /// The site's language the `Accept-Language` header ranks highest ("ru-RU,ru;q=0.9,en;q=0.8"
+    /// is "ru"); English when it names none of them.
+    static func preferredLanguage(_ header: String) -> String {
+        var best: (language: String, weight: Double)?
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = parts.first?.lowercased(), !tag.isEmpty else { continue }
+            let primary = String(tag.split(separator: "-").first ?? "")
+            var weight = 1.0
+            for parameter in parts.dropFirst() where parameter.lowercased().hasPrefix("q=") {
+                weight = Double(parameter.dropFirst(2)) ?? 0
+            }
+            guard languages.contains(primary), weight > 0, weight > (best?.weight ?? 0) else { continue }
+            best = (primary, weight)
+        }
+        return best?.language ?? "en"
+    }
+
+    private func redirect(to location: String, permanent: Bool) -> Response {
+        Response(status: permanent ? .movedPermanently : .found, headers: [.location: location, .cacheControl: "no-cache"])
     }
 
     /// The file with its validators; conditional requests and HEAD are `ConditionalGETMiddleware`'s.
@@ -48,6 +115,9 @@ struct SiteController<Context: RequestContext> {
         return .representation(file.body, contentType: file.contentType, headers: headers)
     }
 }
+
+/// The directories of the site's languages, as the renderer writes them.
+let siteLanguages = Language.allCases.map(\.rawValue)
 
 /// Pages may load only what comes from this server, and run no inline script.
 let pageSecurityPolicy =

@@ -8,7 +8,10 @@ import QuorumModel
 /// and the chart's metadata.
 enum ChartTable {
     static func categoryHeading(_ spec: ChartSpec) -> String {
-        spec.x.map { spec.displayName($0).columnHeading } ?? "Measure"
+        let wording = Wording(spec.language)
+        guard let x = spec.x else { return wording.measure }
+        if spec.names[x] == nil, spec.language != .en, let heading = wording.columnHeading(x) { return heading }
+        return spec.displayName(x).columnHeading
     }
 
     static func columns(_ chart: RenderedChart) -> [ChartSeries] {
@@ -29,11 +32,13 @@ enum ChartTable {
         return first
     }
 
-    static func html(_ chart: RenderedChart) -> String {
+    /// The table on a page at `place`, in its language, its cells linking to the (English) register.
+    static func html(_ chart: RenderedChart, place: PagePlace = .root) -> String {
         let spec = chart.spec
-        guard !chart.data.isEmpty else { return "<p class=\"empty\">No data.</p>\n" }
+        let wording = Wording(spec.language)
+        guard !chart.data.isEmpty else { return "<p class=\"empty\">\(HTML.escape(wording.noDataTable))</p>\n" }
         var out =
-            "<div class=\"table\"><table>\n<caption>\(HTML.escape(spec.title)): the figures (each links to its sources in the register)</caption>\n<thead><tr>"
+            "<div class=\"table\"><table>\n<caption>\(HTML.escape(wording.tableCaption(spec.title)))</caption>\n<thead><tr>"
         out += "<th scope=\"col\">\(HTML.escape(categoryHeading(spec)))</th>"
         for series in columns(chart) { out += "<th scope=\"col\" class=\"num\">\(HTML.escape(series.name))</th>" }
         out += "</tr></thead>\n<tbody>\n"
@@ -44,11 +49,11 @@ enum ChartTable {
                     out += "<td class=\"num\">–</td>"
                     continue
                 }
-                var cell = HTML.escape(point.label)
-                if let anchor = anchor(point) { cell = "<a href=\"\(RegisterAnchor.href(anchor))\">\(cell)</a>" }
+                var cell = HTML.escape(point.label(in: spec.language))
+                if let anchor = anchor(point) { cell = "<a href=\"\(place.up)\(RegisterAnchor.href(anchor))\">\(cell)</a>" }
                 var title: [String] = []
-                if let derivation = point.derivation { title.append("Derived: " + derivation) }
-                if let scope = point.otherScope { title.append("Counts " + scope) }
+                if let derivation = point.derivation { title.append(wording.derivedTitle + derivation) }
+                if let scope = point.otherScope { title.append(wording.countsTitle + scope) }
                 let attribute = title.isEmpty ? "" : " title=\"\(HTML.escape(title.joined(separator: " ")))\""
                 out += "<td class=\"num\"\(attribute)>\(cell)</td>"
             }
@@ -70,7 +75,7 @@ enum ChartTable {
         for point in data.shownPoints {
             if let derivation = point.derivation, !derivations.contains(derivation) { derivations.append(derivation) }
         }
-        return [Qualifier.key] + data.notes + derivations.map { "\(ChartMark.derived) \($0)" }
+        return [Wording(data.language).qualifierKey] + data.notes + derivations.map { "\(ChartMark.derived) \($0)" }
     }
 
     /// One line per figure, headed in words: category, series, the figure as shown

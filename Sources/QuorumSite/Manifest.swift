@@ -30,6 +30,14 @@ enum Manifest {
         date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
     }
 
+    /// "22 ноября 2026 г., 09:00 UTC", "2026年11月22日 09:00 UTC": the day and time as CLDR writes them in `language`.
+    static func readable(_ date: Date, in language: Language) -> String {
+        guard language != .en else { return readable(date) }
+        var style = Date.FormatStyle(date: .long, time: .shortened).locale(language.locale)
+        style.timeZone = TimeZone(identifier: "UTC")!
+        return date.formatted(style) + " UTC"
+    }
+
     /// "22 November 2026, 09:00 UTC".
     static func readable(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

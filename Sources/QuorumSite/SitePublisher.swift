@@ -126,10 +126,11 @@ public struct SitePublisher: Sendable {
         return "\(stamp)-\(getpid())-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
     }
 
-    /// Flat names and one level of directory, as the tree has them; nothing that climbs out.
+    /// Names at most two directories deep, as the tree has them (`ru/charts/a.png`);
+    /// nothing that climbs out.
     static func isSafe(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        return !path.hasPrefix("/") && parts.count <= 2
+        return !path.hasPrefix("/") && parts.count <= 3
             && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }
     }
 

@@ -19,6 +19,8 @@ enum SiteStyle {
           margin: 0; background: var(--background); color: var(--text);
           font: 16px/1.5 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
         }
+        /* Han in the Simplified Chinese forms of Noto Sans CJK SC, the charts' face, where installed. */
+        html:lang(zh) body { font-family: "DejaVu Sans", "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
         a { color: var(--link); }
         header.site, main, footer.site { max-width: 860px; margin: 0 auto; padding: 0 16px; }
         header.site { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 24px; padding-top: 16px;
@@ -26,7 +28,10 @@ enum SiteStyle {
         .brand { margin: 0; font-weight: bold; font-size: 1.1rem; }
         .brand a { color: inherit; text-decoration: none; }
         nav ul { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; margin: 0; padding: 0 0 12px; }
-        nav a[aria-current="page"] { color: var(--text); font-weight: bold; text-decoration: none; }
+        nav a[aria-current="page"], nav a[aria-current="true"] { color: var(--text); font-weight: bold; text-decoration: none; }
+        nav.languages ul { padding-bottom: 8px; font-size: 0.9rem; }
+        abbr.fallback { font-size: 0.65em; vertical-align: super; color: var(--muted); text-decoration: underline dotted;
+                        cursor: help; letter-spacing: 0.05em; }
         h1 { font-size: 1.6rem; line-height: 1.25; margin: 24px 0 8px; }
         h2 { font-size: 1.2rem; line-height: 1.3; margin: 0 0 4px; }
         .snapshot, .subtitle, figcaption, .downloads { color: var(--muted); font-size: 0.9rem; }

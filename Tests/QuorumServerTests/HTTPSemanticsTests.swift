@@ -24,6 +24,8 @@ import Testing
         "/{file}": "/cbm.html",
         "/charts/{file}": "/charts/participants-by-year.png",
         "/data/{file}": "/data/participants-by-year.csv",
+        "/{file}/{page}": "/ru/index.html",
+        "/{file}/charts/{chart}": "/ru/charts/participants-by-year.png",
         "/healthz": "/healthz",
         "/readyz": "/readyz",
         "/metrics": "/metrics",

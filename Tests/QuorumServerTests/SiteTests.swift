@@ -29,6 +29,9 @@ import Testing
         try Data(png).write(to: tree.appendingPathComponent("charts/participants-by-year.png"))
         try Data(png).write(to: tree.appendingPathComponent("charts/participants-by-year@2x.png"))
         try Data("year,participants\r\n2024,140\r\n".utf8).write(to: tree.appendingPathComponent("data/participants-by-year.csv"))
+        try fm.createDirectory(at: tree.appendingPathComponent("ru/charts"), withIntermediateDirectories: true)
+        try Data("<!doctype html><html lang=\"ru\"><title>Quorum</title>".utf8).write(to: tree.appendingPathComponent("ru/index.html"))
+        try Data(png).write(to: tree.appendingPathComponent("ru/charts/participants-by-year.png"))
         let temporary = root.appendingPathComponent("current.tmp")
         try? fm.removeItem(at: temporary)
         try fm.createSymbolicLink(atPath: temporary.path, withDestinationPath: "releases/\(release)")
@@ -48,7 +51,7 @@ import Testing
         let root = try Self.siteRoot()
         defer { try? FileManager.default.removeItem(at: root) }
         let site = SiteFiles(root: root)
-        #expect(try site.reload() == 7)
+        #expect(try site.reload() == 9)
         let fixture = try ServerFixture(seeded: false, site: site)
         try await fixture.application().test(.router) { client in
             let index = try await client.execute(uri: "/", method: .get)
@@ -126,6 +129,54 @@ import Testing
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "2")
             #expect(response.text.contains("nothing has been published"))
+        }
+    }
+}
+
+/// Each language's pages under its code; `/` in the language the reader prefers.
+@Suite(.testDatabases) struct SiteLanguageTests {
+    @Test func eachLanguageIsServedUnderItsCodeAndTheRootFollowsAcceptLanguage() async throws {
+        let root = try SiteTests.siteRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tree = root.appendingPathComponent("releases/r1")
+        for language in ["en", "ru", "zh"] {
+            try FileManager.default.createDirectory(at: tree.appendingPathComponent("\(language)/charts"), withIntermediateDirectories: true)
+            try Data("<!doctype html><html lang=\"\(language)\">".utf8).write(to: tree.appendingPathComponent("\(language)/index.html"))
+        }
+        try Data(SiteTests.png).write(to: tree.appendingPathComponent("ru/charts/participants-by-year.png"))
+        let site = SiteFiles(root: root)
+        try site.reload()
+        let fixture = try ServerFixture(seeded: false, site: site)
+        try await fixture.application().test(.router) { client in
+            let russian = try await client.execute(uri: "/ru/", method: .get)
+            #expect(russian.status == .ok)
+            #expect(russian.text.contains("lang=\"ru\""))
+            #expect(try await client.execute(uri: "/zh/index.html", method: .get).text.contains("lang=\"zh\""))
+            let bare = try await client.execute(uri: "/ru", method: .get)
+            #expect(bare.status == .movedPermanently)
+            #expect(bare.headers[.location] == "/ru/")
+            let chart = try await client.execute(uri: "/ru/charts/participants-by-year.png", method: .get)
+            #expect(chart.status == .ok && chart.headers[.contentType] == "image/png")
+            #expect(try await client.execute(uri: "/fr/index.html", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/ru/../secret.txt", method: .get).status != .ok)
+
+            // Without a preference, or preferring English, `/` is the English index.
+            let plain = try await client.execute(uri: "/", method: .get)
+            #expect(plain.status == .ok && plain.text.contains("<h1>first</h1>"))
+            #expect(plain.headers[.vary] == "Accept-Language")
+            for (header, location) in [
+                ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "/ru/"), ("zh-CN,zh;q=0.9", "/zh/"),
+                ("en;q=0.9, zh-Hans;q=0.95", "/zh/"), ("de-DE,ru;q=0.5", "/ru/"),
+            ] {
+                let answer = try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: header])
+                #expect(answer.status == .found, "\(header)")
+                #expect(answer.headers[.location] == location, "\(header)")
+                #expect(answer.headers[.vary] == "Accept-Language")
+            }
+            for header in ["en-GB,en;q=0.9,ru;q=0.8", "de-DE", "ru;q=0", "*"] {
+                let answer = try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: header])
+                #expect(answer.status == .ok, "\(header)")
+            }
         }
     }
 }

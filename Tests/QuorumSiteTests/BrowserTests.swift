@@ -73,7 +73,11 @@ import Testing
         #expect(errors.isEmpty, "\(errors)")
         // The site root (`current` and `releases/`), never the temporary directory above it.
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
-        for page in ["index.html", "youth-council.html"] {
+        // The fonts the pages name first, and what they cover (fontconfig's account).
+        let coverage = try await Self.coverage(of: [
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        ])
+        for page in ["index.html", "youth-council.html", "ru/index.html", "zh/index.html"] {
             let url = site.appendingPathComponent(page)
             let dom = try await chromium(["--dump-dom", url.absoluteString])
             #expect(dom.contains("<h1>"), "\(page) did not load")
@@ -81,14 +85,18 @@ import Testing
             let sources = Self.attribute("src", in: dom)
             #expect(!sources.isEmpty, "\(page) shows no chart")
             let srcsets = Self.attribute("srcset", in: dom).flatMap { $0.split(separator: ",").map { String($0.split(separator: " ")[0]) } }
-            for source in sources + srcsets {
-                #expect(FileManager.default.fileExists(atPath: site.appendingPathComponent(source).path), "\(page): \(source) is missing")
+            let files = (sources + srcsets).map { URL(fileURLWithPath: $0, relativeTo: url.deletingLastPathComponent()).standardizedFileURL }
+            for (source, file) in zip(sources + srcsets, files) {
+                #expect(FileManager.default.fileExists(atPath: file.path), "\(page): \(source) is missing")
             }
+            // No character of the page's text that neither font has: none drawn as an empty box.
+            let uncovered = Set(dom.unicodeScalars.filter { !$0.properties.isWhitespace && !coverage.contains($0.value) })
+            #expect(uncovered.isEmpty, "\(page): no font for \(uncovered.map { String($0) }.sorted().joined())")
 
             // The browser itself decodes every image: a probe page (outside the site)
             // loads them and writes down each one's natural size.
-            let probe = site.deletingLastPathComponent().appendingPathComponent("probe-\(page)")
-            let list = (sources + srcsets).map { "\"" + site.appendingPathComponent($0).absoluteString + "\"" }.joined(separator: ",")
+            let probe = site.deletingLastPathComponent().appendingPathComponent("probe-\(page.replacingOccurrences(of: "/", with: "-"))")
+            let list = files.map { "\"" + $0.absoluteString + "\"" }.joined(separator: ",")
             try """
             <!doctype html><body><ul id="sizes"></ul><script>
             for (const source of [\(list)]) {
@@ -105,12 +113,28 @@ import Testing
             #expect(probed.components(separatedBy: "<li>ok ").count - 1 == sources.count + srcsets.count, "\(page): not every image loaded")
 
             try FileManager.default.createDirectory(at: Self.artefacts, withIntermediateDirectories: true)
-            let screenshot = Self.artefacts.appendingPathComponent("site-\(page.replacingOccurrences(of: ".html", with: "")).png")
+            let screenshot = Self.artefacts.appendingPathComponent(
+                "site-\(page.replacingOccurrences(of: ".html", with: "").replacingOccurrences(of: "/", with: "-")).png")
             try? FileManager.default.removeItem(at: screenshot)
             _ = try await chromium(["--window-size=1024,3000", "--screenshot=\(screenshot.path)", url.absoluteString])
             let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
             #expect(size > 10_000, "no screenshot of \(page)")
             print("screenshot of \(page): \(screenshot.path)")
         }
+    }
+
+    /// The code points the first face of each font file covers, by `fc-query`.
+    static func coverage(of paths: [String]) async throws -> Set<UInt32> {
+        var covered = Set<UInt32>()
+        for path in paths {
+            let face = path.hasSuffix(".ttc") ? "2" : "0"  // Noto Sans CJK SC, the collection's third face
+            let charset = try await runToEnd(["fc-query", "-i", face, "--format", "%{charset}", path])
+            #expect(charset.status == 0, "fc-query \(path)")
+            for range in charset.output.split(separator: " ") {
+                let bounds = range.split(separator: "-").compactMap { UInt32($0, radix: 16) }
+                if let low = bounds.first, let high = bounds.last { covered.formUnion(low...high) }
+            }
+        }
+        return covered
     }
 }

@@ -95,9 +95,9 @@ import Testing
     }
 
     @Test func refusesPathsOutsideTheTree() {
-        for path in ["../x", "/etc/passwd", "a/b/c", ".hidden", "charts/../../x", ""] {
+        for path in ["../x", "/etc/passwd", "a/b/c/d", ".hidden", "charts/../../x", "ru/../../x", "ru/.x/a", ""] {
             #expect(!SitePublisher.isSafe(path), "\(path)")
         }
-        for path in ["index.html", "charts/a@2x.png", "data/a.csv"] { #expect(SitePublisher.isSafe(path)) }
+        for path in ["index.html", "charts/a@2x.png", "data/a.csv", "ru/charts/a.png"] { #expect(SitePublisher.isSafe(path)) }
     }
 }
