@@ -24,6 +24,26 @@ public enum Language: String, CaseIterable, Codable, Sendable {
     }
 }
 
+extension Language {
+    /// The language an `Accept-Language` header ranks highest of Quorum's
+    /// ("ru-RU,ru;q=0.9,en;q=0.8" is Russian); nil when it names none of them.
+    public static func preferred(byAcceptLanguage header: String) -> Language? {
+        var best: (language: Language, weight: Double)?
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let tag = parts.first?.lowercased(), let primary = tag.split(separator: "-").first,
+                let language = Language(rawValue: String(primary))
+            else { continue }
+            var weight = 1.0
+            for parameter in parts.dropFirst() where parameter.lowercased().hasPrefix("q=") {
+                weight = Double(parameter.dropFirst(2)) ?? 0
+            }
+            if weight > 0, weight > (best?.weight ?? 0) { best = (language, weight) }
+        }
+        return best?.language
+    }
+}
+
 /// A name in one language, and whether it is the English one standing in for a
 /// translation the data does not have (shown to the reader as such).
 public struct LocalizedName: Equatable, Sendable {

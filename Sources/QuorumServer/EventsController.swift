@@ -32,11 +32,18 @@ struct EventsController<Context: RequestContext> {
     /// A page of events (the filters and the paging are the same for both
     /// listings), as the events with their figures, or as their figures.
     private func page(_ request: Request, of listing: EventListing.Shape) async throws -> Response {
-        let filter = try EventFilter(request.uri.queryParameters)
-        let text = try await withDeadline(timeout) { [pool] in
+        var filter = try EventFilter(request.uri.queryParameters)
+        // `?lang=` first, then what the client accepts.
+        if request.uri.queryParameters["lang"] == nil, let accepted = request.headers[.acceptLanguage] {
+            filter.language = (Language.preferred(byAcceptLanguage: accepted) ?? .en).rawValue
+        }
+        let text = try await withDeadline(timeout) { [pool, filter] in
             try await pool.withConnection { try EventListing.page(listing, filter, on: $0) }
         }
-        return JSON.representation(text: text)
+        var response = JSON.representation(text: text)
+        response.headers[.contentLanguage] = filter.language
+        response.headers[.vary] = "Accept-Language"
+        return response
     }
 
     @Sendable func sources(request: Request, context: Context) async throws -> Response {
@@ -98,9 +105,17 @@ extension EventFilter {
             case "limit": limit = number("limit", value, 1...EventFilter.maxLimit) ?? limit
             case "cursor": cursor = number("cursor", value, 0...Int64.max) ?? 0
             case "page": page = number("page", value, 1...1_000_000)
+            case "lang":
+                if Language(rawValue: value) != nil {
+                    language = value
+                } else {
+                    issues.append(.init(path: "lang", message: "must be one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))"))
+                }
             default:
                 issues.append(
-                    .init(path: String(key), message: "unknown parameter; use organisation, body, dimension, from, to, limit, cursor or page"))
+                    .init(
+                        path: String(key),
+                        message: "unknown parameter; use organisation, body, dimension, from, to, limit, cursor, page or lang"))
             }
         }
         if let page {

@@ -70,22 +70,9 @@ struct SiteController<Context: RequestContext> {
         return response
     }
 
-    /// The site's language the `Accept-Language` header ranks highest ("ru-RU,ru;q=0.9,en;q=0.8"
-    /// is "ru"); English when it names none of them.
+    /// The site's language the `Accept-Language` header ranks highest; English when it names none of them.
     static func preferredLanguage(_ header: String) -> String {
-        var best: (language: String, weight: Double)?
-        for item in header.split(separator: ",") {
-            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let tag = parts.first?.lowercased(), !tag.isEmpty else { continue }
-            let primary = String(tag.split(separator: "-").first ?? "")
-            var weight = 1.0
-            for parameter in parts.dropFirst() where parameter.lowercased().hasPrefix("q=") {
-                weight = Double(parameter.dropFirst(2)) ?? 0
-            }
-            guard languages.contains(primary), weight > 0, weight > (best?.weight ?? 0) else { continue }
-            best = (primary, weight)
-        }
-        return best?.language ?? "en"
+        (Language.preferred(byAcceptLanguage: header) ?? .en).rawValue
     }
 
     private func redirect(to location: String, permanent: Bool) -> Response {

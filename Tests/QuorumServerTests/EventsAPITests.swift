@@ -69,6 +69,46 @@ import Testing
         }
     }
 
+    @Test func everyCodeComesWithItsNamesInEachLanguageAndTheLabelsInTheAskedOne() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let chinese = try await client.execute(uri: "/api/v1/events?organisation=SCO&lang=zh", method: .get)
+            #expect(chinese.status == .ok)
+            #expect(chinese.headers[.contentLanguage] == "zh")
+            let json = try chinese.json()
+            #expect(json["language"] as? String == "zh")
+            let event = try #require((json["events"] as? [[String: Any]])?.first)
+            let names = try #require(event["names"] as? [String: Any])
+            let organisation = try #require(names["organisation"] as? [String: String])
+            #expect(organisation == ["en": "Shanghai Cooperation Organization", "ru": "Шанхайская организация сотрудничества", "zh": "上海合作组织"])
+            let labels = try #require(event["labels"] as? [String: Any])
+            #expect(labels["organisation"] as? String == "上海合作组织")
+            // A body without a Chinese name in the data: its English one, in names and labels alike.
+            let body = try #require(names["body"] as? [String: String])
+            #expect(body.keys.sorted() == ["en"])
+            #expect(labels["body"] as? String == body["en"])
+            #expect(event["organisation"] as? String == "SCO", "the code stays as it is")
+
+            // Accept-Language when there is no lang; country names from CLDR.
+            let russian = try await client.execute(
+                uri: "/api/v1/events?organisation=CICA&limit=1000", method: .get, headers: [.acceptLanguage: "ru-RU,ru;q=0.9,en;q=0.5"])
+            #expect(russian.headers[.contentLanguage] == "ru")
+            let events = try #require(try russian.json()["events"] as? [[String: Any]])
+            let inKazakhstan = try #require(events.first { $0["country"] as? String == "KAZ" })
+            let country = try #require((inKazakhstan["names"] as? [String: Any])?["country"] as? [String: String])
+            #expect(country["ru"] == "Казахстан" && country["zh"] == "哈萨克斯坦" && country["en"] == "Kazakhstan")
+            #expect((inKazakhstan["labels"] as? [String: Any])?["country"] as? String == "Казахстан")
+
+            let figures = try await client.execute(uri: "/api/v1/figures?organisation=SCO&lang=ru", method: .get)
+            let row = try #require((try figures.json()["figures"] as? [[String: Any]])?.first)
+            #expect((row["labels"] as? [String: Any])?["organisation"] as? String == "Шанхайская организация сотрудничества")
+
+            let bad = try await client.execute(uri: "/api/v1/events?lang=fr", method: .get)
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("lang"))
+        }
+    }
+
     @Test func listsSources() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in
