@@ -82,6 +82,7 @@ extension Configuration {
         ("report.NAME.to", "", "recipients (an array of addresses); also cc and bcc"),
         ("report.NAME.allowed_domains", "", "if set, every recipient must be in one of these domains"),
         ("report.NAME.subject", "", "subject template: {report}, {date}, {period}, {snapshot}"),
+        ("report.NAME.language", "", "the report's language: en (default), ru or zh; its charts, words and dates are in it"),
         ("report.NAME.charts", "", "chart names from the published site, shown inline"),
         ("report.NAME.tables", "", "aggregates shown as tables"),
         ("report.NAME.attachments", "", "aggregates attached as CSV files"),
@@ -94,7 +95,7 @@ extension Configuration {
     ]
 
     static let reportKeys: Set<String> = [
-        "schedule", "time_zone", "to", "cc", "bcc", "allowed_domains", "subject", "charts",
+        "schedule", "time_zone", "to", "cc", "bcc", "allowed_domains", "subject", "language", "charts",
         "tables", "attachments", "pdf", "paper", "orientation", "skip_when_unchanged", "catch_up",
         "catch_up_limit",
     ]
@@ -179,7 +180,16 @@ extension Configuration {
             report.cc = addresses(prefix + "cc")
             report.bcc = addresses(prefix + "bcc")
             report.allowedDomains = strings(prefix + "allowed_domains")
-            report.subject = string(prefix + "subject") ?? report.subject
+            if let code = string(prefix + "language") {
+                if let language = Language(rawValue: code) {
+                    report.language = language
+                } else {
+                    problems.append(
+                        "\(origin(prefix + "language")): \(prefix)language must be one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+            }
+            report.subject = string(prefix + "subject") ?? Wording(report.language).reportSubject
             report.charts = strings(prefix + "charts")
             report.tables = strings(prefix + "tables")
             report.attachments = strings(prefix + "attachments")

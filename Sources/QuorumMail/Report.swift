@@ -22,7 +22,9 @@ public struct Report: Sendable, Equatable {
     /// Recipients must be in one of these domains (or their subdomains); empty allows any.
     public var allowedDomains: [String] = []
     /// With placeholders {report}, {date}, {period}, {snapshot}.
-    public var subject = "Quorum report {report} — {date}"
+    public var subject = Wording(.en).reportSubject
+    /// The language of the message: its charts, Quorum's words and its dates.
+    public var language = Language.en
     public var charts: [String] = []
     public var tables: [String] = []
     /// Aggregates to attach as CSV files.

@@ -18,7 +18,7 @@ extension ReportComposer {
 
     static func html(
         subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [ReadableTable],
-        messageID: String
+        messageID: String, wording: Wording = Wording(.en)
     ) -> String {
         var body = ""
         body += "<tr><td style=\"padding:16px 16px 4px 16px;background-color:#ffffff;\(font)\(ink)\">"
@@ -38,16 +38,17 @@ extension ReportComposer {
             body += "alt=\"\(HTML.escape(chart.alt))\" style=\"display:block;border:0;outline:none;width:100%;max-width:\(width)px;"
             body += "height:auto;background-color:#ffffff;\">"
             if !chart.source.isEmpty {
-                body += "<p style=\"margin:4px 0 0 0;font-size:12px;line-height:16px;\(font)\(quiet)\">Source: \(HTML.escape(chart.source))</p>"
+                body +=
+                    "<p style=\"margin:4px 0 0 0;font-size:12px;line-height:16px;\(font)\(quiet)\">\(HTML.escape(wording.sourcePrefix))<span lang=\"en\">\(HTML.escape(chart.source))</span></p>"
             }
             body += "</td></tr>\n"
         }
         for table in tables {
-            body += html(table)
+            body += html(table, wording: wording)
         }
         return """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(wording.language.rawValue)">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -68,16 +69,17 @@ extension ReportComposer {
     }
 
     /// One aggregate: its title and summary, then per section a heading, its tables and their key.
-    static func html(_ table: ReadableTable) -> String {
+    static func html(_ table: ReadableTable, wording: Wording = Wording(.en)) -> String {
         var html = "<tr><td style=\"padding:12px 16px;background-color:#ffffff;\(font)\(ink)\">"
         html += "<h2 style=\"margin:0 0 4px 0;font-size:17px;line-height:22px;\(font)\(ink)\">\(HTML.escape(table.title))</h2>"
         if let summary = table.summary {
             html += "<p style=\"margin:0 0 8px 0;font-size:13px;line-height:18px;\(font)\(quiet)\">\(HTML.escape(summary))</p>"
         }
         if let problem = table.problem {
-            html += "<p style=\"margin:4px 0;font-size:13px;line-height:18px;\(font)\(ink)\">Not available: \(HTML.escape(problem))</p>"
+            html +=
+                "<p style=\"margin:4px 0;font-size:13px;line-height:18px;\(font)\(ink)\">\(HTML.escape(wording.notAvailable))\(HTML.escape(problem))</p>"
         } else if table.sections.isEmpty {
-            html += "<p style=\"margin:4px 0;font-size:13px;line-height:18px;\(font)\(ink)\">No figures yet.</p>"
+            html += "<p style=\"margin:4px 0;font-size:13px;line-height:18px;\(font)\(ink)\">\(HTML.escape(wording.noFiguresYet))</p>"
         }
         for section in table.sections {
             if let heading = section.heading, !heading.isEmpty {

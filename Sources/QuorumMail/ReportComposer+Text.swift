@@ -6,7 +6,9 @@ extension ReportComposer {
     /// The widest line of the plain-text part.
     static let textWidth = 72
 
-    static func text(subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [ReadableTable]) -> String {
+    static func text(
+        subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [ReadableTable], wording: Wording = Wording(.en)
+    ) -> String {
         let heading = Readable.wrap(subject, width: textWidth)
         var lines = heading + [String(repeating: "=", count: heading.map(\.count).max() ?? 0), ""]
         lines += Readable.wrap(provenance, width: textWidth)
@@ -15,25 +17,25 @@ extension ReportComposer {
             lines += Readable.wrap(chart.title, width: textWidth)
             if !chart.subtitle.isEmpty { lines += Readable.wrap(chart.subtitle, width: textWidth) }
             lines += Readable.wrap(chart.alt, width: textWidth)
-            if !chart.source.isEmpty { lines += Readable.wrap("Source: \(chart.source)", width: textWidth, indent: "  ") }
+            if !chart.source.isEmpty { lines += Readable.wrap(wording.sourcePrefix + chart.source, width: textWidth, indent: "  ") }
             lines.append("")
         }
         for table in tables {
-            lines += text(table)
+            lines += text(table, wording: wording)
         }
         return lines.joined(separator: "\n")
     }
 
-    static func text(_ table: ReadableTable) -> [String] {
+    static func text(_ table: ReadableTable, wording: Wording = Wording(.en)) -> [String] {
         let title = Readable.wrap(table.title, width: textWidth)
         var lines = title + [String(repeating: "-", count: title.map(\.count).max() ?? 0)]
         if let summary = table.summary { lines += Readable.wrap(summary, width: textWidth) }
         lines.append("")
         if let problem = table.problem {
-            lines += Readable.wrap("Not available: \(problem)", width: textWidth, indent: "  ")
+            lines += Readable.wrap(wording.notAvailable + problem, width: textWidth, indent: "  ")
             lines.append("")
         } else if table.sections.isEmpty {
-            lines += ["No figures yet.", ""]
+            lines += [wording.noFiguresYet, ""]
         }
         for section in table.sections {
             if let heading = section.heading, !heading.isEmpty {

@@ -46,7 +46,7 @@ public struct ReportComposer: Sendable {
                 throw .site("the published site shows snapshot \(site.manifest.snapshot.id), not \(snapshot.id)")
             }
             for name in report.charts {
-                guard let chart = site.manifest[chart: name] else {
+                guard let chart = site.manifest.chart(name, in: report.language) else {
                     throw .site("report \(report.name): chart \(name) is not on the published site")
                 }
                 charts.append((chart, try site.png(of: chart)))
@@ -79,16 +79,17 @@ public struct ReportComposer: Sendable {
         }
 
         let subject = report.subject(period: period, snapshotID: snapshot.id)
-        let provenance =
-            "Snapshot \(snapshot.id) (data version \(snapshot.dataVersion)), computed "
-            + Self.utc(snapshot.finishedAt) + "; period " + report.localDate(period, format: "yyyy-MM-dd HH:mm zzz")
+        let wording = Wording(report.language)
+        let provenance = wording.reportProvenance(
+            snapshot: snapshot.id, dataVersion: snapshot.dataVersion, computed: Self.utc(snapshot.finishedAt),
+            period: report.localDate(period, format: "yyyy-MM-dd HH:mm zzz"))
         let messageID = report.messageID(period: period, from: from)
         var message = MailMessage(
             from: from, to: report.to, subject: subject, date: date, messageID: messageID,
-            text: Self.text(subject: subject, provenance: provenance, charts: charts.map(\.chart), tables: tables),
+            text: Self.text(subject: subject, provenance: provenance, charts: charts.map(\.chart), tables: tables, wording: wording),
             html: Self.html(
                 subject: subject, provenance: provenance, charts: charts.map(\.chart), tables: tables,
-                messageID: messageID))
+                messageID: messageID, wording: wording))
         message.cc = report.cc
         message.bcc = report.bcc
         message.extraHeaders = [

@@ -28,11 +28,12 @@ public struct SiteManifest: Codable, Sendable, Equatable {
             public let png, png2x, dark, dark2x, csv, json: String
 
             /// Where a release keeps the files of the chart `name`.
-            public init(chart name: String) {
-                png = "charts/\(name).png"
-                png2x = "charts/\(name)@2x.png"
-                dark = "charts/\(name).dark.png"
-                dark2x = "charts/\(name).dark@2x.png"
+            /// `directory` is where a language's images are ("ru/"), "" for English.
+            public init(chart name: String, directory: String = "") {
+                png = "\(directory)charts/\(name).png"
+                png2x = "\(directory)charts/\(name)@2x.png"
+                dark = "\(directory)charts/\(name).dark.png"
+                dark2x = "\(directory)charts/\(name).dark@2x.png"
                 csv = "data/\(name).csv"
                 json = "data/\(name).json"
             }
@@ -45,7 +46,7 @@ public struct SiteManifest: Codable, Sendable, Equatable {
 
         public init(
             name: String, title: String, subtitle: String, source: String, alt: String, page: String,
-            width: Int, height: Int
+            width: Int, height: Int, directory: String = ""
         ) {
             self.name = name
             self.title = title
@@ -55,7 +56,7 @@ public struct SiteManifest: Codable, Sendable, Equatable {
             self.page = page
             self.width = width
             self.height = height
-            files = Files(chart: name)
+            files = Files(chart: name, directory: directory)
         }
     }
 
@@ -87,16 +88,41 @@ public struct SiteManifest: Codable, Sendable, Equatable {
     public let charts: [Chart]
     public let pages: [Page]
     public let errors: [Problem]
+    /// The charts in the other languages, by language code: their words in it
+    /// and their images under its directory (`ru/charts/…`).
+    public let translations: [String: [Chart]]
 
-    public init(snapshot: SnapshotInfo, renderedAt: String, charts: [Chart], pages: [Page], errors: [Problem]) {
+    public init(
+        snapshot: SnapshotInfo, renderedAt: String, charts: [Chart], pages: [Page], errors: [Problem],
+        translations: [String: [Chart]] = [:]
+    ) {
         self.snapshot = snapshot
         self.renderedAt = renderedAt
         self.charts = charts
         self.pages = pages
         self.errors = errors
+        self.translations = translations
     }
 
     public subscript(chart name: String) -> Chart? { charts.first { $0.name == name } }
+
+    /// A chart in `language`: the English one's translation, or the English one where there is none.
+    public func chart(_ name: String, in language: Language) -> Chart? {
+        translations[language.rawValue]?.first { $0.name == name } ?? self[chart: name]
+    }
+
+    private enum CodingKeys: String, CodingKey { case snapshot, renderedAt, charts, pages, errors, translations }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        snapshot = try c.decode(SnapshotInfo.self, forKey: .snapshot)
+        renderedAt = try c.decode(String.self, forKey: .renderedAt)
+        charts = try c.decode([Chart].self, forKey: .charts)
+        pages = try c.decode([Page].self, forKey: .pages)
+        errors = try c.decode([Problem].self, forKey: .errors)
+        // A release made before the site had languages has none.
+        translations = try c.decodeIfPresent([String: [Chart]].self, forKey: .translations) ?? [:]
+    }
 
     /// The bytes of `manifest.json`: stable key order, so the same release gives the same file.
     public func encoded() throws -> [UInt8] {

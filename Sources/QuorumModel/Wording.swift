@@ -119,6 +119,20 @@ public struct Wording: Sendable {
     }
     public var fullStop: String { pick(".", ".", "。") }
 
+    // MARK: Reports
+
+    /// A report's subject when its configuration gives none.
+    public var reportSubject: String { pick("Quorum report {report} — {date}", "Отчёт Quorum {report} — {date}", "Quorum 报告 {report} — {date}") }
+
+    public func reportProvenance(snapshot: Int64, dataVersion: Int64, computed: String, period: String) -> String {
+        pick(
+            "Snapshot \(snapshot) (data version \(dataVersion)), computed \(computed); period \(period)",
+            "Снимок \(snapshot) (версия данных \(dataVersion)), вычислен \(computed); период \(period)",
+            "快照 \(snapshot)（数据版本 \(dataVersion)），计算于 \(computed)；期间 \(period)")
+    }
+    public var notAvailable: String { pick("Not available: ", "Нет данных: ", "无法提供：") }
+    public var noFiguresYet: String { pick("No figures yet.", "Чисел пока нет.", "尚无数字。") }
+
     // MARK: Pages
 
     public var pagesLabel: String { pick("Pages", "Страницы", "页面") }

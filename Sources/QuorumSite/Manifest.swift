@@ -6,22 +6,27 @@ import QuorumModel
 /// The release's `SiteManifest`, and the date formats the site writes.
 enum Manifest {
     static func json(
-        snapshot: Snapshot, charts: [RenderedChart], pages: [SitePage], errors: [ChartError],
+        snapshot: Snapshot, charts all: [RenderedChart], pages: [SitePage], errors: [ChartError],
         renderedAt: Date
     ) throws -> [UInt8] {
-        try SiteManifest(
+        func entry(_ chart: RenderedChart) -> SiteManifest.Chart {
+            let language = chart.spec.language
+            let directory = language == .en ? "" : language.rawValue + "/"
+            return SiteManifest.Chart(
+                name: chart.spec.name, title: chart.spec.title, subtitle: chart.spec.subtitle,
+                source: chart.spec.source, alt: chart.alt, page: directory + chart.spec.page + ".html",
+                width: chart.spec.width, height: chart.spec.height, directory: directory)
+        }
+        let translations = Dictionary(grouping: all.filter { $0.spec.language != .en }, by: \.spec.language.rawValue).mapValues { $0.map(entry) }
+        return try SiteManifest(
             snapshot: .init(
                 id: snapshot.id, startedAt: iso(snapshot.startedAt), finishedAt: iso(snapshot.finishedAt),
                 dataVersion: snapshot.dataVersion),
             renderedAt: iso(renderedAt),
-            charts: charts.map { chart in
-                SiteManifest.Chart(
-                    name: chart.spec.name, title: chart.spec.title, subtitle: chart.spec.subtitle,
-                    source: chart.spec.source, alt: chart.alt, page: chart.spec.page + ".html",
-                    width: chart.spec.width, height: chart.spec.height)
-            },
+            charts: all.filter { $0.spec.language == .en }.map(entry),
             pages: pages.map { SiteManifest.Page(path: $0.path, title: $0.title, pdf: $0.pdfPath) },
-            errors: errors.map { SiteManifest.Problem(file: $0.file ?? "", key: $0.key, message: $0.message) }
+            errors: errors.map { SiteManifest.Problem(file: $0.file ?? "", key: $0.key, message: $0.message) },
+            translations: translations
         ).encoded()
     }
 

@@ -102,7 +102,7 @@ public enum Site {
                     html(page: page, pages: nav, charts: all, errors: errors, snapshot: snapshot, body: body, place: place).utf8)
             }
         }
-        files[SiteManifest.fileName] = try Manifest.json(snapshot: snapshot, charts: charts, pages: pages, errors: errors, renderedAt: renderedAt)
+        files[SiteManifest.fileName] = try Manifest.json(snapshot: snapshot, charts: all, pages: pages, errors: errors, renderedAt: renderedAt)
         return files
     }
 

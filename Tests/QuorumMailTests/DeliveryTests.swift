@@ -413,4 +413,51 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         // The chart's alt text states its figures, the Business Council's at-least 140 among them.
         #expect(parsed.html?.contains("140+") == true)
     }
+
+    /// A report in Russian and one in Chinese, through the real SMTP server: the
+    /// subject (RFC 2047), the words, the charts (the language's own images) and
+    /// the dates are in the language, and Python's email package reads them back exactly.
+    @Test(arguments: [Language.ru, .zh])
+    func aReportArrivesInItsLanguage(language: Language) async throws {
+        let conninfo = try await offPool { try TestDatabase.fresh() }
+        let pool = ConnectionPool(conninfo: conninfo)
+        defer { pool.close() }
+        let stored = try await pool.withConnection { connection in
+            _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
+            return try Aggregator().run(connection)
+        }
+        let root = try temporaryDirectory("site")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let build = try await offPool { try SiteBuilder.build(snapshot: stored, charts: ChartSet.builtIn()) }
+        try SitePublisher(root: root).publish(build.files)
+
+        let server = try await SMTPServer.start()
+        var report = try hourlyReport()
+        report.language = language
+        report.subject = Wording(language).reportSubject + (language == .ru ? " · Совещание по взаимодействию" : " · 亚洲相互协作与信任措施会议")
+        report.charts = ["participants-by-body-year", "format-share"]
+        let mailer = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), siteDirectory: root, logger: quiet)
+        mailer.start(at: utc("2026-11-22T00:30:00Z"))
+        let outcomes = await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: stored, fence: noFence)
+        #expect(outcomes.map(\.kind) == [.sent])
+
+        let parsed = try await ParsedMessage.parse(try #require(server.messages.first))
+        #expect(parsed.subject == report.subject(period: utc("2026-11-22T01:00:00Z"), snapshotID: stored.id))
+        #expect(parsed.defects.isEmpty, "\(parsed.defects)")
+        #expect(parsed.long_lines.isEmpty)
+        let wording = Wording(language)
+        let html = try #require(parsed.html), text = try #require(parsed.text)
+        #expect(html.contains("<html lang=\"\(language.rawValue)\">"))
+        let title = try #require(build.charts.first { $0.spec.name == "format-share" && $0.spec.language == language }).spec.title
+        #expect(html.contains(title) && text.contains(title), "the chart's title in the language")
+        #expect(text.contains(wording.reportProvenance(snapshot: stored.id, dataVersion: stored.dataVersion, computed: "", period: "").prefix(6)))
+        #expect(text.contains(wording.sourcePrefix))
+        // The charts are the language's own images, byte for byte.
+        let published = try report.charts.map {
+            try [UInt8](Data(contentsOf: root.appendingPathComponent("current/\(language.rawValue)/charts/\($0).png")))
+        }
+        var expected: [String] = []
+        for png in published { expected.append(try await sha256(png)) }
+        #expect(parsed.images.map(\.sha256) == expected)
+    }
 }
