@@ -9,6 +9,7 @@ public enum TestDatabase {
     /// The run's cluster, started once by the first test that needs it (the
     /// `.testDatabases` trait waits for it) and stopped when the run exits.
     private static let startup = Task<EmbeddedCluster, Error> {
+        stopClustersOfDeadRuns()
         let directory = URL(fileURLWithPath: "/tmp/quorum-tests-\(getpid())")
         let cluster = EmbeddedCluster(dataDirectory: directory)
         if try await cluster.start() {
@@ -41,13 +42,26 @@ public enum TestDatabase {
     /// waits for it, and removes it: at exit, where nothing can be awaited.
     private static func stopAtExit() {
         guard let cluster = clusterToStop else { return }
-        let pidFile = cluster.directory.appendingPathComponent("postmaster.pid")
+        stop(cluster.directory)
+    }
+
+    private static func stop(_ directory: URL) {
+        let pidFile = directory.appendingPathComponent("postmaster.pid")
         if let text = try? String(contentsOf: pidFile, encoding: .utf8),
             let pid = text.split(separator: "\n").first.flatMap({ pid_t($0) }), kill(pid, SIGINT) == 0
         {
             for _ in 0..<600 where kill(pid, 0) == 0 { usleep(50_000) }
         }
-        try? FileManager.default.removeItem(at: cluster.directory.deletingLastPathComponent())
+        try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
+    }
+
+    /// A run that crashed could not stop its cluster at exit: the next run does.
+    private static func stopClustersOfDeadRuns() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        for name in names where name.hasPrefix("quorum-tests-") {
+            guard let pid = pid_t(name.dropFirst("quorum-tests-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            stop(URL(fileURLWithPath: "/tmp/\(name)/postgres"))
+        }
     }
 
     /// The conninfo of a new database of the test's own: cloned from a migrated
