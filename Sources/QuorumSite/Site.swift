@@ -159,12 +159,16 @@ public enum Site {
             }
             out += "</ul></nav>\n"
         }
-        let computed = Manifest.readable(snapshot.finishedAt, in: place.language)
+        // The time goes into the phrase as an element: the phrase is escaped around a stand-in for it.
+        let time =
+            "<time datetime=\"\(Manifest.iso(snapshot.finishedAt))\">\(HTML.escape(Manifest.readable(snapshot.finishedAt, in: place.language)))</time>"
+        let snapshotLine = HTML.escape(wording.snapshotLine(id: snapshot.id, computed: "\u{1}", dataVersion: snapshot.dataVersion))
+            .replacingOccurrences(of: "\u{1}", with: time)
         out += """
             </header>
             <main>
             <h1>\(marked(page.title, english: page.titleIsEnglish, wording))</h1>
-            <p class="snapshot">\(HTML.escape(wording.snapshotLine(id: snapshot.id, computed: "\u{1}", dataVersion: snapshot.dataVersion)).replacingOccurrences(of: "\u{1}", with: "<time datetime=\"\(Manifest.iso(snapshot.finishedAt))\">\(HTML.escape(computed))</time>"))
+            <p class="snapshot">\(snapshotLine)
             \(HTML.escape(wording.marksExplained))</p>
 
             """
