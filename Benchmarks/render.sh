@@ -13,7 +13,9 @@
 #   one_chart_ms        the 800×400 chart participants-by-body-year: layout, drawing,
 #                       text, palette reduction, PNG encoding
 #   default_set_1x_ms   every default chart, light theme at 1×
-#   default_site_ms     the whole site: every chart light and dark at 1× and 2×, pages, page PDFs, CSV, JSON
+#   default_site_ms     the whole site: every chart light and dark at 1× and 2× in each language
+#                       (English, Russian, Chinese), pages, page PDFs, CSV, JSON
+#   default_site_english_ms  the same in English alone: the difference is what the languages cost
 #   pages_ms            of that, what is not chart drawing: pages, page PDFs, data files, manifest
 # and compiles Benchmarks/render-bench.c with cc, which draws the same chart's
 # primitives at fixed positions and encodes it the same way (c_one_chart_ms).
@@ -42,7 +44,8 @@ c_one=$(median_of c_one_chart_ms "${c_runs[@]}")
 echo "one_chart_ms=$swift_one (participants-by-body-year, 800x400, render + palette + PNG)"
 echo "c_one_chart_ms=$c_one (the same primitives in C)"
 echo "default_set_1x_ms=$(median_of default_set_1x_ms "${swift_runs[@]}") (16 charts, light, 1x)"
-echo "default_site_ms=$(median_of default_site_ms "${swift_runs[@]}") (every chart light and dark at 1x and 2x, pages, page PDFs, CSV, JSON)"
+echo "default_site_ms=$(median_of default_site_ms "${swift_runs[@]}") (every chart light and dark at 1x and 2x in en, ru and zh, pages, page PDFs, CSV, JSON)"
+echo "default_site_english_ms=$(median_of default_site_english_ms "${swift_runs[@]}") (the same in English alone)"
 echo "pages_ms=$(median_of pages_ms "${swift_runs[@]}") (of that, the pages, their PDFs, data files and manifest)"
 awk -v s="$swift_one" -v c="$c_one" 'BEGIN { printf "swift_over_c=%.2f (goal: at most 1.50)\n", s / c }'
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

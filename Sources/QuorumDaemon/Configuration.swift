@@ -34,6 +34,8 @@ public struct Configuration: Sendable, Equatable {
     public var renderChartsDirectory: String?
     /// The site root (releases/ and the `current` link); default `<data_dir>/site`.
     public var renderSiteDirectory: String?
+    /// The languages the site is published in; English always, at the root.
+    public var renderLanguages = Language.allCases
     /// Report e-mails: the `mail.*` keys and the `[report.NAME]` sections.
     public var mail = MailConfiguration()
 
@@ -68,6 +70,10 @@ public struct Configuration: Sendable, Equatable {
             ("leader.heartbeat_ms", "QUORUM_LEADER_HEARTBEAT_MS", "how often the leader checks its lock connection"),
             ("log.level", "QUORUM_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),
             ("render.charts_dir", "QUORUM_RENDER_CHARTS_DIR", "directory of chart files (*.toml); unset: the default set in the binary"),
+            (
+                "render.languages", "QUORUM_RENDER_LANGUAGES",
+                "the site's languages (en, ru, zh; default all three): each is drawn and published under /<code>/; English always"
+            ),
             (
                 "render.site_dir", "QUORUM_RENDER_SITE_DIR",
                 "where the HTML site is published (releases/ and the current link); unset: <data_dir>/site"
@@ -146,6 +152,19 @@ public struct Configuration: Sendable, Equatable {
         string("log.level") { configuration.logLevel = $0 }
         string("render.charts_dir") { configuration.renderChartsDirectory = $0 }
         string("render.site_dir") { configuration.renderSiteDirectory = $0 }
+        read("render.languages", of: settings, problems: &problems) { reader throws(ConfigFile.KeyProblem) in
+            try reader.strings("render.languages")
+        }.map { codes in
+            let unknown = codes.filter { Language(rawValue: $0) == nil }
+            guard unknown.isEmpty else {
+                let origin = settings["render.languages"]?.origin ?? "default"
+                problems.append(
+                    "\(origin): render.languages: \(unknown.joined(separator: ", ")) is not one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+                return
+            }
+            configuration.renderLanguages = Language.allCases.filter { $0 == .en || codes.contains($0.rawValue) }
+        }
         configuration.mail = loadMail(settings, problems: &problems)
 
         do {

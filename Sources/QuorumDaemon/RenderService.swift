@@ -4,6 +4,7 @@ import Metrics
 import QuorumAggregates
 import QuorumBlocking
 import QuorumCharts
+import QuorumModel
 import QuorumServer
 import QuorumSite
 import ServiceLifecycle
@@ -17,6 +18,8 @@ public final class RenderService: Service, Sendable {
     private let cache: SnapshotCache
     private let logger: Logger
     private let charts: Mutex<ChartSet>
+    /// The languages the site is published in (render.languages).
+    private let languages: Mutex<[Language]>
     /// The charts of the last published site: those whose figures did not change are reused.
     private let lastCharts = Mutex<[RenderedChart]>([])
     private let publisher: SitePublisher
@@ -43,6 +46,7 @@ public final class RenderService: Service, Sendable {
         self.metrics = metrics
         self.published = published
         charts = Mutex(Self.charts(configuration))
+        languages = Mutex(configuration.renderLanguages)
         publisher = SitePublisher(root: Self.siteRoot(configuration, dataDirectory: dataDirectory))
         (reloadStream, reloads) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -56,12 +60,13 @@ public final class RenderService: Service, Sendable {
         configuration.renderSiteDirectory.map { URL(fileURLWithPath: $0) } ?? dataDirectory.appendingPathComponent("site")
     }
 
-    /// Reads the chart files again (SIGHUP) and re-renders the held snapshot. The
+    /// Reads the chart files and the languages again (SIGHUP) and re-renders the held snapshot. The
     /// site keeps its directory: the HTTP server and the mailer read that tree too,
     /// so it changes only with a restart.
     public func reload(_ configuration: Configuration) {
         let reloaded = Self.charts(configuration)
         charts.withLock { $0 = reloaded }
+        languages.withLock { $0 = configuration.renderLanguages }
         logger.notice("chart files reloaded", metadata: ["charts": "\(reloaded.specs.count)", "errors": "\(reloaded.errors.count)"])
         reloads.yield()
     }
@@ -100,9 +105,10 @@ public final class RenderService: Service, Sendable {
     @discardableResult
     public func render(_ snapshot: Snapshot) -> Bool {
         let charts = self.charts.withLock { $0 }
+        let languages = self.languages.withLock { $0 }
         let started = ContinuousClock.now
         do {
-            let build = try SiteBuilder.build(snapshot: snapshot, charts: charts, reusing: lastCharts.withLock { $0 })
+            let build = try SiteBuilder.build(snapshot: snapshot, charts: charts, languages: languages, reusing: lastCharts.withLock { $0 })
             try publisher.publish(build.files)
             lastCharts.withLock { $0 = build.charts }
             published()

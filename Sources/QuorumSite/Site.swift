@@ -35,9 +35,9 @@ struct PagePlace: Sendable {
 /// so the same input always gives the same tree.
 public enum Site {
     /// Relative path (the names `SiteManifest` lists) → bytes. `charts` holds
-    /// every chart in every language.
+    /// every chart in each of `languages`.
     public static func files(
-        snapshot: Snapshot, charts all: [RenderedChart], errors: [ChartError],
+        snapshot: Snapshot, charts all: [RenderedChart], languages: [Language] = [.en], errors: [ChartError],
         renderedAt: Date
     ) throws -> [String: [UInt8]] {
         let charts = all.filter { $0.spec.language == .en }
@@ -67,7 +67,10 @@ public enum Site {
                 default: nil
                 }
             files[page.path] = Array(
-                html(page: page, pages: pages, charts: all, errors: errors, snapshot: snapshot, body: body, place: .root).utf8)
+                html(
+                    page: page, pages: pages, charts: all, languages: languages, errors: errors, snapshot: snapshot, body: body,
+                    place: .root
+                ).utf8)
         }
         for chart in charts {
             let name = chart.spec.name
@@ -84,7 +87,7 @@ public enum Site {
             files[directory + "\(name).dark@2x.png"] = chart.dark2x
         }
         // Each language's pages; the registers stay English, at the root.
-        for language in Language.allCases {
+        for language in languages {
             let place = PagePlace.under(language)
             let localized = all.filter { $0.spec.language == language }
             var own = SitePage.pages(for: localized)
@@ -99,7 +102,10 @@ public enum Site {
             for page in own {
                 let body = page.name == "translations" ? translationsPage(localized, wording: wording) : nil
                 files[place.directory + page.path] = Array(
-                    html(page: page, pages: nav, charts: all, errors: errors, snapshot: snapshot, body: body, place: place).utf8)
+                    html(
+                        page: page, pages: nav, charts: all, languages: languages, errors: errors, snapshot: snapshot, body: body,
+                        place: place
+                    ).utf8)
             }
         }
         files[SiteManifest.fileName] = try Manifest.json(snapshot: snapshot, charts: all, pages: pages, errors: errors, renderedAt: renderedAt)
@@ -108,15 +114,15 @@ public enum Site {
 
     /// One page at `place`; `charts` holds every language's, of which the page shows its own.
     static func html(
-        page: SitePage, pages: [SitePage], charts all: [RenderedChart], errors: [ChartError], snapshot: Snapshot,
-        body: String? = nil, place: PagePlace = .root
+        page: SitePage, pages: [SitePage], charts all: [RenderedChart], languages: [Language] = [.en], errors: [ChartError],
+        snapshot: Snapshot, body: String? = nil, place: PagePlace = .root
     ) -> String {
         let wording = place.wording
         let up = place.up
         let charts = all.filter { $0.spec.language == place.language && page.chartNames.contains($0.spec.name) }
         // The same page in each language (the registers and the translations page have one).
-        let alternates: [Language] =
-            page.isRegister ? [] : (page.name == "translations" ? Language.translated : Language.allCases)
+        let others = page.isRegister ? [] : languages.filter { page.name != "translations" || $0 != .en }
+        let alternates = others.count < 2 ? [] : others
         var out = """
             <!doctype html>
             <html lang="\(place.language.rawValue)">

@@ -19,22 +19,23 @@ public struct SiteBuild: Sendable {
 }
 
 public enum SiteBuilder {
-    /// Renders every chart of `set` from `snapshot`, in every language, and lays
-    /// out the pages. A chart that fails becomes an error in the result (and on the
+    /// Renders every chart of `set` from `snapshot`, in each of `languages`
+    /// (English always), and lays out the pages. A chart that fails becomes an error in the result (and on the
     /// index page and in the manifest); the others are drawn, except those of
     /// `previous` (a former build's charts) whose chart file, language and figures
     /// are unchanged: their images are reused, so a change redraws only the charts
     /// that show it.
     public static func build(
-        snapshot: Snapshot, charts set: ChartSet, renderedAt: Date = Date(),
+        snapshot: Snapshot, charts set: ChartSet, languages: [Language] = Language.allCases, renderedAt: Date = Date(),
         reusing previous: [RenderedChart] = []
     ) throws -> SiteBuild {
+        let languages = Language.allCases.filter { $0 == .en || languages.contains($0) }
         struct Key: Hashable {
             let name: String
             let language: Language
         }
         let previous = Dictionary(previous.map { (Key(name: $0.spec.name, language: $0.spec.language), $0) }, uniquingKeysWith: { first, _ in first })
-        let work = set.specs.flatMap { spec in Language.allCases.map { spec.localized($0) } }
+        let work = set.specs.flatMap { spec in languages.map { spec.localized($0) } }
         // Charts are independent: draw them on every core (text is laid out one string
         // at a time, behind the text engine's lock; the rest runs in parallel).
         let results = Mutex([Result<(chart: RenderedChart, reused: Bool), ChartError>?](repeating: nil, count: work.count))
@@ -62,7 +63,7 @@ public enum SiteBuilder {
             case .failure?, nil: break
             }
         }
-        let files = try Site.files(snapshot: snapshot, charts: charts, errors: errors, renderedAt: renderedAt)
+        let files = try Site.files(snapshot: snapshot, charts: charts, languages: languages, errors: errors, renderedAt: renderedAt)
         return SiteBuild(files: files, errors: errors, charts: charts, drawn: drawn)
     }
 }

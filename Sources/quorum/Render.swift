@@ -41,11 +41,11 @@ struct Render: AsyncParsableCommand {
             return try Aggregator(queries: queries).run(connection, base: latest)
         }
         if let benchmark {
-            try Self.benchmark(snapshot: snapshot, charts: charts, rounds: benchmark)
+            try Self.benchmark(snapshot: snapshot, charts: charts, languages: configuration.renderLanguages, rounds: benchmark)
             return
         }
         let started = ContinuousClock.now
-        let build = try SiteBuilder.build(snapshot: snapshot, charts: charts)
+        let build = try SiteBuilder.build(snapshot: snapshot, charts: charts, languages: configuration.renderLanguages)
         let release = try SitePublisher(root: root).publish(build.files)
         let elapsed = ContinuousClock.now - started
         for error in build.errors { Terminal.say("chart not drawn: \(error)") }
@@ -58,9 +58,10 @@ struct Render: AsyncParsableCommand {
     }
 
     /// Median milliseconds of `rounds` runs of: one 800×400 chart (layout, drawing,
-    /// palette, PNG), the whole set at 1× light, the whole site (every variant, pages,
-    /// data), and the site's files besides the charts.
-    static func benchmark(snapshot: Snapshot, charts: ChartSet, rounds: Int) throws {
+    /// palette, PNG), the whole set at 1× light, the whole site (every variant in each
+    /// of `languages`, pages, data) and the English one alone, and the site's files
+    /// besides the charts.
+    static func benchmark(snapshot: Snapshot, charts: ChartSet, languages: [Language], rounds: Int) throws {
         func median(_ body: () throws -> Void) rethrows -> Double {
             var times: [Double] = []
             for _ in 0..<max(1, rounds) {
@@ -80,14 +81,18 @@ struct Render: AsyncParsableCommand {
         let setLight = try median {
             for spec in charts.specs { _ = try ChartRenderer.png(try spec.data(from: snapshot), style: spec.style(theme: .light, scale: 1)) }
         }
-        let site = try median { _ = try SiteBuilder.build(snapshot: snapshot, charts: charts) }
+        let site = try median { _ = try SiteBuilder.build(snapshot: snapshot, charts: charts, languages: languages) }
+        let english = try median { _ = try SiteBuilder.build(snapshot: snapshot, charts: charts, languages: [.en]) }
         // What a render does besides drawing charts: pages, page PDFs, data files, manifest.
-        let drawn = try charts.specs.map { try RenderedChart.render($0, snapshot: snapshot) }
-        let pages = try median { _ = try Site.files(snapshot: snapshot, charts: drawn, errors: [], renderedAt: Date()) }
+        let drawn = try charts.specs.flatMap { spec in try languages.map { try RenderedChart.render(spec.localized($0), snapshot: snapshot) } }
+        let pages = try median {
+            _ = try Site.files(snapshot: snapshot, charts: drawn, languages: languages, errors: [], renderedAt: Date())
+        }
         func format(_ value: Double) -> String { String((value * 100).rounded() / 100) }
         print("one_chart_ms=\(format(oneChart)) chart=\(one.name) size=\(one.width)x\(one.height)")
         print("default_set_1x_ms=\(format(setLight)) charts=\(charts.specs.count)")
-        print("default_site_ms=\(format(site)) files=\(charts.specs.count * 6)+pages")
+        print("default_site_ms=\(format(site)) languages=\(languages.map(\.rawValue).joined(separator: ","))")
+        print("default_site_english_ms=\(format(english))")
         print("pages_ms=\(format(pages)) (pages, their PDFs, data files and manifest, charts already drawn)")
     }
 }

@@ -30,6 +30,19 @@ import Testing
         #expect(configuration.serverHost == "127.0.0.1")
     }
 
+    @Test func readsTheSitesLanguages() throws {
+        #expect(try Configuration.load(file: nil, environment: [:]).renderLanguages == [.en, .ru, .zh])
+        let russian = try Configuration.load(file: nil, environment: ["QUORUM_RENDER_LANGUAGES": "ru"])
+        #expect(russian.renderLanguages == [.en, .ru], "English always")
+        let path = try file("[render]\nlanguages = [\"zh\", \"fr\"]\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try Configuration.load(file: path, environment: [:])
+        } throws: { error in
+            "\(error)".contains("render.languages: fr is not one of en, ru, zh")
+        }
+    }
+
     @Test func readsTheServerKeys() throws {
         let path = try file(
             """

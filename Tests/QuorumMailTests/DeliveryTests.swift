@@ -388,7 +388,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
     /// The same with the real renderer: the site `quorum render` publishes from the
     /// demo data, and the mail carries its PNGs byte for byte.
     @Test func theMailCarriesTheRenderedSitesCharts() async throws {
-        let (pool, stored, root, build) = try await publishedDemoSite()
+        let (pool, stored, root, build) = try await publishedDemoSite(languages: [.en])
         defer {
             pool.close()
             try? FileManager.default.removeItem(at: root)
@@ -457,7 +457,9 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
 /// The demo data in a database of its own, aggregated, and the site rendered
 /// from its snapshot, published under a temporary root.
-func publishedDemoSite() async throws -> (pool: ConnectionPool, snapshot: Snapshot, root: URL, build: SiteBuild) {
+func publishedDemoSite(languages: [Language] = Language.allCases) async throws -> (
+    pool: ConnectionPool, snapshot: Snapshot, root: URL, build: SiteBuild
+) {
     let conninfo = try await offPool { try TestDatabase.fresh() }
     let pool = ConnectionPool(conninfo: conninfo)
     let stored = try await pool.withConnection { connection in
@@ -465,7 +467,7 @@ func publishedDemoSite() async throws -> (pool: ConnectionPool, snapshot: Snapsh
         return try Aggregator().run(connection)
     }
     let root = try temporaryDirectory("site")
-    let build = try await offPool { try SiteBuilder.build(snapshot: stored, charts: ChartSet.builtIn()) }
+    let build = try await offPool { try SiteBuilder.build(snapshot: stored, charts: ChartSet.builtIn(), languages: languages) }
     try SitePublisher(root: root).publish(build.files)
     return (pool, stored, root, build)
 }

@@ -97,7 +97,7 @@ import Testing
         // The e-mail shows the published site's PNGs; the PDF draws the same charts for print.
         let root = try temporaryDirectory("site")
         defer { try? FileManager.default.removeItem(at: root) }
-        let build = try await offPool { try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn()) }
+        let build = try await offPool { try SiteBuilder.build(snapshot: snapshot, charts: ChartSet.builtIn(), languages: [.en]) }
         try SitePublisher(root: root).publish(build.files)
         let server = try await SMTPServer.start()
         let mailer = Mailer(
