@@ -4,6 +4,9 @@ public struct FigureRecord: Equatable, Sendable {
     public var body: String
     public var session: Int?
     public var title: String
+    /// The title in other languages (`title_ru`, `title_zh`); nil when the file has
+    /// neither column, so that a file without them leaves an event's translations alone.
+    public var titles: [String: String]?
     public var date: PartialDate
     public var endDate: PartialDate?
     public var city: String?
@@ -34,6 +37,8 @@ public struct FigureRecord: Equatable, Sendable {
         case eventSource = "event_source"
         case eventLocator = "event_locator"
         case derivation
+        case titleRu = "title_ru"
+        case titleZh = "title_zh"
 
         /// The column's place in `allCases`: an array index, cheaper than hashing per cell.
         var ordinal: Int {
@@ -60,6 +65,8 @@ public struct FigureRecord: Equatable, Sendable {
             case .eventSource: 19
             case .eventLocator: 20
             case .derivation: 21
+            case .titleRu: 22
+            case .titleZh: 23
             }
         }
 
@@ -184,6 +191,10 @@ public struct FigureRecord: Equatable, Sendable {
         body = required(.body)
         session = number(.session, minimum: 1)
         title = required(.title)
+        let translated: [(Column, Language)] = [(.titleRu, .ru), (.titleZh, .zh)]
+        if translated.contains(where: { header.positions[$0.0.ordinal] != nil }) {
+            titles = Dictionary(uniqueKeysWithValues: translated.compactMap { column, language in text(column).map { (language.rawValue, $0) } })
+        }
         let date = partialDate(.date)
         if cell(.date) == nil { problems.append("date is empty") }
         endDate = partialDate(.endDate)
@@ -230,6 +241,7 @@ public struct FigureRecord: Equatable, Sendable {
         body = event.body
         session = event.session
         title = event.title
+        titles = event.titles ?? [:]
         date = event.date
         endDate = event.endDate
         city = event.city
@@ -276,6 +288,8 @@ public struct FigureRecord: Equatable, Sendable {
             case .eventSource: eventSource
             case .eventLocator: eventLocator
             case .derivation: derivation ?? ""
+            case .titleRu: titles?[Language.ru.rawValue] ?? ""
+            case .titleZh: titles?[Language.zh.rawValue] ?? ""
             }
         }
     }

@@ -18,7 +18,7 @@ public struct Exporter {
             """
             SELECT o.code, b.code, e.session, e.title, e.start_date, e.date_precision, e.end_date, e.city,
                    e.country_code, e.format, e.dimension_code, e.priority_area_code, e.status, es.key, e.locator,
-                   f.measure, f.value, f.qualifier, f.scope, s.key, f.locator, f.derivation, f.note
+                   f.measure, f.value, f.qualifier, f.scope, s.key, f.locator, f.derivation, f.note, e.titles::text
             FROM quorum.figure f
             JOIN quorum.event e ON e.id = f.event_id
             JOIN quorum.source es ON es.id = e.source_id
@@ -28,7 +28,8 @@ public struct Exporter {
             ORDER BY o.code, b.code, e.start_date, e.session NULLS LAST, e.title, f.measure
             """
         ) { row in
-            let event = try Exporter.event(row, offset: 0)
+            var event = try Exporter.event(row, offset: 0)
+            event.titles = try JSONText.names(try row.require(String.self, at: 23))
             let figure = Dataset.Figure(
                 measure: try word(row, 15), value: try row.require(Int.self, at: 16),
                 qualifier: try word(row, 17), scope: try word(row, 18),

@@ -59,7 +59,7 @@ public struct FigureImporter {
             try connection.copyIn(
                 """
                 COPY quorum.event (id, body_id, session, title, start_date, date_precision, end_date, city,
-                    country_code, format, dimension_code, priority_area_code, status, source_id, locator) FROM STDIN
+                    country_code, format, dimension_code, priority_area_code, status, source_id, locator, titles) FROM STDIN
                 """
             ) { copy in
                 var issues: [InputIssue] = []
@@ -146,28 +146,32 @@ public struct FigureImporter {
                 start_date date NOT NULL, date_precision quorum.date_precision NOT NULL, end_date date,
                 city text, country_code text, format quorum.event_format, dimension_code text,
                 priority_area_code text, status quorum.event_status NOT NULL, source_id bigint NOT NULL,
-                locator text NOT NULL
+                locator text NOT NULL, titles jsonb NOT NULL
             ) ON COMMIT DROP
             """)
         try connection.copyIn(
             """
             COPY import_event (event, body_id, session, title, start_date, date_precision, end_date, city,
-                country_code, format, dimension_code, priority_area_code, status, source_id, locator) FROM STDIN
+                country_code, format, dimension_code, priority_area_code, status, source_id, locator, titles) FROM STDIN
             """
         ) { copy in
             for event in indices { try copy.row(CopyText.event(Int64(event), events.all[event], events.provenance[event])) }
         }
+        // A file without title_ru and title_zh leaves the events' translations as they are.
+        let columns =
+            [
+                "title", "start_date", "date_precision", "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code",
+                "status", "source_id", "locator",
+            ] + (events.givesTitles ? ["titles"] : [])
         let upserted = try counts(
             """
             WITH upserted AS (
                 INSERT INTO quorum.event AS t (body_id, session, title, start_date, date_precision, end_date,
-                    city, country_code, format, dimension_code, priority_area_code, status, source_id, locator)
+                    city, country_code, format, dimension_code, priority_area_code, status, source_id, locator, titles)
                 SELECT body_id, session, title, start_date, date_precision, end_date, city, country_code,
-                       format, dimension_code, priority_area_code, status, source_id, locator
+                       format, dimension_code, priority_area_code, status, source_id, locator, titles
                 FROM import_event ORDER BY event
-                ON CONFLICT (body_id, natural_key) \(updateChanged("title", "start_date", "date_precision",
-                    "end_date", "city", "country_code", "format", "dimension_code", "priority_area_code", "status",
-                    "source_id", "locator"))
+                ON CONFLICT (body_id, natural_key) \(updateChanged(columns))
                 RETURNING xmax = 0 AS inserted)
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
             """)
@@ -295,6 +299,7 @@ private struct EventTable {
         var body: Int64
         var session: Int?
         var title: String
+        var titles: [String: String]?
         var date: PartialDate
         var endDate: PartialDate?
         var city: String?
@@ -319,6 +324,8 @@ private struct EventTable {
 
     static let measures = Measure.allCases
     private(set) var all: [Event] = []
+    /// Whether the file has the translated titles' columns (then every line does).
+    var givesTitles: Bool { all.first?.titles != nil }
     private(set) var provenance: [Provenance] = []
     private var lines: [Int] = []
     private var numbers: [Key: Int32] = [:]
@@ -334,7 +341,7 @@ private struct EventTable {
     /// or repeats one of its figures.
     mutating func add(_ figure: FigureRecord, body: Int64, source: Int64, line: Int) throws(FieldError) -> (number: Int32, isNew: Bool) {
         let event = Event(
-            body: body, session: figure.session, title: figure.title, date: figure.date,
+            body: body, session: figure.session, title: figure.title, titles: figure.titles, date: figure.date,
             endDate: figure.endDate, city: figure.city, country: figure.country, format: figure.format,
             dimension: figure.dimension, priorityArea: figure.priorityArea, status: figure.status)
         let key = key(figure, body: body)
@@ -343,7 +350,8 @@ private struct EventTable {
         if let known {
             guard all[Int(known)] == event else {
                 throw FieldError(
-                    "describes the event of line \(lines[Int(known)]) differently (title, dates, place, format, dimension, priority area or status)")
+                    "describes the event of line \(lines[Int(known)]) differently (title, its translations, dates, place, format, dimension, priority area or status)"
+                )
             }
             number = known
         } else {
@@ -419,7 +427,7 @@ enum CopyText {
         [
             String(first), String(e.body), e.session.map { String($0) }, e.title, e.date.firstDay,
             e.date.precision.rawValue, e.endDate?.firstDay, e.city, e.country, e.format?.rawValue, e.dimension,
-            e.priorityArea, e.status.rawValue, String(p.source), p.locator,
+            e.priorityArea, e.status.rawValue, String(p.source), p.locator, JSONText.object(e.titles),
         ]
     }
 

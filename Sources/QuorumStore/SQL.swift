@@ -137,7 +137,9 @@ extension SQL.StringInterpolation {
 /// `ON CONFLICT … DO UPDATE` that rewrites a row only when a value changed, so a
 /// re-import of the same data writes nothing (and bumps no data version). The
 /// table must be aliased `t`.
-func updateChanged(_ columns: String...) -> SQLFragment {
+func updateChanged(_ columns: String...) -> SQLFragment { updateChanged(columns) }
+
+func updateChanged(_ columns: [String]) -> SQLFragment {
     let set = columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     let old = columns.map { "t.\($0)" }.joined(separator: ", ")
     let new = columns.map { "excluded.\($0)" }.joined(separator: ", ")

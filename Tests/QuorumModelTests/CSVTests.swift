@@ -135,7 +135,7 @@ import Testing
         #expect(problems(fields([.note: "two\nlines\tand a tab"])) == nil)
         // Bytes that are not UTF-8 are refused, not turned into U+FFFD.
         var bytes = Array("CICA,youth-council,4,4th Session,2021-06,,,,,,,participants,50,exact,all,cica-2020-2024,".utf8)
-        bytes += [0x41, 0xFF, 0x42] + Array(",,,,,\n".utf8)
+        bytes += [0x41, 0xFF, 0x42] + Array(",,,,,,,\n".utf8)
         var reader = CSVReader(bytes: bytes)
         var cells = CSVFields()
         #expect(try reader.next(into: &cells) == true)

@@ -13,7 +13,8 @@ func count(_ c: Connection, _ table: String) throws -> Int {
     try c.query(SQL("SELECT count(*) FROM quorum.\(table)", binds: []))[0].require(Int.self, at: 0)
 }
 
-let header = FigureRecord.headerLine
+/// The header of a file without the translated titles' columns.
+let header = CSVWriter.line(FigureRecord.Column.allCases.filter { ![.titleRu, .titleZh].contains($0) }.map(\.rawValue))
 
 /// The events of the built-in dataset, which every seeded test database holds.
 let demoEvents = try! DemoData.dataset().events.count
@@ -249,6 +250,54 @@ func line(
 }
 
 @Suite(.testDatabases) struct TranslationStorageTests {
+    @Test func translatedTitlesTravelInTheCSVAndAFileWithoutThemLeavesThemAlone() throws {
+        let c = try TestDatabase.seeded()
+        func translatedLine(_ session: Int, _ ru: String, _ zh: String) -> String {
+            CSVWriter.line(
+                FigureRecord.Column.allCases.map { column in
+                    switch column {
+                    case .organisation: "CICA"
+                    case .body: "youth-council"
+                    case .session: "\(session)"
+                    case .title: "Session \(session)"
+                    case .date: "2030-01"
+                    case .measure: "participants"
+                    case .value: "10"
+                    case .qualifier: "exact"
+                    case .scope: "all"
+                    case .source: "cica-2020-2024"
+                    case .locator: "test line"
+                    case .titleRu: ru
+                    case .titleZh: zh
+                    default: ""
+                    }
+                })
+        }
+        _ = try importCSV(FigureRecord.headerLine + translatedLine(601, "Сессия 601", "第601次会议") + translatedLine(602, "", ""), into: c)
+        func titles(_ session: Int) throws -> [String: String]? {
+            try Exporter(c).dataset().events.first { $0.body == "youth-council" && $0.session == session }?.titles
+        }
+        #expect(try titles(601) == ["ru": "Сессия 601", "zh": "第601次会议"])
+        #expect(try titles(602) == nil)
+        // A file without the columns leaves them; the export carries them and imports back unchanged.
+        _ = try importCSV(header + line(session: 601, value: "11", title: "Session 601"), into: c)
+        #expect(try titles(601) == ["ru": "Сессия 601", "zh": "第601次会议"])
+        var exported = ""
+        try Exporter(c).writeCSV { exported += $0 }
+        #expect(exported.hasPrefix(FigureRecord.headerLine))
+        #expect(exported.contains("Сессия 601") && exported.contains("第601次会议"))
+        let again = try importCSV(exported, into: c)
+        #expect(again.counts["events"]?.updated == 0, "\(again)")
+        // Two lines of one event that translate its title differently are refused, by line.
+        do {
+            let first = translatedLine(603, "Сессия", ""), second = translatedLine(603, "Другая", "")
+            _ = try importCSV(FigureRecord.headerLine + first + second, into: c)
+            Issue.record("imported")
+        } catch let error as InvalidInput {
+            #expect(error.description.contains("its translations"))
+        }
+    }
+
     @Test func everyCountryOfTheBuiltInDatasetHasItsCLDRNameInEachLanguage() throws {
         for country in try DemoData.dataset().countries {
             // In English the dataset's own name stands ("Republic of Korea", as the document has it).
