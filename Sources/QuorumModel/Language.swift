@@ -9,7 +9,7 @@ public enum Language: String, CaseIterable, Codable, Sendable {
     case en, ru, zh
 
     /// The languages a dataset gives translations in; English is the name itself.
-    public static let translated: [Language] = [.ru, .zh]
+    public static var translated: [Language] { allCases.filter { $0 != .en } }
 
     /// Numbers, dates and CLDR's names for the language.
     public var locale: Locale { Locale(identifier: rawValue) }
