@@ -4,6 +4,7 @@ import QuorumCharts
 import QuorumModel
 import QuorumStore
 import QuorumTestSupport
+import Synchronization
 import Testing
 
 @testable import QuorumSite
@@ -12,14 +13,28 @@ import Testing
 /// with its own chart images, `lang`, alternates and a switcher; the registers,
 /// data files and PDFs shared, English, at the root.
 @Suite(.testDatabases) struct LanguageSiteTests {
-    func demoBuild() throws -> SiteBuild {
-        let connection = try TestDatabase.seeded()
-        defer { connection.finish() }
-        return try SiteBuilder.build(snapshot: try Aggregator().run(connection), charts: ChartSet.builtIn())
+    /// The demo site in three languages, built once for the suite's tests (a build
+    /// is pure: it depends on the snapshot alone).
+    static let build = Mutex<Task<SiteBuild, Error>?>(nil)
+
+    func demoBuild() async throws -> SiteBuild {
+        let task = Self.build.withLock { task in
+            if let task { return task }
+            let made = Task {
+                try await offPool {
+                    let connection = try TestDatabase.seeded()
+                    defer { connection.finish() }
+                    return try SiteBuilder.build(snapshot: try Aggregator().run(connection), charts: ChartSet.builtIn())
+                }
+            }
+            task = made
+            return made
+        }
+        return try await task.value
     }
 
     @Test func eachLanguageHasItsPagesChartsAndWaysToTheOthers() async throws {
-        let build = try await offPool { try demoBuild() }
+        let build = try await demoBuild()
         #expect(build.errors.isEmpty, "\(build.errors)")
         func page(_ path: String) throws -> String { String(decoding: try #require(build.files[path], "\(path)"), as: UTF8.self) }
         let charts = ChartSet.builtIn().specs
@@ -57,7 +72,7 @@ import Testing
     }
 
     @Test func whatStayedEnglishIsMarkedAndListed() async throws {
-        let build = try await offPool { try demoBuild() }
+        let build = try await demoBuild()
         let membership = String(decoding: try #require(build.files["ru/index.html"]), as: UTF8.self)
         // The convention's name has no Russian text in its chart file: English, marked.
         #expect(membership.contains("<span lang=\"en\">Convention on Privileges and Immunities (2010)</span> <abbr class=\"fallback\""))
