@@ -1,5 +1,6 @@
 import CLocaleData
 import Foundation
+import Synchronization
 
 /// The languages Quorum writes its pages, charts, reports and API labels in:
 /// CICA's working languages (English, Russian) and the SCO's official ones
@@ -72,11 +73,17 @@ extension Translatable {
 /// conventions give.
 public enum CountryNames {
     /// The name of an ISO 3166-1 alpha-3 code in `language`, nil when CLDR has none.
+    /// Looked up in ICU once per code and language: every events listing asks again.
     public static func name(of code: String, in language: Language) -> String? {
         guard isCountryCode(code) else { return nil }
+        let key = language.rawValue + ":" + code
+        if let known = known.withLock({ $0[key] }) { return known }
         var buffer = [CChar](repeating: 0, count: 512)
         let length = quorum_country_name(code, language.rawValue, &buffer, Int32(buffer.count))
-        guard length > 0 else { return nil }
-        return String(decoding: buffer[..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let name = length > 0 ? String(decoding: buffer[..<Int(length)].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+        known.withLock { $0[key] = name }
+        return name
     }
+
+    private static let known = Mutex<[String: String?]>([:])
 }

@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: [ChartFont.regular, .bold])
     func everyCharacterIsDrawnWithAFaceThatHasIt(font: ChartFont) async throws {
         var coverage: [FontFace: Set<UInt32>] = [:]
-        for face in font.faces { coverage[face] = try await Self.coverage(of: face) }
+        for face in font.faces { coverage[face] = try await fontCoverage(of: face.path, family: face.family) }
         for label in Self.labels {
             let layout = try TextEngine.with { engine throws(ChartError) in try engine.layout(label, font: font, size: 12) }
             #expect(layout.missing.isEmpty, "\(label): no face for \(layout.missing)")
@@ -77,26 +77,5 @@ import Testing
         let widths = try lines.map { try Canvas.measure($0, size: 12).width }
         #expect(widths.allSatisfy { $0 <= 160 })
         #expect(LineBreaks.pieces(of: "上海，2024 SCO").map(\.text) == ["上", "海，", "2024", "SCO"])
-    }
-
-    /// The code points a face covers, as fontconfig reads them from the file.
-    static func coverage(of face: FontFace) async throws -> Set<UInt32> {
-        var index: Int?
-        for candidate in 0..<16 {
-            let family = try await runToEnd(["fc-query", "-i", "\(candidate)", "--format", "%{family[0]}", face.path])
-            if family.status == 0 && family.output == face.family {
-                index = candidate
-                break
-            }
-        }
-        let found = try #require(index, "fc-query finds no face \(face.family) in \(face.path)")
-        let charset = try await runToEnd(["fc-query", "-i", "\(found)", "--format", "%{charset}", face.path])
-        var covered = Set<UInt32>()
-        for range in charset.output.split(separator: " ") {
-            let bounds = range.split(separator: "-").compactMap { UInt32($0, radix: 16) }
-            guard let low = bounds.first, let high = bounds.last else { continue }
-            covered.formUnion(low...high)
-        }
-        return covered
     }
 }

@@ -73,10 +73,9 @@ import Testing
         #expect(errors.isEmpty, "\(errors)")
         // The site root (`current` and `releases/`), never the temporary directory above it.
         defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
-        // The fonts the pages name first, and what they cover (fontconfig's account).
-        let coverage = try await Self.coverage(of: [
-            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        ])
+        // The fonts the pages name first (the charts' faces), and what they cover.
+        var coverage = Set<UInt32>()
+        for face in ChartFont.regular.faces { coverage.formUnion(try await fontCoverage(of: face.path, family: face.family)) }
         for page in ["index.html", "youth-council.html", "ru/index.html", "zh/index.html"] {
             let url = site.appendingPathComponent(page)
             let dom = try await chromium(["--dump-dom", url.absoluteString])
@@ -121,20 +120,5 @@ import Testing
             #expect(size > 10_000, "no screenshot of \(page)")
             print("screenshot of \(page): \(screenshot.path)")
         }
-    }
-
-    /// The code points the first face of each font file covers, by `fc-query`.
-    static func coverage(of paths: [String]) async throws -> Set<UInt32> {
-        var covered = Set<UInt32>()
-        for path in paths {
-            let face = path.hasSuffix(".ttc") ? "2" : "0"  // Noto Sans CJK SC, the collection's third face
-            let charset = try await runToEnd(["fc-query", "-i", face, "--format", "%{charset}", path])
-            #expect(charset.status == 0, "fc-query \(path)")
-            for range in charset.output.split(separator: " ") {
-                let bounds = range.split(separator: "-").compactMap { UInt32($0, radix: 16) }
-                if let low = bounds.first, let high = bounds.last { covered.formUnion(low...high) }
-            }
-        }
-        return covered
     }
 }
