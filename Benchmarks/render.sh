@@ -2,8 +2,8 @@
 # Benchmarks/render.sh — how long Quorum takes to draw and encode charts, next to
 # a plain C program drawing the same primitives with libgd.
 #
-# Goals (issue "Charts with libgd"): the whole default set renders in well under a
-# second; against the C program the Swift layer adds at most 50%.
+# Goals: one chart at most 1.3 times libgd's floor (the C program below); the whole
+# default site, cold, in one process, in well under a second.
 #
 #   Benchmarks/render.sh [ROUNDS]      # default 21; medians are printed
 #
@@ -18,7 +18,8 @@
 #   default_site_english_ms  the same in English alone: the difference is what the languages cost
 #   pages_ms            of that, what is not chart drawing: pages, page PDFs, data files, manifest
 # and compiles Benchmarks/render-bench.c with cc, which draws the same chart's
-# primitives at fixed positions and encodes it the same way (c_one_chart_ms).
+# primitives at fixed positions by each of libgd's ways to an anti-aliased PNG, and
+# reports the fastest (c_floor_ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-21}
@@ -40,12 +41,15 @@ median_of() {  # KEY, then the runs' outputs
     printf '%s\n' "$@" | sed -n "s/^$key=\([0-9.]*\).*/\1/p" | sort -n | sed -n 2p
 }
 swift_one=$(median_of one_chart_ms "${swift_runs[@]}")
-c_one=$(median_of c_one_chart_ms "${c_runs[@]}")
+c_one=$(median_of c_floor_ms "${c_runs[@]}")
 echo "one_chart_ms=$swift_one (participants-by-body-year, 800x400, render + palette + PNG)"
-echo "c_one_chart_ms=$c_one (the same primitives in C)"
+for way in quantised to_palette truecolour palette; do
+    echo "c_${way}_ms=$(median_of "c_${way}_ms" "${c_runs[@]}")"
+done
+echo "c_floor_ms=$c_one (the same primitives in C, the fastest way with the same anti-aliasing)"
 echo "default_set_1x_ms=$(median_of default_set_1x_ms "${swift_runs[@]}") (16 charts, light, 1x)"
 echo "default_site_ms=$(median_of default_site_ms "${swift_runs[@]}") (every chart light and dark at 1x and 2x in en, ru and zh, pages, page PDFs, CSV, JSON)"
 echo "default_site_english_ms=$(median_of default_site_english_ms "${swift_runs[@]}") (the same in English alone)"
 echo "pages_ms=$(median_of pages_ms "${swift_runs[@]}") (of that, the pages, their PDFs, data files and manifest)"
-awk -v s="$swift_one" -v c="$c_one" 'BEGIN { printf "swift_over_c=%.2f (goal: at most 1.50)\n", s / c }'
+awk -v s="$swift_one" -v c="$c_one" 'BEGIN { printf "swift_over_c_floor=%.2f (goal: at most 1.30)\n", s / c }'
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

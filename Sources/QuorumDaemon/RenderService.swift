@@ -109,7 +109,9 @@ public final class RenderService: Service, Sendable {
         let started = ContinuousClock.now
         do {
             let build = try SiteBuilder.build(snapshot: snapshot, charts: charts, languages: languages, reusing: lastCharts.withLock { $0 })
+            let built = ContinuousClock.now
             try publisher.publish(build.files)
+            let publishedAt = ContinuousClock.now
             lastCharts.withLock { $0 = build.charts }
             published()
             // `/metrics` (made when recorded, so they reach whatever metrics system is set up by then).
@@ -123,7 +125,7 @@ public final class RenderService: Service, Sendable {
                 metadata: [
                     "snapshot": "\(snapshot.id)", "charts": "\(build.chartCount)", "drawn": "\(build.drawn.count)",
                     "site": "\(publisher.current.path)",
-                    "took": "\(ContinuousClock.now - started)",
+                    "took": "\(ContinuousClock.now - started)", "building": "\(built - started)", "publishing": "\(publishedAt - built)",
                 ])
             return true
         } catch {

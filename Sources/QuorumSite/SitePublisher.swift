@@ -1,7 +1,7 @@
 import Foundation
 
 /// Publishes a site tree atomically: the files go into a new
-/// directory under `releases/`, each written and fsynced; then a new `current`
+/// directory under `releases/`, written and then fsynced; then a new `current`
 /// symbolic link is made under a temporary name and renamed over the old one, so
 /// a reader sees the old tree or the new one, never a half-written file. A
 /// failure before the swap removes the new directory and leaves `current` as it was.
@@ -49,6 +49,7 @@ public struct SitePublisher: Sendable {
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
             var directories: Set<String> = [staging.path]
+            var written: [String] = []
             for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
                 guard Self.isSafe(path) else { throw Failure(description: "refusing to write '\(path)' outside the tree") }
                 let target = staging.appendingPathComponent(path)
@@ -62,10 +63,15 @@ public struct SitePublisher: Sendable {
                     continue
                 }
                 try Self.write(bytes, to: destination)
+                written.append(destination)
             }
-            for directory in directories { try Self.sync(directory: directory) }
+            // Synced once all are written: the first fsync commits the journal with every
+            // new file in it, and the rest find little left to do. (One fsync after each
+            // write committed once per file, a third of a render's time.)
+            for path in written { try Self.sync(path) }
+            for directory in directories { try Self.sync(directory) }
             try Self.rename(staging.path, release.path)
-            try Self.sync(directory: releases.path)
+            try Self.sync(releases.path)
         } catch {
             try? FileManager.default.removeItem(at: staging)
             throw error
@@ -78,7 +84,7 @@ public struct SitePublisher: Sendable {
         }
         do {
             try Self.rename(link.path, current.path)
-            try Self.sync(directory: root.path)
+            try Self.sync(root.path)
         } catch {
             try? FileManager.default.removeItem(at: link)
             throw error
@@ -157,14 +163,14 @@ public struct SitePublisher: Sendable {
             }
             written += result
         }
-        guard fsync(descriptor) == 0 else { throw Failure(description: "cannot sync \(path): \(String(cString: strerror(errno)))") }
     }
 
-    private static func sync(directory: String) throws {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw Failure(description: "cannot open \(directory): \(String(cString: strerror(errno)))") }
+    /// Makes a file or directory durable.
+    private static func sync(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw Failure(description: "cannot sync \(directory): \(String(cString: strerror(errno)))") }
+        guard fsync(descriptor) == 0 else { throw Failure(description: "cannot sync \(path): \(String(cString: strerror(errno)))") }
     }
 
     private static func rename(_ from: String, _ to: String) throws {

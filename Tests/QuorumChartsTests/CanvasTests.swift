@@ -22,6 +22,19 @@ import Testing
         #expect(decoded.pixel(x: 1, y: 1) == 0xFFFFFF)
     }
 
+    /// An image of more colours than a palette holds still becomes a palette PNG,
+    /// through the quantiser, close to what was drawn.
+    @Test func moreThan256ColoursAreQuantised() throws {
+        let canvas = try Canvas(width: 300, height: 10, background: RGB(255, 255, 255))
+        for x in 0..<300 { canvas.fillRect(x: Double(x), y: 0, width: 1, height: 10, color: RGB(UInt8(x * 255 / 299), 40, 200)) }
+        let decoded = try DecodedPNG(quorumPNG: try canvas.png(palette: true))
+        #expect(decoded.isPalette && decoded.colourCount <= 256)
+        for x in 0..<300 {
+            let red = Int(decoded.pixel(x: x, y: 5) >> 16)
+            #expect(abs(red - x * 255 / 299) <= 8, "column \(x): red \(red)")
+        }
+    }
+
     @Test func twiceTheScaleIsTwiceTheSize() throws {
         var doubled = style
         doubled.scale = 2

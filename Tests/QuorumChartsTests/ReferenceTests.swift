@@ -29,6 +29,26 @@ import Testing
             #expect(difference.differingShare < 0.005, "\(name)\(suffix): \(difference.differingShare * 100)% of pixels differ")
         }
     }
+
+    /// A chart's PNG holds exactly the pixels it was drawn with: its colours fit a
+    /// palette as they are, with nothing shifted by a quantiser.
+    @Test(arguments: ChartSet.builtIn().specs.map(\.name))
+    func isStoredWithExactlyItsColours(name: String) async throws {
+        let spec = try #require(ChartSet.builtIn().specs.first { $0.name == name })
+        let data = try spec.data(from: try await DemoSnapshot.get())
+        for theme in [Theme.light, .dark] {
+            try await offPool {
+                let canvas = try Canvas.raster(try ChartRenderer.drawing(data, style: spec.style(theme: theme, scale: 1)))
+                let decoded = try DecodedPNG(quorumPNG: try canvas.png(palette: true))
+                #expect(decoded.isPalette)
+                var differing = 0
+                for y in 0..<canvas.height {
+                    for x in 0..<canvas.width where decoded.pixel(x: x, y: y) != UInt32(canvas.pixel(x: x, y: y).gd) { differing += 1 }
+                }
+                #expect(differing == 0, "\(name): \(differing) pixels changed on the way to the PNG")
+            }
+        }
+    }
 }
 
 /// How far two images are apart: the share of pixels whose colour differs by
