@@ -97,7 +97,10 @@ let package = Package(
                 .embedInCode("DefaultCharts/think-tank-forum-trend.toml"),
                 .embedInCode("DefaultCharts/youth-council-participants.toml"),
                 .embedInCode("DefaultCharts/youth-council-trend.toml"),
-            ]
+            ],
+            // Optimised in debug builds too: the test suite and `quorum serve` under test draw
+            // thousands of charts, pixel by pixel, and unoptimised that is four times slower.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
 
         // PDF documents through cairo's PDF surface (the only importer of CCairo): text

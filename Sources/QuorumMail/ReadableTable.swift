@@ -41,12 +41,14 @@ struct ReadableTable: Equatable, Sendable {
         var weight: Double
     }
 
-    /// The key to the qualifiers' notation, under every table that shows qualified figures.
-    static let qualifierKey = Qualifier.key
     static let derivedMark = "†"
 
-    static func derivationKey(_ mark: String, _ how: String) -> String {
-        "\(mark) derived by Quorum, not stated in the document: \(how)"
+    /// The key to a derivation mark; `how` is the dataset's own note, in English, and said to be.
+    static func derivationKey(_ mark: String, _ how: String, in language: Language) -> String {
+        mark
+            + Phrase(
+                " derived by Quorum, not stated in the document: ", " вычислено Quorum, в документе не указано: ", " 由 Quorum 推算，文件未载明：")(
+                language) + how + Wording(language).inEnglish
     }
 }
 
@@ -78,14 +80,18 @@ extension ReadableTable {
         }
     }
 
-    init(_ table: AggregateTable, names: Names) {
+    /// The table in `language`: Quorum's words in it; what the documents say
+    /// (titles, names, notes) as they give it.
+    init(_ table: AggregateTable, names: Names, language: Language = .en) {
         let chart = AggregateDefinition.chart(ofTable: table.name)
         title =
-            ColumnLabels.title(of: table.name)
-            ?? (chart.map { "Chart \($0): its own query" } ?? ColumnLabels.heading(table.name, in: ""))
-        summary = chart != nil || table.description.isEmpty ? nil : Self.naming(table.description)
+            ColumnLabels.title(of: table.name, in: language)
+            ?? (chart.map { Phrase("Chart \($0): its own query", "График \($0): собственный запрос", "图表 \($0)：其自有查询")(language) }
+                ?? ColumnLabels.heading(table.name, in: ""))
+        // An aggregate's description is English; the other languages have its title.
+        summary = chart != nil || table.description.isEmpty || language != .en ? nil : Self.naming(table.description)
         problem = table.error
-        sections = TableLayout.layout(of: table).sections(of: table, names: names)
+        sections = TableLayout.layout(of: table).sections(of: table, names: names, language: language)
     }
 }
 
@@ -135,6 +141,7 @@ struct RowView: Sendable {
     let names: ReadableTable.Names
     /// Derivation text → its mark in this section.
     let marks: [String: String]
+    let language: Language
 
     func value(_ column: String) -> Value? { positions[column].map { row[$0] } }
 
@@ -147,10 +154,11 @@ struct RowView: Sendable {
     func cell(_ column: String) -> String {
         let label = label(column)
         guard let value = value(column), value != .null else { return label.isNumeric ? "–" : "" }
-        var text = Readable.value(value, label.kind, organisation: self.value("organisation")?.description, names: names)
+        var text = Readable.value(
+            value, label.kind, organisation: self.value("organisation")?.description, names: names, language: language)
         // A chart's own query may select a code under a name of its own: shown in words all the same.
         if case .text(let code) = value, code.contains("_"), !ColumnLabels.isLabelled(column, in: table.name),
-            let words = ColumnLabels.words(anyCode: code)
+            let words = ColumnLabels.words(anyCode: code, in: language)
         {
             text = words
         }
@@ -176,7 +184,7 @@ struct RowView: Sendable {
         switch (figure(from), figure(to)) {
         case (nil, nil): return ""
         case (let start?, nil): return start
-        case (nil, let end?): return "by \(end)"
+        case (nil, let end?): return Phrase("by \(end)", "к \(end)", "\(end)前")(language)
         case (let start?, let end?): return start == end ? start : "\(start) – \(end)"
         }
     }
@@ -187,8 +195,8 @@ struct RowView: Sendable {
         let spaced = label(from).kind == .date && [start, end].contains { $0?.contains(" ") == true }
         switch (start, end) {
         case (nil, nil): return "–"
-        case (let start?, nil): return "from \(start)"
-        case (nil, let end?): return "until \(end)"
+        case (let start?, nil): return Phrase("from \(start)", "с \(start)", "\(start)起")(language)
+        case (nil, let end?): return Phrase("until \(end)", "до \(end)", "至\(end)")(language)
         case (let start?, let end?): return start == end ? start : spaced ? "\(start) – \(end)" : "\(start)–\(end)"
         }
     }
@@ -205,18 +213,18 @@ struct TableLayout: Sendable {
     enum Cell: Sendable {
         case column(ColumnName)
         /// Two columns in one cell: "97–140", "October 2020 – October 2024".
-        case range(from: String, to: String, heading: String)
+        case range(from: String, to: String, heading: Phrase)
     }
 
     struct Panel: Sendable {
-        var caption: String?
+        var caption: Phrase?
         var cells: [Cell]
         /// Whether the panel says something, for a section's rows, that the others do not.
         var shown: @Sendable ([RowView]) -> Bool = { _ in true }
     }
 
     struct Sentence: Sendable {
-        var heading: String
+        var heading: Phrase
         /// The columns the sentence tells; any other is added as "Heading: value".
         var uses: Set<String>
         var write: @Sendable (RowView) -> String
@@ -258,14 +266,14 @@ struct TableLayout: Sendable {
         guard let first = free.first else { return layout }
         layout.leading = [first]
         if free.count > ReadableTable.maximumColumns {
-            layout.sentence = Sentence(heading: "Figures", uses: [], write: { _ in "" })
+            layout.sentence = Sentence(heading: Phrase("Figures", "Числа", "数字"), uses: [], write: { _ in "" })
         }
         return layout
     }
 
     // MARK: Sections
 
-    func sections(of table: AggregateTable, names: ReadableTable.Names) -> [ReadableTable.Section] {
+    func sections(of table: AggregateTable, names: ReadableTable.Names, language: Language) -> [ReadableTable.Section] {
         let positions = Dictionary(table.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         let folding = Folding(table)
         let sectionColumns = sections.compactMap { resolve($0, in: table) }
@@ -316,6 +324,7 @@ struct TableLayout: Sendable {
         }
 
         let derivationColumns = table.columns.filter(Set(folding.derivation.values).contains)
+        let wording = Wording(language)
         return order.map { key in
             let rows = groups[key]!
             // A mark per way of deriving in the section: † alone, or †1, †2, … when there are several.
@@ -333,12 +342,12 @@ struct TableLayout: Sendable {
                 marks[how] = hows.count == 1 ? ReadableTable.derivedMark : "\(ReadableTable.derivedMark)\(index + 1)"
             }
             let views = rows.map {
-                RowView(table: table, row: $0, positions: positions, folding: folding, names: names, marks: marks)
+                RowView(table: table, row: $0, positions: positions, folding: folding, names: names, marks: marks, language: language)
             }
             var qualified = false
             func column(_ name: String) -> ReadableTable.Column {
                 let label = ColumnLabels.label(name, in: table.name)
-                return .init(heading: label.heading, numeric: label.isNumeric, weight: label.isNumeric ? 1 : 1.5)
+                return .init(heading: label.heading(in: language), numeric: label.isNumeric, weight: label.isNumeric ? 1 : 1.5)
             }
             func cell(_ cell: Cell, _ view: RowView) -> String {
                 switch cell {
@@ -351,19 +360,19 @@ struct TableLayout: Sendable {
             // The leading cells name the row, a year as much as a title: set left, like the row labels they are.
             let leadingHeadings = leadingColumns.map { name in
                 let label = ColumnLabels.label(name, in: table.name)
-                return ReadableTable.Column(heading: label.heading, numeric: false, weight: label.isNumeric ? 0.8 : 1.5)
+                return ReadableTable.Column(heading: label.heading(in: language), numeric: false, weight: label.isNumeric ? 0.8 : 1.5)
             }
             if let sentence {
                 let leadingSet = Set(leadingColumns)
                 let extra = rest.filter { !leadingSet.contains($0) }
                 grids.append(
                     .init(
-                        caption: nil, columns: leadingHeadings + [.init(heading: sentence.heading, numeric: false, weight: 3.5)],
+                        caption: nil, columns: leadingHeadings + [.init(heading: sentence.heading(language), numeric: false, weight: 3.5)],
                         rows: views.map { view in
                             var parts = [sentence.write(view)].filter { !$0.isEmpty }
                             for name in extra {
                                 guard let text = view.figure(name), !text.isEmpty else { continue }
-                                parts.append("\(ColumnLabels.heading(name, in: table.name)): \(text)")
+                                parts.append("\(ColumnLabels.heading(name, in: table.name, language: language))\(wording.colon)\(text)")
                                 if folding.qualifier[name] != nil { qualified = true }
                             }
                             return leadingColumns.map(view.cell) + [parts.joined(separator: "; ")]
@@ -383,23 +392,26 @@ struct TableLayout: Sendable {
                             if folding.qualifier[name] != nil { qualified = true }
                         case .range(let from, _, let heading):
                             let label = ColumnLabels.label(from, in: table.name)
-                            columns.append(.init(heading: heading, numeric: label.isNumeric, weight: label.isNumeric ? 1 : 1.5))
+                            columns.append(.init(heading: heading(language), numeric: label.isNumeric, weight: label.isNumeric ? 1 : 1.5))
                         }
                         for index in cells.indices { cells[index].append(values[index]) }
                     }
                     guard columns.count > leadingHeadings.count else { continue }
-                    grids.append(.init(caption: grids.isEmpty ? nil : panel.caption, columns: columns, rows: cells))
+                    grids.append(.init(caption: grids.isEmpty ? nil : panel.caption?(language), columns: columns, rows: cells))
                 }
             }
 
             var notes: [String] = []
-            if qualified { notes.append(ReadableTable.qualifierKey) }
-            for how in hows { notes.append(ReadableTable.derivationKey(marks[how]!, how)) }
+            if qualified { notes.append(wording.qualifierKey) }
+            for how in hows { notes.append(ReadableTable.derivationKey(marks[how]!, how, in: language)) }
             for view in views {
                 for name in noteColumns {
                     guard let note = view.value(name)?.text, !note.isEmpty else { continue }
                     let about = leadingColumns.map(view.cell).filter { !$0.isEmpty }.joined(separator: ", ")
-                    notes.append(about.isEmpty ? "Note: \(note)" : "Note on \(about): \(note)")
+                    notes.append(
+                        about.isEmpty
+                            ? Phrase("Note", "Примечание", "备注")(language) + wording.colon + note
+                            : Phrase("Note on \(about)", "Примечание к «\(about)»", "关于“\(about)”的备注")(language) + wording.colon + note)
                 }
             }
             var sources: [String] = []
@@ -412,7 +424,9 @@ struct TableLayout: Sendable {
             }
             if !sources.isEmpty {
                 let titles = sources.map { names.sources[$0] ?? $0 }
-                notes.append((titles.count == 1 ? "Source: " : "Sources: ") + titles.joined(separator: "; "))
+                notes.append(
+                    (titles.count == 1 ? wording.sourcePrefix : Phrase("Sources: ", "Источники: ", "来源：")(language))
+                        + titles.joined(separator: "; "))
             }
 
             let heading =

@@ -10,7 +10,7 @@ extension ReportComposer {
         subject: String, provenance: String, charts: [SiteManifest.Chart], tables: [ReadableTable], wording: Wording = Wording(.en)
     ) -> String {
         let heading = Readable.wrap(subject, width: textWidth)
-        var lines = heading + [String(repeating: "=", count: heading.map(\.count).max() ?? 0), ""]
+        var lines = heading + [String(repeating: "=", count: heading.map(Readable.width).max() ?? 0), ""]
         lines += Readable.wrap(provenance, width: textWidth)
         lines.append("")
         for chart in charts {
@@ -28,7 +28,7 @@ extension ReportComposer {
 
     static func text(_ table: ReadableTable, wording: Wording = Wording(.en)) -> [String] {
         let title = Readable.wrap(table.title, width: textWidth)
-        var lines = title + [String(repeating: "-", count: title.map(\.count).max() ?? 0)]
+        var lines = title + [String(repeating: "-", count: title.map(Readable.width).max() ?? 0)]
         if let summary = table.summary { lines += Readable.wrap(summary, width: textWidth) }
         lines.append("")
         if let problem = table.problem {
@@ -57,7 +57,8 @@ extension ReportComposer {
 }
 
 /// A table as aligned lines: numbers right-aligned, words wrapped within their
-/// column, headings wrapped and set on the line above the rule.
+/// column, headings wrapped and set on the line above the rule; widths counted in
+/// the columns of a fixed-width font, where a Han character takes two.
 struct TextGrid {
     let lines: [String]
 
@@ -66,7 +67,7 @@ struct TextGrid {
     init(_ grid: ReadableTable.Grid, width: Int) {
         let widths = Self.widths(grid, width: width)
         func block(_ text: String, _ column: Int) -> [String] {
-            grid.columns[column].numeric && text.count <= widths[column] ? [text] : Readable.wrap(text, width: widths[column])
+            grid.columns[column].numeric && Readable.width(text) <= widths[column] ? [text] : Readable.wrap(text, width: widths[column])
         }
         func lines(_ cells: [[String]], bottom: Bool) -> [String] {
             let height = cells.map(\.count).max() ?? 1
@@ -74,7 +75,7 @@ struct TextGrid {
                 cells.enumerated().map { column, cell in
                     let index = bottom ? line - (height - cell.count) : line
                     let text = cell.indices.contains(index) ? cell[index] : ""
-                    let padding = String(repeating: " ", count: max(0, widths[column] - text.count))
+                    let padding = String(repeating: " ", count: max(0, widths[column] - Readable.width(text)))
                     return grid.columns[column].numeric ? padding + text : text + padding
                 }.joined(separator: String(repeating: " ", count: Self.gap)).trimmingTrailingSpaces
             }
@@ -93,9 +94,12 @@ struct TextGrid {
     static func widths(_ grid: ReadableTable.Grid, width: Int) -> [Int] {
         let available = width - gap * max(0, grid.columns.count - 1)
         let columns = grid.columns.indices
-        func longestWord(_ text: String) -> Int { text.split(separator: " ").map(\.count).max() ?? 0 }
+        // Wide text breaks between any two characters: its longest unbreakable run is one character.
+        func longestWord(_ text: String) -> Int {
+            text.split(separator: " ").map { $0.unicodeScalars.contains(where: Readable.isWide) ? 2 : Readable.width($0) }.max() ?? 0
+        }
         var widths = columns.map { column in
-            let cells = grid.rows.map { grid.columns[column].numeric ? $0[column].count : longestWord($0[column]) }
+            let cells = grid.rows.map { grid.columns[column].numeric ? Readable.width($0[column]) : longestWord($0[column]) }
             return max(1, longestWord(grid.columns[column].heading), cells.max() ?? 0)
         }
         for floor in [4, 1] {
@@ -113,7 +117,7 @@ struct TextGrid {
         func lines(_ column: Int, _ width: Int) -> [Int] {
             if let known = cache[column << 16 | width] { return known }
             let texts = [grid.columns[column].heading] + grid.rows.map { $0[column] }
-            let counts = texts.map { $0.count <= width ? 1 : Readable.wrap($0, width: width).count }
+            let counts = texts.map { Readable.width($0) <= width ? 1 : Readable.wrap($0, width: width).count }
             cache[column << 16 | width] = counts
             return counts
         }

@@ -56,7 +56,7 @@ public struct ReportComposer: Sendable {
         let names = ReadableTable.Names(snapshot: snapshot, sourceTitles: sourceTitles)
         for name in report.tables {
             guard let table = snapshot[name] else { throw .report("report \(report.name): snapshot \(snapshot.id) has no aggregate \(name)") }
-            tables.append(ReadableTable(table, names: names))
+            tables.append(ReadableTable(table, names: names, language: report.language))
         }
         var attachments: [MailMessage.Attachment] = []
         for name in report.attachments {

@@ -118,6 +118,10 @@ public struct Wording: Sendable {
         pick("A figure with ≈ is approximate.", "Число со знаком ≈ — приблизительное.", "带 ≈ 的数字为约数。")
     }
     public var fullStop: String { pick(".", ".", "。") }
+    /// Between a heading and what it heads, in running text: "Source: …", "来源：…".
+    public var colon: String { pick(": ", ": ", "：") }
+    /// Between the parts of a line that tells several things: "9 bodies; 26 events".
+    public var listSeparator: String { pick("; ", "; ", "；") }
 
     // MARK: Reports
 

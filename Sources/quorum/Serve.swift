@@ -92,7 +92,7 @@ struct Serve: AsyncParsableCommand {
                 conninfo: store.conninfo, configuration: configuration, logger: logger,
                 dataDirectory: dataDirectory, notifier: notifier)
             daemon = started
-            try? started.site.reload()
+            _ = try? started.site.reload()
             notifier.status("bringing the database schema up to date")
             try await started.migrate(logger: logger, giveUpAfter: .milliseconds(configuration.databaseStartTimeoutMilliseconds))
             try Task.checkCancellation()

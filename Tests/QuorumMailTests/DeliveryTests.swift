@@ -433,6 +433,7 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
         report.language = language
         report.subject = Wording(language).reportSubject + (language == .ru ? " · Совещание по взаимодействию" : " · 亚洲相互协作与信任措施会议")
         report.charts = ["participants-by-body-year", "format-share"]
+        report.tables = ["body_year", "format_mix", "organisation_totals"]
         let mailer = Mailer(pool: pool, reports: [report], settings: smtpSettings(server), siteDirectory: root, logger: quiet)
         mailer.start(at: utc("2026-11-22T00:30:00Z"))
         let outcomes = await mailer.deliverDue(now: utc("2026-11-22T01:00:00Z"), cached: stored, fence: noFence)
@@ -440,6 +441,17 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
 
         let parsed = try await ParsedMessage.parse(try #require(server.messages.first))
         #expect(parsed.subject == report.subject(period: utc("2026-11-22T01:00:00Z"), snapshotID: stored.id))
+        // The tables: titles, headings and the key in the language, none of the English ones.
+        for part in [try #require(parsed.html), try #require(parsed.text)] {
+            for table in report.tables {
+                #expect(part.contains(try #require(ColumnLabels.title(of: table, in: language))), "\(table)")
+                #expect(!part.contains(try #require(ColumnLabels.title(of: table))), "\(table) in English")
+            }
+            #expect(part.contains(ColumnLabels.heading("participants", in: "body_year", language: language)))
+            #expect(!part.contains("Member States represented") && !part.contains("Participants per session"))
+            #expect(part.contains(Wording(language).qualifierKey))
+            #expect(part.contains(language == .ru ? "мероприяти" : "场活动"), "events counted in words of the language")
+        }
         #expect(parsed.defects.isEmpty, "\(parsed.defects)")
         #expect(parsed.long_lines.isEmpty)
         let wording = Wording(language)

@@ -133,7 +133,7 @@ enum Legibility {
             #expect(part.contains("≈1,250"))
             #expect(part.contains("1,523+ participants"))
             #expect(part.contains("≈9"))
-            #expect(part.contains(ReadableTable.qualifierKey))
+            #expect(part.contains(Qualifier.key))
             // Numbers have thousands separators; years do not.
             #expect(!part.contains("2,024"))
         }
@@ -304,6 +304,24 @@ enum Legibility {
         #expect(Readable.date("2025-01-13") == "13 January 2025")
         #expect(Readable.wrap("a bb ccc dddd", width: 6, indent: "  ") == ["a bb", "  ccc", "  dddd"])
     }
+
+    /// In Russian and Chinese: CLDR's separators and dates, and lines measured as a
+    /// fixed-width font sets them, a Han character two columns wide.
+    @Test func valuesAndLinesInRussianAndChinese() {
+        let names = ReadableTable.Names(snapshot: nil, sourceTitles: [:])
+        #expect(Readable.value(.number(1250), .count, organisation: nil, names: names, language: .ru) == "1\u{00A0}250")
+        #expect(Readable.value(.number(0.704), .share, organisation: nil, names: names, language: .ru) == "70,4\u{00A0}%")
+        #expect(Readable.value(.text("2025-01-13"), .date, organisation: nil, names: names, language: .zh) == "2025年1月13日")
+        #expect(Readable.value(.text("in_person"), .code(.eventFormat), organisation: nil, names: names, language: .ru) == "очно")
+        #expect(Readable.width("参会人数 140+") == 13)
+        // Han text breaks between characters and fills each line; a long word breaks after its hyphen.
+        #expect(Readable.wrap("附件逐一描述的已举行活动", width: 10) == ["附件逐一描", "述的已举行", "活动"])
+        #expect(Readable.wrap("Year 会议场次", width: 8) == ["Year 会", "议场次"])
+        #expect(Readable.wrap("государства-члены", width: 15) == ["государства-", "члены"])
+        for line in Readable.wrap("数据集收录了来源报告的2020年10月 – 2024年10月期间160项活动中的21项", width: 20) {
+            #expect(Readable.width(line) <= 20, "\(line)")
+        }
+    }
 }
 
 /// The real aggregates: every column of every built-in aggregate has a heading
@@ -355,7 +373,7 @@ enum Legibility {
         #expect(html.contains("Source: Achievements of the Conference on Interaction and Confidence-building Measures in Asia"))
         #expect(!html.contains("Source: cica-2020-2024"))
         #expect(text.contains("140+"))
-        #expect(text.contains(ReadableTable.qualifierKey))
+        #expect(text.contains(Qualifier.key))
         // Every aggregate is there, under its title.
         for table in snapshot.tables { #expect(text.contains(try #require(ColumnLabels.title(of: table.name)))) }
     }
