@@ -121,12 +121,14 @@ extension TableLayout {
             heading: Phrase("Events by format", "Мероприятия по формату", "按形式分列的活动"),
             uses: ["events", "online", "hybrid", "in_person", "not_reported"]
         ) { row in
-            let formats = [
-                ("online", Phrase("online", "онлайн", "线上")), ("hybrid", Phrase("hybrid", "гибридно", "线上线下结合")),
-                ("in_person", Phrase("in person", "очно", "线下")),
-                ("not_reported", Phrase("format not reported", "формат не указан", "未报告形式")),
-            ]
-            .compactMap { column, words in (row.integer(column) ?? 0) > 0 ? counted(row.cell(column), words(row.language), row.language) : nil }
+            let formats = ["online", "hybrid", "in_person", "not_reported"].compactMap { column -> String? in
+                guard (row.integer(column) ?? 0) > 0 else { return nil }
+                let words =
+                    column == "not_reported"
+                    ? Phrase("format not reported", "формат не указан", "未报告形式")(row.language)
+                    : ColumnLabels.words(column, .eventFormat, in: row.language)
+                return counted(row.cell(column), words, row.language)
+            }
             let list = formats.joined(separator: row.language == .zh ? "，" : ", ")
             guard let events = row.integer("events") else { return list }
             return Counted.events(Int(events), written: row.cell("events"), in: row.language)
