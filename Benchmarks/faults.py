@@ -1979,10 +1979,22 @@ request_timeout_ms = {int(body_timeout * 1000)}
             pending = b"[" + b" " * 198 + b"]"
         slow.append({"sock": sock, "pending": pending, "kind": "headers" if i < 10 else "body",
                      "started": now(), "end": None, "status": None})
+    # /healthz is probed once a second from a thread of its own: a probe that waits
+    # must not delay the loop below, which times each slow client's answer.
+    probes, probing = [], threading.Event()
+
+    def probe():
+        while not probing.is_set():
+            probes.append(get(port, "/healthz", timeout=10))
+            if probes[-1].status != 200:
+                stalled()
+            probing.wait(1.0)
+    prober = threading.Thread(target=probe)
+    prober.start()
     started = now()
-    probes, next_tick = [], started
+    next_tick = started
     while now() - started < ctx.counts["slow_seconds"]:
-        tick = now() >= next_tick          # once a second: a byte from each client, a probe
+        tick = now() >= next_tick          # once a second: a byte from each client
         for client in slow:
             if client["end"] is not None:
                 continue
@@ -2005,11 +2017,10 @@ request_timeout_ms = {int(body_timeout * 1000)}
                 except OSError:
                     client["end"] = now() - client["started"]
         if tick:
-            probes.append(get(port, "/healthz", timeout=10))
-            if probes[-1].status != 200:
-                stalled()
             next_tick += 1.0
         time.sleep(0.02)
+    probing.set()
+    prober.join()
     result.cases += 1
     for client in slow:
         client["sock"].close()
