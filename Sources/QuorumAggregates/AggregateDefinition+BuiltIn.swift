@@ -10,7 +10,7 @@ import QuorumStore
 extension AggregateDefinition {
     public static let builtIn: [AggregateDefinition] = [
         bodyYear, formatMix, cbmEvents, yearOverYear, organisationTotals, periodTotals, membership, milestonesPerYear,
-        coverage, registerEvents, registerFigures, registerFacts, sources,
+        coverage, registerEvents, registerFigures, registerFacts, sources, names,
     ]
 
     /// An aggregate over events, made from the partial aggregates of each (body,
@@ -298,6 +298,28 @@ extension AggregateDefinition {
             SELECT key AS source, title, publisher, quorum.partial_date(published, published_precision) AS published,
                    symbol, url
             FROM quorum.source ORDER BY key COLLATE "C"
+            """, binds: []))
+
+    /// The names the other aggregates' codes stand for, in each language the dataset
+    /// gives: the API sends them beside the codes (`CodeNames`).
+    public static let names = AggregateDefinition(
+        name: "names",
+        description:
+            "The names of the organisations, bodies (organisation/body), dimensions and priority areas in English, Russian and Chinese, as the dataset gives them; empty where it gives none.",
+        sql: SQL(
+            """
+            SELECT kind, code, en, ru, zh FROM (
+                SELECT 'organisation' AS kind, o.code, o.name AS en, o.names ->> 'ru' AS ru, o.names ->> 'zh' AS zh
+                FROM quorum.organisation o
+                UNION ALL
+                SELECT 'body', o.code || '/' || b.code, b.name, b.names ->> 'ru', b.names ->> 'zh'
+                FROM quorum.body b JOIN quorum.organisation o ON o.id = b.organisation_id
+                UNION ALL
+                SELECT 'dimension', d.code, d.name, d.names ->> 'ru', d.names ->> 'zh' FROM quorum.dimension d
+                UNION ALL
+                SELECT 'priority_area', p.code, p.name, p.names ->> 'ru', p.names ->> 'zh' FROM quorum.priority_area p
+            ) named
+            ORDER BY kind, code COLLATE "C"
             """, binds: []))
 
     public static let membership = AggregateDefinition(

@@ -52,6 +52,8 @@ public enum ColumnLabels {
         case scope, membershipRole, measure, milestoneKind, eventFormat, qualifier, eventStatus
         /// How body_year counted the Member States of a year (its codes are English words).
         case memberStatesBasis
+        /// What a row of `names` names.
+        case named
         /// What a fact of the register is (milestone, membership, coordinator) …
         case fact
         /// … and its kind: a milestone's, a membership's role, a coordinator's role; one of them, in the singular.
@@ -156,6 +158,12 @@ public enum ColumnLabels {
             "union of named states": Phrase("union of named states", "объединение названных государств", "所列国家的并集"),
             "largest count (lower bound)": Phrase(
                 "largest count (lower bound)", "наибольшее число (нижняя граница)", "最大数（下限）"),
+        ],
+        .named: [
+            "organisation": Phrase("Organisation", "Организация", "组织"),
+            "body": Phrase("Body", "Орган", "机构"),
+            "dimension": Phrase("Dimension", "Измерение", "领域"),
+            "priority_area": Phrase("Priority area", "Приоритетное направление", "优先领域"),
         ],
         .fact: [
             "milestone": Phrase("Milestone", "Веха", "里程碑"),
@@ -349,6 +357,13 @@ public enum ColumnLabels {
             "symbol": Label("Document symbol", "Условное обозначение документа", "文件编号", .text),
             "url": Label("Address", "Адрес", "网址", .text),
         ],
+        "names": [
+            "kind": Label("Named", "Что названо", "名称类别", .code(.named)),
+            "code": Label("Code", "Код", "代码", .text),
+            "en": Label("English", "Английский", "英文", .text),
+            "ru": Label("Russian", "Русский", "俄文", .text),
+            "zh": Label("Chinese", "Китайский", "中文", .text),
+        ],
     ]
 
     private static let titles: [String: Phrase] = [
@@ -369,6 +384,7 @@ public enum ColumnLabels {
         "register_figures": Phrase("Register of figures", "Реестр чисел", "数字登记簿"),
         "register_facts": Phrase("Register of other facts", "Реестр прочих фактов", "其他事实登记簿"),
         "sources": Phrase("Sources", "Источники", "来源"),
+        "names": Phrase("Names in each language", "Названия на каждом языке", "各语言名称"),
     ]
 
     /// Measures of events and of the documents' totals.

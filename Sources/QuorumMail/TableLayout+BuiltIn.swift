@@ -43,6 +43,9 @@ extension TableLayout {
             leading: ["title"],
             panels: [Panel(cells: [.column("publisher"), .column("published"), .column("symbol"), .column("url")])],
             hidden: ["source"]),
+        // The codes are for the API; a reader sees the names.
+        "names": TableLayout(
+            sections: ["kind"], leading: ["en"], panels: [Panel(cells: [.column("ru"), .column("zh")])], hidden: ["code"]),
     ]
 
     static let period = Phrase("Period", "Период", "时期")

@@ -118,19 +118,28 @@ final class AggregateCatalog: Sendable {
 
     // MARK: Representations
 
-    /// `{"name", "description", "snapshot", "columns", "rows": [{column: value}]}`:
-    /// rows as objects, so a qualifier sits beside the figure it qualifies.
+    /// `{"name", "description", "snapshot", "columns", "headings", "names", "rows": [{column: value}]}`:
+    /// rows as objects, so a qualifier sits beside the figure it qualifies; each
+    /// column's heading, and each code's name, in every language.
     static func json(_ table: AggregateTable, rows: [[Value]], snapshot: Snapshot) throws -> Data {
         struct Body: Encodable {
             let name, description: String
             let snapshot: SnapshotSummary
             let columns: [String]
+            let headings: [String: CodeNames.Names]
+            let names: [String: [String: CodeNames.Names]]
             let rows: [Record]
         }
+        let headings = Dictionary(
+            uniqueKeysWithValues: table.columns.map { column in
+                let label = ColumnLabels.label(column, in: table.name)
+                return (column, Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0.rawValue, label.heading(in: $0)) }))
+            })
         return try JSON.encoder.encode(
             Body(
                 name: table.name, description: table.description, snapshot: SnapshotSummary(snapshot),
-                columns: table.columns, rows: rows.map { Record(columns: table.columns, values: $0) }))
+                columns: table.columns, headings: headings, names: CodeNames.of(table, rows: rows, in: snapshot),
+                rows: rows.map { Record(columns: table.columns, values: $0) }))
     }
 
     /// A header line of column names, then one line per row; cells defused

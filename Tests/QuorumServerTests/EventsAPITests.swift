@@ -109,6 +109,36 @@ import Testing
         }
     }
 
+    /// An aggregate's JSON: each column's heading, and each code's names, in every language.
+    @Test func anAggregateCarriesItsHeadingsAndTheNamesOfItsCodes() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.application().test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/aggregates/body_year", method: .get)
+            #expect(response.status == .ok)
+            let json = try response.json()
+            let headings = try #require(json["headings"] as? [String: [String: String]])
+            #expect(headings["participants"] == ["en": "Participants", "ru": "Участники", "zh": "参会人数"])
+            #expect(Set(headings.keys) == Set(try #require(json["columns"] as? [String])))
+            let names = try #require(json["names"] as? [String: [String: [String: String]]])
+            #expect(
+                names["organisation"]?["SCO"] == [
+                    "en": "Shanghai Cooperation Organization", "ru": "Шанхайская организация сотрудничества", "zh": "上海合作组织",
+                ])
+            #expect(names["member_states_scope"]?["member_states"] == ["en": "Member States", "ru": "государства-члены", "zh": "成员国"])
+            // Every body a row names has its names, under organisation/body.
+            let bodies = try #require(names["body"])
+            let rows = try #require(json["rows"] as? [[String: Any]])
+            for row in rows {
+                let key = "\(row["organisation"] as? String ?? "")/\(row["body"] as? String ?? "")"
+                #expect(bodies[key]?["en"] == row["body_name"] as? String, "\(key)")
+            }
+            // A filter names only the codes its rows hold.
+            let filtered = try await client.execute(uri: "/api/v1/aggregates/body_year?organisation=SCO", method: .get)
+            let kept = try #require(try filtered.json()["names"] as? [String: [String: [String: String]]])
+            #expect(kept["organisation"]?.keys.sorted() == ["SCO"])
+        }
+    }
+
     @Test func listsSources() async throws {
         let fixture = try ServerFixture()
         try await fixture.application().test(.router) { client in

@@ -1,0 +1,60 @@
+import QuorumModel
+
+/// The names of the codes an aggregate's rows hold, in each language, for the API
+/// to send beside the codes (as SDMX-JSON sends a dimension's values with their
+/// names): organisations, bodies and dimensions as the dataset names them (the
+/// snapshot's `names` aggregate), the codes of Quorum's vocabularies as Quorum
+/// names them (`ColumnLabels`). A body is keyed `organisation/body`, since body
+/// codes are unique only within their organisation.
+public enum CodeNames {
+    /// A name by language code: "en" always, "ru" and "zh" where there is one.
+    public typealias Names = [String: String]
+
+    /// Column → code → its names, for the columns of `table` that hold codes, over
+    /// `rows` (the table's, or those a filter kept).
+    public static func of(_ table: AggregateTable, rows: [[Value]], in snapshot: Snapshot) -> [String: [String: Names]] {
+        let dataset = datasetNames(snapshot)
+        let organisation = table.columns.firstIndex(of: "organisation")
+        var result: [String: [String: Names]] = [:]
+        for (index, column) in table.columns.enumerated() {
+            var named: [String: Names] = [:]
+            for row in rows {
+                guard let code = row[index].text else { continue }
+                switch ColumnLabels.label(column, in: table.name).kind {
+                case .organisation: named[code] = dataset["organisation"]?[code]
+                case .body:
+                    guard let organisation, let owner = row[organisation].text else { continue }
+                    named["\(owner)/\(code)"] = dataset["body"]?["\(owner)/\(code)"]
+                case .code(let vocabulary): named[code] = quorumNames(code, vocabulary)
+                case .qualifier: named[code] = quorumNames(code, .qualifier)
+                case .text where column == "dimension": named[code] = dataset["dimension"]?[code]
+                default: continue
+                }
+            }
+            if !named.isEmpty { result[column] = named }
+        }
+        return result
+    }
+
+    /// Each language's name of a code of one of Quorum's vocabularies.
+    static func quorumNames(_ code: String, _ vocabulary: ColumnLabels.Vocabulary) -> Names {
+        Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0.rawValue, ColumnLabels.words(code, vocabulary, in: $0)) })
+    }
+
+    /// Kind → code → names, from the snapshot's `names` aggregate.
+    static func datasetNames(_ snapshot: Snapshot) -> [String: [String: Names]] {
+        guard let table = snapshot["names"], let kind = table.columns.firstIndex(of: "kind"),
+            let code = table.columns.firstIndex(of: "code")
+        else { return [:] }
+        var names: [String: [String: Names]] = [:]
+        for row in table.rows {
+            guard let kind = row[kind].text, let code = row[code].text else { continue }
+            var entry: Names = [:]
+            for language in Language.allCases {
+                if let index = table.columns.firstIndex(of: language.rawValue), let name = row[index].text { entry[language.rawValue] = name }
+            }
+            names[kind, default: [:]][code] = entry
+        }
+        return names
+    }
+}
