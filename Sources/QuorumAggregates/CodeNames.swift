@@ -41,8 +41,9 @@ public enum CodeNames {
         Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0.rawValue, ColumnLabels.words(code, vocabulary, in: $0)) })
     }
 
-    /// Kind → code → names, from the snapshot's `names` aggregate.
-    static func datasetNames(_ snapshot: Snapshot) -> [String: [String: Names]] {
+    /// Kind (organisation, body, dimension, priority_area) → code → names, from the
+    /// snapshot's `names` aggregate.
+    public static func datasetNames(_ snapshot: Snapshot) -> [String: [String: Names]] {
         guard let table = snapshot["names"], let kind = table.columns.firstIndex(of: "kind"),
             let code = table.columns.firstIndex(of: "code")
         else { return [:] }

@@ -15,6 +15,9 @@ public enum ColumnLabels {
     public enum Kind: Sendable, Equatable {
         /// Words, shown as they are.
         case text
+        /// The dataset's English name of the code in column `of` (organisation, body,
+        /// dimension): shown in the reader's language where the dataset names it so.
+        case name(of: String)
         /// An organisation's code (`CICA`).
         case organisation
         /// A body's code (`youth-council`); its name is in a `body_name` column or body_year.
@@ -215,7 +218,7 @@ public enum ColumnLabels {
     private static let shared: [String: Label] = [
         "organisation": Label("Organisation", "Организация", "组织", .organisation),
         "body": Label("Body", "Орган", "机构", .body),
-        "body_name": Label("Body", "Орган", "机构", .text),
+        "body_name": Label("Body", "Орган", "机构", .name(of: "body")),
         "year": Label("Year", "Год", "年份", .year),
         "source": Label("Source", "Источник", "来源", .sources),
         "sources": Label("Sources", "Источники", "来源", .sources),
@@ -282,7 +285,7 @@ public enum ColumnLabels {
             "in_person": Label("In person", "Очно", "线下", .count),
             "not_reported": Label("Format not reported", "Формат не указан", "未报告形式", .count),
         ],
-        "cbm_events": ["dimension": dimension, "dimension_name": dimension],
+        "cbm_events": ["dimension": dimension, "dimension_name": Label(dimension.headings, .name(of: "dimension"))],
         "year_over_year": [
             "participants": participants,
             "qualifier": participantsQualifier,
@@ -293,7 +296,7 @@ public enum ColumnLabels {
                 "How exact (change)", "Точность (изменение)", "精确程度（变化）", .qualifier(of: ["change", "change_percent"])),
         ],
         "organisation_totals": [
-            "name": Label("Name", "Название", "名称", .text),
+            "name": Label("Name", "Название", "名称", .name(of: "organisation")),
             "bodies": Label("Bodies", "Органы", "机构", .count),
             "events_with_participants": Label(
                 "Events with a participants figure", "Мероприятия с числом участников", "有参会人数的活动", .count),

@@ -61,6 +61,8 @@ extension ReadableTable {
         var sources: [String: String] = [:]
         /// "organisation/body" → the body's name, from body_year.
         var bodies: [String: String] = [:]
+        /// The dataset's names in each language (`CodeNames.datasetNames`).
+        var dataset: [String: [String: CodeNames.Names]] = [:]
 
         init(snapshot: Snapshot?, sourceTitles: [String: String]) {
             if let table = snapshot?["sources"], let key = table.columns.firstIndex(of: "source"),
@@ -71,6 +73,7 @@ extension ReadableTable {
                 }
             }
             sources.merge(sourceTitles) { _, given in given }
+            if let snapshot { dataset = CodeNames.datasetNames(snapshot) }
             guard let bodyYear = snapshot?["body_year"], let organisation = bodyYear.columns.firstIndex(of: "organisation"),
                 let body = bodyYear.columns.firstIndex(of: "body"), let name = bodyYear.columns.firstIndex(of: "body_name")
             else { return }
@@ -161,6 +164,11 @@ struct RowView: Sendable {
             let words = ColumnLabels.words(anyCode: code, in: language)
         {
             text = words
+        }
+        // A name the dataset gives in the reader's language too.
+        if case .name(let codeColumn) = label.kind, let code = self.value(codeColumn)?.text {
+            let key = codeColumn == "body" ? "\(self.value("organisation")?.text ?? "")/\(code)" : code
+            if let name = names.dataset[codeColumn]?[key]?[language.rawValue] { text = name }
         }
         if let qualifierColumn = folding.qualifier[column], let code = self.value(qualifierColumn)?.text,
             let qualifier = Qualifier(rawValue: code)

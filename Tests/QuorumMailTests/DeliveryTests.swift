@@ -451,6 +451,9 @@ let noFence: @Sendable (Connection) throws -> Void = { _ in }
             #expect(!part.contains("Member States represented") && !part.contains("Participants per session"))
             #expect(part.contains(Wording(language).qualifierKey))
             #expect(part.contains(language == .ru ? "мероприяти" : "场活动"), "events counted in words of the language")
+            // The organisation by the name the dataset gives in the language (the text part may wrap it).
+            let words = part.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(words.contains(language == .ru ? "Совещание по взаимодействию и мерам доверия в Азии" : "亚洲相互协作与信任措施会议"))
         }
         #expect(parsed.defects.isEmpty, "\(parsed.defects)")
         #expect(parsed.long_lines.isEmpty)
