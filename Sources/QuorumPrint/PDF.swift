@@ -1,6 +1,7 @@
 import CCairo
 import Foundation
 import QuorumCharts
+import Synchronization
 
 /// Why a document could not be made.
 public struct PrintError: Error, CustomStringConvertible, Sendable {
@@ -14,7 +15,17 @@ public struct PrintError: Error, CustomStringConvertible, Sendable {
 /// Pure: the same document gives the same bytes, since its creation date is the
 /// document's own and cairo writes nothing else that changes from run to run.
 public enum PDF {
+    /// One document at a time in the process. cairo shares a scaled font between
+    /// threads that use the same face and size, and cairo 1.16 aborts when one
+    /// thread releases it while another is drawing glyphs with it
+    /// (`cairo_scaled_font_destroy: Assertion '! scaled_font->cache_frozen'`).
+    private static let cairo = Mutex(())
+
     public static func render(_ document: PrintDocument) throws(PrintError) -> [UInt8] {
+        try cairo.withLock { _ throws(PrintError) in try renderAlone(document) }
+    }
+
+    private static func renderAlone(_ document: PrintDocument) throws(PrintError) -> [UInt8] {
         let sink = Sink()
         let closure = Unmanaged.passUnretained(sink).toOpaque()
         guard

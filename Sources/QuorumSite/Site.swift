@@ -49,16 +49,12 @@ public enum Site {
         let register = Register(snapshot)
         let printed = PrintedCharts(register: register)
         var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
-        // The pages' PDFs are independent: made on every core.
-        let documents = try pages.map { page in
-            try printed.document(page, charts: charts.filter { page.chartNames.contains($0.spec.name) }, snapshot: snapshot)
+        // One after another: cairo makes one PDF at a time in the process (`PDF.render`).
+        for page in pages {
+            let document = try printed.document(
+                page, charts: charts.filter { page.chartNames.contains($0.spec.name) }, snapshot: snapshot)
+            files[page.pdfPath] = try PDF.render(document)
         }
-        let pdfs = Mutex([Result<[UInt8], PrintError>?](repeating: nil, count: pages.count))
-        DispatchQueue.concurrentPerform(iterations: pages.count) { index in
-            let result = Result { () throws(PrintError) in try PDF.render(documents[index]) }
-            pdfs.withLock { $0[index] = result }
-        }
-        for (page, pdf) in zip(pages, pdfs.withLock { $0 }) { files[page.pdfPath] = try pdf!.get() }
         for page in pages {
             let body: String? =
                 switch page.name {

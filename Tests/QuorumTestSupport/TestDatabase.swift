@@ -55,12 +55,28 @@ public enum TestDatabase {
         try? FileManager.default.removeItem(at: directory.deletingLastPathComponent())
     }
 
-    /// A run that crashed could not stop its cluster at exit: the next run does.
+    /// A run that crashed could not stop what it started: the next run stops it —
+    /// its cluster, the private clusters of its tests, and the replicas of
+    /// `Deploy/replicas.sh` with their PostgreSQL and nginx.
     private static func stopClustersOfDeadRuns() {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
-        for name in names where name.hasPrefix("quorum-tests-") {
-            guard let pid = pid_t(name.dropFirst("quorum-tests-".count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        func deadRun(_ name: String, _ prefix: String) -> Bool {
+            guard name.hasPrefix(prefix), let pid = pid_t(name.dropFirst(prefix.count).prefix { $0.isNumber }) else { return false }
+            return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
+        }
+        for name in names where deadRun(name, "quorum-tests-") || deadRun(name, "quorum-private-") {
             stop(URL(fileURLWithPath: "/tmp/\(name)/postgres"))
+        }
+        let replicas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Deploy/replicas.sh")
+        for name in names where deadRun(name, "quorum-replicas-test-") {
+            let stop = Process()
+            stop.executableURL = URL(fileURLWithPath: "/bin/bash")
+            stop.arguments = [replicas.standardizedFileURL.path, "stop"]
+            stop.environment = ProcessInfo.processInfo.environment.merging(["QUORUM_REPLICAS_DIR": "/tmp/\(name)"]) { $1 }
+            stop.standardOutput = FileHandle.nullDevice
+            stop.standardError = FileHandle.nullDevice
+            try? stop.run()
+            stop.waitUntilExit()
         }
     }
 
