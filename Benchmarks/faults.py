@@ -19,7 +19,9 @@ Environment: QUORUM (the executable; default .build/debug/quorum, copied into
 the work directory first so a rebuild underneath does not disturb the run),
 QUORUM_PG_BINDIR (PostgreSQL's programs; default the newest
 /usr/lib/postgresql/*/bin), TMPDIR (where the work directory goes),
-QUORUM_FAULTS_HEALTHZ_LIMIT_MS (the /healthz limit; default 100).
+QUORUM_FAULTS_HEALTHZ_LIMIT_MS (the /healthz limit; default 100),
+QUORUM_FAULTS_DEADLINE_SLACK_MS (how late past its deadline a 503 may come;
+default 1000).
 
 Everything the run starts (PostgreSQL, `quorum serve` processes, a tmpfs mount,
 helper threads) is stopped on every way out, Ctrl-C included. Standard library
@@ -74,6 +76,10 @@ REQUEST_TIMEOUT_S = 2.0      # server.request_timeout_ms in family 4
 # the whole fault, seconds.
 HEALTHZ_LIMIT_S = float(os.environ.get("QUORUM_FAULTS_HEALTHZ_LIMIT_MS", "100")) / 1000
 READYZ_LIMIT_S = 2.0         # /readyz answers (200 or 503) within this
+# A 503 for a request past its deadline comes within this of the deadline. Loosened,
+# like the /healthz limit, where the machine is shared: at a load average of 9 on two
+# cores the server's timer has been seen to answer 1.2 s late.
+DEADLINE_SLACK_S = float(os.environ.get("QUORUM_FAULTS_DEADLINE_SLACK_MS", "1000")) / 1000
 
 
 class Interrupted(Exception):
@@ -1395,7 +1401,7 @@ request_timeout_ms = {int(REQUEST_TIMEOUT_S * 1000)}
     if get(port, events).status != 200:
         raise RuntimeError("GET /api/v1/events does not answer 200 before any fault")
     hold = REQUEST_TIMEOUT_S + 4     # long enough to tell a 503 on time from one at the release
-    limit = REQUEST_TIMEOUT_S + 1
+    limit = REQUEST_TIMEOUT_S + DEADLINE_SLACK_S
     answers_all, healthz_all, readyz_all, recoveries = [], [], [], []
 
     def lock_table():
@@ -2026,10 +2032,10 @@ request_timeout_ms = {int(body_timeout * 1000)}
         client["sock"].close()
     check_quick("20 slow clients", probes)
     for client in slow:
-        if client["kind"] == "body" and (client["status"] != 503 or client["end"] > body_timeout + 1):
+        if client["kind"] == "body" and (client["status"] != 503 or client["end"] > body_timeout + DEADLINE_SLACK_S):
             result.fail(f"a body sent a byte a second: {client['status'] or 'no answer'}"
                         f"{' after %.1f s' % client['end'] if client['end'] else ' within %d s' % ctx.counts['slow_seconds']}"
-                        f" (expected 503 within {body_timeout + 1:.0f} s)")
+                        f" (expected 503 within {body_timeout + DEADLINE_SLACK_S:.1f} s)")
             break
 
     def fate(kind):

@@ -9,14 +9,19 @@ import Testing
 /// killed while it sends. The full counts are a script run (README, "Reliability").
 /// Each family runs on its own PostgreSQL and ports, beside the other tests; so
 /// /healthz is held to 500 ms here rather than the script's 100 ms (a /healthz that
-/// waited on the locked database would take the whole fault, seconds).
+/// waited on the locked database would take the whole fault, seconds), and a 503
+/// past a deadline may come 3 s late rather than 1 s (still well before the request
+/// would have ended on its own).
 @Suite struct FaultSuiteTests {
     @Test(arguments: 1...7)
     func theQuickFaultFamilyFindsNoFailure(family: Int) async throws {
         let script = repositoryRoot.appendingPathComponent("Benchmarks/faults.sh").path
         let (status, output) = try await runToEnd(
             ["bash", script, "--quick", "--only", String(family)],
-            environment: ["QUORUM": try quorumExecutable().path, "QUORUM_FAULTS_HEALTHZ_LIMIT_MS": "500"])
+            environment: [
+                "QUORUM": try quorumExecutable().path, "QUORUM_FAULTS_HEALTHZ_LIMIT_MS": "500",
+                "QUORUM_FAULTS_DEADLINE_SLACK_MS": "3000",
+            ])
         // A known defect, open: on a loaded machine the server of family 6 has stopped
         // answering during "20 slow clients" (its event-loop threads wait on a lock; the
         // family prints where each thread is). Recorded as known while it is found; any
