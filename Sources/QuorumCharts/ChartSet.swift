@@ -89,9 +89,10 @@ public struct RenderedChart: Sendable {
     /// readers, in the chart's language.
     public var alt: String {
         let wording = Wording(spec.language)
-        let source = spec.source.isEmpty ? "" : " " + wording.sourcePrefix + spec.source + wording.fullStop
+        let gap = wording.sentenceGap
+        let source = spec.source.isEmpty ? "" : gap + wording.sourcePrefix + spec.source + wording.fullStop
         var text = spec.title + wording.fullStop
-        if data.isEmpty { return text + " " + wording.noData + wording.fullStop + source }
+        if data.isEmpty { return text + gap + wording.noData + wording.fullStop + source }
         let series = data.series + (data.reference.map { [$0] } ?? [])
         for item in series {
             let language = spec.language
@@ -99,13 +100,13 @@ public struct RenderedChart: Sendable {
                 guard let point else { return nil }
                 return category + " " + point.label(in: language)
             }
-            text += " " + (series.count > 1 ? item.name + ": " : "") + figures.joined(separator: ", ") + wording.fullStop
+            text += gap + (series.count > 1 ? item.name + wording.colon : "") + figures.joined(separator: wording.comma) + wording.fullStop
         }
         let qualifiers = Set(series.flatMap { $0.points.compactMap { $0?.qualifier } })
-        if qualifiers.contains(.atLeast) { text += " " + wording.lowerBoundSentence }
-        if qualifiers.contains(.approximately) { text += " " + wording.approximateSentence }
+        if qualifiers.contains(.atLeast) { text += gap + wording.lowerBoundSentence }
+        if qualifiers.contains(.approximately) { text += gap + wording.approximateSentence }
         // The marks and the coverage, as the notes under the image say them.
-        for note in data.notes { text += " " + note + (note.hasSuffix(".") || note.hasSuffix("。") ? "" : wording.fullStop) }
+        for note in data.notes { text += gap + note + (note.hasSuffix(".") || note.hasSuffix("。") ? "" : wording.fullStop) }
         return text + source
     }
 }

@@ -120,6 +120,10 @@ public struct Wording: Sendable {
     public var fullStop: String { pick(".", ".", "。") }
     /// Between a heading and what it heads, in running text: "Source: …", "来源：…".
     public var colon: String { pick(": ", ": ", "：") }
+    /// Between the items of a list: "2021 116, 2022 150"; "2021 116，2022 150".
+    public var comma: String { pick(", ", ", ", "，") }
+    /// Between two sentences: a space, except after Chinese full stops.
+    public var sentenceGap: String { pick(" ", " ", "") }
     /// Between the parts of a line that tells several things: "9 bodies; 26 events".
     public var listSeparator: String { pick("; ", "; ", "；") }
 

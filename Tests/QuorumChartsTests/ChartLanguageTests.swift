@@ -81,6 +81,24 @@ import Testing
         #expect(written.contains(label))
     }
 
+    /// The words a screen reader and the plain-text e-mail give for a chart, punctuated
+    /// as the language is: no Latin colons, commas or spaces between Chinese sentences.
+    @Test func theTextAlternativeIsPunctuatedAsTheLanguageIs() throws {
+        let spec = try ChartSpec.parse(file, file: "Charts/events.toml")
+        let data = ChartData(
+            categories: ["2023", "2024"],
+            series: [
+                ChartSeries(name: "线上", points: [ChartPoint(3), ChartPoint(2)]),
+                ChartSeries(name: "线下", points: [ChartPoint(1), ChartPoint(4, .atLeast)]),
+            ], language: .zh)
+        let chinese = try RenderedChart.render(spec.localized(.zh), data: data).alt
+        #expect(chinese.hasPrefix("各年活动。线上：2023 3，2024 2。线下：2023 1，2024 4+。带 + 的数字为下限（至少）。"), "\(chinese)")
+        var english = data
+        english.language = .en
+        let alt = try RenderedChart.render(spec.localized(.en), data: english).alt
+        #expect(alt.hasPrefix("Events per year. 线上: 2023 3, 2024 2. 线下: 2023 1, 2024 4+. A figure with + is a lower bound"), "\(alt)")
+    }
+
     @Test func aRussianCoverageSentenceAgreesWithItsNumber() {
         let period = (try! PartialDate(parsing: "2020-10"), try! PartialDate(parsing: "2024-10"))
         let one = Wording(.ru).coverage(held: 20, reported: (21, "21"), cbm: false, period: period, chartCount: 20)
