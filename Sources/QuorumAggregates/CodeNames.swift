@@ -11,9 +11,9 @@ public enum CodeNames {
     public typealias Names = [String: String]
 
     /// Column → code → its names, for the columns of `table` that hold codes, over
-    /// `rows` (the table's, or those a filter kept).
-    public static func of(_ table: AggregateTable, rows: [[Value]], in snapshot: Snapshot) -> [String: [String: Names]] {
-        let dataset = datasetNames(snapshot)
+    /// `rows` (the table's, or those a filter kept); `dataset` is `datasetNames` of
+    /// the table's snapshot, read once for all its tables.
+    public static func of(_ table: AggregateTable, rows: [[Value]], dataset: [String: [String: Names]]) -> [String: [String: Names]] {
         let organisation = table.columns.firstIndex(of: "organisation")
         var result: [String: [String: Names]] = [:]
         for (index, column) in table.columns.enumerated() {

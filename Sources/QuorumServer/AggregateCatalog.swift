@@ -81,9 +81,10 @@ final class AggregateCatalog: Sendable {
     static func encode(_ snapshot: Snapshot) throws -> Edition {
         let lastModified = HTTPDate.format(snapshot.finishedAt)
         var representations: [String: Encoded] = [:]
+        let names = CodeNames.datasetNames(snapshot)
         for table in snapshot.tables {
             representations[table.name + ".json"] = Encoded(
-                body: ByteBuffer(bytes: try json(table, rows: table.rows, snapshot: snapshot)),
+                body: ByteBuffer(bytes: try json(table, rows: table.rows, snapshot: snapshot, names: names)),
                 etag: etag(snapshot, table.name, "json"), contentType: Encoded.json, lastModified: lastModified)
             representations[table.name + ".csv"] = Encoded(
                 body: ByteBuffer(string: csv(table, rows: table.rows)),
@@ -121,7 +122,10 @@ final class AggregateCatalog: Sendable {
     /// `{"name", "description", "snapshot", "columns", "headings", "names", "rows": [{column: value}]}`:
     /// rows as objects, so a qualifier sits beside the figure it qualifies; each
     /// column's heading, and each code's name, in every language.
-    static func json(_ table: AggregateTable, rows: [[Value]], snapshot: Snapshot) throws -> Data {
+    /// `names` is `CodeNames.datasetNames(snapshot)`, when the caller has it already.
+    static func json(
+        _ table: AggregateTable, rows: [[Value]], snapshot: Snapshot, names: [String: [String: CodeNames.Names]]? = nil
+    ) throws -> Data {
         struct Body: Encodable {
             let name, description: String
             let snapshot: SnapshotSummary
@@ -138,7 +142,8 @@ final class AggregateCatalog: Sendable {
         return try JSON.encoder.encode(
             Body(
                 name: table.name, description: table.description, snapshot: SnapshotSummary(snapshot),
-                columns: table.columns, headings: headings, names: CodeNames.of(table, rows: rows, in: snapshot),
+                columns: table.columns, headings: headings,
+                names: CodeNames.of(table, rows: rows, dataset: names ?? CodeNames.datasetNames(snapshot)),
                 rows: rows.map { Record(columns: table.columns, values: $0) }))
     }
 

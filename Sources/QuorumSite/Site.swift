@@ -1,10 +1,8 @@
-import Dispatch
 import Foundation
 import QuorumAggregates
 import QuorumCharts
 import QuorumModel
 import QuorumPrint
-import Synchronization
 
 /// Where a page sits in the tree, in which language, and how it reaches what the
 /// languages share. The English pages are at the root (where `/` and the
