@@ -32,8 +32,10 @@ public struct ChartStyle: Equatable, Sendable {
     /// "≈150") are written whatever this says, so a reader always sees them.
     public var valueLabels: Bool
     public var theme: Theme
-    /// 1 for ordinary screens, 2 for high-density ones.
+    /// Pixels per CSS pixel: 1 for ordinary screens, 2 or 3 for high-density ones.
     public var scale: Int
+    /// Laid out for a phone: larger type, the legend and labels stacked, fewer ticks.
+    public var narrow: Bool
     /// The language of the chart's own words (the source line, "No data", the figures' separators).
     public var language: Language
     /// What the figure in a donut's middle is: "in all", or "in the dataset" for a selection.
@@ -42,7 +44,7 @@ public struct ChartStyle: Equatable, Sendable {
     public init(
         kind: ChartKind, title: String = "", subtitle: String = "", source: String = "",
         width: Int = 800, height: Int = 400, valueLabels: Bool = false, theme: Theme = .light, scale: Int = 1,
-        language: Language = .en, totalCaption: String? = nil
+        narrow: Bool = false, language: Language = .en, totalCaption: String? = nil
     ) {
         self.kind = kind
         self.title = title
@@ -53,6 +55,7 @@ public struct ChartStyle: Equatable, Sendable {
         self.valueLabels = valueLabels
         self.theme = theme
         self.scale = scale
+        self.narrow = narrow
         self.language = language
         self.totalCaption = totalCaption ?? Wording(language).inAll
     }

@@ -4,7 +4,7 @@ import QuorumModel
 /// of their arguments, so the same snapshot and spec always give the same bytes.
 public enum ChartRenderer {
     public static func png(_ data: ChartData, style: ChartStyle) throws(ChartError) -> [UInt8] {
-        guard style.scale == 1 || style.scale == 2 else { throw ChartError.data("scale must be 1 or 2") }
+        guard (1...3).contains(style.scale) else { throw ChartError.data("scale must be 1, 2 or 3") }
         let canvas = try Canvas.raster(try drawing(data, style: style))
         let theme = style.theme
         return try canvas.png(palette: true, exactColours: [theme.background, theme.text, theme.grid] + theme.series)

@@ -59,29 +59,29 @@ public struct ChartSet: Sendable {
     }
 }
 
-/// One chart rendered from a snapshot: its PNGs at both themes and scales, the
-/// figures behind them, and a text alternative that states those figures.
+/// One chart rendered from a snapshot: its PNGs in both themes, wide and (where it
+/// has one) narrow, the figures behind them, and a text alternative that states those figures.
 public struct RenderedChart: Sendable {
     public let spec: ChartSpec
     public let data: ChartData
-    public let light: [UInt8]
-    public let light2x: [UInt8]
-    public let dark: [UInt8]
-    public let dark2x: [UInt8]
+    /// Every wide image, and the narrow ones where the chart has a narrow layout.
+    public let images: [ChartImage: [UInt8]]
+    /// The narrow layout's size in CSS pixels, where the chart has one.
+    public let narrowSize: (width: Int, height: Int)?
 
-    /// Renders every variant of `spec` from `snapshot`.
+    /// Renders every image of `spec` from `snapshot`.
     public static func render(_ spec: ChartSpec, snapshot: Snapshot) throws(ChartError) -> RenderedChart {
         try render(spec, data: try spec.data(from: snapshot))
     }
 
-    /// Renders every variant of `spec` showing `data`.
+    /// Renders every image of `spec` showing `data`.
     public static func render(_ spec: ChartSpec, data: ChartData) throws(ChartError) -> RenderedChart {
-        RenderedChart(
-            spec: spec, data: data,
-            light: try ChartRenderer.png(data, style: spec.style(theme: .light, scale: 1)),
-            light2x: try ChartRenderer.png(data, style: spec.style(theme: .light, scale: 2)),
-            dark: try ChartRenderer.png(data, style: spec.style(theme: .dark, scale: 1)),
-            dark2x: try ChartRenderer.png(data, style: spec.style(theme: .dark, scale: 2)))
+        let narrowSize = try spec.narrowSize(for: data)
+        var images: [ChartImage: [UInt8]] = [:]
+        for image in ChartImage.wide + (narrowSize == nil ? [] : ChartImage.narrow) {
+            images[image] = try ChartRenderer.png(data, style: spec.style(image, narrowSize: narrowSize))
+        }
+        return RenderedChart(spec: spec, data: data, images: images, narrowSize: narrowSize)
     }
 
     /// "Participants in CICA forum sessions. Business Council: 2021 116, 2022 150, …

@@ -168,11 +168,30 @@ extension ChartSpec {
             chartCount: chartCount)
     }
 
-    /// How the chart looks at a theme and scale.
+    /// How the chart looks at a theme and scale, in the chart file's size.
     public func style(theme: Theme, scale: Int) -> ChartStyle {
         ChartStyle(
             kind: kind, title: title, subtitle: subtitle, source: source, width: width, height: height,
             valueLabels: valueLabels, theme: theme, scale: scale, language: language,
             totalCaption: coverage == nil ? nil : Wording(language).inTheDataset)
+    }
+
+    /// How the chart looks as `image`; a narrow image has the narrow layout's size.
+    public func style(_ image: ChartImage, narrowSize: (width: Int, height: Int)?) -> ChartStyle {
+        var style = style(theme: image.dark ? .dark : .light, scale: image.scale)
+        if image.narrow, let narrowSize { (style.width, style.height, style.narrow) = (narrowSize.width, narrowSize.height, true) }
+        return style
+    }
+
+    /// The width of the narrow layout: a 390-pixel phone screen less the page's margins.
+    public static let narrowWidth = 360
+
+    /// The narrow layout's size in CSS pixels, or nil when the chart needs none: a
+    /// sparkline, or a chart no wider than a phone already.
+    public func narrowSize(for data: ChartData) throws(ChartError) -> (width: Int, height: Int)? {
+        guard kind != .sparkline, width > Self.narrowWidth + 120 else { return nil }
+        var style = style(theme: .light, scale: 1)
+        (style.width, style.narrow) = (Self.narrowWidth, true)
+        return (Self.narrowWidth, try Painter(style: style).narrowHeight(data))
     }
 }

@@ -18,7 +18,7 @@ extension Painter {
         let axisMetrics = try Canvas.measure("0123456789", size: axisSize)
         var plot = plot
         plot.bottom -= axisMetrics.ascent + axisMetrics.descent + pixels(8)
-        let ticks = AxisTicks(covering: largest * (anyLabel ? 1.1 : 1), target: max(2, Int(plot.height / pixels(50))))
+        let ticks = AxisTicks(covering: largest * (anyLabel ? 1.1 : 1), target: max(2, Int(plot.height / pixels(narrow ? 64 : 50))))
         let tickLabels = ticks.values.map(wording.number)
         var labelWidth = 0.0
         for tick in tickLabels { labelWidth = max(labelWidth, try Canvas.measure(tick, size: axisSize).width) }
@@ -35,8 +35,9 @@ extension Painter {
                 size: axisSize, color: theme.mutedText, anchor: .end)
         }
         let band = plot.width / Double(categoryCount)
-        for (index, category) in data.categories.enumerated() {
-            let shown = try fit(category, size: axisSize, width: band - pixels(6))
+        let every = try labelStep(data.categories, size: axisSize, band: band)
+        for (index, category) in data.categories.enumerated() where (categoryCount - 1 - index) % every == 0 {
+            let shown = try fit(category, size: axisSize, width: band * Double(every) - pixels(6))
             try canvas.text(
                 shown, x: plot.left + band * (Double(index) + 0.5), y: plot.bottom + pixels(6) + axisMetrics.ascent,
                 size: axisSize, color: theme.text, anchor: .middle)
@@ -54,6 +55,18 @@ extension Painter {
         }
         // Redraw the zero line over the bars' feet.
         canvas.fillRect(x: plot.left, y: y(0).rounded(), width: plot.width, height: unit, color: theme.axis)
+    }
+
+    /// Every how many categories a label is written: 1 when all fit their band.
+    /// Years and other numbered categories too many for the width are labelled
+    /// every second or third (always the last, the latest), as a time axis is;
+    /// named categories are each labelled, shortened if they must be.
+    func labelStep(_ categories: [String], size: Double, band: Double) throws(ChartError) -> Int {
+        var widest = 0.0
+        for category in categories { widest = max(widest, try Canvas.measure(category, size: size).width) }
+        guard widest > band - pixels(6), categories.allSatisfy({ $0.first?.isNumber == true }) else { return 1 }
+        let step = Int(((widest + pixels(6)) / band).rounded(.up))
+        return min(max(step, 1), max(categories.count, 1))
     }
 
     func drawBars(

@@ -7,9 +7,15 @@ extension Painter {
     func drawDonut(_ data: ChartData, in plot: Box, on canvas: Sketch) throws(ChartError) {
         let points = data.categories.indices.map { data.series[0].points[safe: $0] ?? nil }
         let total = points.reduce(0) { $0 + ($1?.value ?? 0) }
-        let diameter = min(plot.height, plot.width * 0.45)
+        let size = self.points(TypeSize.legend)
+        let metrics = try Canvas.measure("Ag", size: size)
+        let rowHeight = metrics.ascent + metrics.descent + pixels(10)
+        // Wide: the ring, and the legend beside it. Narrow: the legend under the ring.
+        let legendHeight = narrow ? rowHeight * Double(data.categories.count) + pixels(16) : 0
+        let diameter = narrow ? min(plot.height - legendHeight, plot.width * 0.7) : min(plot.height, plot.width * 0.45)
         let outer = diameter / 2, inner = outer * 0.6
-        let centreX = plot.left + outer + pixels(8), centreY = (plot.top + plot.bottom) / 2
+        let centreX = narrow ? (plot.left + plot.right) / 2 : plot.left + outer + pixels(8)
+        let centreY = narrow ? plot.top + outer : (plot.top + plot.bottom) / 2
         if total > 0 {
             var angle = 0.0
             for (index, point) in points.enumerated() {
@@ -34,12 +40,12 @@ extension Painter {
             style.totalCaption, x: centreX, y: centreY + pixels(2) + bigMetrics.descent + pixels(14),
             size: self.points(TypeSize.axis), color: theme.mutedText, anchor: .middle)
 
-        let size = self.points(TypeSize.legend)
-        let metrics = try Canvas.measure("Ag", size: size)
-        let rowHeight = metrics.ascent + metrics.descent + pixels(10)
-        let legendLeft = centreX + outer + pixels(36)
-        var y = centreY - rowHeight * Double(data.categories.count) / 2 + metrics.ascent
-        let width = min(plot.right - legendLeft, pixels(300))
+        let legendLeft = narrow ? plot.left : centreX + outer + pixels(36)
+        var y =
+            narrow
+            ? centreY + outer + pixels(16) + metrics.ascent
+            : centreY - rowHeight * Double(data.categories.count) / 2 + metrics.ascent
+        let width = narrow ? plot.width : min(plot.right - legendLeft, pixels(300))
         for (index, category) in data.categories.enumerated() {
             let point = points[index]
             let share = total > 0 ? " (\(Int(((point?.value ?? 0) / total * 100).rounded()))%)" : ""

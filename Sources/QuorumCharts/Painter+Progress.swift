@@ -17,7 +17,10 @@ extension Painter {
         let barHeight = min(pixels(28), plot.height / 4)
         let legendSize = self.points(TypeSize.legend)
         let legendMetrics = try Canvas.measure("Ag", size: legendSize)
-        let block = bigMetrics.ascent + bigMetrics.descent + pixels(14) + barHeight + pixels(16) + legendMetrics.ascent
+        // Wide: the figures in one row under the bar. Narrow: one under another.
+        let legendRow = legendMetrics.ascent + legendMetrics.descent + pixels(8)
+        let legendRows = narrow ? Double(data.categories.count - 1) * legendRow : 0
+        let block = bigMetrics.ascent + bigMetrics.descent + pixels(14) + barHeight + pixels(16) + legendMetrics.ascent + legendRows
         var y = plot.top + max(0, (plot.height - block) / 2) + bigMetrics.ascent
         try canvas.text(headline, x: plot.left, y: y, font: .bold, size: big, color: theme.text)
         if total.value > 0 {
@@ -37,15 +40,17 @@ extension Painter {
         }
         y += barHeight + pixels(16) + legendMetrics.ascent
         var x = plot.left
+        let room = narrow ? plot.width - pixels(80) : plot.width / Double(data.categories.count) - pixels(60)
         for (index, category) in data.categories.enumerated() {
             let figure = points[index].map(label) ?? "–"
             canvas.fillRect(
                 x: x, y: y - legendMetrics.ascent / 2 - pixels(5), width: pixels(10), height: pixels(10),
                 color: index == 0 ? theme.colour(0) : theme.track)
-            let shown = try fit(category, size: legendSize, width: plot.width / Double(data.categories.count) - pixels(60))
+            let shown = try fit(category, size: legendSize, width: room)
             x += pixels(16)
             x += try canvas.text(shown, x: x, y: y, size: legendSize, color: theme.text) + pixels(6)
             x += try canvas.text(figure, x: x, y: y, font: .bold, size: legendSize, color: theme.text) + pixels(24)
+            if narrow { (x, y) = (plot.left, y + legendRow) }
         }
     }
 }

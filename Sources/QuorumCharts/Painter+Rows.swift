@@ -9,10 +9,18 @@ extension Painter {
         let axisMetrics = try Canvas.measure("0123456789", size: axisSize)
         let categorySize = points(TypeSize.legend)
         var plot = plot
+        let categoryMetrics = try Canvas.measure("Ag", size: categorySize)
+        // Wide: the names in a column left of the bars. Narrow: each name on a line
+        // of its own above its bars, which then have the whole width.
         var categoryWidth = 0.0
-        for category in data.categories { categoryWidth = max(categoryWidth, try Canvas.measure(category, size: categorySize).width) }
-        categoryWidth = min(categoryWidth, plot.width * 0.38)
-        plot.left += categoryWidth + pixels(10)
+        let nameHeight = narrow ? categoryMetrics.ascent + categoryMetrics.descent + pixels(4) : 0
+        if narrow {
+            categoryWidth = plot.width - pixels(4)
+        } else {
+            for category in data.categories { categoryWidth = max(categoryWidth, try Canvas.measure(category, size: categorySize).width) }
+            categoryWidth = min(categoryWidth, plot.width * 0.38)
+            plot.left += categoryWidth + pixels(10)
+        }
         plot.bottom -= axisMetrics.ascent + axisMetrics.descent + pixels(8)
         let largest = data.series.flatMap { $0.points.compactMap { $0?.value } }.max() ?? 0
         let anyLabel = data.series.contains { $0.points.contains { $0.map(labelled) ?? false } }
@@ -29,15 +37,20 @@ extension Painter {
         }
         let band = plot.height / Double(data.categories.count)
         let seriesCount = data.series.count
-        let groupHeight = min(band * 0.7, pixels(26) * Double(seriesCount))
+        let groupHeight = min((band - nameHeight) * 0.7, pixels(26) * Double(seriesCount))
         let barHeight = groupHeight / Double(seriesCount)
-        let categoryMetrics = try Canvas.measure("Ag", size: categorySize)
         for (index, category) in data.categories.enumerated() {
-            let middle = plot.top + band * (Double(index) + 0.5)
+            let middle = plot.top + band * (Double(index) + 0.5) + nameHeight / 2
             let shown = try fit(category, size: categorySize, width: categoryWidth)
-            try canvas.text(
-                shown, x: plot.left - pixels(10), y: middle + categoryMetrics.ascent / 2 - unit,
-                size: categorySize, color: theme.text, anchor: .end)
+            if narrow {
+                try canvas.text(
+                    shown, x: plot.left + pixels(4), y: middle - groupHeight / 2 - pixels(4) - categoryMetrics.descent,
+                    size: categorySize, color: theme.text)
+            } else {
+                try canvas.text(
+                    shown, x: plot.left - pixels(10), y: middle + categoryMetrics.ascent / 2 - unit,
+                    size: categorySize, color: theme.text, anchor: .end)
+            }
             for (number, series) in data.series.enumerated() {
                 guard let point = series.points[safe: index] ?? nil else { continue }
                 let top = middle - groupHeight / 2 + Double(number) * barHeight

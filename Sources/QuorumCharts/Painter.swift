@@ -22,12 +22,18 @@ struct Painter {
     var theme: Theme { style.theme }
     /// Pixels per 1× pixel.
     var unit: Double { Double(style.scale) }
+    /// The narrow layout is read on a phone held closer than a screen, and shown
+    /// unscaled: its type is a little larger, and what sits side by side in the
+    /// wide layout is stacked.
+    var narrow: Bool { style.narrow }
+    /// How many lines a title, subtitle or note may take before it is shortened.
+    var lineLimit: Int { narrow ? 8 : 2 }
 
     var wording: Wording { Wording(style.language) }
     /// A figure as the chart's language writes it.
     func label(_ point: ChartPoint) -> String { point.label(in: style.language) }
 
-    func points(_ size: Double) -> Double { size * unit }
+    func points(_ size: Double) -> Double { size * unit * (narrow ? 1.1 : 1) }
     func pixels(_ size: Double) -> Double { size * unit }
 
     // MARK: Frame
@@ -37,50 +43,7 @@ struct Painter {
             try drawSparkline(data, on: canvas)
             return
         }
-        let width = Double(canvas.width), height = Double(canvas.height)
-        let padding = pixels(18)
-        var top = pixels(16)
-        // A title too long for one line (Russian runs a third longer than English) takes two.
-        for text in try wrap(style.title, font: .bold, size: points(TypeSize.title), width: width - 2 * padding, lines: 2) {
-            top = try line(
-                text, at: top, font: .bold, size: TypeSize.title, colour: theme.text,
-                canvas: canvas, width: width - 2 * padding, left: padding)
-        }
-        if !style.subtitle.isEmpty {
-            for text in try wrap(style.subtitle, size: points(TypeSize.subtitle), width: width - 2 * padding, lines: 2) {
-                top = try line(
-                    text, at: top + pixels(3), font: .regular, size: TypeSize.subtitle,
-                    colour: theme.mutedText, canvas: canvas, width: width - 2 * padding, left: padding)
-            }
-        }
-        var bottom = height - pixels(12)
-        // Under the plot: what the marks mean and what the chart covers, then the source.
-        let footnotes = data.notes + (style.source.isEmpty ? [] : [wording.sourcePrefix + style.source])
-        if !footnotes.isEmpty {
-            let size = points(TypeSize.source)
-            let metrics = try Canvas.measure(wording.sourcePrefix + "Ag", font: .regular, size: size)
-            let lineHeight = metrics.ascent + metrics.descent + pixels(2)
-            var lines: [String] = []
-            for note in footnotes { lines += try wrap(note, size: size, width: width - 2 * padding, lines: 2) }
-            for (index, text) in lines.enumerated() {
-                try canvas.text(
-                    text, x: padding, y: bottom - metrics.descent - lineHeight * Double(lines.count - 1 - index),
-                    size: size, color: theme.mutedText)
-            }
-            bottom -= lineHeight * Double(lines.count) + pixels(8)
-        }
-        // The reference line has no labels: its legend entry carries the mark of a derived figure.
-        let legendSeries =
-            data.series.map(\.name)
-            + (data.reference.map { reference in
-                [reference.name + (reference.points.contains { $0?.derivation != nil } ? " " + ChartMark.derived : "")]
-            } ?? [])
-        if !data.isEmpty, legendSeries.count > 1, [.bars, .groupedBars, .stackedBars, .line, .area, .horizontalBars].contains(style.kind) {
-            top = try legend(
-                legendSeries, referenceLast: data.reference != nil, at: top + pixels(8), canvas: canvas,
-                left: padding, width: width - 2 * padding)
-        }
-        let plot = Box(left: padding, top: top + pixels(14), right: width - padding, bottom: bottom)
+        let plot = try frame(data, on: canvas)
         guard !data.isEmpty, plot.height > pixels(20) else {
             try canvas.text(
                 wording.noData, x: (plot.left + plot.right) / 2, y: (plot.top + plot.bottom) / 2,
@@ -99,6 +62,76 @@ struct Painter {
         case .sparkline:
             break
         }
+    }
+
+    /// Draws what surrounds the plot: title, subtitle and legend above it, the
+    /// notes and the source under it; returns the box left for the plot.
+    func frame(_ data: ChartData, on canvas: Sketch) throws(ChartError) -> Box {
+        let width = Double(canvas.width), height = Double(canvas.height)
+        let padding = pixels(18)
+        var top = pixels(16)
+        // A title too long for one line (Russian runs a third longer than English) takes two;
+        // on a phone, text takes the lines it needs, and the chart is as tall as that makes it.
+        for (index, text) in try wrap(style.title, font: .bold, size: points(TypeSize.title), width: width - 2 * padding, lines: lineLimit)
+            .enumerated()
+        {
+            top = try line(
+                text, at: top + (index > 0 ? pixels(2) : 0), font: .bold, size: TypeSize.title, colour: theme.text,
+                canvas: canvas, width: width - 2 * padding, left: padding)
+        }
+        if !style.subtitle.isEmpty {
+            for text in try wrap(style.subtitle, size: points(TypeSize.subtitle), width: width - 2 * padding, lines: lineLimit) {
+                top = try line(
+                    text, at: top + pixels(3), font: .regular, size: TypeSize.subtitle,
+                    colour: theme.mutedText, canvas: canvas, width: width - 2 * padding, left: padding)
+            }
+        }
+        var bottom = height - pixels(12)
+        // Under the plot: what the marks mean and what the chart covers, then the source.
+        let footnotes = data.notes + (style.source.isEmpty ? [] : [wording.sourcePrefix + style.source])
+        if !footnotes.isEmpty {
+            let size = points(TypeSize.source)
+            let metrics = try Canvas.measure(wording.sourcePrefix + "Ag", font: .regular, size: size)
+            let lineHeight = metrics.ascent + metrics.descent + pixels(2)
+            var lines: [String] = []
+            for note in footnotes { lines += try wrap(note, size: size, width: width - 2 * padding, lines: lineLimit) }
+            for (index, text) in lines.enumerated() {
+                try canvas.text(
+                    text, x: padding, y: bottom - metrics.descent - lineHeight * Double(lines.count - 1 - index),
+                    size: size, color: theme.mutedText)
+            }
+            bottom -= lineHeight * Double(lines.count) + pixels(8)
+        }
+        // The reference line has no labels: its legend entry carries the mark of a derived figure.
+        let legendSeries =
+            data.series.map(\.name)
+            + (data.reference.map { reference in
+                [reference.name + (reference.points.contains { $0?.derivation != nil } ? " " + ChartMark.derived : "")]
+            } ?? [])
+        if !data.isEmpty, legendSeries.count > 1, [.bars, .groupedBars, .stackedBars, .line, .area, .horizontalBars].contains(style.kind) {
+            top = try legend(
+                legendSeries, referenceLast: data.reference != nil, at: top + pixels(8), canvas: canvas,
+                left: padding, width: width - 2 * padding)
+        }
+        return Box(left: padding, top: top + pixels(14), right: width - padding, bottom: bottom)
+    }
+
+    /// The height in CSS pixels of the narrow layout of `data`: what its frame takes
+    /// as the text wraps at the narrow width, and a plot tall enough for what the
+    /// narrow layout stacks in it (a label over each horizontal bar, the legend
+    /// under a donut, a progress bar's figures one under another).
+    func narrowHeight(_ data: ChartData) throws(ChartError) -> Int {
+        let tall = 8000
+        let plot = try frame(data, on: try Sketch(width: style.width * style.scale, height: tall, background: theme.background))
+        let series = Double(max(1, data.series.count)), categories = Double(data.categories.count)
+        let plotHeight: Double
+        switch style.kind {
+        case .horizontalBars: plotHeight = categories * (28 + 24 * series) + 24
+        case .donut: plotHeight = 236 + 26 * categories
+        case .progress: plotHeight = 100 + 24 * categories
+        case .bars, .groupedBars, .stackedBars, .line, .area, .sparkline: plotHeight = 260
+        }
+        return Int((Double(tall) - plot.height) / unit + plotHeight)
     }
 
     /// One line of text below `top`, shortened to fit; returns the new top.
@@ -146,13 +179,18 @@ struct Painter {
             while let next = pieces.first {
                 let gap = next.spaceBefore ? space : 0
                 let nextWidth = try Canvas.measure(next.text, font: font, size: size).width
-                // A little room to spare: the sum of the pieces can fall short of the whole by a pixel.
-                guard lineWidth + gap + nextWidth <= width * 0.985 else { break }
+                guard lineWidth + gap + nextWidth <= width else { break }
                 taken.append(pieces.removeFirst())
                 lineWidth += gap + nextWidth
             }
+            // The sum of the pieces can fall short of the whole by a few pixels (each is
+            // measured by its ink): the line as drawn is measured, and given back a piece
+            // at a time until it fits.
+            while taken.count > 1, try Canvas.measure(LineBreaks.joined(taken), font: font, size: size).width > width {
+                pieces.insert(taken.removeLast(), at: 0)
+            }
             let line = LineBreaks.joined(taken)
-            result.append(lineWidth <= width ? line : try fit(line, font: font, size: size, width: width))
+            result.append(taken.count == 1 ? try fit(line, font: font, size: size, width: width) : line)
         }
         return result
     }
@@ -168,7 +206,7 @@ struct Painter {
         let swatch = pixels(10), gap = pixels(6), spacing = pixels(18)
         var x = left, y = top
         for (index, name) in names.enumerated() {
-            let label = try fit(name, size: size, width: width / 2)
+            let label = try fit(name, size: size, width: narrow ? width - swatch - gap : width / 2)
             let itemWidth = swatch + gap + (try Canvas.measure(label, size: size).width)
             if x > left && x + itemWidth > left + width {
                 x = left

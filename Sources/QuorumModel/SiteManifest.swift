@@ -26,27 +26,47 @@ public struct SiteManifest: Codable, Sendable, Equatable {
         /// A chart's files, relative to the release.
         public struct Files: Codable, Sendable, Equatable {
             public let png, png2x, dark, dark2x, csv, json: String
+            /// The narrow layout's images, for phones; absent for a chart that has none
+            /// (a sparkline) and in releases made before there was one.
+            public let narrow2x, narrow3x, narrowDark2x, narrowDark3x: String?
 
             /// Where a release keeps the files of the chart `name`.
             /// `directory` is where a language's images are ("ru/"), "" for English.
-            public init(chart name: String, directory: String = "") {
-                png = "\(directory)charts/\(name).png"
-                png2x = "\(directory)charts/\(name)@2x.png"
-                dark = "\(directory)charts/\(name).dark.png"
-                dark2x = "\(directory)charts/\(name).dark@2x.png"
+            public init(chart name: String, directory: String = "", narrow: Bool = false) {
+                func path(_ image: ChartImage) -> String { "\(directory)charts/" + image.file(name) }
+                func narrowPath(dark: Bool, scale: Int) -> String? {
+                    narrow ? path(ChartImage(dark: dark, narrow: true, scale: scale)) : nil
+                }
+                png = path(ChartImage(dark: false, narrow: false, scale: 1))
+                png2x = path(ChartImage(dark: false, narrow: false, scale: 2))
+                dark = path(ChartImage(dark: true, narrow: false, scale: 1))
+                dark2x = path(ChartImage(dark: true, narrow: false, scale: 2))
+                narrow2x = narrowPath(dark: false, scale: 2)
+                narrow3x = narrowPath(dark: false, scale: 3)
+                narrowDark2x = narrowPath(dark: true, scale: 2)
+                narrowDark3x = narrowPath(dark: true, scale: 3)
                 csv = "data/\(name).csv"
                 json = "data/\(name).json"
+            }
+        }
+        /// The size of the narrow layout in CSS pixels, where the chart has one.
+        public struct Size: Codable, Sendable, Equatable {
+            public let width, height: Int
+            public init(width: Int, height: Int) {
+                self.width = width
+                self.height = height
             }
         }
         public let name, title, subtitle, source, alt: String
         /// The page that shows it, relative to the release.
         public let page: String
         public let width, height: Int
+        public let narrow: Size?
         public let files: Files
 
         public init(
             name: String, title: String, subtitle: String, source: String, alt: String, page: String,
-            width: Int, height: Int, directory: String = ""
+            width: Int, height: Int, narrow: Size? = nil, directory: String = ""
         ) {
             self.name = name
             self.title = title
@@ -56,7 +76,8 @@ public struct SiteManifest: Codable, Sendable, Equatable {
             self.page = page
             self.width = width
             self.height = height
-            files = Files(chart: name, directory: directory)
+            self.narrow = narrow
+            files = Files(chart: name, directory: directory, narrow: narrow != nil)
         }
     }
 

@@ -15,7 +15,8 @@ enum Manifest {
             return SiteManifest.Chart(
                 name: chart.spec.name, title: chart.spec.title, subtitle: chart.spec.subtitle,
                 source: chart.spec.source, alt: chart.alt, page: directory + chart.spec.page + ".html",
-                width: chart.spec.width, height: chart.spec.height, directory: directory)
+                width: chart.spec.width, height: chart.spec.height,
+                narrow: chart.narrowSize.map { SiteManifest.Chart.Size(width: $0.width, height: $0.height) }, directory: directory)
         }
         let translations = Dictionary(grouping: all.filter { $0.spec.language != .en }, by: \.spec.language.rawValue).mapValues { $0.map(entry) }
         return try SiteManifest(

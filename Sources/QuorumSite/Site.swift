@@ -74,11 +74,7 @@ public enum Site {
         }
         for chart in all {
             let directory = chart.spec.language == .en ? "charts/" : "\(chart.spec.language.rawValue)/charts/"
-            let name = chart.spec.name
-            files[directory + "\(name).png"] = chart.light
-            files[directory + "\(name)@2x.png"] = chart.light2x
-            files[directory + "\(name).dark.png"] = chart.dark
-            files[directory + "\(name).dark@2x.png"] = chart.dark2x
+            for (image, png) in chart.images { files[directory + image.file(chart.spec.name)] = png }
         }
         // Each language's pages; the registers stay English, at the root.
         for language in languages {
@@ -199,24 +195,37 @@ public enum Site {
         return out
     }
 
+    /// The screens that get a chart's narrow layout: where the wide one would be
+    /// shown at under three quarters of its size.
+    static let phone = "(max-width: 600px)"
+
     static func section(_ chart: RenderedChart, place: PagePlace = .root) -> String {
         let spec = chart.spec
         let wording = place.wording
         let name = HTML.escape(spec.name)
-        let images = place.charts
+        let folder = place.charts
         var out = "<section class=\"\(spec.kind == .sparkline ? "chart sparkline" : "chart")\" id=\"\(name)\" aria-labelledby=\"\(name)-title\">\n"
         out += "<h2 id=\"\(name)-title\">\(marked(spec.title, english: spec.untranslated.contains("title"), wording))</h2>\n"
         if !spec.subtitle.isEmpty {
             out += "<p class=\"subtitle\">\(marked(spec.subtitle, english: spec.untranslated.contains("subtitle"), wording))</p>\n"
         }
-        out += """
-            <figure>
-            <picture>
-            <source media="(prefers-color-scheme: dark)" srcset="\(images)\(name).dark.png 1x, \(images)\(name).dark@2x.png 2x">
-            <img src="\(images)\(name).png" srcset="\(images)\(name).png 1x, \(images)\(name)@2x.png 2x" width="\(spec.width)" height="\(spec.height)" alt="\(HTML.escape(chart.alt))">
-            </picture>
-
-            """
+        // A phone gets the narrow layout, drawn for its width; anything wider the
+        // chart file's own size, scaled down no further than a reader can still read.
+        func sources(_ images: [ChartImage]) -> String {
+            images.map { "\(folder)\(HTML.escape($0.file(spec.name))) \($0.scale)x" }.joined(separator: ", ")
+        }
+        out += "<figure>\n<picture>\n"
+        if let narrow = chart.narrowSize {
+            let size = "width=\"\(narrow.width)\" height=\"\(narrow.height)\""
+            out +=
+                "<source media=\"\(Self.phone) and (prefers-color-scheme: dark)\" srcset=\"\(sources(ChartImage.narrow.filter(\.dark)))\" \(size)>\n"
+            out += "<source media=\"\(Self.phone)\" srcset=\"\(sources(ChartImage.narrow.filter { !$0.dark }))\" \(size)>\n"
+        }
+        let light = ChartImage.wide.filter { !$0.dark }
+        out += "<source media=\"(prefers-color-scheme: dark)\" srcset=\"\(sources(ChartImage.wide.filter(\.dark)))\">\n"
+        out +=
+            "<img src=\"\(folder)\(HTML.escape(light[0].file(spec.name)))\" srcset=\"\(sources(light))\" width=\"\(spec.width)\" height=\"\(spec.height)\" alt=\"\(HTML.escape(chart.alt))\">\n"
+        out += "</picture>\n"
         if !spec.source.isEmpty {
             out += "<figcaption>\(HTML.escape(wording.sourcePrefix))<span lang=\"en\">\(HTML.escape(spec.source))</span></figcaption>\n"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import QuorumAggregates
+import QuorumModel
 import QuorumStore
 import QuorumTestSupport
 import Testing
@@ -40,7 +41,7 @@ import Testing
                 AggregateDefinition.chartQuery(name: chart.name, sql: try #require(ChartSet(specs: [chart], errors: []).queries.first?.sql))
             ]))
         let rendered = try RenderedChart.render(chart, snapshot: snapshot)
-        #expect(rendered.light.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(rendered.images[ChartImage(dark: false, narrow: false, scale: 1)]?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
         // The demo data: one event in each of 1999, 2002 and 2019, 4 in 2021, 6 in 2022, 6 in 2023, 9 in 2024.
         let points = rendered.data.series.flatMap(\.points).map { $0?.value }
         #expect(points == [1, 1, 1, 4, 6, 6, 9])

@@ -1,5 +1,6 @@
 import Foundation
 import QuorumAggregates
+import QuorumModel
 import QuorumTestSupport
 import Testing
 
@@ -15,8 +16,14 @@ import Testing
     func matchesItsReference(name: String) async throws {
         let spec = try #require(ChartSet.builtIn().specs.first { $0.name == name })
         let chart = try await offPool { try RenderedChart.render(spec, snapshot: try DemoSnapshot.get()) }
-        for (suffix, png) in [("", chart.light), (".dark", chart.dark)] {
-            let file = Self.directory.appendingPathComponent("\(name)\(suffix).png")
+        // The wide layout in both themes, and the narrow one a phone shows.
+        let images =
+            [ChartImage(dark: false, narrow: false, scale: 1), ChartImage(dark: true, narrow: false, scale: 1)]
+            + (chart.narrowSize == nil ? [] : [ChartImage(dark: false, narrow: true, scale: 2)])
+        for image in images {
+            let png = try #require(chart.images[image])
+            let file = Self.directory.appendingPathComponent(image.file(name))
+            let suffix = image.file("")
             if ProcessInfo.processInfo.environment["QUORUM_UPDATE_REFERENCES"] == "1" {
                 try Data(png).write(to: file)
                 continue

@@ -1,6 +1,7 @@
 import Foundation
 import QuorumAggregates
 import QuorumCharts
+import QuorumModel
 import QuorumStore
 import QuorumTestSupport
 import Testing
@@ -120,5 +121,67 @@ import Testing
             #expect(size > 10_000, "no screenshot of \(page)")
             print("screenshot of \(page): \(screenshot.path)")
         }
+    }
+
+    /// On a phone, each chart is the narrow layout drawn for the phone's density and
+    /// appearance, shown at (nearly) its own size, so its smallest type stays legible;
+    /// on a desktop screen, the wide one. A probe script, added to a copy of the
+    /// page, writes down what Chromium chose and how wide it shows it.
+    @Test func aPhoneGetsChartsDrawnForItsWidth() async throws {
+        let (site, _) = try await offPool { try demoSite() }
+        defer { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
+        let page = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)
+        let probe = site.appendingPathComponent("phone-probe.html")
+        try page.replacingOccurrences(
+            of: "</body>",
+            with: """
+                <script>
+                window.addEventListener("load", () => {
+                  const out = document.createElement("pre");
+                  out.textContent = [...document.querySelectorAll("figure img")]
+                    .map(i => "shown " + i.currentSrc.split("/").pop() + " " + i.getBoundingClientRect().width).join("\\n");
+                  document.body.append(out);
+                });
+                </script></body>
+                """
+        ).write(to: probe, atomically: true, encoding: .utf8)
+        func shown(_ arguments: [String]) async throws -> [(file: String, width: Double)] {
+            let dom = try await chromium(arguments + ["--virtual-time-budget=10000", "--dump-dom", probe.absoluteString])
+            // "shown NAME.narrow@3x.png 360", one to a line, the first after "<pre>", the last before "</pre>".
+            let written = dom.components(separatedBy: "<pre>").last ?? ""
+            return written.components(separatedBy: "shown ").dropFirst().map { entry in
+                let parts = entry.prefix { $0 != "\n" && $0 != "<" }.split(separator: " ")
+                return (String(parts.first ?? ""), Double(parts.dropFirst().first ?? "") ?? 0)
+            }
+        }
+        let charts = ChartSet.builtIn().specs.filter { $0.page == "index" }
+        for (arguments, image) in [
+            (["--window-size=390,844", "--force-device-scale-factor=3"], ChartImage(dark: false, narrow: true, scale: 3)),
+            (["--window-size=390,844", "--force-device-scale-factor=2", "--force-dark-mode"], ChartImage(dark: true, narrow: true, scale: 2)),
+            (["--window-size=1024,800"], ChartImage(dark: false, narrow: false, scale: 1)),
+        ] {
+            let images = try await shown(arguments)
+            #expect(images.count == charts.count, "\(arguments): \(images)")
+            for (spec, shown) in zip(charts, images) {
+                // A sparkline has one layout, small enough for any screen.
+                let expected = spec.kind == .sparkline ? ChartImage.wide.filter { $0.dark == image.dark } : [image]
+                #expect(expected.map { $0.file(spec.name) }.contains(shown.file), "\(arguments): \(spec.name) shows \(shown.file)")
+                // Shown at its own width, give or take the page's margins: its type at the size
+                // `NarrowLayoutTests` holds legible.
+                if image.narrow && spec.kind != .sparkline {
+                    #expect(shown.width >= 0.95 * Double(ChartSpec.narrowWidth), "\(spec.name) is shown \(shown.width) pixels wide")
+                }
+            }
+        }
+        try FileManager.default.createDirectory(at: Self.artefacts, withIntermediateDirectories: true)
+        let screenshot = Self.artefacts.appendingPathComponent("site-index-phone.png")
+        try? FileManager.default.removeItem(at: screenshot)
+        _ = try await chromium(
+            [
+                "--window-size=390,3000", "--force-device-scale-factor=2", "--screenshot=\(screenshot.path)",
+                site.appendingPathComponent("index.html").absoluteString,
+            ])
+        let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
+        #expect(size > 10_000, "no screenshot at phone width")
     }
 }

@@ -48,8 +48,9 @@ import Testing
             #expect(index.contains("href=\"../style.css\""))
             #expect(index.contains("href=\"../register-events.html"))
             for spec in charts where language != .en {
-                for variant in ["", "@2x", ".dark", ".dark@2x"] {
-                    #expect(build.files["\(language.rawValue)/charts/\(spec.name)\(variant).png"] != nil, "\(language) \(spec.name)\(variant)")
+                let images = ChartImage.wide + (spec.kind == .sparkline ? [] : ChartImage.narrow)
+                for image in images {
+                    #expect(build.files["\(language.rawValue)/charts/" + image.file(spec.name)] != nil, "\(language) \(image.file(spec.name))")
                 }
                 // Drawn in the language: all but the sparklines, which have no words.
                 let differs = build.files["\(language.rawValue)/charts/\(spec.name).png"] != build.files["charts/\(spec.name).png"]

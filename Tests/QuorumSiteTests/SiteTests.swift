@@ -31,13 +31,16 @@ enum HostileSnapshot {
 }
 
 @Suite struct SiteTests {
-    func build() throws -> [String: String] {
+    func bytes() throws -> [String: [UInt8]] {
         let chart = try RenderedChart.render(HostileSnapshot.spec, snapshot: HostileSnapshot.snapshot)
-        let files = try Site.files(
+        return try Site.files(
             snapshot: HostileSnapshot.snapshot, charts: [chart],
             errors: [ChartError.spec(file: "Charts/<b>.toml", key: "kind", "'<i>' is not a kind")],
             renderedAt: Date(timeIntervalSince1970: 1_795_000_002))
-        return files.mapValues { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func build() throws -> [String: String] {
+        try bytes().mapValues { String(decoding: $0, as: UTF8.self) }
     }
 
     @Test func dataTextIsEscaped() throws {
@@ -61,6 +64,19 @@ enum HostileSnapshot {
         #expect(index.contains("srcset=\"charts/hostile.png 1x, charts/hostile@2x.png 2x\""))
         #expect(
             index.contains("<source media=\"(prefers-color-scheme: dark)\" srcset=\"charts/hostile.dark.png 1x, charts/hostile.dark@2x.png 2x\">"))
+        // A phone gets the narrow layout, at its own size, in its appearance; first, so it wins there.
+        let narrow = try #require(
+            index.range(
+                of:
+                    "<source media=\"(max-width: 600px)\" srcset=\"charts/hostile.narrow@2x.png 2x, charts/hostile.narrow@3x.png 3x\" width=\"360\" height=\""
+            ))
+        let narrowDark = try #require(
+            index.range(
+                of:
+                    "<source media=\"(max-width: 600px) and (prefers-color-scheme: dark)\" srcset=\"charts/hostile.narrow.dark@2x.png 2x, charts/hostile.narrow.dark@3x.png 3x\" width=\"360\""
+            ))
+        let wideDark = try #require(index.range(of: "<source media=\"(prefers-color-scheme: dark)\""))
+        #expect(narrowDark.lowerBound < narrow.lowerBound && narrow.lowerBound < wideDark.lowerBound)
         #expect(index.contains("href=\"data/hostile.csv\"") && index.contains("href=\"data/hostile.json\""))
         #expect(index.contains("Figures from snapshot 7, computed <time datetime=\"2026-11-18T11:06:41Z\">18 November 2026, 11:06 UTC</time>"))
         #expect(!index.contains("<script"))
@@ -86,11 +102,21 @@ enum HostileSnapshot {
         let chart = try #require(manifest[chart: "hostile"])
         #expect(chart.page == "index.html")
         #expect(chart.files.dark2x == "charts/hostile.dark@2x.png")
+        #expect(chart.files.narrowDark3x == "charts/hostile.narrow.dark@3x.png")
+        // The narrow layout's size is the size its images are drawn at (PNG's IHDR: width, height).
+        let narrow = try #require(chart.narrow)
+        let narrowFile = try #require(chart.files.narrow2x)
+        let narrow2x = try #require(try bytes()[narrowFile]).map { Int($0) }
+        let pixels = { (offset: Int) in narrow2x[offset..<offset + 4].reduce(0) { $0 << 8 | $1 } }
+        #expect(narrow.width == 360 && (pixels(16), pixels(20)) == (720, narrow.height * 2))
         #expect(chart.alt.contains("140+"))
         #expect(manifest.errors.first == SiteManifest.Problem(file: "Charts/<b>.toml", key: "kind", message: manifest.errors[0].message))
         #expect(manifest.pages.first?.path == "index.html")
         // Every file and page the manifest names is in the release.
-        for named in [chart.files.csv, chart.files.json, chart.page] + manifest.pages.map(\.path) {
+        let images = [chart.files.png, chart.files.png2x, chart.files.dark, chart.files.dark2x]
+        let narrowImages = [chart.files.narrow2x, chart.files.narrow3x, chart.files.narrowDark2x, chart.files.narrowDark3x].compactMap { $0 }
+        #expect(narrowImages.count == 4)
+        for named in images + narrowImages + [chart.files.csv, chart.files.json, chart.page] + manifest.pages.map(\.path) {
             #expect(files[named] != nil, "\(named) is named but not written")
         }
     }
