@@ -95,7 +95,7 @@ struct Canvas: ~Copyable {
 
     /// Paints `color` over a pixel with the given coverage (0…1).
     private func cover(x: Int, y: Int, color: RGB, coverage: Double) {
-        let coverage = (coverage * Canvas.coverageLevels).rounded() / Canvas.coverageLevels
+        let coverage = (coverage * Canvas.coverageLevels).rounded(.toNearestOrEven) / Canvas.coverageLevels
         guard coverage > 0, x >= 0, y >= 0, x < width, y < height else { return }
         let row = image.pointee.tpixels[y]!
         if coverage >= 1 {
@@ -220,14 +220,22 @@ struct Canvas: ~Copyable {
         let sweep = end - start
         guard sweep > 0 else { return }
         let full = sweep >= 2 * Double.pi - 1e-9
-        fill(
-            minX: centreX - outer, minY: centreY - outer, maxX: centreX + outer, maxY: centreY + outer,
-            color: color
-        ) { x, y in
+        // Only the box around the arc: its ends on both circles, and the points of the
+        // outer circle at twelve, three, six and nine o'clock that it passes.
+        var xs = [start, end].flatMap { angle in [inner, outer].map { centreX + $0 * sin(angle) } }
+        var ys = [start, end].flatMap { angle in [inner, outer].map { centreY - $0 * cos(angle) } }
+        for quarter in 0..<8 {
+            let angle = Double(quarter) * Double.pi / 2
+            guard full || (angle >= start && angle <= end) else { continue }
+            xs.append(centreX + outer * sin(angle))
+            ys.append(centreY - outer * cos(angle))
+        }
+        fill(minX: xs.min()!, minY: ys.min()!, maxX: xs.max()!, maxY: ys.max()!, color: color) { x, y in
             let dx = x - centreX, dy = y - centreY
             let radius = (dx * dx + dy * dy).squareRoot()
             let radial = max(radius - outer, inner - radius)
-            if full { return radial }
+            // Outside the ring, or all of it drawn: no angle to work out.
+            if full || radial >= 0.5 { return radial }
             var angle = atan2(dx, -dy)  // clockwise from twelve o'clock
             if angle < 0 { angle += 2 * Double.pi }
             var into = angle - start

@@ -145,7 +145,9 @@ public struct SitePublisher: Sendable {
     private static func link(_ bytes: [UInt8], from existing: String, to path: String) -> Bool {
         var status = stat()
         guard lstat(existing, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) == bytes.count,
-            let data = FileManager.default.contents(atPath: existing), data.elementsEqual(bytes)
+            let data = FileManager.default.contents(atPath: existing), data.count == bytes.count,
+            bytes.isEmpty
+                || data.withUnsafeBytes({ old in bytes.withUnsafeBytes { new in memcmp(old.baseAddress!, new.baseAddress!, new.count) == 0 } })
         else { return false }
         return Foundation.link(existing, path) == 0
     }
