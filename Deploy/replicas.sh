@@ -63,6 +63,8 @@ leader() {
                 WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $lock_class AND l.objid = 1 AND l.objsubid = 2"
 }
 
+has_leader() { [ -n "$(leader)" ]; }
+
 start_replica() {
     local n=$1 port=${replica_ports[$(($1 - 1))]} directory="$run/replica$1"
     mkdir -p "$directory"
@@ -160,7 +162,7 @@ start() {
     say "demo data loaded"
     for n in 1 2 3; do start_replica "$n"; done
     start_nginx
-    wait_for 30 "a leader" test -n "$(leader)" || true
+    wait_for 30 "a leader" has_leader || true
     status
     wait_for 60 "nginx to answer /readyz" http_ok "http://127.0.0.1:$http_port/readyz" \
         || fail "nginx does not answer /readyz; see $run/replica*/serve.log and $run/nginx/error.log"
