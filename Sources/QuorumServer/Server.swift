@@ -53,7 +53,8 @@ public func buildRouter(_ dependencies: ServerDependencies, settings: ServerSett
     router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes, largeBodies: dependencies.largeBodies))
     router.add(middleware: ConditionalGETMiddleware())
 
-    OperationsController(cache: dependencies.cache, database: DatabaseProbe(pool: dependencies.readinessPool)).addRoutes(to: router)
+    OperationsController(cache: dependencies.cache, database: DatabaseProbe(pool: dependencies.readinessPool, deadline: settings.readinessDeadline))
+        .addRoutes(to: router)
 
     let api = router.group("api/v1")
         .add(middleware: TokenMiddleware(authenticator: dependencies.tokens, readTokenRequired: settings.readTokenRequired))

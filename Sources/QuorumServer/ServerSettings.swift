@@ -10,6 +10,9 @@ public struct ServerSettings: Sendable, Equatable {
     public var maxBodyBytes = 1024 * 1024
     /// A request whose handler takes longer is answered with 503.
     public var requestTimeout: Duration = .seconds(30)
+    /// How long `/readyz` waits for the database to answer a ping before it says
+    /// the database is `unanswered` (and the server not ready).
+    public var readinessDeadline: Duration = .seconds(1)
     /// How often the token hashes held in memory are reloaded: how soon a revocation takes effect.
     public var tokenRefreshInterval: Duration = .seconds(5)
     /// The site root: `<siteDirectory>/current` is the published tree served at `/`.

@@ -34,6 +34,8 @@ struct ServerFixture {
 
     func application(cache: SnapshotCache? = nil, _ configure: (inout ServerSettings) -> Void = { _ in }) -> some ApplicationProtocol {
         var settings = ServerSettings()
+        // A ping answered in a second in service can take longer with the whole suite on two cores.
+        settings.readinessDeadline = .seconds(15)
         configure(&settings)
         return buildApplication(
             ServerDependencies(pool: pool, cache: cache ?? self.cache, site: site), settings: settings,

@@ -16,6 +16,13 @@ public enum TestDatabase {
             clusterToStop = cluster
             atexit { stopAtExit() }
         }
+        // A throwaway cluster need not survive a machine crash: no fsync, no full-page
+        // images, so the suite's thousands of commits cost no disk flushes. A killed
+        // server still loses nothing committed (its writes are in the kernel's cache).
+        let admin = try Connection(conninfo: cluster.conninfo)
+        defer { admin.finish() }
+        for setting in ["fsync", "full_page_writes"] { _ = try admin.execute(SQL("ALTER SYSTEM SET \(setting) = off", binds: [])) }
+        _ = try admin.query(SQL("SELECT pg_reload_conf()", binds: []))
         return cluster
     }
     private static let started = Mutex<Result<EmbeddedCluster, Error>?>(nil)
