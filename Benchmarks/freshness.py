@@ -5,9 +5,16 @@ Runs `quorum serve` on its embedded PostgreSQL with the demo data, then ROUNDS
 times: imports a CSV that changes one participant figure of the Youth Council,
 and fetches /charts/youth-council-participants.png until its bytes change. Prints
 each latency (from the import's exit, after its commit, to the first changed
-chart) and their median, and the daemon's own log of what each render drew.
+chart) and their median, the daemon's resident memory as the rounds go (every
+tenth round, and at the end), and the daemon's own log of what each render drew.
 
-    python3 Benchmarks/freshness.py [ROUNDS]       # default 10
+    python3 Benchmarks/freshness.py [ROUNDS] [--figures N]   # default 10 rounds
+
+--figures N loads N synthetic figures (`quorum generate`) beside the demo data
+first, so that every aggregation reads them. --sql changes the figure with an
+UPDATE through one psql session instead of a `quorum import` per round (the
+same triggers announce the change), for long runs: a thousand rounds show
+whether the daemon's memory stays flat over a thousand incremental renders.
 
 QUORUM names the executable (default .build/debug/quorum; a release build gives
 the figures worth reporting).
@@ -42,8 +49,23 @@ def fetch(port, path):
         return None, b""
 
 
+def resident_kib(pid):
+    """The process's resident set (VmRSS) in KiB."""
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmRSS:"))
+
+
 def main():
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    arguments = sys.argv[1:]
+    figures = 0
+    if "--figures" in arguments:
+        at = arguments.index("--figures")
+        figures = int(arguments[at + 1])
+        del arguments[at:at + 2]
+    by_sql = "--sql" in arguments
+    if by_sql:
+        arguments.remove("--sql")
+    rounds = int(arguments[0]) if arguments else 10
     quorum = os.path.abspath(os.environ.get("QUORUM", ".build/debug/quorum"))
     work = tempfile.mkdtemp(prefix="quorum-freshness-")
     os.chmod(work, 0o755)  # as root the embedded server runs as postgres, which must reach it
@@ -52,9 +74,14 @@ def main():
                QUORUM_AGGREGATION_DEBOUNCE_MS="0")
     run = lambda *args: subprocess.run([quorum, *args], env=env, check=True, capture_output=True, text=True,
                                        stdin=subprocess.DEVNULL)
-    server = None
+    server = psql = None
     try:
         run("seed", "--demo")
+        if figures:
+            generated = os.path.join(work, "generated")
+            run("generate", "--rows", str(figures), "--out", generated)
+            run("import", os.path.join(generated, "synthetic-reference.json"))
+            run("import", os.path.join(generated, "synthetic-figures.csv"))
         rows = list(csv.reader(io.StringIO(run("export", "--format", "csv").stdout)))
         header, lines = rows[0], rows[1:]
         body, measure, value = header.index("body"), header.index("measure"), header.index("value")
@@ -70,14 +97,28 @@ def main():
                 sys.exit(f"freshness: the server did not publish {CHART}; see {work}/serve.log")
             time.sleep(0.1)
 
+        if by_sql:
+            psql = subprocess.Popen(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                                     f"host={work}/data/postgres dbname=quorum user=quorum"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         latencies = []
+        memory = [(0, resident_kib(server.pid))]
         for round_number in range(rounds):
             line[value] = str(base + 1 + round_number % 2)  # alternate, so every round changes the figure
             path = os.path.join(work, "change.csv")
             with open(path, "w", newline="") as f:
                 csv.writer(f, lineterminator="\n").writerows([header, line])
             before = fetch(port, CHART)[1]
-            run("import", path)
+            if psql:
+                psql.stdin.write(
+                    f"UPDATE quorum.figure SET value = {line[value]} WHERE measure = 'participants' AND event_id = ("
+                    "SELECT e.id FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id "
+                    "WHERE b.code = 'youth-council' AND e.title = '" + line[header.index("title")].replace("'", "''") + "' "
+                    "ORDER BY e.start_date LIMIT 1);\n"
+                    "SELECT 1;\n")
+                psql.stdin.flush()
+            else:
+                run("import", path)
             imported = time.monotonic()
             while fetch(port, CHART)[1] == before:
                 if time.monotonic() - imported > 30:
@@ -85,13 +126,20 @@ def main():
                 time.sleep(0.005)
             latencies.append((time.monotonic() - imported) * 1000)
             print(f"round {round_number + 1}: {latencies[-1]:.0f} ms", flush=True)
+            if (round_number + 1) % 10 == 0 or round_number + 1 == rounds:
+                memory.append((round_number + 1, resident_kib(server.pid)))
         print(f"median {statistics.median(latencies):.0f} ms, min {min(latencies):.0f}, max {max(latencies):.0f} "
-              f"({rounds} changes, {os.path.basename(quorum)} at {quorum})")
+              f"({rounds} changes, {figures} synthetic figures beside the demo data, {os.path.basename(quorum)} at {quorum})")
+        print("resident memory (MiB) after rounds: "
+              + ", ".join(f"{n}: {kib / 1024:.0f}" for n, kib in memory[:: max(1, len(memory) // 12)] + memory[-1:]))
         log.flush()
         renders = [l.strip() for l in open(os.path.join(work, "serve.log")) if "site published" in l]
         for l in renders[:1] + renders[-3:]:  # the first render draws everything; the others what changed
             print("  " + l[:200])
     finally:
+        if psql:
+            psql.stdin.close()
+            psql.wait(10)
         if server and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
             try:

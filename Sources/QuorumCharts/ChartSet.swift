@@ -76,7 +76,16 @@ public struct RenderedChart: Sendable {
 
     /// Renders every image of `spec` showing `data`.
     public static func render(_ spec: ChartSpec, data: ChartData) throws(ChartError) -> RenderedChart {
-        let narrowSize = try spec.narrowSize(for: data)
+        try outline(spec, data: data).drawn()
+    }
+
+    /// `spec` showing `data`, its images not drawn yet: all a page needs to show it.
+    public static func outline(_ spec: ChartSpec, data: ChartData) throws(ChartError) -> RenderedChart {
+        RenderedChart(spec: spec, data: data, images: [:], narrowSize: try spec.narrowSize(for: data))
+    }
+
+    /// This chart with every image drawn.
+    public func drawn() throws(ChartError) -> RenderedChart {
         var images: [ChartImage: [UInt8]] = [:]
         for image in ChartImage.wide + (narrowSize == nil ? [] : ChartImage.narrow) {
             images[image] = try ChartRenderer.png(data, style: spec.style(image, narrowSize: narrowSize))

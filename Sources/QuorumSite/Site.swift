@@ -72,10 +72,7 @@ public enum Site {
             files["data/\(name).json"] = try ChartTable.json(chart, snapshot: snapshot)
             files["data/\(name).metadata.json"] = try ChartTable.metadata(chart, snapshot: snapshot, register: register)
         }
-        for chart in all {
-            let directory = chart.spec.language == .en ? "charts/" : "\(chart.spec.language.rawValue)/charts/"
-            for (image, png) in chart.images { files[directory + image.file(chart.spec.name)] = png }
-        }
+        for chart in all { files.merge(images(of: chart)) { _, drawn in drawn } }
         // Each language's pages; the registers stay English, at the root.
         for language in languages {
             let place = PagePlace.under(language)
@@ -193,6 +190,12 @@ public enum Site {
 
             """
         return out
+    }
+
+    /// A chart's images, where its language keeps them: `charts/NAME.png`, `ru/charts/NAME.png`.
+    static func images(of chart: RenderedChart) -> [String: [UInt8]] {
+        let directory = chart.spec.language == .en ? "charts/" : "\(chart.spec.language.rawValue)/charts/"
+        return Dictionary(uniqueKeysWithValues: chart.images.map { (directory + $0.key.file(chart.spec.name), $0.value) })
     }
 
     /// The screens that get a chart's narrow layout: where the wide one would be

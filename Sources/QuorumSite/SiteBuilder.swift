@@ -35,35 +35,64 @@ public enum SiteBuilder {
             let language: Language
         }
         let previous = Dictionary(previous.map { (Key(name: $0.spec.name, language: $0.spec.language), $0) }, uniquingKeysWith: { first, _ in first })
-        let work = set.specs.flatMap { spec in languages.map { spec.localized($0) } }
-        // Charts are independent: draw them on every core (text is laid out one string
-        // at a time, behind the text engine's lock; the rest runs in parallel).
-        let results = Mutex([Result<(chart: RenderedChart, reused: Bool), ChartError>?](repeating: nil, count: work.count))
-        DispatchQueue.concurrentPerform(iterations: work.count) { index in
-            let spec = work[index], before = previous[Key(name: spec.name, language: spec.language)]
-            let result = Result { () throws(ChartError) -> (chart: RenderedChart, reused: Bool) in
+        // First what each chart shows: quick, and all that the pages need.
+        var charts: [RenderedChart] = []
+        var toDraw: [Int] = []
+        var errors = set.errors
+        for spec in set.specs.flatMap({ spec in languages.map { spec.localized($0) } }) {
+            do throws(ChartError) {
                 let data = try spec.data(from: snapshot)
                 // The same chart file, language and figures give the same images.
-                if let before, before.spec == spec, before.data == data { return (before, true) }
-                return (try RenderedChart.render(spec, data: data), false)
+                if let before = previous[Key(name: spec.name, language: spec.language)], before.spec == spec, before.data == data {
+                    charts.append(before)
+                } else {
+                    toDraw.append(charts.count)
+                    charts.append(try RenderedChart.outline(spec, data: data))
+                }
+            } catch {
+                // A chart that cannot be drawn fails in every language alike: reported once.
+                if !errors.contains(error) { errors.append(error) }
             }
-            results.withLock { $0[index] = result }
         }
-        var charts: [RenderedChart] = []
-        var drawn: [String] = []
-        var errors = set.errors
-        for result in results.withLock({ $0 }) {
+        // Then the images, on every core (text is laid out one string at a time, behind
+        // the text engine's lock), and meanwhile the pages, which need no image.
+        let drawn = Mutex([Result<RenderedChart, ChartError>?](repeating: nil, count: toDraw.count))
+        let pages = Mutex<Result<[String: [UInt8]], Error>?>(nil)
+        let (outlines, chartErrors, indices) = (charts, errors, toDraw)
+        DispatchQueue.concurrentPerform(iterations: toDraw.count + 1) { index in
+            guard index > 0 else {
+                let result = Result {
+                    try Site.files(snapshot: snapshot, charts: outlines, languages: languages, errors: chartErrors, renderedAt: renderedAt)
+                }
+                pages.withLock { $0 = result }
+                return
+            }
+            let result = Result { () throws(ChartError) in try outlines[indices[index - 1]].drawn() }
+            drawn.withLock { $0[index - 1] = result }
+        }
+        var failed: Set<Int> = []
+        for (index, result) in zip(toDraw, drawn.withLock { $0 }) {
             switch result {
-            case .success(let rendered)?:
-                charts.append(rendered.chart)
-                let spec = rendered.chart.spec
-                if !rendered.reused { drawn.append(spec.language == .en ? spec.name : "\(spec.language.rawValue)/\(spec.name)") }
-            // A chart that cannot be drawn fails in every language alike: reported once.
-            case .failure(let error)? where !errors.contains(error): errors.append(error)
-            case .failure?, nil: break
+            case .success(let chart)?: charts[index] = chart
+            case .failure(let error)?:
+                failed.insert(index)
+                if !errors.contains(error) { errors.append(error) }
+            case nil: failed.insert(index)
             }
         }
-        let files = try Site.files(snapshot: snapshot, charts: charts, languages: languages, errors: errors, renderedAt: renderedAt)
-        return SiteBuild(files: files, errors: errors, charts: charts, drawn: drawn)
+        let names = toDraw.filter { !failed.contains($0) }.map { charts[$0].spec }
+        var files: [String: [UInt8]]
+        if failed.isEmpty {
+            files = try pages.withLock { $0 }!.get()
+            for index in toDraw { files.merge(Site.images(of: charts[index])) { _, image in image } }
+        } else {
+            // Rare: a chart whose figures were read but whose images could not be drawn.
+            // The pages are made again without it, so that none shows a missing image.
+            charts = charts.indices.filter { !failed.contains($0) }.map { charts[$0] }
+            files = try Site.files(snapshot: snapshot, charts: charts, languages: languages, errors: errors, renderedAt: renderedAt)
+        }
+        return SiteBuild(
+            files: files, errors: errors, charts: charts,
+            drawn: names.map { $0.language == .en ? $0.name : "\($0.language.rawValue)/\($0.name)" })
     }
 }
