@@ -18,6 +18,9 @@ public struct RGB: Equatable, Hashable, Sendable {
     /// libgd's true-colour value, fully opaque.
     var gd: Int32 { Int32(red) << 16 | Int32(green) << 8 | Int32(blue) }
 
+    /// The colour of libgd's true-colour value `ink`.
+    init(ink: Ink) { self.init(hex: UInt32(bitPattern: ink) & 0xFFFFFF) }
+
     /// This colour over `other`, `amount` (0…1) of the way.
     func mixed(over other: RGB, amount: Double) -> RGB {
         func channel(_ top: UInt8, _ bottom: UInt8) -> UInt8 {
@@ -26,6 +29,10 @@ public struct RGB: Equatable, Hashable, Sendable {
         return RGB(channel(red, other.red), channel(green, other.green), channel(blue, other.blue))
     }
 }
+
+/// What a canvas's pixel holds: a colour as libgd's true-colour value, or the id
+/// of a pair of colours (`ColourPairs`).
+typealias Ink = Int32
 
 /// A true-colour libgd image that this value alone owns: it is destroyed when the
 /// value goes away, and no pointer to it leaves this module.
@@ -37,8 +44,15 @@ struct Canvas: ~Copyable {
     private let image: gdImagePtr
     let width: Int
     let height: Int
+    /// Set when the pixels hold colour pairs (a chart in its light and dark themes
+    /// drawn at once) rather than colours.
+    private let pairs: ColourPairs?
 
     init(width: Int, height: Int, background: RGB) throws(ChartError) {
+        try self.init(width: width, height: height, background: background.gd, pairs: nil)
+    }
+
+    private init(width: Int, height: Int, background: Ink, pairs: ColourPairs?) throws(ChartError) {
         guard width > 0, height > 0, width <= 8192, height <= 8192 else {
             throw ChartError.data("a chart of \(width)×\(height) pixels cannot be drawn")
         }
@@ -48,6 +62,7 @@ struct Canvas: ~Copyable {
         self.image = image
         self.width = width
         self.height = height
+        self.pairs = pairs
         fill(left: 0, top: 0, right: width - 1, bottom: height - 1, color: background)
     }
 
@@ -56,26 +71,40 @@ struct Canvas: ~Copyable {
     /// A laid-out chart, rasterised.
     static func raster(_ drawing: ChartDrawing) throws(ChartError) -> Canvas {
         let canvas = try Canvas(width: drawing.width, height: drawing.height, background: drawing.background)
-        try canvas.draw(drawing.operations)
+        try canvas.draw(drawing.operations, colours: drawing.operations.map(\.colour.gd))
         return canvas
     }
 
-    private func draw(_ operations: [ChartDrawing.Operation]) throws(ChartError) {
-        for operation in operations {
+    /// The same chart laid out in two themes, rasterised once: each pixel holds a
+    /// pair of colours, the light theme's and the dark's. Nil when the two layouts
+    /// differ in more than colour.
+    static func raster(light: ChartDrawing, dark: ChartDrawing) throws(ChartError) -> Canvas? {
+        guard light.width == dark.width, light.height == dark.height, light.operations.count == dark.operations.count,
+            zip(light.operations, dark.operations).allSatisfy({ $0.recoloured(RGB(0, 0, 0)) == $1.recoloured(RGB(0, 0, 0)) })
+        else { return nil }
+        let pairs = ColourPairs()
+        let canvas = try Canvas(
+            width: light.width, height: light.height, background: pairs.ink(light.background, dark.background), pairs: pairs)
+        try canvas.draw(light.operations, colours: zip(light.operations, dark.operations).map { pairs.ink($0.colour, $1.colour) })
+        return canvas
+    }
+
+    private func draw(_ operations: [ChartDrawing.Operation], colours: [Ink]) throws(ChartError) {
+        for (operation, colour) in zip(operations, colours) {
             switch operation {
-            case .rectangle(let x, let y, let width, let height, let colour):
+            case .rectangle(let x, let y, let width, let height, _):
                 fillRect(x: x, y: y, width: width, height: height, color: colour)
-            case .circle(let centre, let radius, let colour):
+            case .circle(let centre, let radius, _):
                 fillCircle(centreX: centre.x, centreY: centre.y, radius: radius, color: colour)
-            case .polyline(let points, let width, let colour):
+            case .polyline(let points, let width, _):
                 strokePolyline(points.map { ($0.x, $0.y) }, width: width, color: colour)
-            case .areaUnder(let points, let baseline, let colour):
+            case .areaUnder(let points, let baseline, _):
                 fillUnderPolyline(points.map { ($0.x, $0.y) }, baseline: baseline, color: colour)
-            case .ringSegment(let centre, let outer, let inner, let start, let end, let gap, let colour):
+            case .ringSegment(let centre, let outer, let inner, let start, let end, let gap, _):
                 fillRingSegment(
                     centreX: centre.x, centreY: centre.y, outer: outer, inner: inner, start: start, end: end,
                     gap: gap, color: colour)
-            case .text(let text, let at, let font, let size, let colour, let anchor):
+            case .text(let text, let at, let font, let size, _, let anchor):
                 try self.text(text, x: at.x, y: at.y, font: font, size: size, color: colour, anchor: anchor)
             }
         }
@@ -83,9 +112,11 @@ struct Canvas: ~Copyable {
 
     // MARK: Pixels
 
-    func pixel(x: Int, y: Int) -> RGB {
-        let value = UInt32(bitPattern: gdImageGetTrueColorPixel(image, Int32(x), Int32(y)))
-        return RGB(hex: value & 0xFFFFFF)
+    /// The colour of a pixel; of a pair, the light theme's or the dark's.
+    func pixel(x: Int, y: Int, dark: Bool = false) -> RGB {
+        let value = image.pointee.tpixels[y]![x]
+        guard let pairs else { return RGB(ink: value) }
+        return dark ? pairs.dark[Int(value)] : pairs.light[Int(value)]
     }
 
     /// How many steps of partial coverage an edge is drawn with. Few enough that a
@@ -94,21 +125,23 @@ struct Canvas: ~Copyable {
     static let coverageLevels = 16.0
 
     /// Paints `color` over a pixel with the given coverage (0…1).
-    private func cover(x: Int, y: Int, color: RGB, coverage: Double) {
-        let coverage = (coverage * Canvas.coverageLevels).rounded(.toNearestOrEven) / Canvas.coverageLevels
-        guard coverage > 0, x >= 0, y >= 0, x < width, y < height else { return }
+    private func cover(x: Int, y: Int, color: Ink, coverage: Double) {
+        let level = Int((coverage * Canvas.coverageLevels).rounded(.toNearestOrEven))
+        guard level > 0, x >= 0, y >= 0, x < width, y < height else { return }
         let row = image.pointee.tpixels[y]!
-        if coverage >= 1 {
-            row[x] = color.gd
+        if level >= Int(Canvas.coverageLevels) {
+            row[x] = color
+        } else if let pairs {
+            row[x] = pairs.blend(color, over: row[x], level: level)
         } else {
-            let below = RGB(hex: UInt32(bitPattern: row[x]) & 0xFFFFFF)
-            row[x] = color.mixed(over: below, amount: coverage).gd
+            let amount = Double(level) / Canvas.coverageLevels
+            row[x] = RGB(ink: color).mixed(over: RGB(ink: row[x]), amount: amount).gd
         }
     }
 
     /// Fills the pixels of a box by coverage from a signed distance (negative inside).
     private func fill(
-        minX: Double, minY: Double, maxX: Double, maxY: Double, color: RGB,
+        minX: Double, minY: Double, maxX: Double, maxY: Double, color: Ink,
         distance: (Double, Double) -> Double
     ) {
         let x0 = max(0, Int((minX - 1).rounded(.down))), x1 = min(width - 1, Int((maxX + 1).rounded(.up)))
@@ -126,7 +159,7 @@ struct Canvas: ~Copyable {
     // MARK: Shapes
 
     /// A rectangle snapped to whole pixels, so bars and gridlines stay crisp.
-    func fillRect(x: Double, y: Double, width: Double, height: Double, color: RGB) {
+    func fillRect(x: Double, y: Double, width: Double, height: Double, color: Ink) {
         let left = Int(x.rounded()), top = Int(y.rounded())
         fill(left: left, top: top, right: Int((x + width).rounded()) - 1, bottom: Int((y + height).rounded()) - 1, color: color)
     }
@@ -134,15 +167,15 @@ struct Canvas: ~Copyable {
     /// Sets the pixels from `left`…`right` and `top`…`bottom` (clipped) to `color`.
     /// Written into the rows directly: every colour is opaque, and libgd's rectangle
     /// blends pixel by pixel, which took a quarter of a chart's time.
-    private func fill(left: Int, top: Int, right: Int, bottom: Int, color: RGB) {
+    private func fill(left: Int, top: Int, right: Int, bottom: Int, color: Ink) {
         let left = max(0, left), top = max(0, top), right = min(width - 1, right), bottom = min(height - 1, bottom)
         guard right >= left, bottom >= top else { return }
         for y in top...bottom {
-            (image.pointee.tpixels[y]! + left).update(repeating: color.gd, count: right - left + 1)
+            (image.pointee.tpixels[y]! + left).update(repeating: color, count: right - left + 1)
         }
     }
 
-    func fillCircle(centreX: Double, centreY: Double, radius: Double, color: RGB) {
+    func fillCircle(centreX: Double, centreY: Double, radius: Double, color: Ink) {
         fill(
             minX: centreX - radius, minY: centreY - radius, maxX: centreX + radius, maxY: centreY + radius,
             color: color
@@ -150,7 +183,7 @@ struct Canvas: ~Copyable {
     }
 
     /// A polyline of the given width with round joins, each pixel covered once.
-    func strokePolyline(_ points: [(x: Double, y: Double)], width lineWidth: Double, color: RGB) {
+    func strokePolyline(_ points: [(x: Double, y: Double)], width lineWidth: Double, color: Ink) {
         guard let first = points.first else { return }
         let half = lineWidth / 2
         if points.count == 1 {
@@ -190,7 +223,7 @@ struct Canvas: ~Copyable {
 
     /// The region between a polyline (left to right) and a baseline, filled.
     /// Each column is covered by how much of it lies below the line.
-    func fillUnderPolyline(_ points: [(x: Double, y: Double)], baseline: Double, color: RGB) {
+    func fillUnderPolyline(_ points: [(x: Double, y: Double)], baseline: Double, color: Ink) {
         guard points.count >= 2 else { return }
         let x0 = max(0, Int(points.first!.x.rounded(.down))), x1 = min(width - 1, Int(points.last!.x.rounded(.up)) - 1)
         guard x0 <= x1 else { return }
@@ -215,7 +248,7 @@ struct Canvas: ~Copyable {
     /// with `gap` pixels left open at each end so neighbouring segments stay apart.
     func fillRingSegment(
         centreX: Double, centreY: Double, outer: Double, inner: Double,
-        start: Double, end: Double, gap: Double, color: RGB
+        start: Double, end: Double, gap: Double, color: Ink
     ) {
         let sweep = end - start
         guard sweep > 0 else { return }
@@ -268,7 +301,7 @@ struct Canvas: ~Copyable {
 
     /// Draws `text` with its baseline at `y`, placed by `anchor`.
     func text(
-        _ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: RGB,
+        _ text: String, x: Double, y: Double, font: ChartFont = .regular, size: Double, color: Ink,
         anchor: TextAnchor = .start
     ) throws(ChartError) {
         guard !text.isEmpty else { return }
@@ -301,8 +334,8 @@ struct Canvas: ~Copyable {
     /// about as long as 6, and level 9 three times as long (Benchmarks/README.md).
     func png(palette: Bool, exactColours: [RGB] = [], compression: Int32 = 3) throws(ChartError) -> [UInt8] {
         if palette, let exact = ExactPalette.image(from: image, width: width, height: height) {
-            defer { gdImageDestroy(exact) }
-            return try Canvas.encode(exact, compression: compression)
+            defer { gdImageDestroy(exact.image) }
+            return try Canvas.encode(exact.image, compression: compression)
         }
         if palette {  // more than 256 colours
             guard let indexed = gdImageCreatePaletteFromTrueColor(image, 0, 256) else {
@@ -325,6 +358,21 @@ struct Canvas: ~Copyable {
             return try Canvas.encode(indexed, compression: compression)
         }
         return try Canvas.encode(image, compression: compression)
+    }
+
+    /// A canvas of colour pairs as two palette PNGs, light and dark, encoded once:
+    /// the dark one is the light one with the dark colours in its palette. Nil when
+    /// the pairs are more than a palette holds.
+    func pngs(compression: Int32 = 3) throws(ChartError) -> (light: [UInt8], dark: [UInt8])? {
+        guard let pairs,
+            let exact = ExactPalette.image(from: image, width: width, height: height, colour: { pairs.light[Int($0)] })
+        else { return nil }
+        defer { gdImageDestroy(exact.image) }
+        let light = try Canvas.encode(exact.image, compression: compression)
+        guard let dark = PNGChunks.replacingPalette(of: light, with: exact.values.map { pairs.dark[Int($0)] }) else {
+            throw ChartError.library("libgd wrote a palette PNG without the palette it was given")
+        }
+        return (light, dark)
     }
 
     private static func encode(_ image: gdImagePtr, compression: Int32) throws(ChartError) -> [UInt8] {

@@ -20,6 +20,29 @@ public struct ChartDrawing: Sendable, Equatable {
         case ringSegment(centre: Point, outer: Double, inner: Double, start: Double, end: Double, gap: Double, colour: RGB)
         /// Text with its baseline at `at`; `size` in points at 96 pixels per inch.
         case text(String, at: Point, font: ChartFont, size: Double, colour: RGB, anchor: TextAnchor)
+
+        /// The colour it is drawn in.
+        var colour: RGB {
+            switch self {
+            case .rectangle(_, _, _, _, let colour), .circle(_, _, let colour), .polyline(_, _, let colour),
+                .areaUnder(_, _, let colour), .ringSegment(_, _, _, _, _, _, let colour), .text(_, _, _, _, let colour, _):
+                colour
+            }
+        }
+
+        /// The same shape or text in `colour`.
+        func recoloured(_ colour: RGB) -> Operation {
+            switch self {
+            case .rectangle(let x, let y, let width, let height, _): .rectangle(x: x, y: y, width: width, height: height, colour: colour)
+            case .circle(let centre, let radius, _): .circle(centre: centre, radius: radius, colour: colour)
+            case .polyline(let points, let width, _): .polyline(points, width: width, colour: colour)
+            case .areaUnder(let points, let baseline, _): .areaUnder(points, baseline: baseline, colour: colour)
+            case .ringSegment(let centre, let outer, let inner, let start, let end, let gap, _):
+                .ringSegment(centre: centre, outer: outer, inner: inner, start: start, end: end, gap: gap, colour: colour)
+            case .text(let text, let at, let font, let size, _, let anchor):
+                .text(text, at: at, font: font, size: size, colour: colour, anchor: anchor)
+            }
+        }
     }
 
     /// In pixels of the style's scale.

@@ -87,8 +87,10 @@ public struct RenderedChart: Sendable {
     /// This chart with every image drawn.
     public func drawn() throws(ChartError) -> RenderedChart {
         var images: [ChartImage: [UInt8]] = [:]
-        for image in ChartImage.wide + (narrowSize == nil ? [] : ChartImage.narrow) {
-            images[image] = try ChartRenderer.png(data, style: spec.style(image, narrowSize: narrowSize))
+        for image in ChartImage.wide + (narrowSize == nil ? [] : ChartImage.narrow) where !image.dark {
+            let dark = ChartImage(dark: true, narrow: image.narrow, scale: image.scale)
+            (images[image], images[dark]) = try ChartRenderer.pngs(
+                data, light: spec.style(image, narrowSize: narrowSize), dark: spec.style(dark, narrowSize: narrowSize))
         }
         return RenderedChart(spec: spec, data: data, images: images, narrowSize: narrowSize)
     }

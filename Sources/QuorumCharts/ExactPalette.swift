@@ -10,7 +10,7 @@ struct ExactPalette {
     private static let slots = 1024  // a power of two, four times the most colours kept
     private var keys = [Int32](repeating: -1, count: slots)  // -1 is no colour: libgd's alpha is 7 bits
     private var indexes = [UInt8](repeating: 0, count: slots)
-    private(set) var colours: [Int32] = []
+    private(set) var colours: [Int32] = []  // the values, in the order of their indexes
 
     /// The index of `colour`, newly given if it is new; nil once a 257th colour is seen.
     mutating func index(of colour: Int32) -> UInt8? {
@@ -28,8 +28,12 @@ struct ExactPalette {
     }
 
     /// `image` as a palette image with exactly its own colours, or nil if it has more
-    /// than 256. The caller destroys the image returned.
-    static func image(from image: gdImagePtr, width: Int, height: Int) -> gdImagePtr? {
+    /// than 256; with the pixel values in the order of their palette entries.
+    /// `colour` says what a value stands for (a colour pair's id: its light colour).
+    /// The caller destroys the image returned.
+    static func image(
+        from image: gdImagePtr, width: Int, height: Int, colour: (Int32) -> RGB = { RGB(ink: $0) }
+    ) -> (image: gdImagePtr, values: [Int32])? {
         guard let indexed = gdImageCreate(Int32(width), Int32(height)) else { return nil }
         var palette = ExactPalette()
         for y in 0..<height {
@@ -49,9 +53,10 @@ struct ExactPalette {
                 target[x] = previousIndex
             }
         }
-        for colour in palette.colours {
-            _ = gdImageColorAllocateAlpha(indexed, colour >> 16 & 0xFF, colour >> 8 & 0xFF, colour & 0xFF, colour >> 24 & 0x7F)
+        for value in palette.colours {
+            let rgb = colour(value)
+            _ = gdImageColorAllocate(indexed, Int32(rgb.red), Int32(rgb.green), Int32(rgb.blue))
         }
-        return indexed
+        return (indexed, palette.colours)
     }
 }

@@ -26,7 +26,7 @@ import Testing
     /// through the quantiser, close to what was drawn.
     @Test func moreThan256ColoursAreQuantised() throws {
         let canvas = try Canvas(width: 300, height: 10, background: RGB(255, 255, 255))
-        for x in 0..<300 { canvas.fillRect(x: Double(x), y: 0, width: 1, height: 10, color: RGB(UInt8(x * 255 / 299), 40, 200)) }
+        for x in 0..<300 { canvas.fillRect(x: Double(x), y: 0, width: 1, height: 10, color: RGB(UInt8(x * 255 / 299), 40, 200).gd) }
         let decoded = try DecodedPNG(quorumPNG: try canvas.png(palette: true))
         #expect(decoded.isPalette && decoded.colourCount <= 256)
         for x in 0..<300 {

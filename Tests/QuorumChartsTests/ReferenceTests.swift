@@ -37,6 +37,31 @@ import Testing
         }
     }
 
+    /// The light and dark images drawn together, as one raster of colour pairs, are
+    /// pixel for pixel the images drawn one theme at a time.
+    @Test(arguments: ChartSet.builtIn().specs.map(\.name))
+    func bothThemesAtOnceAreEachThemeAlone(name: String) async throws {
+        let spec = try #require(ChartSet.builtIn().specs.first { $0.name == name })
+        let data = try spec.data(from: try await DemoSnapshot.get())
+        let narrow = try spec.narrowSize(for: data)
+        for (scale, isNarrow) in [(1, false), (2, true)] where !isNarrow || narrow != nil {
+            let light = spec.style(ChartImage(dark: false, narrow: isNarrow, scale: scale), narrowSize: narrow)
+            let dark = spec.style(ChartImage(dark: true, narrow: isNarrow, scale: scale), narrowSize: narrow)
+            try await offPool {
+                let both = try ChartRenderer.pngs(data, light: light, dark: dark)
+                for (png, style) in [(both.light, light), (both.dark, dark)] {
+                    let together = try DecodedPNG(quorumPNG: png), alone = try DecodedPNG(quorumPNG: try ChartRenderer.png(data, style: style))
+                    #expect(together.isPalette && together.width == alone.width && together.height == alone.height)
+                    var differing = 0
+                    for y in 0..<alone.height {
+                        for x in 0..<alone.width where together.pixel(x: x, y: y) != alone.pixel(x: x, y: y) { differing += 1 }
+                    }
+                    #expect(differing == 0, "\(name) \(style.theme.name) \(scale)×: \(differing) pixels differ")
+                }
+            }
+        }
+    }
+
     /// A chart's PNG holds exactly the pixels it was drawn with: its colours fit a
     /// palette as they are, with nothing shifted by a quantiser.
     @Test(arguments: ChartSet.builtIn().specs.map(\.name))

@@ -59,7 +59,7 @@ import Testing
         // Two different characters drawn as the same empty box would leave the same pixels.
         func ink(_ text: String) throws -> [RGB] {
             let canvas = try Canvas(width: 40, height: 30, background: RGB(255, 255, 255))
-            try canvas.text(text, x: 4, y: 22, size: 16, color: RGB(0, 0, 0))
+            try canvas.text(text, x: 4, y: 22, size: 16, color: RGB(0, 0, 0).gd)
             return (0..<30).flatMap { y in (0..<40).map { x in canvas.pixel(x: x, y: y) } }
         }
         let first = try ink("亚"), second = try ink("信")
