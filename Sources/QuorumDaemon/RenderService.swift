@@ -110,10 +110,13 @@ public final class RenderService: Service, Sendable {
         do {
             let build = try SiteBuilder.build(snapshot: snapshot, charts: charts, languages: languages, reusing: lastCharts.withLock { $0 })
             let built = ContinuousClock.now
-            try publisher.publish(build.files)
-            let publishedAt = ContinuousClock.now
+            var publishedAt = ContinuousClock.now
+            // Served as soon as it is in place; old releases are removed after.
+            try publisher.publish(build.files) {
+                publishedAt = ContinuousClock.now
+                published()
+            }
             lastCharts.withLock { $0 = build.charts }
-            published()
             // `/metrics` (made when recorded, so they reach whatever metrics system is set up by then).
             Metrics.Timer(label: QuorumMetrics.Name.renderDuration, preferredDisplayUnit: .seconds, factory: metrics ?? MetricsSystem.factory)
                 .recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))

@@ -18,6 +18,14 @@ public final class SiteFiles: Sendable {
         /// Where `current` pointed when the tree was read.
         var release: String?
         var files: [String: File] = [:]
+        /// Which file on disk each one was: a release links the files a publish did not
+        /// change to the previous release's, so the same file is not read again.
+        var identities: [String: Identity] = [:]
+    }
+
+    /// A file on disk: the same device, inode, size and modification time.
+    private struct Identity: Equatable {
+        let device: UInt64, inode: UInt64, size: Int64, modified: Int, nanoseconds: Int
     }
 
     /// The site root: the directory that holds `current` and `releases/`.
@@ -39,12 +47,13 @@ public final class SiteFiles: Sendable {
         guard let root else { return 0 }
         let current = root.appendingPathComponent("current")
         let release = try? FileManager.default.destinationOfSymbolicLink(atPath: current.path)
-        var files: [String: File] = [:]
+        let held = tree.withLock { $0 }
+        var read = Tree(release: release)
         if FileManager.default.fileExists(atPath: current.path) {
-            try Self.read(directory: current.resolvingSymlinksInPath(), prefix: "", into: &files)
+            try Self.read(directory: current.resolvingSymlinksInPath(), prefix: "", into: &read, held: held)
         }
-        tree.withLock { $0 = Tree(release: release, files: files) }
-        return files.count
+        tree.withLock { $0 = read }
+        return read.files.count
     }
 
     /// Reloads when `current` points at another release than the one held.
@@ -58,18 +67,29 @@ public final class SiteFiles: Sendable {
         return true
     }
 
-    private static func read(directory: URL, prefix: String, into files: inout [String: File]) throws {
+    private static func read(directory: URL, prefix: String, into tree: inout Tree, held: Tree) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         for name in names where !name.hasPrefix(".") {
-            let url = directory.appendingPathComponent(name)
-            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            switch attributes[.type] as? FileAttributeType {
-            case .typeDirectory?:
-                try read(directory: url, prefix: prefix + name + "/", into: &files)
-            case .typeRegular?:
+            let url = directory.appendingPathComponent(name), path = prefix + name
+            var status = stat()
+            guard lstat(url.path, &status) == 0 else {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR:
+                try read(directory: url, prefix: path + "/", into: &tree, held: held)
+            case S_IFREG:
+                let identity = Identity(
+                    device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: Int64(status.st_size),
+                    modified: status.st_mtim.tv_sec, nanoseconds: status.st_mtim.tv_nsec)
+                tree.identities[path] = identity
+                if held.identities[path] == identity, let file = held.files[path] {
+                    tree.files[path] = file
+                    continue
+                }
                 let bytes = try Data(contentsOf: url)
-                let modified = attributes[.modificationDate] as? Date ?? Date()
-                files[prefix + name] = File(
+                let modified = Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec))
+                tree.files[path] = File(
                     body: ByteBuffer(bytes: bytes), contentType: contentType(of: name),
                     etag: EntityTag.of(bytes), lastModified: HTTPDate.format(modified))
             default:

@@ -36,10 +36,11 @@ public struct SitePublisher: Sendable {
         public let description: String
     }
 
-    /// Writes `files` (relative flat paths → bytes) as a new release and makes it current.
+    /// Writes `files` (relative flat paths → bytes) as a new release and makes it current;
+    /// calls `published` once it is, before old releases are removed.
     /// Returns the release's directory.
     @discardableResult
-    public func publish(_ files: [String: [UInt8]], now: Date = Date()) throws -> URL {
+    public func publish(_ files: [String: [UInt8]], now: Date = Date(), published: () -> Void = {}) throws -> URL {
         try FileManager.default.createDirectory(at: releases, withIntermediateDirectories: true)
         let name = Self.releaseName(now)
         let staging = releases.appendingPathComponent(".staging-" + name)
@@ -89,6 +90,7 @@ public struct SitePublisher: Sendable {
             try? FileManager.default.removeItem(at: link)
             throw error
         }
+        published()
         prune(keeping: name)
         return release
     }

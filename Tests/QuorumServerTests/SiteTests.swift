@@ -122,6 +122,29 @@ import Testing
         }
     }
 
+    /// A file the next release links unchanged from the last one is the same file on
+    /// disk: it is not read again. (Shown by changing the linked file behind the
+    /// server's back, keeping its size and time: the server keeps what it read.)
+    /// A file written anew is read.
+    @Test func aFileLinkedUnchangedIntoTheNextReleaseIsNotReadAgain() throws {
+        let root = try Self.siteRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let site = SiteFiles(root: root)
+        try site.reload()
+        try Self.publish(root, release: "r2", index: "<!doctype html><title>Quorum</title><h1>second</h1>")
+        let old = root.appendingPathComponent("releases/r1/style.css"), new = root.appendingPathComponent("releases/r2/style.css")
+        try FileManager.default.removeItem(at: new)
+        try FileManager.default.linkItem(at: old, to: new)
+        var status = stat()
+        #expect(lstat(old.path, &status) == 0)
+        var times = [status.st_atim, status.st_mtim]
+        try Data("body { margin: 1 }".utf8).write(to: old, options: [])  // same size, same inode
+        #expect(utimensat(AT_FDCWD, old.path, &times, 0) == 0)
+        #expect(try site.reloadIfChanged())
+        #expect(site.file("index.html").map { String(buffer: $0.body) }?.contains("second") == true)
+        #expect(site.file("style.css").map { String(buffer: $0.body) } == "body { margin: 0 }")
+    }
+
     @Test func nothingPublishedYetIsA503ToRetry() async throws {
         let fixture = try ServerFixture(seeded: false)
         try await fixture.application().test(.router) { client in
