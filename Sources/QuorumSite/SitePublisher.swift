@@ -47,6 +47,12 @@ public struct SitePublisher: Sendable {
         let release = releases.appendingPathComponent(name)
         // The release `current` resolves to now, whose unchanged files are linked.
         let previous = currentRelease.map { releases.appendingPathComponent($0) }
+        // The files of the releases this publish will prune that no newer release
+        // links: renamed into the new release and written over, they save creating
+        // inodes (on ext4, after many deletions, the slowest part of writing a file)
+        // and deleting them.
+        let pruned = keep >= 2 ? releasesToPrune(keeping: keep - 1, current: currentRelease) : []
+        var spare = pruned.flatMap(Self.filesOnlyHere)
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
             var directories: Set<String> = [staging.path]
@@ -63,6 +69,7 @@ public struct SitePublisher: Sendable {
                 if destination == target.path, let previous, Self.link(bytes, from: previous.appendingPathComponent(path).path, to: destination) {
                     continue
                 }
+                if destination == target.path, let file = spare.popLast() { _ = Foundation.rename(file, destination) }
                 try Self.write(bytes, to: destination)
                 written.append(destination)
             }
@@ -75,6 +82,8 @@ public struct SitePublisher: Sendable {
             try Self.sync(releases.path)
         } catch {
             try? FileManager.default.removeItem(at: staging)
+            // Releases that gave up files are no longer whole: gone, as they would have been.
+            for release in pruned { try? FileManager.default.removeItem(at: release) }
             throw error
         }
         // The swap: a fresh link, renamed over `current` in one step.
@@ -100,14 +109,27 @@ public struct SitePublisher: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: current.path)).map { URL(fileURLWithPath: $0).lastPathComponent }
     }
 
+    /// The finished releases beyond the newest `count`, never `current`.
+    private func releasesToPrune(keeping count: Int, current: String?) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: releases.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted(by: >).dropFirst(count).filter { $0 != current }
+            .map { releases.appendingPathComponent($0) }
+    }
+
+    /// The regular files under `directory` that no other release links (one link).
+    private static func filesOnlyHere(_ directory: URL) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: directory.path) else { return [] }
+        return walker.compactMap { ($0 as? String).map { directory.appendingPathComponent($0).path } }.filter { path in
+            var status = stat()
+            return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_nlink == 1
+        }
+    }
+
     /// Removes all but the newest `keep` releases (never the current one), and
     /// staging directories a killed render left behind.
     private func prune(keeping current: String) {
+        for release in releasesToPrune(keeping: keep, current: current) { try? FileManager.default.removeItem(at: release) }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: releases.path) else { return }
-        let finished = names.filter { !$0.hasPrefix(".") }.sorted(by: >)
-        for name in finished.dropFirst(keep) where name != current {
-            try? FileManager.default.removeItem(at: releases.appendingPathComponent(name))
-        }
         let hourAgo = Date().addingTimeInterval(-3600)
         for name in names where name.hasPrefix(".staging-") {
             let url = releases.appendingPathComponent(name)

@@ -28,6 +28,30 @@ import Testing
                 == "releases/" + second.lastPathComponent)
     }
 
+    /// A changed file takes over the inode of a file only the release about to be
+    /// pruned held, and every release kept stays as it was published.
+    @Test func aChangedFileTakesTheInodeOfAPrunedOne() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let publisher = SitePublisher(root: root, keep: 2)
+        func inode(_ url: URL) -> UInt64 {
+            var status = stat()
+            return lstat(url.path, &status) == 0 ? UInt64(status.st_ino) : 0
+        }
+        let first = try publisher.publish(["a.html": Array("one".utf8), "b.css": Array("same".utf8)])
+        let firstA = inode(first.appendingPathComponent("a.html"))
+        let second = try publisher.publish(["a.html": Array("two".utf8), "b.css": Array("same".utf8)])
+        let third = try publisher.publish(["a.html": Array("three".utf8), "b.css": Array("same".utf8)])
+        #expect(inode(third.appendingPathComponent("a.html")) == firstA)
+        #expect(!FileManager.default.fileExists(atPath: first.path))
+        #expect(try read(second.appendingPathComponent("a.html")) == "two")
+        #expect(try read(third.appendingPathComponent("a.html")) == "three")
+        // The unchanged file is one file in both releases kept, linked, never written over.
+        #expect(inode(second.appendingPathComponent("b.css")) == inode(third.appendingPathComponent("b.css")))
+        #expect(try read(third.appendingPathComponent("b.css")) == "same")
+        #expect(publisher.currentRelease == third.lastPathComponent)
+    }
+
     @Test func aFailingRenderLeavesTheOldTree() throws {
         let root = try temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
