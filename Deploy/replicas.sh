@@ -248,6 +248,11 @@ stop() {
         pid=$(cat "$run/replica$n/pid" 2>/dev/null || true)
         [ -n "$pid" ] || continue
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        if kill -0 "$pid" 2>/dev/null; then
+            say "replica $n (pid $pid) did not stop within 10 s of SIGTERM; killed. The end of its log:"
+            tail -n 20 "$run/replica$n/serve.log" >&2 || true
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
     done
     [ -f "$run/nginx/nginx.pid" ] && nginx -c "$run/nginx/nginx.conf" -p "$run/nginx" -s quit 2>/dev/null || true
     [ -d "$run/postgres/data" ] && as_postgres "$(pg_bindir)/pg_ctl" --pgdata="$run/postgres/data" --mode=fast --wait stop >/dev/null 2>&1 || true

@@ -93,6 +93,11 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             #expect(check.status == 0, "\(check.output)")
             #expect(check.output.contains("takeover check passed"))
         }
-        _ = try await runToEnd([script, "stop"], environment: environment)
+        let stop = try await runToEnd([script, "stop"], environment: environment)
+        if stop.output.contains("did not stop") {
+            withKnownIssue("a replica now and then outlives SIGTERM by more than 10 s", isIntermittent: true) {
+                Issue.record("\(stop.output)")
+            }
+        }
     }
 }
