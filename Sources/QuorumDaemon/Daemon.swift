@@ -10,7 +10,7 @@ import Synchronization
 
 /// `quorum serve`: the services in dependency order — leader election,
 /// aggregation, rendering, the HTTP server — in one ServiceGroup, shut down
-/// gracefully in reverse on SIGTERM or SIGINT. SIGHUP reloads the configuration.
+/// gracefully in reverse when told to stop (the executable's SIGTERM or SIGINT). SIGHUP reloads the configuration.
 public struct Daemon: Sendable {
     /// The HTTP API's connections.
     public let requestPool: ConnectionPool
@@ -109,7 +109,12 @@ public struct Daemon: Sendable {
         backgroundPool.close()
     }
 
-    public func serviceGroup(logger: Logger, reload: @escaping @Sendable () -> Configuration?) -> ServiceGroup {
+    /// The services, in the order they start; they stop in reverse when `stop`
+    /// returns (the executable's SIGTERM or SIGINT) or the group is shut down.
+    public func serviceGroup(
+        logger: Logger, until stop: (@Sendable () async -> Void)? = nil,
+        reload: @escaping @Sendable () -> Configuration?
+    ) -> ServiceGroup {
         let running = Mutex(self.configuration)
         let hangUp = HangUpService(logger: logger) { [aggregation, render, mailer, notifier, readiness] in
             // Before the first READY=1 systemd is still starting the unit: no reload to report.
@@ -147,13 +152,20 @@ public struct Daemon: Sendable {
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: SystemdWatchdogService(notifier: notifier, interval: interval)))
         }
+        // When `stop` returns, the group shuts down gracefully.
+        if let stop { services.append(.init(service: StopService(stop: stop), successTerminationBehavior: .gracefullyShutdownGroup)) }
         // Last, so that it is the first to hear of a graceful shutdown.
         services.append(.init(service: SystemdStatusService(notifier: notifier, readiness: readiness, cache: cache, election: election)))
-        return ServiceGroup(
-            configuration: .init(
-                services: services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+        return ServiceGroup(configuration: .init(services: services, logger: logger))
+    }
+}
+
+/// Returns when `stop` does (the executable's SIGTERM or SIGINT), or on a graceful shutdown.
+struct StopService: Service {
+    let stop: @Sendable () async -> Void
+
+    func run() async throws {
+        try await cancelOnGracefulShutdown { await stop() }
     }
 }
 

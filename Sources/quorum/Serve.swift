@@ -47,10 +47,11 @@ struct Serve: AsyncParsableCommand {
 
         // SIGTERM or SIGINT while starting (the embedded cluster, the migrations)
         // ends start-up at its next step, and what it started is stopped; once the
-        // service group runs, it takes the signals over.
+        // service group runs, it shuts the group down gracefully.
+        let stop = StopRequest()
+        SignalWatch.start([SIGTERM, SIGINT]) { stop.request() }
         let startUp = Task { try await self.startUp(configuration, notifier: notifier, logger: logger) }
-        let signals = SignalWatch([SIGTERM, SIGINT]) { startUp.cancel() }
-        defer { signals.cancel() }
+        stop.cancelling { startUp.cancel() }
         let (store, daemon): (Database, Daemon)
         do {
             (store, daemon) = try await startUp.value
@@ -61,7 +62,7 @@ struct Serve: AsyncParsableCommand {
         }
         try await store.closing {
             defer { daemon.close() }
-            let group = daemon.serviceGroup(logger: logger) {
+            let group = daemon.serviceGroup(logger: logger, until: { await stop.requested() }) {
                 do {
                     let reloaded = try loadConfiguration()
                     logLevel.current = Logger.Level(rawValue: reloaded.logLevel) ?? .info
