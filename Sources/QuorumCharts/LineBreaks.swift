@@ -1,3 +1,5 @@
+import QuorumModel
+
 /// Where a line of chart text may break: at spaces, and on either side of an
 /// ideograph, kana or hangul syllable, except before closing punctuation
 /// ("，", "。", "）") and after opening punctuation ("（"), which stay with
@@ -28,9 +30,9 @@ enum LineBreaks {
                 continue
             }
             let ideographic = isIdeographic(character)
-            if !current.isEmpty, breakAfterCurrent || ideographic, !isClosing(character) { finish() }
+            if !current.isEmpty, breakAfterCurrent || ideographic, !Punctuation.isClosing(character) { finish() }
             current.append(character)
-            breakAfterCurrent = ideographic && !isOpening(character)
+            breakAfterCurrent = ideographic && !Punctuation.isOpening(character)
         }
         finish()
         return pieces
@@ -55,9 +57,4 @@ enum LineBreaks {
         }
     }
 
-    private static func isClosing(_ character: Character) -> Bool {
-        "，。、；：！？）》」』】〕〉”’,.;:!?)]}%".contains(character)
-    }
-
-    private static func isOpening(_ character: Character) -> Bool { "（《「『【〔〈“‘".contains(character) }
 }

@@ -102,6 +102,13 @@ enum Readable {
                 if !breaksAnywhere, let hyphen = rest[..<head].lastIndex(of: "-"), hyphen > rest.startIndex {
                     head = rest.index(after: hyphen)
                 }
+                // Nor does a line start with closing punctuation or end with opening: the
+                // break moves back a character (a line keeps at least one).
+                while breaksAnywhere, head < rest.endIndex, head > rest.index(after: rest.startIndex),
+                    Punctuation.isClosing(rest[head]) || Punctuation.isOpening(rest[rest.index(before: head)])
+                {
+                    head = rest.index(before: head)
+                }
                 if head == rest.startIndex {
                     // Nothing fits after what the line holds: a new line, or one character on an empty one.
                     if hasWord {

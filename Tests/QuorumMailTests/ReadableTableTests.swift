@@ -321,6 +321,17 @@ enum Legibility {
         for line in Readable.wrap("数据集收录了来源报告的2020年10月 – 2024年10月期间160项活动中的21项", width: 20) {
             #expect(Readable.width(line) <= 20, "\(line)")
         }
+        // No line starts with closing punctuation or ends with opening, and no character is lost,
+        // at any width of three characters or more (two cannot part "》、" from what it follows).
+        let sentence = "亚信论坛会议参会人数，全部机构。报告了人数的会议之和（《商业理事会》、青年理事会）"
+        for width in 6...40 {
+            let lines = Readable.wrap(sentence, width: width)
+            #expect(lines.joined() == sentence, "width \(width): \(lines)")
+            for line in lines {
+                #expect(!Punctuation.isClosing(line.first ?? " ") && !Punctuation.isOpening(line.last ?? " "), "width \(width): \(lines)")
+                #expect(Readable.width(line) <= width, "width \(width): \(line)")
+            }
+        }
     }
 }
 
