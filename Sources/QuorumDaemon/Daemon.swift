@@ -10,7 +10,8 @@ import Synchronization
 
 /// `quorum serve`: the services in dependency order — leader election,
 /// aggregation, rendering, the HTTP server — in one ServiceGroup, shut down
-/// gracefully in reverse when told to stop (the executable's SIGTERM or SIGINT). SIGHUP reloads the configuration.
+/// gracefully in reverse when told to stop (the executable's SIGTERM or SIGINT).
+/// SIGHUP reloads the configuration.
 public struct Daemon: Sendable {
     /// The HTTP API's connections.
     public let requestPool: ConnectionPool

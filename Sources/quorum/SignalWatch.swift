@@ -3,7 +3,7 @@ import Synchronization
 
 /// Calls `handler` on each of `signals`, for as long as the process runs.
 ///
-/// The handler is installed with `sigaction` before `init` returns, so from then
+/// The handler is installed with `sigaction` before `start` returns, so from then
 /// on no signal is lost. (A dispatch signal source needs the signal ignored first
 /// and is registered later, on another thread: a signal that arrived in between
 /// was dropped, and a daemon told to stop while starting went on running.) The
