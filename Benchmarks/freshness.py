@@ -8,7 +8,7 @@ each latency (from the import's exit, after its commit, to the first changed
 chart) and their median, the daemon's resident memory as the rounds go (every
 tenth round, and at the end), and the daemon's own log of what each render drew.
 
-    python3 Benchmarks/freshness.py [ROUNDS] [--figures N]   # default 10 rounds
+    python3 Benchmarks/freshness.py [ROUNDS] [--figures N] [--sql]   # default 10 rounds
 
 --figures N loads N synthetic figures (`quorum generate`) beside the demo data
 first, so that every aggregation reads them. --sql changes the figure with an
