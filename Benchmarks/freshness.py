@@ -105,9 +105,6 @@ def main():
         memory = [(0, resident_kib(server.pid))]
         for round_number in range(rounds):
             line[value] = str(base + 1 + round_number % 2)  # alternate, so every round changes the figure
-            path = os.path.join(work, "change.csv")
-            with open(path, "w", newline="") as f:
-                csv.writer(f, lineterminator="\n").writerows([header, line])
             before = fetch(port, CHART)[1]
             if psql:
                 psql.stdin.write(
@@ -118,6 +115,9 @@ def main():
                     "SELECT 1;\n")
                 psql.stdin.flush()
             else:
+                path = os.path.join(work, "change.csv")
+                with open(path, "w", newline="") as f:
+                    csv.writer(f, lineterminator="\n").writerows([header, line])
                 run("import", path)
             imported = time.monotonic()
             while fetch(port, CHART)[1] == before:

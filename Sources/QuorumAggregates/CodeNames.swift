@@ -17,10 +17,11 @@ public enum CodeNames {
         let organisation = table.columns.firstIndex(of: "organisation")
         var result: [String: [String: Names]] = [:]
         for (index, column) in table.columns.enumerated() {
+            let kind = ColumnLabels.label(column, in: table.name).kind
             var named: [String: Names] = [:]
             for row in rows {
                 guard let code = row[index].text else { continue }
-                switch ColumnLabels.label(column, in: table.name).kind {
+                switch kind {
                 case .organisation: named[code] = dataset["organisation"]?[code]
                 case .body:
                     guard let organisation, let owner = row[organisation].text else { continue }
@@ -47,12 +48,13 @@ public enum CodeNames {
         guard let table = snapshot["names"], let kind = table.columns.firstIndex(of: "kind"),
             let code = table.columns.firstIndex(of: "code")
         else { return [:] }
+        let languages = Language.allCases.compactMap { language in table.columns.firstIndex(of: language.rawValue).map { (language, $0) } }
         var names: [String: [String: Names]] = [:]
         for row in table.rows {
             guard let kind = row[kind].text, let code = row[code].text else { continue }
             var entry: Names = [:]
-            for language in Language.allCases {
-                if let index = table.columns.firstIndex(of: language.rawValue), let name = row[index].text { entry[language.rawValue] = name }
+            for (language, index) in languages {
+                if let name = row[index].text { entry[language.rawValue] = name }
             }
             names[kind, default: [:]][code] = entry
         }

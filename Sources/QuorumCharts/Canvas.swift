@@ -112,11 +112,10 @@ struct Canvas: ~Copyable {
 
     // MARK: Pixels
 
-    /// The colour of a pixel; of a pair, the light theme's or the dark's.
-    func pixel(x: Int, y: Int, dark: Bool = false) -> RGB {
+    /// The colour of a pixel; of a pair, the light theme's.
+    func pixel(x: Int, y: Int) -> RGB {
         let value = image.pointee.tpixels[y]![x]
-        guard let pairs else { return RGB(ink: value) }
-        return dark ? pairs.dark[Int(value)] : pairs.light[Int(value)]
+        return pairs?.light[Int(value)] ?? RGB(ink: value)
     }
 
     /// How many steps of partial coverage an edge is drawn with. Few enough that a

@@ -5,9 +5,13 @@ import QuorumModel
 public enum ChartRenderer {
     public static func png(_ data: ChartData, style: ChartStyle) throws(ChartError) -> [UInt8] {
         guard (1...3).contains(style.scale) else { throw ChartError.data("scale must be 1, 2 or 3") }
-        let canvas = try Canvas.raster(try drawing(data, style: style))
-        let theme = style.theme
-        return try canvas.png(palette: true, exactColours: [theme.background, theme.text, theme.grid] + theme.series)
+        return try png(try drawing(data, style: style), theme: style.theme)
+    }
+
+    /// A laid-out chart as a palette PNG; should it need the quantiser, the theme's
+    /// own colours come out exact.
+    private static func png(_ drawing: ChartDrawing, theme: Theme) throws(ChartError) -> [UInt8] {
+        try Canvas.raster(drawing).png(palette: true, exactColours: [theme.background, theme.text, theme.grid] + theme.series)
     }
 
     /// The chart in two styles that differ only in theme, as PNGs drawn and encoded
@@ -19,10 +23,7 @@ public enum ChartRenderer {
         let lightDrawing = try drawing(data, style: light), darkDrawing = try drawing(data, style: dark)
         if let pair = try Canvas.raster(light: lightDrawing, dark: darkDrawing)?.pngs() { return pair }
         // More colour pairs than a palette holds, or layouts that differ: one at a time.
-        func png(_ drawing: ChartDrawing, _ theme: Theme) throws(ChartError) -> [UInt8] {
-            try Canvas.raster(drawing).png(palette: true, exactColours: [theme.background, theme.text, theme.grid] + theme.series)
-        }
-        return (try png(lightDrawing, light.theme), try png(darkDrawing, dark.theme))
+        return (try png(lightDrawing, theme: light.theme), try png(darkDrawing, theme: dark.theme))
     }
 
     /// The chart laid out for `style`, to be drawn on any surface.

@@ -103,8 +103,10 @@ enum Readable {
                     head = rest.index(after: hyphen)
                 }
                 // Nor does a line start with closing punctuation or end with opening: the
-                // break moves back a character (a line keeps at least one).
-                while breaksAnywhere, head < rest.endIndex, head > rest.index(after: rest.startIndex),
+                // break moves back a character, to the word's start if the line holds
+                // words already (else the line keeps at least one).
+                let earliest = hasWord ? rest.startIndex : rest.index(after: rest.startIndex)
+                while breaksAnywhere, head < rest.endIndex, head > earliest,
                     Punctuation.isClosing(rest[head]) || Punctuation.isOpening(rest[rest.index(before: head)])
                 {
                     head = rest.index(before: head)

@@ -53,6 +53,7 @@ public struct SitePublisher: Sendable {
         // and deleting them.
         let pruned = keep >= 2 ? releasesToPrune(keeping: keep - 1, current: currentRelease) : []
         var spare = pruned.flatMap(Self.filesOnlyHere)
+        let offered = spare.count
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
             var directories: Set<String> = [staging.path]
@@ -83,7 +84,7 @@ public struct SitePublisher: Sendable {
         } catch {
             try? FileManager.default.removeItem(at: staging)
             // Releases that gave up files are no longer whole: gone, as they would have been.
-            for release in pruned { try? FileManager.default.removeItem(at: release) }
+            if spare.count < offered { for release in pruned { try? FileManager.default.removeItem(at: release) } }
             throw error
         }
         // The swap: a fresh link, renamed over `current` in one step.

@@ -323,13 +323,18 @@ enum Legibility {
         }
         // No line starts with closing punctuation or ends with opening, and no character is lost,
         // at any width of three characters or more (two cannot part "》、" from what it follows).
-        let sentence = "亚信论坛会议参会人数，全部机构。报告了人数的会议之和（《商业理事会》、青年理事会）"
-        for width in 6...40 {
-            let lines = Readable.wrap(sentence, width: width)
-            #expect(lines.joined() == sentence, "width \(width): \(lines)")
-            for line in lines {
-                #expect(!Punctuation.isClosing(line.first ?? " ") && !Punctuation.isOpening(line.last ?? " "), "width \(width): \(lines)")
-                #expect(Readable.width(line) <= width, "width \(width): \(line)")
+        let sentences = [
+            "亚信论坛会议参会人数，全部机构。报告了人数的会议之和（《商业理事会》、青年理事会）",
+            "线下：2021 0，2022 0，2023 0，2024 1。未报告：2021 1，2022 3，2023 3，2024 4。",
+        ]
+        for sentence in sentences {
+            for width in 6...40 {
+                let lines = Readable.wrap(sentence, width: width)
+                #expect(lines.joined(separator: " ").filter { $0 != " " } == sentence.filter { $0 != " " }, "width \(width): \(lines)")
+                for line in lines {
+                    #expect(!Punctuation.isClosing(line.first ?? " ") && !Punctuation.isOpening(line.last ?? " "), "width \(width): \(lines)")
+                    #expect(Readable.width(line) <= width, "width \(width): \(line)")
+                }
             }
         }
     }

@@ -27,34 +27,19 @@ import Testing
         return (root.appendingPathComponent("current"), build.errors)
     }
 
-    /// Runs Chromium headless with `arguments` and returns what it printed; on a
-    /// thread of the tests' own, so the wait does not hold up other tests' tasks.
+    /// Runs Chromium headless with `arguments`, in a profile of its own, and returns
+    /// what it printed.
     func chromium(_ arguments: [String]) async throws -> String {
-        let (status, output) = try await offPool { try runChromium(arguments) }
-        #expect(status == 0, "chromium \(arguments.last ?? "") exited \(status)")
-        return output
-    }
-
-    func runChromium(_ arguments: [String]) throws -> (Int32, String) {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("quorum-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
         // As root Chromium refuses its sandbox; the pages are Quorum's own.
-        process.arguments =
+        let run = try await runToEnd(
             [
-                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                 "--allow-file-access-from-files", "--user-data-dir=\(profile.path)",
-            ] + arguments
-        // Output to a file, read once Chromium has exited: no pipe read to be interrupted.
-        let output = profile.appendingPathExtension("out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8))
+            ] + arguments)
+        #expect(run.status == 0, "chromium \(arguments.last ?? "") exited \(run.status)")
+        return run.output
     }
 
     static func attribute(_ name: String, in dom: String) -> [String] {

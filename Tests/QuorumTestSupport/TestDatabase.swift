@@ -9,7 +9,7 @@ public enum TestDatabase {
     /// The run's cluster, started once by the first test that needs it (the
     /// `.testDatabases` trait waits for it) and stopped when the run exits.
     private static let startup = Task<EmbeddedCluster, Error> {
-        stopClustersOfDeadRuns()
+        await stopClustersOfDeadRuns()
         let directory = URL(fileURLWithPath: "/tmp/quorum-tests-\(getpid())")
         let cluster = EmbeddedCluster(dataDirectory: directory)
         if try await cluster.start() {
@@ -65,7 +65,7 @@ public enum TestDatabase {
     /// A run that crashed could not stop what it started: the next run stops it —
     /// its cluster, the private clusters of its tests, and the replicas of
     /// `Deploy/replicas.sh` with their PostgreSQL and nginx.
-    private static func stopClustersOfDeadRuns() {
+    private static func stopClustersOfDeadRuns() async {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
         func deadRun(_ name: String, _ prefix: String) -> Bool {
             guard name.hasPrefix(prefix), let pid = pid_t(name.dropFirst(prefix.count).prefix { $0.isNumber }) else { return false }
@@ -76,14 +76,8 @@ public enum TestDatabase {
         }
         let replicas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Deploy/replicas.sh")
         for name in names where deadRun(name, "quorum-replicas-test-") {
-            let stop = Process()
-            stop.executableURL = URL(fileURLWithPath: "/bin/bash")
-            stop.arguments = [replicas.standardizedFileURL.path, "stop"]
-            stop.environment = ProcessInfo.processInfo.environment.merging(["QUORUM_REPLICAS_DIR": "/tmp/\(name)"]) { $1 }
-            stop.standardOutput = FileHandle.nullDevice
-            stop.standardError = FileHandle.nullDevice
-            try? stop.run()
-            stop.waitUntilExit()
+            _ = try? await ChildProcess.run(
+                "/bin/bash", [replicas.standardizedFileURL.path, "stop"], environment: ["QUORUM_REPLICAS_DIR": "/tmp/\(name)"])
         }
     }
 
