@@ -1224,11 +1224,15 @@ def family_render_kill(ctx, result):
     whole = release_files(site / os.readlink(site / "current"))
     # The publishing step (files written and fsynced, the rename, the swap) is
     # short: half the kills land in it, after the staging directory appears.
-    proc = quorum.start("render", "--out", site)
-    window = publish_window(site, proc)
-    proc.wait()
-    if window is None:
-        raise RuntimeError("could not see a render's staging directory")
+    # On a loaded machine the poller can sleep through the whole window: try again.
+    for _ in range(5):
+        proc = quorum.start("render", "--out", site)
+        window = publish_window(site, proc)
+        proc.wait()
+        if window is not None:
+            break
+    else:
+        raise RuntimeError("could not see a render's staging directory in five renders")
     _, publish_seconds = window
     # A reader looks at `current` all through the trials, as a web server would.
     reads, broken = [0], []
