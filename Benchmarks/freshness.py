@@ -133,8 +133,11 @@ def main():
         print("resident memory (MiB) after rounds: "
               + ", ".join(f"{n}: {kib / 1024:.0f}" for n, kib in memory[:: max(1, len(memory) // 12)] + memory[-1:]))
         log.flush()
-        renders = [l.strip() for l in open(os.path.join(work, "serve.log")) if "site published" in l]
+        lines = open(os.path.join(work, "serve.log")).readlines()
+        renders = [l.strip() for l in lines if "site published" in l]
         for l in renders[:1] + renders[-3:]:  # the first render draws everything; the others what changed
+            print("  " + l[:200])
+        for l in [l.strip() for l in lines if " aggregated" in l][-3:]:
             print("  " + l[:200])
     finally:
         if psql:

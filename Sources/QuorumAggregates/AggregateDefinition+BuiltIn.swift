@@ -256,10 +256,11 @@ extension AggregateDefinition {
             "Every figure of the events in register_events: value, qualifier, scope, whether the document states it or Quorum derived it (and how), its source and the words of the document.",
         sql: SQL(
             """
-            WITH e AS (SELECT id FROM quorum.event ORDER BY id LIMIT \(registerLimit))
             SELECT f.event_id, f.measure, f.value, f.qualifier::text AS qualifier, f.scope::text AS scope,
                    f.derivation, s.key AS source, f.locator, f.note
-            FROM e JOIN quorum.figure f ON f.event_id = e.id JOIN quorum.source s ON s.id = f.source_id
+            FROM quorum.figure f JOIN quorum.source s ON s.id = f.source_id
+            -- Looked up by key, whatever the planner's estimates: a join could scan every figure.
+            WHERE f.event_id = ANY (ARRAY(SELECT id FROM quorum.event ORDER BY id LIMIT \(registerLimit)))
             ORDER BY f.event_id, array_position(ARRAY['participants', 'member_states', 'guest_states', 'organisations',
                                                       'countries'], f.measure), f.measure COLLATE "C"
             """, binds: []))

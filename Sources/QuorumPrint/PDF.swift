@@ -86,7 +86,7 @@ public enum PDF {
     }
 
     private static func setMetadata(_ metadata: PrintDocument.Metadata, on surface: OpaquePointer) {
-        let date = ISO8601DateFormatter().string(from: metadata.created)
+        let date = metadata.created.formatted(.iso8601)
         let entries: [(cairo_pdf_metadata_t, String)] = [
             (CAIRO_PDF_METADATA_TITLE, metadata.title),
             (CAIRO_PDF_METADATA_SUBJECT, metadata.subject),

@@ -82,42 +82,67 @@ struct Pen {
 
     /// `text` broken into lines no wider than `width`, at spaces where it can be,
     /// inside a word where one word is wider than the line.
+    ///
+    /// Works on the UTF-8 bytes: a register's PDF wraps thousands of cells, and
+    /// substrings and characters made most of its time.
     func wrapped(_ text: String, style: TextStyle, width: Double) -> [String] {
         select(style)
-        // Advances add up (cairo's simple text has no kerning), so each word is measured once.
-        let space = advance(" ")
-        var lines: [String] = []
-        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = "", lineWidth = 0.0
-            for word in paragraph.split(separator: " ") {
-                let wordWidth = advance(String(word))
-                if line.isEmpty ? wordWidth <= width : lineWidth + space + wordWidth <= width {
-                    lineWidth += line.isEmpty ? wordWidth : space + wordWidth
-                    line += line.isEmpty ? String(word) : " " + word
-                    continue
-                }
-                if !line.isEmpty { lines.append(line) }
-                line = ""
-                lineWidth = 0
-                if wordWidth <= width {
-                    line = String(word)
-                    lineWidth = wordWidth
-                    continue
-                }
-                for character in word {
-                    let characterWidth = advance(String(character))
-                    if !line.isEmpty, lineWidth + characterWidth > width {
-                        lines.append(line)
-                        line = ""
-                        lineWidth = 0
-                    }
-                    line.append(character)
-                    lineWidth += characterWidth
-                }
+        var text = text
+        return text.withUTF8 { bytes in
+            var scratch: [CChar] = []
+            // Advances add up (cairo's simple text has no kerning), so each word is measured once.
+            func advance(_ range: Range<Int>) -> Double {
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: bytes[range].lazy.map { CChar(bitPattern: $0) })
+                scratch.append(0)
+                var extents = cairo_text_extents_t()
+                cairo_text_extents(context, scratch, &extents)
+                return extents.x_advance
             }
-            lines.append(line)
+            let space = self.advance(" ")
+            var lines: [String] = []
+            var line: [UInt8] = [], lineWidth = 0.0
+            func endLine() {
+                lines.append(String(decoding: line, as: UTF8.self))
+                line.removeAll(keepingCapacity: true)
+                lineWidth = 0
+            }
+            func words(in paragraph: Range<Int>, _ body: (Range<Int>) -> Void) {
+                var start = paragraph.lowerBound
+                for index in paragraph where bytes[index] == UInt8(ascii: " ") {
+                    if index > start { body(start..<index) }
+                    start = index + 1
+                }
+                if paragraph.upperBound > start { body(start..<paragraph.upperBound) }
+            }
+            var paragraphStart = 0
+            for end in bytes.indices.filter({ bytes[$0] == UInt8(ascii: "\n") }) + [bytes.count] {
+                words(in: paragraphStart..<end) { word in
+                    let wordWidth = advance(word)
+                    if line.isEmpty ? wordWidth <= width : lineWidth + space + wordWidth <= width {
+                        if !line.isEmpty { line.append(UInt8(ascii: " ")) }
+                        lineWidth += line.isEmpty ? wordWidth : space + wordWidth
+                        line.append(contentsOf: bytes[word])
+                        return
+                    }
+                    if !line.isEmpty { endLine() }
+                    if wordWidth <= width {
+                        line.append(contentsOf: bytes[word])
+                        lineWidth = wordWidth
+                        return
+                    }
+                    for character in String(decoding: bytes[word], as: UTF8.self) {
+                        let characterWidth = self.advance(String(character))
+                        if !line.isEmpty, lineWidth + characterWidth > width { endLine() }
+                        line.append(contentsOf: String(character).utf8)
+                        lineWidth += characterWidth
+                    }
+                }
+                endLine()
+                paragraphStart = end + 1
+            }
+            return lines
         }
-        return lines
     }
 
     /// `text` shortened with an ellipsis to fit `width`.

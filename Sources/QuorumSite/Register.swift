@@ -51,6 +51,8 @@ struct Register {
     var sources: [String: String] = [:]
     /// Whether the snapshot's register stops short of the events stored.
     var truncated = false
+    /// The events (their places in `events`) under each group and year anchor.
+    private var eventsByAnchor: [String: [Int]] = [:]
 
     init(_ snapshot: Snapshot) {
         if let table = snapshot["sources"] {
@@ -74,6 +76,10 @@ struct Register {
                         year: Int(rows.integer(row, "year") ?? 0)))
             }
             truncated = events.count >= AggregateDefinition.registerLimit
+            for (index, event) in events.enumerated() {
+                eventsByAnchor[RegisterAnchor.group(event.organisation, event.body, event.year), default: []].append(index)
+                eventsByAnchor[RegisterAnchor.year(event.organisation, event.year), default: []].append(index)
+            }
         }
         if let table = snapshot["register_figures"] {
             let rows = Rows(table)
@@ -322,10 +328,7 @@ struct Register {
         func add(_ source: String, _ locator: String) {
             if seen.insert(source + "\u{0}" + locator).inserted { out.append((source, locator)) }
         }
-        for event in events
-        where anchors.contains(RegisterAnchor.group(event.organisation, event.body, event.year))
-            || anchors.contains(RegisterAnchor.year(event.organisation, event.year))
-        {
+        for event in Set(anchors.flatMap { eventsByAnchor[$0] ?? [] }).sorted().map({ events[$0] }) {
             add(event.source, event.locator)
             for figure in event.figures { add(figure.source, figure.locator) }
         }

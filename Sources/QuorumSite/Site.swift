@@ -1,8 +1,10 @@
+import Dispatch
 import Foundation
 import QuorumAggregates
 import QuorumCharts
 import QuorumModel
 import QuorumPrint
+import Synchronization
 
 /// Where a page sits in the tree, in which language, and how it reaches what the
 /// languages share. The English pages are at the root (where `/` and the
@@ -38,6 +40,29 @@ public enum Site {
         snapshot: Snapshot, charts all: [RenderedChart], languages: [Language] = [.en], errors: [ChartError],
         renderedAt: Date
     ) throws -> [String: [UInt8]] {
+        let parts = parts(snapshot: snapshot, charts: all, languages: languages, errors: errors, renderedAt: renderedAt)
+        let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+            let result = Result { try parts[index]() }
+            made.withLock { $0[index] = result }
+        }
+        var files: [String: [UInt8]] = [:]
+        for part in made.withLock({ $0 }) { files.merge(try part!.get()) { _, new in new } }
+        return files
+    }
+
+    /// A part of the site's files, made independently of the others.
+    public typealias Part = @Sendable () throws -> [String: [UInt8]]
+
+    /// The site's files in parts that can be made side by side, the longest
+    /// first: the page PDFs (one after another: cairo makes one PDF at a time in
+    /// the process, `PDF.render`), the English pages at the root, the data files,
+    /// each language's pages, the manifest. `charts` holds every chart in each of
+    /// `languages`; its images go in as they are.
+    public static func parts(
+        snapshot: Snapshot, charts all: [RenderedChart], languages: [Language] = [.en], errors: [ChartError],
+        renderedAt: Date
+    ) -> [Part] {
         let charts = all.filter { $0.spec.language == .en }
         let registerPages = [
             SitePage(name: RegisterAnchor.Page.events.rawValue, title: Wording(.en).registerOfEvents, chartNames: []),
@@ -45,58 +70,74 @@ public enum Site {
         ]
         let pages = SitePage.pages(for: charts) + registerPages
         let register = Register(snapshot)
-        let printed = PrintedCharts(register: register)
-        var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
-        // One after another: cairo makes one PDF at a time in the process (`PDF.render`).
-        for page in pages {
-            let document = try printed.document(
-                page, charts: charts.filter { page.chartNames.contains($0.spec.name) }, snapshot: snapshot)
-            files[page.pdfPath] = try PDF.render(document)
+        let pdfs: Part = {
+            let printed = PrintedCharts(register: register)
+            var files: [String: [UInt8]] = [:]
+            for page in pages {
+                let document = try printed.document(
+                    page, charts: charts.filter { page.chartNames.contains($0.spec.name) }, snapshot: snapshot)
+                files[page.pdfPath] = try PDF.render(document)
+            }
+            return files
         }
-        for page in pages {
-            let body: String? =
-                switch page.name {
-                case RegisterAnchor.Page.events.rawValue: register.eventsPage()
-                case RegisterAnchor.Page.facts.rawValue: register.factsPage()
-                default: nil
-                }
-            files[page.path] = Array(
-                html(
-                    page: page, pages: pages, charts: all, languages: languages, errors: errors, snapshot: snapshot, body: body,
-                    place: .root
-                ).utf8)
-        }
-        for chart in charts {
-            let name = chart.spec.name
-            files["data/\(name).csv"] = Array(ChartTable.csv(chart).utf8)
-            files["data/\(name).json"] = try ChartTable.json(chart, snapshot: snapshot)
-            files["data/\(name).metadata.json"] = try ChartTable.metadata(chart, snapshot: snapshot, register: register)
-        }
-        for chart in all { files.merge(images(of: chart)) { _, drawn in drawn } }
-        // Each language's pages; the registers stay English, at the root.
-        for language in languages {
-            let place = PagePlace.under(language)
-            let localized = all.filter { $0.spec.language == language }
-            var own = SitePage.pages(for: localized)
-            if language != .en { own.append(SitePage(name: "translations", title: place.wording.aboutTranslations, chartNames: [])) }
-            let wording = place.wording
-            let nav =
-                own
-                + [
-                    SitePage(name: registerPages[0].name, title: wording.registerOfEvents + wording.inEnglish, chartNames: []),
-                    SitePage(name: registerPages[1].name, title: wording.registerOfFacts + wording.inEnglish, chartNames: []),
-                ]
-            for page in own {
-                let body = page.name == "translations" ? translationsPage(localized, wording: wording) : nil
-                files[place.directory + page.path] = Array(
+        let rootPages: Part = {
+            var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
+            for page in pages {
+                let body: String? =
+                    switch page.name {
+                    case RegisterAnchor.Page.events.rawValue: register.eventsPage()
+                    case RegisterAnchor.Page.facts.rawValue: register.factsPage()
+                    default: nil
+                    }
+                files[page.path] = Array(
                     html(
-                        page: page, pages: nav, charts: all, languages: languages, errors: errors, snapshot: snapshot, body: body,
-                        place: place
+                        page: page, pages: pages, charts: all, languages: languages, errors: errors, snapshot: snapshot,
+                        body: body, place: .root
                     ).utf8)
             }
+            return files
         }
-        files[SiteManifest.fileName] = try Manifest.json(snapshot: snapshot, charts: all, pages: pages, errors: errors, renderedAt: renderedAt)
-        return files
+        let data: Part = {
+            var files: [String: [UInt8]] = [:]
+            for chart in charts {
+                let name = chart.spec.name
+                files["data/\(name).csv"] = Array(ChartTable.csv(chart).utf8)
+                files["data/\(name).json"] = try ChartTable.json(chart, snapshot: snapshot)
+                files["data/\(name).metadata.json"] = try ChartTable.metadata(chart, snapshot: snapshot, register: register)
+            }
+            for chart in all { files.merge(images(of: chart)) { _, drawn in drawn } }
+            return files
+        }
+        // Each language's pages; the registers stay English, at the root.
+        let languagePages: [Part] = languages.map { language in
+            {
+                let place = PagePlace.under(language)
+                let localized = all.filter { $0.spec.language == language }
+                var own = SitePage.pages(for: localized)
+                if language != .en { own.append(SitePage(name: "translations", title: place.wording.aboutTranslations, chartNames: [])) }
+                let wording = place.wording
+                let nav =
+                    own
+                    + [
+                        SitePage(name: registerPages[0].name, title: wording.registerOfEvents + wording.inEnglish, chartNames: []),
+                        SitePage(name: registerPages[1].name, title: wording.registerOfFacts + wording.inEnglish, chartNames: []),
+                    ]
+                var files: [String: [UInt8]] = [:]
+                for page in own {
+                    let body = page.name == "translations" ? translationsPage(localized, wording: wording) : nil
+                    files[place.directory + page.path] = Array(
+                        html(
+                            page: page, pages: nav, charts: all, languages: languages, errors: errors, snapshot: snapshot,
+                            body: body, place: place
+                        ).utf8)
+                }
+                return files
+            }
+        }
+        let manifest: Part = {
+            [SiteManifest.fileName: try Manifest.json(snapshot: snapshot, charts: all, pages: pages, errors: errors, renderedAt: renderedAt)]
+        }
+        return [pdfs, rootPages, data] + languagePages + [manifest]
     }
 
     /// One page at `place`; `charts` holds every language's, of which the page shows its own.

@@ -54,21 +54,21 @@ public enum SiteBuilder {
                 if !errors.contains(error) { errors.append(error) }
             }
         }
-        // Then the images, on every core (text is laid out one string at a time, behind
-        // the text engine's lock), and meanwhile the pages, which need no image.
-        let drawn = Mutex([Result<RenderedChart, ChartError>?](repeating: nil, count: toDraw.count))
-        let pages = Mutex<Result<[String: [UInt8]], Error>?>(nil)
+        // Then the images and the other files, side by side on every core: the site's
+        // parts need no image. The longest part goes first (text is laid out one string
+        // at a time, behind the text engine's lock).
         let (outlines, chartErrors, indices) = (charts, errors, toDraw)
-        DispatchQueue.concurrentPerform(iterations: toDraw.count + 1) { index in
-            guard index > 0 else {
-                let result = Result {
-                    try Site.files(snapshot: snapshot, charts: outlines, languages: languages, errors: chartErrors, renderedAt: renderedAt)
-                }
-                pages.withLock { $0 = result }
-                return
+        let parts = Site.parts(snapshot: snapshot, charts: outlines, languages: languages, errors: chartErrors, renderedAt: renderedAt)
+        let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
+        let drawn = Mutex([Result<RenderedChart, ChartError>?](repeating: nil, count: toDraw.count))
+        DispatchQueue.concurrentPerform(iterations: parts.count + toDraw.count) { index in
+            if index < parts.count {
+                let result = Result { try parts[index]() }
+                made.withLock { $0[index] = result }
+            } else {
+                let result = Result { () throws(ChartError) in try outlines[indices[index - parts.count]].drawn() }
+                drawn.withLock { $0[index - parts.count] = result }
             }
-            let result = Result { () throws(ChartError) in try outlines[indices[index - 1]].drawn() }
-            drawn.withLock { $0[index - 1] = result }
         }
         var failed: Set<Int> = []
         for (index, result) in zip(toDraw, drawn.withLock { $0 }) {
@@ -83,7 +83,8 @@ public enum SiteBuilder {
         let names = toDraw.filter { !failed.contains($0) }.map { charts[$0].spec }
         var files: [String: [UInt8]]
         if failed.isEmpty {
-            files = try pages.withLock { $0 }!.get()
+            files = [:]
+            for part in made.withLock({ $0 }) { files.merge(try part!.get()) { _, new in new } }
             for index in toDraw { files.merge(Site.images(of: charts[index])) { _, image in image } }
         } else {
             // Rare: a chart whose figures were read but whose images could not be drawn.

@@ -14,12 +14,14 @@ public struct DatasetImporter {
         let issues = dataset.validate()
         guard issues.isEmpty else { throw InvalidInput(file: file, issues: issues) }
         do {
-            return try connection.transaction { _ in
+            let summary = try connection.transaction { _ in
                 var writer = Writer(connection: connection)
                 try writer.write(dataset)
                 guard writer.issues.isEmpty else { throw InvalidInput(file: file, issues: writer.issues) }
                 return writer.summary
             }
+            try connection.refreshStatistics(after: summary)
+            return summary
         } catch let error as InvalidInput where error.file.isEmpty {
             throw InvalidInput(file: file, issues: error.issues)
         }

@@ -26,7 +26,9 @@ public struct FigureImporter {
     /// with the number of lines read, and once more when the whole file is read.
     public func run(_ source: FigureLines, file: String, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         do {
-            return try connection.transaction { _ in try load(source, file: file, progress: progress) }
+            let summary = try connection.transaction { _ in try load(source, file: file, progress: progress) }
+            try connection.refreshStatistics(after: summary)
+            return summary
         } catch let error as CSVReader.SyntaxError {
             throw InvalidInput(file: file, issues: [InputIssue("line \(error.line)", error.message)])
         }

@@ -132,3 +132,25 @@ import Testing
         }
     }
 }
+
+/// How the printed pages break text, read back from the PDF.
+@Suite struct PrintedWrappingTests {
+    @Test func paragraphsWordsAndAWordWiderThanTheLineEachBreakWhereTheyShould() throws {
+        let long = String(repeating: "長", count: 150)
+        let words = (1...60).map { "слово\($0)" }.joined(separator: " ")
+        let document = PrintDocument(
+            metadata: .init(title: "Wrapping", subject: "test", created: Date(timeIntervalSince1970: 0)), runningHeader: "Wrapping",
+            blocks: [.paragraph("First paragraph\nSecond paragraph"), .paragraph(words), .paragraph(long)])
+        let lines = try PopplerReading(pdf: try PDF.render(document)).text.split(separator: "\n").map(String.init)
+        // A line break in the text starts a new line.
+        #expect(lines.contains("First paragraph") && lines.contains("Second paragraph"), "\(lines)")
+        // Words wrap at spaces: every word whole, in order, on more than one line, no line past the measure.
+        let wordLines = lines.filter { $0.hasPrefix("слово") }
+        #expect(wordLines.count > 1)
+        #expect(wordLines.joined(separator: " ") == words)
+        // A word wider than the line breaks inside it, and nothing of it is lost.
+        let longLines = lines.filter { $0.hasPrefix("長") }
+        #expect(longLines.count > 1)
+        #expect(longLines.joined() == long)
+    }
+}

@@ -45,6 +45,26 @@ func line(
         #expect(try count(c, "event") == demoEvents)
     }
 
+    /// Without fresh statistics the planner takes a read of a thousand events among
+    /// a million figures for a read of all of them (a register query took 280 ms, not 5).
+    @Test func aBulkLoadMeasuresTheTablesAndASmallImportDoesNot() throws {
+        let c = try TestDatabase.seeded()
+        func analyses() throws -> [Int] {
+            _ = try c.query("SELECT pg_stat_clear_snapshot()")
+            return try c.query(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = 'quorum' AND relname IN ('event', 'figure') ORDER BY relname"
+            ).map { try $0.require(Int.self, at: 0) }
+        }
+        _ = try DatasetImporter(c).run(SyntheticData().reference, file: "synthetic.json")
+        let before = try analyses()
+        let small = FigureRecord.headerLine + SyntheticData().figures(rows: 100).map { CSVWriter.line($0.cells) }.joined()
+        _ = try FigureImporter(c).run(FigureLines(bytes: Array(small.utf8)), file: "small.csv")
+        #expect(try analyses() == before)
+        let bulk = FigureRecord.headerLine + SyntheticData(seed: 7).figures(rows: ImportSummary.bulkLoad).map { CSVWriter.line($0.cells) }.joined()
+        _ = try FigureImporter(c).run(FigureLines(bytes: Array(bulk.utf8)), file: "bulk.csv")
+        #expect(try analyses() == before.map { $0 + 1 })
+    }
+
     @Test func unknownReferencesAndRepeatsAreNamedByLine() throws {
         let c = try TestDatabase.seeded()
         let text =
