@@ -15,6 +15,9 @@ first, so that every aggregation reads them. --sql changes the figure with an
 UPDATE through one psql session instead of a `quorum import` per round (the
 same triggers announce the change), for long runs: a thousand rounds show
 whether the daemon's memory stays flat over a thousand incremental renders.
+The daemon runs with its default configuration, and each change comes half a
+second after the last one's chart, after a quiet period as a person makes them;
+--sql sends them back to back and sets the debounce to 0.
 
 QUORUM names the executable (default .build/debug/quorum; a release build gives
 the figures worth reporting).
@@ -70,8 +73,11 @@ def main():
     work = tempfile.mkdtemp(prefix="quorum-freshness-")
     os.chmod(work, 0o755)  # as root the embedded server runs as postgres, which must reach it
     port = free_port()
-    env = dict(os.environ, QUORUM_DATA_DIR=os.path.join(work, "data"), QUORUM_SERVER_PORT=str(port),
-               QUORUM_AGGREGATION_DEBOUNCE_MS="0")
+    env = dict(os.environ, QUORUM_DATA_DIR=os.path.join(work, "data"), QUORUM_SERVER_PORT=str(port))
+    if by_sql:
+        # Each UPDATE follows the last render at once, within the default debounce
+        # (300 ms), which would then hold it back: a change after a quiet period runs at once.
+        env["QUORUM_AGGREGATION_DEBOUNCE_MS"] = "0"
     run = lambda *args: subprocess.run([quorum, *args], env=env, check=True, capture_output=True, text=True,
                                        stdin=subprocess.DEVNULL)
     server = psql = None
@@ -104,6 +110,8 @@ def main():
         latencies = []
         memory = [(0, resident_kib(server.pid))]
         for round_number in range(rounds):
+            if not by_sql:
+                time.sleep(0.5)  # each change after a quiet period (the debounce, 300 ms), as a person makes them
             line[value] = str(base + 1 + round_number % 2)  # alternate, so every round changes the figure
             before = fetch(port, CHART)[1]
             if psql:

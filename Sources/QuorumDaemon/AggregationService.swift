@@ -10,9 +10,12 @@ import Synchronization
 ///
 /// Every process listens for new snapshots (NOTIFY `quorum_snapshot`) and loads
 /// them into its cache. The leader also listens for data changes (NOTIFY
-/// `quorum_data`, sent by triggers), waits for a quiet moment (the debounce) and
-/// aggregates; it also aggregates on the cron schedule — but only when the data
-/// version moved since the last snapshot, so nothing runs when nothing changed.
+/// `quorum_data`, sent by triggers) and aggregates: at once for a change after a
+/// quiet period, so that a correction reaches the page in a fraction of a second;
+/// the changes that come within the period (the debounce, from the end of the last
+/// run) wait for its end and run together. It also aggregates on the cron schedule —
+/// but only when the data version moved since the last snapshot, so nothing runs
+/// when nothing changed.
 public final class AggregationService: Service, Sendable {
     static let dataChannel = "quorum_data"
     static let snapshotChannel = "quorum_snapshot"
@@ -33,7 +36,7 @@ public final class AggregationService: Service, Sendable {
         case listener(NotificationListener.Event)
         case role(LeaderElection.Role)
         case tick
-        case quiet(generation: Int)
+        case quiet
         case reconfigured
     }
 
@@ -71,10 +74,11 @@ public final class AggregationService: Service, Sendable {
 
             // Load what is there before anything else, so a restart serves at once.
             await loadLatest()
-            var generation = 0
-            // The first change not yet aggregated: a steady stream of changes must not
-            // postpone aggregation for ever, so after ten quiet periods it runs anyway.
-            var pendingSince: ContinuousClock.Instant?
+            // Runs for changes are at least the debounce apart, from the end of one to the
+            // start of the next: a change after a quiet period runs at once, and the
+            // changes that come within the period run together at its end.
+            var lastRun: ContinuousClock.Instant?
+            var scheduled = false
             for await event in eventStream.cancelOnGracefulShutdown() {
                 let debounce = Duration.milliseconds(settings.withLock { $0.aggregationDebounceMilliseconds })
                 switch event {
@@ -82,21 +86,24 @@ public final class AggregationService: Service, Sendable {
                     await loadLatest()
                     await aggregateIfChanged()
                 case .listener(.notification(let channel, _)) where channel == Self.dataChannel:
-                    generation += 1
-                    pendingSince = pendingSince ?? .now
-                    let mine = generation
-                    group.addTask { [self] in
-                        try? await Task.sleep(for: debounce)
-                        events.yield(.quiet(generation: mine))
+                    guard !scheduled else { break }
+                    let due = lastRun.map { $0 + debounce } ?? .now
+                    if due <= .now {
+                        await aggregateIfChanged()
+                        lastRun = .now
+                    } else {
+                        scheduled = true
+                        group.addTask { [self] in
+                            try? await Task.sleep(until: due)
+                            events.yield(.quiet)
+                        }
                     }
                 case .listener(.notification):
                     await loadLatest()
-                case .quiet(let seen):
-                    let overdue = pendingSince.map { .now - $0 >= debounce * 10 } ?? false
-                    if seen == generation || overdue {
-                        pendingSince = nil
-                        await aggregateIfChanged()
-                    }
+                case .quiet:
+                    scheduled = false
+                    await aggregateIfChanged()
+                    lastRun = .now
                 case .role(.follower):
                     break
                 }

@@ -65,7 +65,10 @@ public struct Configuration: Sendable, Equatable {
             ("server.request_timeout_ms", "QUORUM_SERVER_REQUEST_TIMEOUT_MS", "a request waiting longer on the database or its body gets 503"),
             ("aggregation.schedule", "QUORUM_AGGREGATION_SCHEDULE", "cron expression of scheduled aggregation runs"),
             ("aggregation.time_zone", "QUORUM_AGGREGATION_TIME_ZONE", "IANA time zone the schedule is read in"),
-            ("aggregation.debounce_ms", "QUORUM_AGGREGATION_DEBOUNCE_MS", "quiet time after a change before aggregating"),
+            (
+                "aggregation.debounce_ms", "QUORUM_AGGREGATION_DEBOUNCE_MS",
+                "quiet period after a run: a change after it aggregates at once, changes within it wait for its end"
+            ),
             ("aggregation.retention", "QUORUM_AGGREGATION_RETENTION", "complete snapshots kept in the database"),
             ("leader.heartbeat_ms", "QUORUM_LEADER_HEARTBEAT_MS", "how often the leader checks its lock connection"),
             ("log.level", "QUORUM_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical"),

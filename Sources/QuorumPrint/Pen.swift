@@ -33,51 +33,57 @@ struct Pen {
         self.context = context
         // Outlines for a vector page: no hinting, which would only run FreeType's
         // bytecode interpreter on every glyph and nudge the metrics to a screen's pixels.
-        let options = cairo_font_options_create()
-        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        let options = Glyphs.options()
         cairo_set_font_options(context, options)
         cairo_font_options_destroy(options)
     }
 
-    /// The two faces, matched by fontconfig once for the process: matching them for
-    /// every string took most of a page's time. cairo's font faces are thread-safe.
-    private nonisolated(unsafe) static let regular = cairo_toy_font_face_create(
-        ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
-        CAIRO_FONT_WEIGHT_NORMAL)
-    private nonisolated(unsafe) static let bold = cairo_toy_font_face_create(
-        ChartFont.regular.family, CAIRO_FONT_SLANT_NORMAL,
-        CAIRO_FONT_WEIGHT_BOLD)
+    /// A face and size to set text in.
+    private struct Font {
+        let bold: Bool
+        let size: Double
 
-    private func select(bold: Bool, size: Double) {
-        cairo_set_font_face(context, bold ? Self.bold : Self.regular)
-        cairo_set_font_size(context, size)
+        init(bold: Bool, size: Double) {
+            (self.bold, self.size) = (bold, size)
+        }
+
+        init(_ style: TextStyle) { self.init(bold: style.bold, size: style.size) }
+
+        func advance(_ scalars: [Unicode.Scalar]) -> Double { Glyphs.advance(scalars, bold: bold) * size }
+        func advance(_ text: String) -> Double { advance(Array(text.unicodeScalars)) }
     }
 
-    private func select(_ style: TextStyle) { select(bold: style.bold, size: style.size) }
+    func width(_ text: String, style: TextStyle) -> Double { Font(style).advance(text) }
 
-    func width(_ text: String, style: TextStyle) -> Double {
-        select(style)
-        return advance(text)
-    }
-
-    /// `text` in the selected font and colour, placed by `anchor`.
-    private func show(_ text: String, x: Double, baseline: Double, anchor: TextAnchor) {
-        cairo_move_to(context, anchor.left(of: x, width: anchor == .start ? 0 : advance(text)), baseline)
-        cairo_show_text(context, text)
-    }
-
-    private func advance(_ text: String) -> Double {
-        var extents = cairo_text_extents_t()
-        cairo_text_extents(context, text, &extents)
-        return extents.x_advance
+    /// `text` in `font` and the colour set, placed by `anchor`: glyphs from the table,
+    /// with one cluster per character, so the PDF keeps the text.
+    private func show(_ text: String, x: Double, baseline: Double, font: Font, anchor: TextAnchor) {
+        cairo_set_font_face(context, Glyphs.face(bold: font.bold))
+        cairo_set_font_size(context, font.size)
+        let scalars = Array(text.unicodeScalars)
+        let found = Glyphs.glyphs(scalars, bold: font.bold)
+        var pen = anchor.left(of: x, width: anchor == .start ? 0 : found.reduce(0) { $0 + ($1?.advance ?? 0) } * font.size)
+        var glyphs: [cairo_glyph_t] = []
+        var clusters: [cairo_text_cluster_t] = []
+        glyphs.reserveCapacity(scalars.count)
+        clusters.reserveCapacity(scalars.count)
+        for (scalar, glyph) in zip(scalars, found) {
+            if let glyph {
+                glyphs.append(cairo_glyph_t(index: glyph.index, x: pen, y: baseline))
+                pen += glyph.advance * font.size
+            }
+            clusters.append(cairo_text_cluster_t(num_bytes: Int32(scalar.utf8.count), num_glyphs: glyph == nil ? 0 : 1))
+        }
+        guard !glyphs.isEmpty else { return }
+        cairo_show_text_glyphs(
+            context, text, Int32(text.utf8.count), glyphs, Int32(glyphs.count), clusters, Int32(clusters.count),
+            cairo_text_cluster_flags_t(0))
     }
 
     func text(_ text: String, x: Double, baseline: Double, style: TextStyle, anchor: TextAnchor = .start) {
         guard !text.isEmpty else { return }
-        select(style)
         cairo_set_source_rgb(context, style.grey, style.grey, style.grey)
-        show(text, x: x, baseline: baseline, anchor: anchor)
+        show(text, x: x, baseline: baseline, font: Font(style), anchor: anchor)
     }
 
     /// `text` broken into lines no wider than `width`, at spaces where it can be,
@@ -86,20 +92,17 @@ struct Pen {
     /// Works on the UTF-8 bytes: a register's PDF wraps thousands of cells, and
     /// substrings and characters made most of its time.
     func wrapped(_ text: String, style: TextStyle, width: Double) -> [String] {
-        select(style)
+        let font = Font(style)
         var text = text
         return text.withUTF8 { bytes in
-            var scratch: [CChar] = []
-            // Advances add up (cairo's simple text has no kerning), so each word is measured once.
+            // Advances add up (the text is not kerned), so each word is measured once.
             func advance(_ range: Range<Int>) -> Double {
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(contentsOf: bytes[range].lazy.map { CChar(bitPattern: $0) })
-                scratch.append(0)
-                var extents = cairo_text_extents_t()
-                cairo_text_extents(context, scratch, &extents)
-                return extents.x_advance
+                var scalars: [Unicode.Scalar] = []
+                var iterator = bytes[range].makeIterator(), decoder = UTF8()
+                while case .scalarValue(let scalar) = decoder.decode(&iterator) { scalars.append(scalar) }
+                return font.advance(scalars)
             }
-            let space = self.advance(" ")
+            let space = font.advance(" ")
             var lines: [String] = []
             var line: [UInt8] = [], lineWidth = 0.0
             func endLine() {
@@ -132,7 +135,7 @@ struct Pen {
                         return
                     }
                     for character in String(decoding: bytes[word], as: UTF8.self) {
-                        let characterWidth = self.advance(String(character))
+                        let characterWidth = font.advance(String(character))
                         if !line.isEmpty, lineWidth + characterWidth > width { endLine() }
                         line.append(contentsOf: String(character).utf8)
                         lineWidth += characterWidth
@@ -147,9 +150,10 @@ struct Pen {
 
     /// `text` shortened with an ellipsis to fit `width`.
     func fitted(_ text: String, style: TextStyle, width: Double) -> String {
-        guard self.width(text, style: style) > width else { return text }
+        let font = Font(style)
+        guard font.advance(text) > width else { return text }
         var characters = Array(text)
-        while !characters.isEmpty, advance(String(characters) + "…") > width { characters.removeLast() }
+        while !characters.isEmpty, font.advance(String(characters) + "…") > width { characters.removeLast() }
         return String(characters) + "…"
     }
 
@@ -246,8 +250,7 @@ struct Pen {
         case .text(let text, let at, let font, let size, let rgb, let anchor):
             colour(rgb)
             // libgd sizes text in points at 96 pixels per inch; here a unit is a pixel.
-            select(bold: font.isBold, size: size * 96 / 72)
-            show(text, x: at.x, baseline: at.y, anchor: anchor)
+            show(text, x: at.x, baseline: at.y, font: Font(bold: font.isBold, size: size * 96 / 72), anchor: anchor)
         }
     }
 }

@@ -118,6 +118,46 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     }
 }
 
+@Suite(.testDatabases) struct DebounceTests {
+    /// A change after a quiet period is aggregated at once, not after the debounce;
+    /// changes that follow it within the debounce wait and are aggregated together.
+    @Test func aChangeAfterQuietRunsAtOnceAndABurstAfterItRunsOnce() async throws {
+        let conninfo = try TestDatabase.fresh()
+        let c = try Connection(conninfo: conninfo)
+        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
+        var configuration = Configuration()
+        configuration.aggregationDebounceMilliseconds = 8_000
+        configuration.leaderHeartbeatMilliseconds = 100
+        let daemon = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
+        defer { daemon.close() }
+        func participants() -> Int64? {
+            daemon.cache.snapshot?["body_year"]?.records.first {
+                $0["body"]?.text == "business-council" && $0["year"]?.integer == 2021
+            }?["participants"]?.integer
+        }
+        try await withServices([{ try await daemon.election.run() }, { try await daemon.aggregation.run() }]) {
+            #expect(try await eventually { daemon.cache.snapshot != nil })
+            let runs = daemon.aggregation.runs.load(ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(200))  // the daemon listens before it aggregates
+            // Well inside the 8 s debounce (8 tests run beside this one on two cores).
+            let changed = ContinuousClock.now
+            try c.execute("UPDATE quorum.figure SET value = 117 WHERE value = 116 AND measure = 'participants'")
+            #expect(try await eventually(timeout: .seconds(6)) { participants() == 117 })
+            #expect(ContinuousClock.now - changed < .seconds(6))
+            #expect(daemon.aggregation.runs.load(ordering: .relaxed) == runs + 1)
+
+            // Three more changes at once, within the debounce: they wait for it to pass, then run together.
+            for value in [118, 119, 120] {
+                try c.execute("UPDATE quorum.figure SET value = \(value) WHERE value = \(value - 1) AND measure = 'participants'")
+            }
+            try await Task.sleep(for: .seconds(3))
+            #expect(participants() == 117)
+            #expect(try await eventually { participants() == 120 })
+            #expect(daemon.aggregation.runs.load(ordering: .relaxed) == runs + 2)
+        }
+    }
+}
+
 @Suite(.testDatabases) struct DatabaseRestartTests {
     @Test func theDaemonKeepsServingThroughARestartAndAggregatesAfterIt() async throws {
         try await withPrivateCluster { cluster in
