@@ -73,14 +73,27 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     }
 }
 
+/// A fresh database with the demo data, and a configuration that aggregates with
+/// `debounce` milliseconds between runs and leads within a tenth of a second.
+private func demoDatabase(debounce: Int) throws -> (conninfo: String, connection: Connection, configuration: Configuration) {
+    let conninfo = try TestDatabase.fresh()
+    let connection = try Connection(conninfo: conninfo)
+    _ = try DatasetImporter(connection).run(try DemoData.dataset(), file: "demo")
+    var configuration = Configuration()
+    configuration.aggregationDebounceMilliseconds = debounce
+    configuration.leaderHeartbeatMilliseconds = 100
+    return (conninfo, connection, configuration)
+}
+
+/// The Business Council's participants in 2021 as a snapshot has them.
+private func businessCouncil2021(_ snapshot: Snapshot?) -> Int64? {
+    snapshot?["body_year"]?.records.first { $0["body"]?.text == "business-council" && $0["year"]?.integer == 2021 }?["participants"]?
+        .integer
+}
+
 @Suite(.testDatabases) struct AggregationServiceTests {
     @Test func aggregatesAfterAChangeAndNotWithoutOne() async throws {
-        let conninfo = try TestDatabase.fresh()
-        let c = try Connection(conninfo: conninfo)
-        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
-        var configuration = Configuration()
-        configuration.aggregationDebounceMilliseconds = 100
-        configuration.leaderHeartbeatMilliseconds = 100
+        let (conninfo, c, configuration) = try demoDatabase(debounce: 100)
         let leader = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
         let follower = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
         let daemons = [leader, follower]
@@ -102,10 +115,7 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
                     try await eventually {
                         follower.cache.snapshot.map { $0.id > first.id } ?? false
                     })
-                let business = leader.cache.snapshot?["body_year"]?.records.first {
-                    $0["body"]?.text == "business-council" && $0["year"]?.integer == 2021
-                }
-                #expect(business?["participants"]?.integer == 117)
+                #expect(businessCouncil2021(leader.cache.snapshot) == 117)
 
                 // No change, no run: the same data imported again.
                 let runs = leader.aggregation.runs.load(ordering: .relaxed)
@@ -122,19 +132,10 @@ let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     /// A change after a quiet period is aggregated at once, not after the debounce;
     /// changes that follow it within the debounce wait and are aggregated together.
     @Test func aChangeAfterQuietRunsAtOnceAndABurstAfterItRunsOnce() async throws {
-        let conninfo = try TestDatabase.fresh()
-        let c = try Connection(conninfo: conninfo)
-        _ = try DatasetImporter(c).run(try DemoData.dataset(), file: "demo")
-        var configuration = Configuration()
-        configuration.aggregationDebounceMilliseconds = 8_000
-        configuration.leaderHeartbeatMilliseconds = 100
+        let (conninfo, c, configuration) = try demoDatabase(debounce: 8_000)
         let daemon = Daemon(conninfo: conninfo, configuration: configuration, logger: quiet)
         defer { daemon.close() }
-        func participants() -> Int64? {
-            daemon.cache.snapshot?["body_year"]?.records.first {
-                $0["body"]?.text == "business-council" && $0["year"]?.integer == 2021
-            }?["participants"]?.integer
-        }
+        func participants() -> Int64? { businessCouncil2021(daemon.cache.snapshot) }
         try await withServices([{ try await daemon.election.run() }, { try await daemon.aggregation.run() }]) {
             #expect(try await eventually { daemon.cache.snapshot != nil })
             let runs = daemon.aggregation.runs.load(ordering: .relaxed)
