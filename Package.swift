@@ -70,7 +70,7 @@ let package = Package(
         ),
 
         // Aggregate definitions and the snapshots they make.
-        .target(name: "QuorumAggregates", dependencies: ["QuorumStore", "QuorumModel"]),
+        .target(name: "QuorumAggregates", dependencies: ["QuorumStore", "QuorumModel", "QuorumBlocking"]),
 
         // Charts drawn with libgd and their text with FreeType (the only importer of CGD and
         // CFreeType), and the chart files that say what to draw.
@@ -109,7 +109,7 @@ let package = Package(
 
         // The HTML site made from a snapshot and its charts, and a PDF of each page,
         // published atomically.
-        .target(name: "QuorumSite", dependencies: ["QuorumCharts", "QuorumPrint", "QuorumAggregates", "QuorumModel"]),
+        .target(name: "QuorumSite", dependencies: ["QuorumCharts", "QuorumPrint", "QuorumAggregates", "QuorumModel", "QuorumBlocking"]),
 
         // The HTTP server: pages, charts and the API. The only module that imports Hummingbird.
         .target(

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumBlocking
 import Synchronization
 
 /// The stored form of a snapshot's tables: JSON, written directly rather than
@@ -14,7 +15,7 @@ extension [AggregateTable] {
             }
         }
         let written = Mutex([[UInt8]](repeating: [], count: slices.count))
-        DispatchQueue.concurrentPerform(iterations: slices.count) { index in
+        Parallel.forEach(slices.count) { index in
             var json = JSONBytes(capacity: 1 << 18)
             json.rows(self[slices[index].table].rows[slices[index].rows])
             written.withLock { $0[index] = json.bytes }

@@ -74,23 +74,26 @@ public final class AggregationService: Service, Sendable {
 
             // Load what is there before anything else, so a restart serves at once.
             await loadLatest()
-            // Runs for changes are at least the debounce apart, from the end of one to the
-            // start of the next: a change after a quiet period runs at once, and the
-            // changes that come within the period run together at its end.
+            // A run for a change starts at least the debounce after the end of the last
+            // run: a change after a quiet period runs at once, and the changes that come
+            // within the period run together at its end.
             var lastRun: ContinuousClock.Instant?
             var scheduled = false
+            func aggregate() async {
+                await aggregateIfChanged()
+                lastRun = .now
+            }
             for await event in eventStream.cancelOnGracefulShutdown() {
                 let debounce = Duration.milliseconds(settings.withLock { $0.aggregationDebounceMilliseconds })
                 switch event {
                 case .listener(.connected), .role(.leader), .tick, .reconfigured:
                     await loadLatest()
-                    await aggregateIfChanged()
+                    await aggregate()
                 case .listener(.notification(let channel, _)) where channel == Self.dataChannel:
                     guard !scheduled else { break }
                     let due = lastRun.map { $0 + debounce } ?? .now
                     if due <= .now {
-                        await aggregateIfChanged()
-                        lastRun = .now
+                        await aggregate()
                     } else {
                         scheduled = true
                         group.addTask { [self] in
@@ -102,8 +105,7 @@ public final class AggregationService: Service, Sendable {
                     await loadLatest()
                 case .quiet:
                     scheduled = false
-                    await aggregateIfChanged()
-                    lastRun = .now
+                    await aggregate()
                 case .role(.follower):
                     break
                 }

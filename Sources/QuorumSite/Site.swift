@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 import QuorumAggregates
+import QuorumBlocking
 import QuorumCharts
 import QuorumModel
 import QuorumPrint
@@ -42,7 +42,7 @@ public enum Site {
     ) throws -> [String: [UInt8]] {
         let parts = parts(snapshot: snapshot, charts: all, languages: languages, errors: errors, renderedAt: renderedAt)
         let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
-        DispatchQueue.concurrentPerform(iterations: parts.count) { index in
+        Parallel.forEach(parts.count) { index in
             let result = Result { try parts[index]() }
             made.withLock { $0[index] = result }
         }

@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 import QuorumAggregates
+import QuorumBlocking
 import QuorumCharts
 import QuorumModel
 import Synchronization
@@ -61,7 +61,7 @@ public enum SiteBuilder {
         let parts = Site.parts(snapshot: snapshot, charts: outlines, languages: languages, errors: chartErrors, renderedAt: renderedAt)
         let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
         let drawn = Mutex([Result<RenderedChart, ChartError>?](repeating: nil, count: toDraw.count))
-        DispatchQueue.concurrentPerform(iterations: parts.count + toDraw.count) { index in
+        Parallel.forEach(parts.count + toDraw.count) { index in
             if index < parts.count {
                 let result = Result { try parts[index]() }
                 made.withLock { $0[index] = result }

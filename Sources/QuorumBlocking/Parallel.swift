@@ -1,0 +1,48 @@
+import Dispatch
+import Foundation
+import NIOPosix
+import Synchronization
+
+/// CPU work spread over the cores on threads of its own: drawing a site's charts,
+/// making its pages, writing a snapshot's payload.
+///
+/// Not `DispatchQueue.concurrentPerform`: on Linux its helpers are the threads of
+/// the global queue that Swift's tasks run on, as many as there are cores, so a
+/// render would hold up every task of the process (the HTTP server's, the
+/// aggregation's) until it ended. The caller works through the iterations too and
+/// waits only for those already begun, so a call from inside another never waits
+/// for a helper that has not started.
+public enum Parallel {
+    private static let helpers: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: ProcessInfo.processInfo.activeProcessorCount)
+        pool.start()
+        return pool
+    }()
+
+    /// Runs `body` once for each of `0..<iterations`, on the cores, and returns when all have run.
+    public static func forEach(_ iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        guard iterations > 1 else {
+            if iterations == 1 { body(0) }
+            return
+        }
+        let next = Atomic<Int>(0)
+        let running = DispatchGroup()
+        @Sendable func work() {
+            while true {
+                running.enter()  // before the claim, so that a wait sees every iteration begun
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < iterations else {
+                    running.leave()
+                    return
+                }
+                body(index)
+                running.leave()
+            }
+        }
+        for _ in 1..<min(iterations, ProcessInfo.processInfo.activeProcessorCount) {
+            helpers.submit { _ in work() }
+        }
+        work()
+        running.wait()
+    }
+}
