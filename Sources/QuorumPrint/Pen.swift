@@ -39,15 +39,9 @@ struct Pen {
     }
 
     /// A face and size to set text in.
-    private struct Font {
+    fileprivate struct Font {
         let bold: Bool
         let size: Double
-
-        init(bold: Bool, size: Double) {
-            (self.bold, self.size) = (bold, size)
-        }
-
-        init(_ style: TextStyle) { self.init(bold: style.bold, size: style.size) }
 
         func advance(_ scalars: [Unicode.Scalar]) -> Double { Glyphs.advance(scalars, bold: bold) * size }
         func advance(_ text: String) -> Double { advance(Array(text.unicodeScalars)) }
@@ -253,4 +247,8 @@ struct Pen {
             show(text, x: at.x, baseline: at.y, font: Font(bold: font.isBold, size: size * 96 / 72), anchor: anchor)
         }
     }
+}
+
+extension Pen.Font {
+    init(_ style: TextStyle) { self.init(bold: style.bold, size: style.size) }
 }

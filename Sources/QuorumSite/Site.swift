@@ -46,8 +46,13 @@ public enum Site {
             let result = Result { try parts[index]() }
             made.withLock { $0[index] = result }
         }
+        return try merged(made.withLock { $0 })
+    }
+
+    /// The files of parts made, or the first error of one that failed.
+    static func merged(_ made: [Result<[String: [UInt8]], Error>?]) throws -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
-        for part in made.withLock({ $0 }) { files.merge(try part!.get()) { _, new in new } }
+        for part in made { files.merge(try part!.get()) { _, new in new } }
         return files
     }
 

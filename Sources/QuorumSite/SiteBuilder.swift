@@ -55,8 +55,7 @@ public enum SiteBuilder {
             }
         }
         // Then the images and the other files, side by side on every core: the site's
-        // parts need no image. The longest part goes first (text is laid out one string
-        // at a time, behind the text engine's lock).
+        // parts need no image. The parts go first, the longest (the PDFs) before all.
         let (outlines, chartErrors, indices) = (charts, errors, toDraw)
         let parts = Site.parts(snapshot: snapshot, charts: outlines, languages: languages, errors: chartErrors, renderedAt: renderedAt)
         let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
@@ -83,8 +82,7 @@ public enum SiteBuilder {
         let names = toDraw.filter { !failed.contains($0) }.map { charts[$0].spec }
         var files: [String: [UInt8]]
         if failed.isEmpty {
-            files = [:]
-            for part in made.withLock({ $0 }) { files.merge(try part!.get()) { _, new in new } }
+            files = try Site.merged(made.withLock { $0 })
             for index in toDraw { files.merge(Site.images(of: charts[index])) { _, image in image } }
         } else {
             // Rare: a chart whose figures were read but whose images could not be drawn.

@@ -20,7 +20,7 @@ public struct DatasetImporter {
                 guard writer.issues.isEmpty else { throw InvalidInput(file: file, issues: writer.issues) }
                 return writer.summary
             }
-            try connection.refreshStatistics(after: summary)
+            connection.refreshStatistics(after: summary)
             return summary
         } catch let error as InvalidInput where error.file.isEmpty {
             throw InvalidInput(file: file, issues: error.issues)

@@ -27,7 +27,7 @@ public struct FigureImporter {
     public func run(_ source: FigureLines, file: String, progress: (Int) -> Void = { _ in }) throws -> ImportSummary {
         do {
             let summary = try connection.transaction { _ in try load(source, file: file, progress: progress) }
-            try connection.refreshStatistics(after: summary)
+            connection.refreshStatistics(after: summary)
             return summary
         } catch let error as CSVReader.SyntaxError {
             throw InvalidInput(file: file, issues: [InputIssue("line \(error.line)", error.message)])
