@@ -50,7 +50,7 @@ public final class SiteFiles: Sendable {
         let held = tree.withLock { $0 }
         var read = Tree(release: release)
         if FileManager.default.fileExists(atPath: current.path) {
-            try Self.read(directory: current.resolvingSymlinksInPath(), prefix: "", into: &read, held: held)
+            try Self.read(directory: current.resolvingSymlinksInPath().path, prefix: "", into: &read, held: held)
         }
         tree.withLock { $0 = read }
         return read.files.count
@@ -67,17 +67,18 @@ public final class SiteFiles: Sendable {
         return true
     }
 
-    private static func read(directory: URL, prefix: String, into tree: inout Tree, held: Tree) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    /// `directory` a path, not a URL: a URL for each of hundreds of files cost more than reading them.
+    private static func read(directory: String, prefix: String, into tree: inout Tree, held: Tree) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
         for name in names where !name.hasPrefix(".") {
-            let url = directory.appendingPathComponent(name), path = prefix + name
+            let file = directory + "/" + name, path = prefix + name
             var status = stat()
-            guard lstat(url.path, &status) == 0 else {
-                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            guard lstat(file, &status) == 0 else {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: file])
             }
             switch status.st_mode & S_IFMT {
             case S_IFDIR:
-                try read(directory: url, prefix: path + "/", into: &tree, held: held)
+                try read(directory: file, prefix: path + "/", into: &tree, held: held)
             case S_IFREG:
                 let identity = Identity(
                     device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: Int64(status.st_size),
@@ -87,7 +88,7 @@ public final class SiteFiles: Sendable {
                     tree.files[path] = file
                     continue
                 }
-                let bytes = try Data(contentsOf: url)
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
                 let modified = Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec))
                 tree.files[path] = File(
                     body: ByteBuffer(bytes: bytes), contentType: contentType(of: name),

@@ -56,21 +56,23 @@ public struct SitePublisher: Sendable {
         let offered = spare.count
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+            // Paths as strings, joined: building a URL for each of hundreds of files cost
+            // more than writing them.
             var directories: Set<String> = [staging.path]
             var written: [String] = []
             for (path, bytes) in files.sorted(by: { $0.key < $1.key }) {
                 guard Self.isSafe(path) else { throw Failure(description: "refusing to write '\(path)' outside the tree") }
-                let target = staging.appendingPathComponent(path)
-                let parent = target.deletingLastPathComponent()
-                if !directories.contains(parent.path) {
-                    try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-                    directories.insert(parent.path)
+                let target = staging.path + "/" + path
+                let parent = path.lastIndex(of: "/").map { staging.path + "/" + path[..<$0] } ?? staging.path
+                if !directories.contains(parent) {
+                    try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                    directories.insert(parent)
                 }
-                let destination = writeTarget(target.path)
-                if destination == target.path, let previous, Self.link(bytes, from: previous.appendingPathComponent(path).path, to: destination) {
+                let destination = writeTarget(target)
+                if destination == target, let previous, Self.link(bytes, from: previous.path + "/" + path, to: destination) {
                     continue
                 }
-                if destination == target.path, let file = spare.popLast() { _ = Foundation.rename(file, destination) }
+                if destination == target, let file = spare.popLast() { _ = Foundation.rename(file, destination) }
                 try Self.write(bytes, to: destination)
                 written.append(destination)
             }
@@ -120,7 +122,8 @@ public struct SitePublisher: Sendable {
     /// The regular files under `directory` that no other release links (one link).
     private static func filesOnlyHere(_ directory: URL) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: directory.path) else { return [] }
-        return walker.compactMap { ($0 as? String).map { directory.appendingPathComponent($0).path } }.filter { path in
+        let root = directory.path + "/"
+        return walker.compactMap { ($0 as? String).map { root + $0 } }.filter { path in
             var status = stat()
             return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_nlink == 1
         }
