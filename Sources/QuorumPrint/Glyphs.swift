@@ -83,7 +83,8 @@ enum Glyphs {
     }
 
     /// The advance of `scalars` at a size of one point.
-    static func advance(_ scalars: [Unicode.Scalar], bold: Bool) -> Double {
-        glyphs(scalars, bold: bold).reduce(0) { $0 + ($1?.advance ?? 0) }
-    }
+    static func advance(_ scalars: [Unicode.Scalar], bold: Bool) -> Double { advance(glyphs(scalars, bold: bold)) }
+
+    /// The advance of glyphs looked up, at a size of one point.
+    static func advance(_ glyphs: [Glyph?]) -> Double { glyphs.reduce(0) { $0 + ($1?.advance ?? 0) } }
 }

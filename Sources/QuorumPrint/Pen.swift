@@ -56,7 +56,7 @@ struct Pen {
         cairo_set_font_size(context, font.size)
         let scalars = Array(text.unicodeScalars)
         let found = Glyphs.glyphs(scalars, bold: font.bold)
-        var pen = anchor.left(of: x, width: anchor == .start ? 0 : found.reduce(0) { $0 + ($1?.advance ?? 0) } * font.size)
+        var pen = anchor.left(of: x, width: anchor == .start ? 0 : Glyphs.advance(found) * font.size)
         var glyphs: [cairo_glyph_t] = []
         var clusters: [cairo_text_cluster_t] = []
         glyphs.reserveCapacity(scalars.count)

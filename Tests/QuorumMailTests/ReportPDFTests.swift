@@ -144,7 +144,7 @@ import Testing
         let lines = try PopplerReading(pdf: try PDF.render(document)).text.split(separator: "\n").map(String.init)
         // A line break in the text starts a new line.
         #expect(lines.contains("First paragraph") && lines.contains("Second paragraph"), "\(lines)")
-        // Words wrap at spaces: every word whole, in order, on more than one line, no line past the measure.
+        // Words wrap at spaces: every word whole, in order, on more than one line.
         let wordLines = lines.filter { $0.hasPrefix("слово") }
         #expect(wordLines.count > 1)
         #expect(wordLines.joined(separator: " ") == words)
