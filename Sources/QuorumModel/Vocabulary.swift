@@ -17,7 +17,7 @@ public enum Qualifier: String, CaseIterable, Codable, Sendable {
     }
 
     /// The key a table of figures explains its notation with.
-    public static let key = "140+ means at least 140; ≈150 means approximately 150."
+    public static var key: String { Wording(.en).qualifierKey }
 
     /// The qualifier of a combination of figures (a sum, a largest value of
     /// several): approximate if any part is, else at least if any part is.

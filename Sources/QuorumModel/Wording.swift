@@ -20,12 +20,14 @@ public struct Wording: Sendable {
 
     public func number(_ value: Double) -> String { NumberFormat.grouped(value, in: language) }
 
-    /// The key that explains the qualifiers under every table of figures.
+    /// The key that explains the qualifiers under every table of figures. It
+    /// gives no example number: one would sit beside the table's real figures
+    /// and could be read as one of them.
     public var qualifierKey: String {
         pick(
-            "140+ means at least 140; ≈150 means approximately 150.",
-            "140+ означает «не менее 140»; ≈150 — «около 150».",
-            "140+ 表示至少 140；≈150 表示约 150。")
+            "+ after a figure means at least; ≈ before it means about.",
+            "+ после числа означает «не менее»; ≈ перед ним — «около».",
+            "数字后的 + 表示“至少”，数字前的 ≈ 表示“约”。")
     }
 
     public var derivedNote: String {
@@ -155,9 +157,9 @@ public struct Wording: Sendable {
 
     public var marksExplained: String {
         pick(
-            "A figure with + is a lower bound (“140+” means at least 140); ≈ marks an approximate figure; † a value Quorum derived rather than the document stated. Every figure in a table links to the register, which gives its document and words.",
-            "Знак + отмечает нижнюю границу («140+» — не менее 140); ≈ — приблизительное число; † — значение, вычисленное Quorum, а не указанное в документе. Каждое число в таблице ведёт в реестр, где названы документ и его слова (реестр — на английском, как и документы).",
-            "带 + 的数字为下限（“140+”表示至少 140）；≈ 表示约数；† 表示由 Quorum 推算、而非文件载明的数值。表中每个数字都链接到登记簿，登记簿列出出处文件及原文（登记簿与文件均为英文）。")
+            "A figure followed by + is a lower bound (at least that many); ≈ marks an approximate figure; † a value Quorum derived rather than the document stated. Every figure in a table links to the register, which gives its document and words.",
+            "Знак + после числа отмечает нижнюю границу («не менее»); ≈ — приблизительное число; † — значение, вычисленное Quorum, а не указанное в документе. Каждое число в таблице ведёт в реестр, где названы документ и его слова (реестр — на английском, как и документы).",
+            "带 + 的数字为下限（“至少”）；≈ 表示约数；† 表示由 Quorum 推算、而非文件载明的数值。表中每个数字都链接到登记簿，登记簿列出出处文件及原文（登记簿与文件均为英文）。")
     }
 
     public var pdfLink: String { pick("This page as a PDF", "Эта страница в PDF", "本页 PDF 版") }

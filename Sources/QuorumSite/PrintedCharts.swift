@@ -44,7 +44,7 @@ public struct PrintedCharts: Sendable {
 
     /// What the marks in every printed table mean.
     public static let marks =
-        "A figure with + is a lower bound (“140+” means at least 140); ≈ marks an approximate figure; "
+        "A figure followed by + is a lower bound (at least that many); ≈ marks an approximate figure; "
         + "† a value Quorum derived rather than the document stated. Every figure is given with the document it comes from "
         + "and the words that state it."
 

@@ -43,6 +43,18 @@ import Testing
         #expect(CountryNames.name(of: "kaz", in: .ru) == nil)
     }
 
+    /// The key sits under tables of real figures: an example number in it
+    /// ("≈150" beside an exact 150) could be taken for one of them.
+    @Test func theKeyToTheMarksGivesNoNumberAReaderCouldTakeForAFigure() {
+        for language in Language.allCases {
+            let wording = Wording(language)
+            for text in [wording.qualifierKey, wording.marksExplained] {
+                #expect(!text.contains { $0.isNumber }, "\(language): \(text)")
+                #expect(text.contains("+") && text.contains("≈"))
+            }
+        }
+    }
+
     @Test func numbersAndDatesFollowTheLanguage() throws {
         let date = try #require(ISO8601DateFormatter().date(from: "2026-12-02T12:00:00Z"))
         func long(_ language: Language) -> String {

@@ -59,7 +59,7 @@ enum HostileSnapshot {
         #expect(index.contains("<th scope=\"col\">Body name</th>"))
         #expect(index.contains("<td class=\"num\">140+</td>"))
         // Under the table, the key to the qualifiers.
-        #expect(index.contains("<li>140+ means at least 140; ≈150 means approximately 150.</li>"))
+        #expect(index.contains("<li>+ after a figure means at least; ≈ before it means about.</li>"))
         #expect(index.contains("width=\"800\" height=\"400\""))
         #expect(index.contains("srcset=\"charts/hostile.png 1x, charts/hostile@2x.png 2x\""))
         #expect(
