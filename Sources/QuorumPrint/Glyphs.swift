@@ -35,17 +35,36 @@ enum Glyphs {
     /// The size the advances are measured at, then divided by: large, for their precision.
     private static let reference = 1000.0
 
-    private struct Key: Hashable {
-        let bold: Bool
-        let scalar: Unicode.Scalar
-    }
-
     /// A scaled font of each face to look characters up in (never released: cairo 1.16
     /// aborts when a scaled font that another thread uses is).
     private nonisolated(unsafe) static let regularScaled = scaledFont(regular)
     private nonisolated(unsafe) static let boldScaled = scaledFont(bold)
-    /// The glyphs looked up so far; nil for a character the font has no glyph for.
+
+    /// The glyphs of ASCII in each face, looked up once: most printed text is
+    /// ASCII, and a register's PDF measures and shows a million characters.
+    private static let asciiRegular = (0..<128).map { lookUp(Unicode.Scalar(UInt8($0)), in: regularScaled) }
+    private static let asciiBold = (0..<128).map { lookUp(Unicode.Scalar(UInt8($0)), in: boldScaled) }
+
+    private struct Key: Hashable {
+        let bold: Bool
+        let scalar: Unicode.Scalar
+    }
+    /// The other characters looked up so far; nil for one the font has no glyph for.
     private static let known = Mutex<[Key: Glyph?]>([:])
+
+    static func glyph(_ scalar: Unicode.Scalar, bold: Bool) -> Glyph? {
+        if scalar.isASCII { return (bold ? asciiBold : asciiRegular)[Int(scalar.value)] }
+        return known.withLock { known -> Glyph? in
+            let key = Key(bold: bold, scalar: scalar)
+            if let glyph = known[key] { return glyph }
+            let glyph = lookUp(scalar, in: bold ? boldScaled : regularScaled)
+            known[key] = glyph
+            return glyph
+        }
+    }
+
+    /// The glyph of each of `scalars` in the face, nil for one the font maps to none.
+    static func glyphs(_ scalars: [Unicode.Scalar], bold: Bool) -> [Glyph?] { scalars.map { glyph($0, bold: bold) } }
 
     private static func scaledFont(_ face: OpaquePointer?) -> OpaquePointer? {
         var size = cairo_matrix_t(), identity = cairo_matrix_t()
@@ -54,19 +73,6 @@ enum Glyphs {
         let options = options()
         defer { cairo_font_options_destroy(options) }
         return cairo_scaled_font_create(face, &size, &identity, options)
-    }
-
-    /// The glyph of each of `scalars` in the face, nil for one the font maps to none.
-    static func glyphs(_ scalars: [Unicode.Scalar], bold: Bool) -> [Glyph?] {
-        known.withLock { known in
-            scalars.map { scalar in
-                let key = Key(bold: bold, scalar: scalar)
-                if let glyph = known[key] { return glyph }
-                let glyph = lookUp(scalar, in: bold ? boldScaled : regularScaled)
-                known[key] = glyph
-                return glyph
-            }
-        }
     }
 
     private static func lookUp(_ scalar: Unicode.Scalar, in font: OpaquePointer?) -> Glyph? {
@@ -83,7 +89,28 @@ enum Glyphs {
     }
 
     /// The advance of `scalars` at a size of one point.
-    static func advance(_ scalars: [Unicode.Scalar], bold: Bool) -> Double { advance(glyphs(scalars, bold: bold)) }
+    static func advance(_ scalars: some Sequence<Unicode.Scalar>, bold: Bool) -> Double {
+        scalars.reduce(0) { $0 + (glyph($1, bold: bold)?.advance ?? 0) }
+    }
+
+    /// The advance of UTF-8 text at a size of one point, ASCII read byte by byte.
+    static func advance(utf8 bytes: Slice<UnsafeBufferPointer<UInt8>>, bold: Bool) -> Double {
+        let ascii = bold ? asciiBold : asciiRegular
+        var total = 0.0
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] < 0x80 {
+                total += ascii[Int(bytes[index])]?.advance ?? 0
+                index += 1
+            } else {
+                // A run of other characters: every byte of theirs is 0x80 or above.
+                let end = bytes[index...].firstIndex { $0 < 0x80 } ?? bytes.endIndex
+                total += advance(String(decoding: bytes[index..<end], as: UTF8.self).unicodeScalars, bold: bold)
+                index = end
+            }
+        }
+        return total
+    }
 
     /// The advance of glyphs looked up, at a size of one point.
     static func advance(_ glyphs: [Glyph?]) -> Double { glyphs.reduce(0) { $0 + ($1?.advance ?? 0) } }

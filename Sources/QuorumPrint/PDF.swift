@@ -112,15 +112,32 @@ public enum PDF {
         pen.text(
             "Page \(number) of \(count)", x: paper.width / 2, baseline: paper.height - margin + 24, style: .running,
             anchor: .middle)
+        // Consecutive text in one style is shown in one call, and the rules are
+        // stroked together when something else comes: neither overlaps the other.
+        var runs: [Pen.Run] = [], runStyle = TextStyle.body
+        var rules: [Pen.Rule] = []
+        func flush() {
+            pen.texts(runs, style: runStyle)
+            runs.removeAll(keepingCapacity: true)
+            pen.lines(rules)
+            rules.removeAll(keepingCapacity: true)
+        }
         for item in page.items {
             switch item {
             case .text(let text, let x, let baseline, let style, let anchor):
-                pen.text(text, x: x, baseline: baseline, style: style, anchor: anchor)
+                if style != runStyle {
+                    pen.texts(runs, style: runStyle)
+                    runs.removeAll(keepingCapacity: true)
+                    runStyle = style
+                }
+                runs.append(Pen.Run(text: text, x: x, baseline: baseline, anchor: anchor))
             case .rule(let from, let to, let width, let grey):
-                pen.line(from: from, to: to, width: width, grey: grey)
+                rules.append(Pen.Rule(from: from, to: to, width: width, grey: grey))
             case .shade(let x, let y, let width, let height, let grey):
+                flush()
                 pen.fill(x: x, y: y, width: width, height: height, grey: grey)
             case .chart(let drawing, let x, let y, let scale):
+                flush()
                 pen.draw(drawing, x: x, y: y, scale: scale)
             case .outline(let title, let y):
                 cairo_pdf_surface_add_outline(
@@ -128,5 +145,6 @@ public enum PDF {
                     "page=\(number) pos=[\(Int(margin)) \(Int(y))]", cairo_pdf_outline_flags_t(0))
             }
         }
+        flush()
     }
 }

@@ -17,9 +17,19 @@ enum TextStyle {
         }
     }
 
-    var bold: Bool { [.title, .heading, .cellHeading, .caption].contains(self) }
+    var bold: Bool {
+        switch self {
+        case .title, .heading, .cellHeading, .caption: true
+        case .body, .note, .cell, .running: false
+        }
+    }
     /// 0 is black; notes and running heads are grey.
-    var grey: Double { [.note, .running].contains(self) ? 0.33 : 0.1 }
+    var grey: Double {
+        switch self {
+        case .note, .running: 0.33
+        case .title, .heading, .body, .cell, .cellHeading, .caption: 0.1
+        }
+    }
     var lineHeight: Double { size * 1.35 }
 }
 
@@ -43,30 +53,46 @@ struct Pen {
         let bold: Bool
         let size: Double
 
-        func advance(_ scalars: [Unicode.Scalar]) -> Double { Glyphs.advance(scalars, bold: bold) * size }
-        func advance(_ text: String) -> Double { advance(Array(text.unicodeScalars)) }
+        func advance(_ text: String) -> Double { Glyphs.advance(text.unicodeScalars, bold: bold) * size }
     }
 
     func width(_ text: String, style: TextStyle) -> Double { Font(style).advance(text) }
 
-    /// `text` in `font` and the colour set, placed by `anchor`: glyphs from the table,
-    /// with one cluster per character, so the PDF keeps the text.
-    private func show(_ text: String, x: Double, baseline: Double, font: Font, anchor: TextAnchor) {
+    /// A piece of text placed on the page.
+    struct Run {
+        let text: String
+        let x: Double
+        let baseline: Double
+        var anchor: TextAnchor = .start
+    }
+
+    /// `runs` in `font` and the colour set, each placed by its anchor, in one call:
+    /// a register's tables have thousands of cells, and cairo's PDF surface costs
+    /// mostly per call. Glyphs come from the table, one cluster per character, so
+    /// the PDF keeps the text; the runs are joined by spaces, each space's glyph
+    /// where the run before it ends.
+    private func show(_ runs: [Run], font: Font) {
         cairo_set_font_face(context, Glyphs.face(bold: font.bold))
         cairo_set_font_size(context, font.size)
-        let scalars = Array(text.unicodeScalars)
-        let found = Glyphs.glyphs(scalars, bold: font.bold)
-        var pen = anchor.left(of: x, width: anchor == .start ? 0 : Glyphs.advance(found) * font.size)
-        var glyphs: [cairo_glyph_t] = []
-        var clusters: [cairo_text_cluster_t] = []
-        glyphs.reserveCapacity(scalars.count)
-        clusters.reserveCapacity(scalars.count)
-        for (scalar, glyph) in zip(scalars, found) {
-            if let glyph {
-                glyphs.append(cairo_glyph_t(index: glyph.index, x: pen, y: baseline))
-                pen += glyph.advance * font.size
+        var text = "", glyphs: [cairo_glyph_t] = [], clusters: [cairo_text_cluster_t] = []
+        let space = Glyphs.glyph(" ", bold: font.bold)
+        for run in runs where !run.text.isEmpty {
+            let scalars = Array(run.text.unicodeScalars)
+            let found = scalars.map { Glyphs.glyph($0, bold: font.bold) }
+            var pen = run.anchor.left(of: run.x, width: run.anchor == .start ? 0 : Glyphs.advance(found) * font.size)
+            if !text.isEmpty, let space {
+                text += " "
+                glyphs.append(cairo_glyph_t(index: space.index, x: pen - space.advance * font.size, y: run.baseline))
+                clusters.append(cairo_text_cluster_t(num_bytes: 1, num_glyphs: 1))
             }
-            clusters.append(cairo_text_cluster_t(num_bytes: Int32(scalar.utf8.count), num_glyphs: glyph == nil ? 0 : 1))
+            text += run.text
+            for (scalar, glyph) in zip(scalars, found) {
+                if let glyph {
+                    glyphs.append(cairo_glyph_t(index: glyph.index, x: pen, y: run.baseline))
+                    pen += glyph.advance * font.size
+                }
+                clusters.append(cairo_text_cluster_t(num_bytes: Int32(scalar.utf8.count), num_glyphs: glyph == nil ? 0 : 1))
+            }
         }
         guard !glyphs.isEmpty else { return }
         cairo_show_text_glyphs(
@@ -75,9 +101,14 @@ struct Pen {
     }
 
     func text(_ text: String, x: Double, baseline: Double, style: TextStyle, anchor: TextAnchor = .start) {
-        guard !text.isEmpty else { return }
+        texts([Run(text: text, x: x, baseline: baseline, anchor: anchor)], style: style)
+    }
+
+    /// Runs of text in one style, in one call.
+    func texts(_ runs: [Run], style: TextStyle) {
+        guard runs.contains(where: { !$0.text.isEmpty }) else { return }
         cairo_set_source_rgb(context, style.grey, style.grey, style.grey)
-        show(text, x: x, baseline: baseline, font: Font(style), anchor: anchor)
+        show(runs, font: Font(style))
     }
 
     /// `text` broken into lines no wider than `width`, at spaces where it can be,
@@ -90,12 +121,7 @@ struct Pen {
         var text = text
         return text.withUTF8 { bytes in
             // Advances add up (the text is not kerned), so each word is measured once.
-            func advance(_ range: Range<Int>) -> Double {
-                var scalars: [Unicode.Scalar] = []
-                var iterator = bytes[range].makeIterator(), decoder = UTF8()
-                while case .scalarValue(let scalar) = decoder.decode(&iterator) { scalars.append(scalar) }
-                return font.advance(scalars)
-            }
+            func advance(_ range: Range<Int>) -> Double { Glyphs.advance(utf8: bytes[range], bold: font.bold) * font.size }
             let space = font.advance(" ")
             var lines: [String] = []
             var line: [UInt8] = [], lineWidth = 0.0
@@ -151,12 +177,33 @@ struct Pen {
         return String(characters) + "…"
     }
 
+    /// A straight line.
+    struct Rule {
+        let from: (x: Double, y: Double)
+        let to: (x: Double, y: Double)
+        let width: Double
+        let grey: Double
+    }
+
     func line(from: (x: Double, y: Double), to: (x: Double, y: Double), width: Double, grey: Double) {
-        cairo_set_source_rgb(context, grey, grey, grey)
-        cairo_set_line_width(context, width)
-        cairo_move_to(context, from.x, from.y)
-        cairo_line_to(context, to.x, to.y)
-        cairo_stroke(context)
+        lines([Rule(from: from, to: to, width: width, grey: grey)])
+    }
+
+    /// `rules`, those of one width and grey in one stroke.
+    func lines(_ rules: [Rule]) {
+        var start = rules.startIndex
+        while start < rules.endIndex {
+            let (width, grey) = (rules[start].width, rules[start].grey)
+            let end = rules[start...].firstIndex { $0.width != width || $0.grey != grey } ?? rules.endIndex
+            cairo_set_source_rgb(context, grey, grey, grey)
+            cairo_set_line_width(context, width)
+            for rule in rules[start..<end] {
+                cairo_move_to(context, rule.from.x, rule.from.y)
+                cairo_line_to(context, rule.to.x, rule.to.y)
+            }
+            cairo_stroke(context)
+            start = end
+        }
     }
 
     func fill(x: Double, y: Double, width: Double, height: Double, grey: Double) {
@@ -244,7 +291,7 @@ struct Pen {
         case .text(let text, let at, let font, let size, let rgb, let anchor):
             colour(rgb)
             // libgd sizes text in points at 96 pixels per inch; here a unit is a pixel.
-            show(text, x: at.x, baseline: at.y, font: Font(bold: font.isBold, size: size * 96 / 72), anchor: anchor)
+            show([Run(text: text, x: at.x, baseline: at.y, anchor: anchor)], font: Font(bold: font.isBold, size: size * 96 / 72))
         }
     }
 }

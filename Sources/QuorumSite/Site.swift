@@ -145,6 +145,11 @@ public enum Site {
         return [pdfs, rootPages, data] + languagePages + [manifest]
     }
 
+    /// What each of `parts` makes, in its order.
+    public static func partNames(_ languages: [Language]) -> [String] {
+        ["pdfs", "root-pages", "data"] + languages.map { "\($0.rawValue)-pages" } + ["manifest"]
+    }
+
     /// One page at `place`; `charts` holds every language's, of which the page shows its own.
     static func html(
         page: SitePage, pages: [SitePage], charts all: [RenderedChart], languages: [Language] = [.en], errors: [ChartError],

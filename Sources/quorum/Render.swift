@@ -94,5 +94,9 @@ struct Render: AsyncParsableCommand {
         print("default_site_ms=\(format(site)) languages=\(languages.map(\.rawValue).joined(separator: ","))")
         print("default_site_english_ms=\(format(english))")
         print("pages_ms=\(format(pages)) (pages, their PDFs, data files and manifest, charts already drawn)")
+        // Each part alone, one after another: the longest bounds a render on any number of cores.
+        let parts = Site.parts(snapshot: snapshot, charts: drawn, languages: languages, errors: [], renderedAt: Date())
+        let partTimes = try parts.map { part in try median { _ = try part() } }
+        print("parts_ms=\(partTimes.map(format).joined(separator: ",")) (\(Site.partNames(languages).joined(separator: ",")))")
     }
 }
