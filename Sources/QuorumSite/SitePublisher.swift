@@ -48,11 +48,12 @@ public struct SitePublisher: Sendable {
         // The release `current` resolves to now, whose unchanged files are linked.
         let previous = currentRelease.map { releases.appendingPathComponent($0) }
         // The files of the releases this publish will prune that no newer release
-        // links: renamed into the new release and written over, they save creating
-        // inodes (on ext4, after many deletions, the slowest part of writing a file)
-        // and deleting them.
+        // links: renamed into the new release and written over in place, they save
+        // creating inodes (on ext4, after many deletions, the slowest part of writing
+        // a file), freeing and allocating blocks, and deleting them. A file takes the
+        // spare at its own path where there is one, which is about its size.
         let pruned = keep >= 2 ? releasesToPrune(keeping: keep - 1, current: currentRelease) : []
-        var spare = pruned.flatMap(Self.filesOnlyHere)
+        var spare = SpareFiles(pruned)
         let offered = spare.count
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -72,8 +73,8 @@ public struct SitePublisher: Sendable {
                 if destination == target, let previous, Self.link(bytes, from: previous.path + "/" + path, to: destination) {
                     continue
                 }
-                if destination == target, let file = spare.popLast() { _ = Foundation.rename(file, destination) }
-                try Self.write(bytes, to: destination)
+                let recycled = destination == target && spare.take(path).map { Foundation.rename($0, destination) == 0 } == true
+                try Self.write(bytes, to: destination, over: recycled)
                 written.append(destination)
             }
             // Synced once all are written: the first fsync commits the journal with every
@@ -119,13 +120,33 @@ public struct SitePublisher: Sendable {
             .map { releases.appendingPathComponent($0) }
     }
 
-    /// The regular files under `directory` that no other release links (one link).
-    private static func filesOnlyHere(_ directory: URL) -> [String] {
-        guard let walker = FileManager.default.enumerator(atPath: directory.path) else { return [] }
-        let root = directory.path + "/"
-        return walker.compactMap { ($0 as? String).map { root + $0 } }.filter { path in
-            var status = stat()
-            return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG && status.st_nlink == 1
+    /// The regular files of releases about to be pruned that no other release
+    /// links (one link), by their path in the tree.
+    private struct SpareFiles {
+        private var byPath: [String: String] = [:]
+        private var others: [String] = []
+
+        init(_ releases: [URL]) {
+            for release in releases {
+                guard let walker = FileManager.default.enumerator(atPath: release.path) else { continue }
+                for case let path as String in walker {
+                    let file = release.path + "/" + path
+                    var status = stat()
+                    guard lstat(file, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_nlink == 1 else { continue }
+                    if byPath[path] == nil { byPath[path] = file } else { others.append(file) }
+                }
+            }
+        }
+
+        var count: Int { byPath.count + others.count }
+
+        /// The spare at `path`, else any.
+        mutating func take(_ path: String) -> String? {
+            if let file = byPath.removeValue(forKey: path) { return file }
+            if let file = others.popLast() { return file }
+            guard let any = byPath.first else { return nil }
+            byPath.removeValue(forKey: any.key)
+            return any.value
         }
     }
 
@@ -180,8 +201,10 @@ public struct SitePublisher: Sendable {
         return Foundation.link(existing, path) == 0
     }
 
-    private static func write(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Writes `bytes` to `path`; `over` a file recycled, in place, and then cut to
+    /// their length, so that its blocks are reused rather than freed and allocated.
+    private static func write(_ bytes: [UInt8], to path: String, over recycled: Bool = false) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | (recycled ? 0 : O_TRUNC) | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(description: "cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         var written = 0
@@ -192,6 +215,9 @@ public struct SitePublisher: Sendable {
                 throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
             }
             written += result
+        }
+        if recycled, ftruncate(descriptor, off_t(bytes.count)) != 0 {
+            throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -28,8 +28,9 @@ import Testing
                 == "releases/" + second.lastPathComponent)
     }
 
-    /// A changed file takes over the inode of a file only the release about to be
-    /// pruned held, and every release kept stays as it was published.
+    /// A changed file takes over the inode of the file at its path that only the
+    /// release about to be pruned held, written over in place and cut to its length,
+    /// and every release kept stays as it was published.
     @Test func aChangedFileTakesTheInodeOfAPrunedOne() throws {
         let root = try temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -38,11 +39,13 @@ import Testing
             var status = stat()
             return lstat(url.path, &status) == 0 ? UInt64(status.st_ino) : 0
         }
-        let first = try publisher.publish(["a.html": Array("one".utf8), "b.css": Array("same".utf8)])
+        let first = try publisher.publish(["a.html": Array("one".utf8), "b.css": Array("same".utf8), "c.txt": Array("1".utf8)])
         let firstA = inode(first.appendingPathComponent("a.html"))
-        let second = try publisher.publish(["a.html": Array("two".utf8), "b.css": Array("same".utf8)])
-        let third = try publisher.publish(["a.html": Array("three".utf8), "b.css": Array("same".utf8)])
+        let firstC = inode(first.appendingPathComponent("c.txt"))
+        let second = try publisher.publish(["a.html": Array("two".utf8), "b.css": Array("same".utf8), "c.txt": Array("2".utf8)])
+        let third = try publisher.publish(["a.html": Array("three".utf8), "b.css": Array("same".utf8), "c.txt": Array("3".utf8)])
         #expect(inode(third.appendingPathComponent("a.html")) == firstA)
+        #expect(inode(third.appendingPathComponent("c.txt")) == firstC)
         #expect(!FileManager.default.fileExists(atPath: first.path))
         #expect(try read(second.appendingPathComponent("a.html")) == "two")
         #expect(try read(third.appendingPathComponent("a.html")) == "three")
@@ -50,6 +53,11 @@ import Testing
         #expect(inode(second.appendingPathComponent("b.css")) == inode(third.appendingPathComponent("b.css")))
         #expect(try read(third.appendingPathComponent("b.css")) == "same")
         #expect(publisher.currentRelease == third.lastPathComponent)
+        // Shorter than the file it is written over: nothing of that file is left.
+        let fourth = try publisher.publish(["a.html": Array("4".utf8), "b.css": Array("same".utf8), "c.txt": Array("four".utf8)])
+        #expect(try read(fourth.appendingPathComponent("a.html")) == "4")
+        #expect(try read(fourth.appendingPathComponent("c.txt")) == "four")
+        #expect(try read(third.appendingPathComponent("a.html")) == "three")
     }
 
     @Test func aFailingRenderLeavesTheOldTree() throws {
