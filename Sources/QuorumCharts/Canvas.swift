@@ -327,14 +327,11 @@ struct Canvas: ~Copyable {
 
     /// The image as PNG bytes; as a palette image when `palette` is set (much
     /// smaller for charts, whose colours are few): with exactly its own colours when
-    /// it has at most 256, as charts do, and otherwise through libgd's quantiser.
-    /// `compression` is zlib's level. 3 by default: on the default site's 192 exact-palette
-    /// PNGs, level 6 took about 1.3 times as long for files 23% smaller in all, level 4
-    /// about as long as 6, and level 9 three times as long (Benchmarks/README.md).
+    /// it has at most 256, as charts do, written by `PalettePNG`; otherwise through
+    /// libgd's quantiser and PNG writer, at zlib's level `compression`.
     func png(palette: Bool, exactColours: [RGB] = [], compression: Int32 = 3) throws(ChartError) -> [UInt8] {
-        if palette, let exact = ExactPalette.image(from: image, width: width, height: height) {
-            defer { gdImageDestroy(exact.image) }
-            return try Canvas.encode(exact.image, compression: compression)
+        if palette, let exact = ExactPalette.rows(from: image, width: width, height: height) {
+            return PalettePNG.encode(width: width, height: height, rows: exact.rows, palettes: [exact.values.map { RGB(ink: $0) }])[0]
         }
         if palette {  // more than 256 colours
             guard let indexed = gdImageCreatePaletteFromTrueColor(image, 0, 256) else {
@@ -362,16 +359,12 @@ struct Canvas: ~Copyable {
     /// A canvas of colour pairs as two palette PNGs, light and dark, encoded once:
     /// the dark one is the light one with the dark colours in its palette. Nil when
     /// the pairs are more than a palette holds.
-    func pngs(compression: Int32 = 3) throws(ChartError) -> (light: [UInt8], dark: [UInt8])? {
-        guard let pairs,
-            let exact = ExactPalette.image(from: image, width: width, height: height, colour: { pairs.light[Int($0)] })
-        else { return nil }
-        defer { gdImageDestroy(exact.image) }
-        let light = try Canvas.encode(exact.image, compression: compression)
-        guard let dark = PNGChunks.replacingPalette(of: light, with: exact.values.map { pairs.dark[Int($0)] }) else {
-            throw ChartError.library("libgd wrote a palette PNG without the palette it was given")
-        }
-        return (light, dark)
+    func pngs() -> (light: [UInt8], dark: [UInt8])? {
+        guard let pairs, let exact = ExactPalette.rows(from: image, width: width, height: height) else { return nil }
+        let pngs = PalettePNG.encode(
+            width: width, height: height, rows: exact.rows,
+            palettes: [exact.values.map { pairs.light[Int($0)] }, exact.values.map { pairs.dark[Int($0)] }])
+        return (pngs[0], pngs[1])
     }
 
     private static func encode(_ image: gdImagePtr, compression: Int32) throws(ChartError) -> [UInt8] {

@@ -27,36 +27,30 @@ struct ExactPalette {
         return indexes[slot]
     }
 
-    /// `image` as a palette image with exactly its own colours, or nil if it has more
-    /// than 256; with the pixel values in the order of their palette entries.
-    /// `colour` says what a value stands for (a colour pair's id: its light colour).
-    /// The caller destroys the image returned.
-    static func image(
-        from image: gdImagePtr, width: Int, height: Int, colour: (Int32) -> RGB = { RGB(ink: $0) }
-    ) -> (image: gdImagePtr, values: [Int32])? {
-        guard let indexed = gdImageCreate(Int32(width), Int32(height)) else { return nil }
+    /// `image` as rows of palette indices with exactly its own colours, each row led
+    /// by a PNG filter byte (0), or nil if it has more than 256; with the pixel values
+    /// in the order of their palette entries.
+    static func rows(from image: gdImagePtr, width: Int, height: Int) -> (rows: [UInt8], values: [Int32])? {
         var palette = ExactPalette()
-        for y in 0..<height {
-            let source = image.pointee.tpixels[y]!, target = indexed.pointee.pixels[y]!
-            // Runs of one colour are the rule (background, bars): look each run up once.
-            var previous: Int32 = -1, previousIndex: UInt8 = 0
-            for x in 0..<width {
-                let colour = source[x]
-                if colour != previous {
-                    guard let index = palette.index(of: colour) else {
-                        gdImageDestroy(indexed)
-                        return nil
+        var rows = [UInt8](repeating: 0, count: height * (width + 1))
+        let complete = rows.withUnsafeMutableBufferPointer { rows in
+            for y in 0..<height {
+                let source = image.pointee.tpixels[y]!
+                let start = y * (width + 1) + 1
+                // Runs of one colour are the rule (background, bars): look each run up once.
+                var previous: Int32 = -1, previousIndex: UInt8 = 0
+                for x in 0..<width {
+                    let colour = source[x]
+                    if colour != previous {
+                        guard let index = palette.index(of: colour) else { return false }
+                        previous = colour
+                        previousIndex = index
                     }
-                    previous = colour
-                    previousIndex = index
+                    rows[start + x] = previousIndex
                 }
-                target[x] = previousIndex
             }
+            return true
         }
-        for value in palette.colours {
-            let rgb = colour(value)
-            _ = gdImageColorAllocate(indexed, Int32(rgb.red), Int32(rgb.green), Int32(rgb.blue))
-        }
-        return (indexed, palette.colours)
+        return complete ? (rows, palette.colours) : nil
     }
 }
