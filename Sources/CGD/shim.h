@@ -1,2 +1,3 @@
 #include <gd.h>
 #include <gdfontl.h>
+#include <zlib.h>

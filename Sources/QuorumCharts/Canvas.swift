@@ -360,7 +360,9 @@ struct Canvas: ~Copyable {
     /// the dark one is the light one with the dark colours in its palette. Nil when
     /// the pairs are more than a palette holds.
     func pngs() -> (light: [UInt8], dark: [UInt8])? {
-        guard let pairs, let exact = ExactPalette.rows(from: image, width: width, height: height) else { return nil }
+        guard let pairs, let exact = ExactPalette.rows(from: image, width: width, height: height, below: pairs.light.count) else {
+            return nil
+        }
         let pngs = PalettePNG.encode(
             width: width, height: height, rows: exact.rows,
             palettes: [exact.values.map { pairs.light[Int($0)] }, exact.values.map { pairs.dark[Int($0)] }])

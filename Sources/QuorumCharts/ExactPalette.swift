@@ -11,9 +11,22 @@ struct ExactPalette {
     private var keys = [Int32](repeating: -1, count: slots)  // -1 is no colour: libgd's alpha is 7 bits
     private var indexes = [UInt8](repeating: 0, count: slots)
     private(set) var colours: [Int32] = []  // the values, in the order of their indexes
+    /// For values known to be small (colour pairs' ids): the index of each value, by value, -1 for none yet.
+    private var byValue: [Int16]
+
+    /// `below`: every value is known to be under it (and small): the values are looked
+    /// up in a table by value rather than hashed.
+    init(below limit: Int = 0) { byValue = [Int16](repeating: -1, count: limit) }
 
     /// The index of `colour`, newly given if it is new; nil once a 257th colour is seen.
     mutating func index(of colour: Int32) -> UInt8? {
+        if colour >= 0, Int(colour) < byValue.count {
+            if byValue[Int(colour)] >= 0 { return UInt8(byValue[Int(colour)]) }
+            guard colours.count < 256 else { return nil }
+            byValue[Int(colour)] = Int16(colours.count)
+            colours.append(colour)
+            return UInt8(colours.count - 1)
+        }
         var slot = Int(truncatingIfNeeded: (UInt32(bitPattern: colour) &* 0x9E37_79B1) >> 22)
         while true {
             if keys[slot] == colour { return indexes[slot] }
@@ -30,10 +43,10 @@ struct ExactPalette {
     /// `image` as rows of palette indices with exactly its own colours, each row led
     /// by a PNG filter byte (0), or nil if it has more than 256; with the pixel values
     /// in the order of their palette entries.
-    static func rows(from image: gdImagePtr, width: Int, height: Int) -> (rows: [UInt8], values: [Int32])? {
-        var palette = ExactPalette()
+    static func rows(from image: gdImagePtr, width: Int, height: Int, below limit: Int = 0) -> (rows: [UInt8], values: [Int32])? {
         var rows = [UInt8](repeating: 0, count: height * (width + 1))
-        let complete = rows.withUnsafeMutableBufferPointer { rows in
+        let palette = rows.withUnsafeMutableBufferPointer { rows -> ExactPalette? in
+            var palette = ExactPalette(below: limit)
             for y in 0..<height {
                 let source = image.pointee.tpixels[y]!
                 let start = y * (width + 1) + 1
@@ -42,15 +55,15 @@ struct ExactPalette {
                 for x in 0..<width {
                     let colour = source[x]
                     if colour != previous {
-                        guard let index = palette.index(of: colour) else { return false }
+                        guard let index = palette.index(of: colour) else { return nil }
                         previous = colour
                         previousIndex = index
                     }
                     rows[start + x] = previousIndex
                 }
             }
-            return true
+            return palette
         }
-        return complete ? (rows, palette.colours) : nil
+        return palette.map { (rows, $0.colours) }
     }
 }
