@@ -107,6 +107,49 @@ import Testing
         #expect(mix["online"]?.description == "3")
     }
 
+    /// The coverage of each reported period total: the held events of the period,
+    /// counted as the definition reads — every event of the organisation whose
+    /// (partial) date lies wholly within the period — without the index it runs by.
+    @Test func coverageCountsTheHeldEventsWhollyWithinEachPeriod() throws {
+        let c = try TestDatabase.seeded()
+        // A session dated only by its year, 2024, ends after "October 2024": outside.
+        // One dated October 2024 is within.
+        let csv =
+            CSVWriter.line(FigureRecord.Column.allCases.filter { ![.titleRu, .titleZh].contains($0) }.map(\.rawValue))
+            + CSVWriter.line([
+                "CICA", "youth-council", "30", "30th", "2024", "", "", "", "", "", "", "participants", "10", "exact", "all", "cica-2020-2024", "test",
+                "", "", "", "", "",
+            ])
+            + CSVWriter.line([
+                "CICA", "youth-council", "31", "31st", "2024-10", "", "", "", "", "", "", "participants", "10", "exact", "all", "cica-2020-2024",
+                "test", "", "", "", "", "",
+            ])
+        _ = try FigureImporter(c).run(FigureLines(bytes: Array(csv.utf8)), file: "t.csv")
+        let snapshot = try Aggregator().run(c)
+        let rows = try #require(snapshot["coverage"]?.records)
+        #expect(!rows.isEmpty)
+        let expected = try c.query(
+            """
+            SELECT t.measure, t.period_from::text,
+                   (SELECT count(*) FROM quorum.event e JOIN quorum.body b ON b.id = e.body_id
+                    WHERE b.organisation_id = t.organisation_id AND e.status = 'held'
+                      AND (t.measure = 'events' OR e.dimension_code IS NOT NULL)
+                      AND e.start_date >= t.period_from
+                      AND e.start_date + CASE e.date_precision WHEN 'day' THEN interval '1 day'
+                                              WHEN 'month' THEN interval '1 month' ELSE interval '1 year' END
+                          <= t.period_to + CASE t.to_precision WHEN 'day' THEN interval '1 day'
+                                              WHEN 'month' THEN interval '1 month' ELSE interval '1 year' END)
+            FROM quorum.total t
+            WHERE t.measure IN ('events', 'cbm_events') AND t.period_from IS NOT NULL AND t.period_to IS NOT NULL
+            """)
+        #expect(expected.count == rows.count)
+        for total in expected {
+            let measure: String = try total.require(at: 0), count: Int = try total.require(at: 2)
+            let row = try #require(rows.first { $0["measure"]?.description == measure })
+            #expect(row["in_dataset"]?.description == String(count), "\(measure)")
+        }
+    }
+
     @Test func snapshotsAreStoredVersionedAndPruned() throws {
         let c = try TestDatabase.seeded()
         let aggregator = Aggregator(retention: 2)
