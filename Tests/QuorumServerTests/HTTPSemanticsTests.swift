@@ -51,6 +51,12 @@ import Testing
 
     // MARK: HEAD
 
+    /// A strong validator: the first twelve bytes of the body's SHA-256, in hex.
+    @Test func anEntityTagIsTheStartOfTheBodysSHA256() {
+        // SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad (FIPS 180-2)
+        #expect(EntityTag.of(Data("abc".utf8)) == "\"ba7816bf8f01cfea414140de\"")
+    }
+
     @Test func headAnswersEveryGetRouteWithTheGetHeadersAndNoBody() async throws {
         let fixture = try Self.fixture.get()
         let routes = Self.router(fixture).routes
