@@ -8,7 +8,7 @@ each latency (from the import's exit, after its commit, to the first changed
 chart) and their median, the daemon's resident memory as the rounds go (every
 tenth round, and at the end), and the daemon's own log of what each render drew.
 
-    python3 Benchmarks/freshness.py [ROUNDS] [--figures N] [--sql]   # default 10 rounds
+    python3 Benchmarks/freshness.py [ROUNDS] [--figures N] [--sql] [--warmup N]   # default 10 rounds
 
 --figures N loads N synthetic figures (`quorum generate`) beside the demo data
 first, so that every aggregation reads them. --sql changes the figure with an
@@ -18,6 +18,12 @@ whether the daemon's memory stays flat over a thousand incremental renders.
 The daemon runs with its default configuration, and each change comes half a
 second after the last one's chart, after a quiet period as a person makes them;
 --sql sends them back to back and sets the debounce to 0.
+
+--warmup N (default 5) makes N changes first, timed and printed but not counted:
+the publisher keeps five releases and writes a changed file over one of the
+oldest release's files once there is a release to prune, so the first four
+changes after a start create their files anew and take longer. The counted
+rounds are the daemon as it runs for months; --warmup 0 counts from the start.
 
 QUORUM names the executable (default .build/debug/quorum; a release build gives
 the figures worth reporting).
@@ -65,6 +71,11 @@ def main():
         at = arguments.index("--figures")
         figures = int(arguments[at + 1])
         del arguments[at:at + 2]
+    warmup = 5
+    if "--warmup" in arguments:
+        at = arguments.index("--warmup")
+        warmup = int(arguments[at + 1])
+        del arguments[at:at + 2]
     by_sql = "--sql" in arguments
     if by_sql:
         arguments.remove("--sql")
@@ -109,7 +120,7 @@ def main():
                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         latencies = []
         memory = [(0, resident_kib(server.pid))]
-        for round_number in range(rounds):
+        for round_number in range(-warmup, rounds):
             if not by_sql:
                 time.sleep(0.5)  # each change after a quiet period (the debounce, 300 ms), as a person makes them
             line[value] = str(base + 1 + round_number % 2)  # alternate, so every round changes the figure
@@ -132,12 +143,16 @@ def main():
                 if time.monotonic() - imported > 30:
                     sys.exit("freshness: the chart did not change within 30 s")
                 time.sleep(0.005)
-            latencies.append((time.monotonic() - imported) * 1000)
+            latency = (time.monotonic() - imported) * 1000
+            if round_number < 0:
+                print(f"warm-up {warmup + round_number + 1}: {latency:.0f} ms (not counted)", flush=True)
+                continue
+            latencies.append(latency)
             print(f"round {round_number + 1}: {latencies[-1]:.0f} ms", flush=True)
             if (round_number + 1) % 10 == 0 or round_number + 1 == rounds:
                 memory.append((round_number + 1, resident_kib(server.pid)))
         print(f"median {statistics.median(latencies):.0f} ms, min {min(latencies):.0f}, max {max(latencies):.0f} "
-              f"({rounds} changes, {figures} synthetic figures beside the demo data, {os.path.basename(quorum)} at {quorum})")
+              f"({rounds} changes after {warmup} warm-up, {figures} synthetic figures beside the demo data, {os.path.basename(quorum)} at {quorum})")
         print("resident memory (MiB) after rounds: "
               + ", ".join(f"{n}: {kib / 1024:.0f}" for n, kib in memory[:: max(1, len(memory) // 12)] + memory[-1:]))
         log.flush()

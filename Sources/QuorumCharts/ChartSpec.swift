@@ -19,7 +19,11 @@ public struct ChartSpec: Equatable, Sendable {
         public let values: [String]
         public let negated: Bool
 
-        func keeps(_ value: Value) -> Bool { values.contains(value.description) != negated }
+        func keeps(_ value: Value) -> Bool {
+            // Text as it is: a string made of every row's value cost more than the chart.
+            if case .text(let text) = value { return values.contains(text) != negated }
+            return values.contains(value.description) != negated
+        }
     }
 
     /// The file name without `.toml`; names the PNG, CSV and JSON files.

@@ -35,13 +35,19 @@ public enum SiteBuilder {
             let language: Language
         }
         let previous = Dictionary(previous.map { (Key(name: $0.spec.name, language: $0.spec.language), $0) }, uniquingKeysWith: { first, _ in first })
-        // First what each chart shows: quick, and all that the pages need.
+        // First what each chart shows, on every core: all that the pages need.
+        let specs = set.specs.flatMap { spec in languages.map { spec.localized($0) } }
+        let read = Mutex([Result<ChartData, ChartError>?](repeating: nil, count: specs.count))
+        Parallel.forEach(specs.count) { index in
+            let data = Result { () throws(ChartError) in try specs[index].data(from: snapshot) }
+            read.withLock { $0[index] = data }
+        }
         var charts: [RenderedChart] = []
         var toDraw: [Int] = []
         var errors = set.errors
-        for spec in set.specs.flatMap({ spec in languages.map { spec.localized($0) } }) {
+        for (spec, data) in zip(specs, read.withLock { $0 }) {
             do throws(ChartError) {
-                let data = try spec.data(from: snapshot)
+                let data = try data!.get()
                 // The same chart file, language and figures give the same images.
                 if let before = previous[Key(name: spec.name, language: spec.language)], before.spec == spec, before.data == data {
                     charts.append(before)
