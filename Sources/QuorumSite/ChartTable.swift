@@ -66,16 +66,19 @@ enum ChartTable {
 
     /// The key and notes under a table: the qualifiers, the marks, how each derived value was derived, the coverage.
     static func notes(_ chart: RenderedChart) -> String {
-        "<ul class=\"notes\">" + noteLines(chart.data).map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
+        let lines = noteLines(chart.data)
+        return lines.isEmpty ? "" : "<ul class=\"notes\">" + lines.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>\n"
     }
 
-    /// The same notes as lines of text, for the page and the PDFs.
+    /// The same notes as lines of text, for the page and the PDFs. The key to the
+    /// marks only where the table shows one.
     static func noteLines(_ data: ChartData) -> [String] {
         var derivations: [String] = []
         for point in data.shownPoints {
             if let derivation = point.derivation, !derivations.contains(derivation) { derivations.append(derivation) }
         }
-        return [Wording(data.language).qualifierKey] + data.notes + derivations.map { "\(ChartMark.derived) \($0)" }
+        let marked = data.shownPoints.contains { $0.qualifier != .exact }
+        return (marked ? [Wording(data.language).qualifierKey] : []) + data.notes + derivations.map { "\(ChartMark.derived) \($0)" }
     }
 
     /// One line per figure, headed in words: category, series, the figure as shown

@@ -43,6 +43,25 @@ enum HostileSnapshot {
         try bytes().mapValues { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// The key to the marks sits under a table that shows a mark, and only there.
+    @Test func theKeyToTheMarksIsUnderATableThatShowsOne() throws {
+        let key = "<li>\(HTML.escape(Wording(.en).qualifierKey))</li>"
+        #expect(try #require(try build()["index.html"]).contains(key))
+        let exact = Snapshot(
+            id: 8, startedAt: Date(timeIntervalSince1970: 1_795_000_000), finishedAt: Date(timeIntervalSince1970: 1_795_000_001),
+            dataVersion: 4,
+            tables: [
+                AggregateTable(
+                    name: "body_year", description: "", columns: ["body_name", "year", "participants", "participants_qualifier"],
+                    rows: [[.text("Youth Council"), .integer(2024), .integer(31), .text("exact")]])
+            ])
+        let chart = try RenderedChart.render(HostileSnapshot.spec, snapshot: exact)
+        let files = try Site.files(snapshot: exact, charts: [chart], errors: [], renderedAt: Date(timeIntervalSince1970: 1_795_000_002))
+        let index = String(decoding: try #require(files["index.html"]), as: UTF8.self)
+        #expect(index.contains("<td class=\"num\">31</td>"))
+        #expect(!index.contains(key))
+    }
+
     @Test func dataTextIsEscaped() throws {
         let index = try #require(try build()["index.html"])
         #expect(!index.contains("<script"))
