@@ -52,6 +52,7 @@ enum Glyphs {
     /// The other characters looked up so far; nil for one the font has no glyph for.
     private static let known = Mutex<[Key: Glyph?]>([:])
 
+    /// The glyph of `scalar` in the face, nil for one the font maps to none.
     static func glyph(_ scalar: Unicode.Scalar, bold: Bool) -> Glyph? {
         if scalar.isASCII { return (bold ? asciiBold : asciiRegular)[Int(scalar.value)] }
         return known.withLock { known -> Glyph? in
@@ -62,9 +63,6 @@ enum Glyphs {
             return glyph
         }
     }
-
-    /// The glyph of each of `scalars` in the face, nil for one the font maps to none.
-    static func glyphs(_ scalars: [Unicode.Scalar], bold: Bool) -> [Glyph?] { scalars.map { glyph($0, bold: bold) } }
 
     private static func scaledFont(_ face: OpaquePointer?) -> OpaquePointer? {
         var size = cairo_matrix_t(), identity = cairo_matrix_t()

@@ -116,9 +116,12 @@ public enum PDF {
         // stroked together when something else comes: neither overlaps the other.
         var runs: [Pen.Run] = [], runStyle = TextStyle.body
         var rules: [Pen.Rule] = []
-        func flush() {
+        func showText() {
             pen.texts(runs, style: runStyle)
             runs.removeAll(keepingCapacity: true)
+        }
+        func flush() {
+            showText()
             pen.lines(rules)
             rules.removeAll(keepingCapacity: true)
         }
@@ -126,8 +129,7 @@ public enum PDF {
             switch item {
             case .text(let text, let x, let baseline, let style, let anchor):
                 if style != runStyle {
-                    pen.texts(runs, style: runStyle)
-                    runs.removeAll(keepingCapacity: true)
+                    showText()
                     runStyle = style
                 }
                 runs.append(Pen.Run(text: text, x: x, baseline: baseline, anchor: anchor))
