@@ -30,6 +30,17 @@ public struct Wording: Sendable {
             "数字后的 + 表示“至少”，数字前的 ≈ 表示“约”。")
     }
 
+    /// What † means, where a page or document explains its marks.
+    public var derivedMark: String {
+        pick(
+            "† marks a value Quorum derived rather than the document stated.",
+            "† — значение, вычисленное Quorum, а не указанное в документе.",
+            "† 表示由 Quorum 推算、而非文件载明的数值。")
+    }
+
+    /// Sentences joined as the language writes them (Chinese without spaces).
+    public func sentences(_ parts: String...) -> String { parts.joined(separator: language == .zh ? "" : " ") }
+
     public var derivedNote: String {
         pick(
             "† derived by Quorum, not stated in the document (the table says how)",
@@ -156,10 +167,12 @@ public struct Wording: Sendable {
     }
 
     public var marksExplained: String {
-        pick(
-            "A figure followed by + is a lower bound (at least that many); ≈ marks an approximate figure; † a value Quorum derived rather than the document stated. Every figure in a table links to the register, which gives its document and words.",
-            "Знак + после числа отмечает нижнюю границу («не менее»); ≈ — приблизительное число; † — значение, вычисленное Quorum, а не указанное в документе. Каждое число в таблице ведёт в реестр, где названы документ и его слова (реестр — на английском, как и документы).",
-            "带 + 的数字为下限（“至少”）；≈ 表示约数；† 表示由 Quorum 推算、而非文件载明的数值。表中每个数字都链接到登记簿，登记簿列出出处文件及原文（登记簿与文件均为英文）。")
+        sentences(
+            qualifierKey, derivedMark,
+            pick(
+                "Every figure in a table links to the register, which gives its document and words.",
+                "Каждое число в таблице ведёт в реестр, где названы документ и его слова (реестр — на английском, как и документы).",
+                "表中每个数字都链接到登记簿，登记簿列出出处文件及原文（登记簿与文件均为英文）。"))
     }
 
     public var pdfLink: String { pick("This page as a PDF", "Эта страница в PDF", "本页 PDF 版") }

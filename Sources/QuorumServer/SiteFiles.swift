@@ -88,9 +88,7 @@ public final class SiteFiles: Sendable {
                     tree.files[path] = file
                     continue
                 }
-                guard let bytes = FileManager.default.contents(atPath: file) else {
-                    throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: file])
-                }
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
                 let modified = Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec))
                 tree.files[path] = File(
                     body: ByteBuffer(bytes: bytes), contentType: contentType(of: name),

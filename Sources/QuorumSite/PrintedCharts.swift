@@ -43,10 +43,8 @@ public struct PrintedCharts: Sendable {
     }
 
     /// What the marks in every printed table mean.
-    public static let marks =
-        "A figure followed by + is a lower bound (at least that many); ≈ marks an approximate figure; "
-        + "† a value Quorum derived rather than the document stated. Every figure is given with the document it comes from "
-        + "and the words that state it."
+    public static let marks = Wording(.en).sentences(
+        Wording(.en).qualifierKey, Wording(.en).derivedMark, "Every figure is given with the document it comes from and the words that state it.")
 
     public func blocks(_ spec: ChartSpec, data: ChartData) throws(ChartError) -> [PrintBlock] {
         var blocks: [PrintBlock] = [.heading(spec.title)]

@@ -43,7 +43,7 @@ public enum Site {
         let parts = parts(snapshot: snapshot, charts: all, languages: languages, errors: errors, renderedAt: renderedAt)
         let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
         Parallel.forEach(parts.count) { index in
-            let result = Result { try parts[index]() }
+            let result = Result { try parts[index].make() }
             made.withLock { $0[index] = result }
         }
         return try merged(made.withLock { $0 })
@@ -56,8 +56,13 @@ public enum Site {
         return files
     }
 
-    /// A part of the site's files, made independently of the others.
-    public typealias Part = @Sendable () throws -> [String: [UInt8]]
+    /// A part of the site's files, made independently of the others, and its name
+    /// (`render --benchmark` times each).
+    public struct Part: Sendable {
+        public typealias Make = @Sendable () throws -> [String: [UInt8]]
+        public let name: String
+        public let make: Make
+    }
 
     /// The site's files in parts that can be made side by side, the longest
     /// first: the page PDFs (one after another: cairo makes one PDF at a time in
@@ -75,7 +80,7 @@ public enum Site {
         ]
         let pages = SitePage.pages(for: charts) + registerPages
         let register = Register(snapshot)
-        let pdfs: Part = {
+        let pdfs: Part.Make = {
             let printed = PrintedCharts(register: register)
             var files: [String: [UInt8]] = [:]
             for page in pages {
@@ -85,7 +90,7 @@ public enum Site {
             }
             return files
         }
-        let rootPages: Part = {
+        let rootPages: Part.Make = {
             var files: [String: [UInt8]] = ["style.css": Array(SiteStyle.css.utf8)]
             for page in pages {
                 let body: String? =
@@ -102,7 +107,7 @@ public enum Site {
             }
             return files
         }
-        let data: Part = {
+        let data: Part.Make = {
             var files: [String: [UInt8]] = [:]
             for chart in charts {
                 let name = chart.spec.name
@@ -114,7 +119,7 @@ public enum Site {
             return files
         }
         // Each language's pages; the registers stay English, at the root.
-        let languagePages: [Part] = languages.map { language in
+        let languagePages: [Part.Make] = languages.map { language in
             {
                 let place = PagePlace.under(language)
                 let localized = all.filter { $0.spec.language == language }
@@ -139,15 +144,11 @@ public enum Site {
                 return files
             }
         }
-        let manifest: Part = {
+        let manifest: Part.Make = {
             [SiteManifest.fileName: try Manifest.json(snapshot: snapshot, charts: all, pages: pages, errors: errors, renderedAt: renderedAt)]
         }
-        return [pdfs, rootPages, data] + languagePages + [manifest]
-    }
-
-    /// What each of `parts` makes, in its order.
-    public static func partNames(_ languages: [Language]) -> [String] {
-        ["pdfs", "root-pages", "data"] + languages.map { "\($0.rawValue)-pages" } + ["manifest"]
+        return [Part(name: "pdfs", make: pdfs), Part(name: "root-pages", make: rootPages), Part(name: "data", make: data)]
+            + zip(languages, languagePages).map { Part(name: "\($0.rawValue)-pages", make: $1) } + [Part(name: "manifest", make: manifest)]
     }
 
     /// One page at `place`; `charts` holds every language's, of which the page shows its own.

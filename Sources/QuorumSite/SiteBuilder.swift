@@ -68,7 +68,7 @@ public enum SiteBuilder {
         let drawn = Mutex([Result<RenderedChart, ChartError>?](repeating: nil, count: toDraw.count))
         Parallel.forEach(parts.count + toDraw.count) { index in
             if index < parts.count {
-                let result = Result { try parts[index]() }
+                let result = Result { try parts[index].make() }
                 made.withLock { $0[index] = result }
             } else {
                 let result = Result { () throws(ChartError) in try outlines[indices[index - parts.count]].drawn() }

@@ -73,7 +73,8 @@ public struct SitePublisher: Sendable {
                 if destination == target, let previous, Self.link(bytes, from: previous.path + "/" + path, to: destination) {
                     continue
                 }
-                let recycled = destination == target && spare.take(path).map { Foundation.rename($0, destination) == 0 } == true
+                var recycled = false
+                if destination == target, let file = spare.take(path) { recycled = Foundation.rename(file, destination) == 0 }
                 try Self.write(bytes, to: destination, over: recycled)
                 written.append(destination)
             }

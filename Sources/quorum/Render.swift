@@ -96,7 +96,7 @@ struct Render: AsyncParsableCommand {
         print("pages_ms=\(format(pages)) (pages, their PDFs, data files and manifest, charts already drawn)")
         // Each part alone, one after another: the longest bounds a render on any number of cores.
         let parts = Site.parts(snapshot: snapshot, charts: drawn, languages: languages, errors: [], renderedAt: Date())
-        let partTimes = try parts.map { part in try median { _ = try part() } }
-        print("parts_ms=\(partTimes.map(format).joined(separator: ",")) (\(Site.partNames(languages).joined(separator: ",")))")
+        let partTimes = try parts.map { part in try median { _ = try part.make() } }
+        print("parts_ms=\(partTimes.map(format).joined(separator: ",")) (\(parts.map(\.name).joined(separator: ",")))")
     }
 }
