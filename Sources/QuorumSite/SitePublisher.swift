@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Publishes a site tree atomically: the files go into a new
 /// directory under `releases/`, written and then fsynced; then a new `current`
@@ -9,6 +10,10 @@ import Foundation
 /// A file whose bytes the current release already holds at the same path is a
 /// hard link to that file rather than a copy: nothing to write or sync again,
 /// and each release stays whole on its own when the others are pruned.
+///
+/// A publisher remembers its last release: the bytes it wrote there, so that an
+/// unchanged file is linked without being read back, and the spare files of the
+/// release the next publish will prune, found once this one is served.
 public struct SitePublisher: Sendable {
     public let root: URL
     /// How many releases to keep, the current one included.
@@ -17,6 +22,7 @@ public struct SitePublisher: Sendable {
     /// Where a file is really written: itself, except in tests that send one to
     /// /dev/full to see a disk-full failure.
     let writeTarget: @Sendable (String) -> String
+    private let last = Remembered()
 
     public init(root: URL, keep: Int = 5) {
         self.init(root: root, keep: keep, writeTarget: { $0 })
@@ -53,7 +59,10 @@ public struct SitePublisher: Sendable {
         // a file), freeing and allocating blocks, and deleting them. A file takes the
         // spare at its own path where there is one, which is about its size.
         let pruned = keep >= 2 ? releasesToPrune(keeping: keep - 1, current: currentRelease) : []
-        var spare = SpareFiles(pruned)
+        let remembered = last.take()
+        var spare = remembered?.spare.releases == pruned ? remembered!.spare : SpareFiles(pruned)
+        // What this publisher wrote into the current release, if that is its last.
+        let held = remembered?.release == currentRelease ? remembered : nil
         let offered = spare.count
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -70,7 +79,9 @@ public struct SitePublisher: Sendable {
                     directories.insert(parent)
                 }
                 let destination = writeTarget(target)
-                if destination == target, let previous, Self.link(bytes, from: previous.path + "/" + path, to: destination) {
+                if destination == target, let previous,
+                    Self.link(bytes, from: previous.path + "/" + path, to: destination, held: held?.file(path))
+                {
                     continue
                 }
                 var recycled = false
@@ -106,6 +117,10 @@ public struct SitePublisher: Sendable {
         }
         published()
         prune(keeping: name)
+        last.keep(
+            Remembered.Release(
+                release: name, files: files, stamps: Self.stamps(of: release, files.keys),
+                spare: SpareFiles(keep >= 2 ? releasesToPrune(keeping: keep - 1, current: name) : [])))
         return release
     }
 
@@ -121,13 +136,60 @@ public struct SitePublisher: Sendable {
             .map { releases.appendingPathComponent($0) }
     }
 
+    /// The last release this publisher made, for the next publish.
+    private final class Remembered: Sendable {
+        struct Release {
+            let release: String
+            let files: [String: [UInt8]]
+            /// Each file as it was once the release was in place: a file changed on
+            /// disk since then no longer matches, and is read again.
+            let stamps: [String: Stamp]
+            let spare: SpareFiles
+
+            func file(_ path: String) -> (bytes: [UInt8], stamp: Stamp)? {
+                guard let bytes = files[path], let stamp = stamps[path] else { return nil }
+                return (bytes, stamp)
+            }
+        }
+        private let state = Mutex<Release?>(nil)
+
+        /// Taken rather than read: a publish that fails leaves nothing to trust.
+        func take() -> Release? { state.withLock { $0.take() } }
+        func keep(_ release: Release) { state.withLock { $0 = release } }
+    }
+
+    /// What changes when anything is done to a file: its inode, size, and change
+    /// time (which no one can set back).
+    struct Stamp: Equatable {
+        let inode: UInt64
+        let size: Int
+        let changedSeconds: Int
+        let changedNanoseconds: Int
+
+        init(_ status: stat) {
+            (inode, size) = (UInt64(status.st_ino), Int(status.st_size))
+            (changedSeconds, changedNanoseconds) = (status.st_ctim.tv_sec, status.st_ctim.tv_nsec)
+        }
+    }
+
+    private static func stamps(of release: URL, _ paths: Dictionary<String, [UInt8]>.Keys) -> [String: Stamp] {
+        var stamps: [String: Stamp] = [:]
+        for path in paths {
+            var status = stat()
+            if lstat(release.path + "/" + path, &status) == 0 { stamps[path] = Stamp(status) }
+        }
+        return stamps
+    }
+
     /// The regular files of releases about to be pruned that no other release
     /// links (one link), by their path in the tree.
     private struct SpareFiles {
+        let releases: [URL]
         private var byPath: [String: String] = [:]
         private var others: [String] = []
 
         init(_ releases: [URL]) {
+            self.releases = releases
             for release in releases {
                 guard let walker = FileManager.default.enumerator(atPath: release.path) else { continue }
                 for case let path as String in walker {
@@ -190,12 +252,14 @@ public struct SitePublisher: Sendable {
             && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }
     }
 
-    /// Links `path` to `existing` when that file holds exactly `bytes`; false
+    /// Links `path` to `existing` when that file holds exactly `bytes`: read to
+    /// compare, unless it is as this publisher `held` it, with those bytes. False
     /// (and nothing made) otherwise, and the file is written as usual.
-    private static func link(_ bytes: [UInt8], from existing: String, to path: String) -> Bool {
+    private static func link(_ bytes: [UInt8], from existing: String, to path: String, held: (bytes: [UInt8], stamp: Stamp)?) -> Bool {
         var status = stat()
-        guard lstat(existing, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) == bytes.count,
-            let data = FileManager.default.contents(atPath: existing), data.count == bytes.count,
+        guard lstat(existing, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) == bytes.count else { return false }
+        if let held, held.stamp == Stamp(status), held.bytes == bytes { return Foundation.link(existing, path) == 0 }
+        guard let data = FileManager.default.contents(atPath: existing), data.count == bytes.count,
             bytes.isEmpty
                 || data.withUnsafeBytes({ old in bytes.withUnsafeBytes { new in memcmp(old.baseAddress!, new.baseAddress!, new.count) == 0 } })
         else { return false }

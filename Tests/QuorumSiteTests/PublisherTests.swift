@@ -126,6 +126,30 @@ import Testing
         #expect(try read(root.appendingPathComponent("current/index.html")) == "two")
     }
 
+    /// A publisher remembers what it wrote and links an unchanged file without
+    /// reading it back, but only while the file on disk is as it left it; a new
+    /// publisher (a restarted daemon) reads the files to compare.
+    @Test func aFileChangedOnDiskIsWrittenAgainNotLinked() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let publisher = SitePublisher(root: root)
+        let first = try publisher.publish(["a.png": [1, 2, 3], "b.png": [4, 5, 6]])
+        func inode(_ url: URL) -> UInt64 {
+            var status = stat()
+            return lstat(url.path, &status) == 0 ? UInt64(status.st_ino) : 0
+        }
+        // Past the file system's clock tick, so the change time moves.
+        Thread.sleep(forTimeInterval: 0.05)
+        try Data([9, 9, 9]).write(to: first.appendingPathComponent("a.png"))
+        let second = try publisher.publish(["a.png": [1, 2, 3], "b.png": [4, 5, 6]])
+        #expect(FileManager.default.contents(atPath: second.appendingPathComponent("a.png").path) == Data([1, 2, 3]))
+        #expect(inode(second.appendingPathComponent("a.png")) != inode(first.appendingPathComponent("a.png")))
+        #expect(inode(second.appendingPathComponent("b.png")) == inode(first.appendingPathComponent("b.png")))
+        let third = try SitePublisher(root: root).publish(["a.png": [1, 2, 3], "b.png": [4, 5, 7]])
+        #expect(inode(third.appendingPathComponent("a.png")) == inode(second.appendingPathComponent("a.png")))
+        #expect(FileManager.default.contents(atPath: third.appendingPathComponent("b.png").path) == Data([4, 5, 7]))
+    }
+
     @Test func refusesPathsOutsideTheTree() {
         for path in ["../x", "/etc/passwd", "a/b/c/d", ".hidden", "charts/../../x", "ru/../../x", "ru/.x/a", ""] {
             #expect(!SitePublisher.isSafe(path), "\(path)")
