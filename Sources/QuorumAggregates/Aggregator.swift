@@ -54,7 +54,7 @@ public struct Aggregator: Sendable {
                 let groups = try eventGroups(base: base, version: version, referenceVersion: referenceVersion, connection)
                 return (version, groups, try compute(connection, groups: groups, base: base))
             }
-            let payload = tables.payload
+            let (payload, encoded) = tables.payload(reusing: base)
             let stored = try connection.transaction { connection in
                 try fence(connection)
                 let stored = try SnapshotStore(connection).storeComplete(
@@ -67,7 +67,7 @@ public struct Aggregator: Sendable {
             // The times as stored (to the microsecond), so this equals what readers load.
             return Snapshot(
                 id: stored.id, startedAt: stored.startedAt, finishedAt: stored.finishedAt,
-                dataVersion: version, tables: tables.stored, eventGroups: groups.all)
+                dataVersion: version, tables: tables.stored, eventGroups: groups.all, encodedRows: encoded)
         } catch {
             // Best effort: the database may be the reason the run failed.
             try? SnapshotStore(connection).recordFailure(startedAt: startedAt, error: String(describing: error))

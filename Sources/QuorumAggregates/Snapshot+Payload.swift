@@ -5,19 +5,40 @@ import Synchronization
 /// The stored form of a snapshot's tables: JSON, written directly rather than
 /// through JSONEncoder, which on a large snapshot took longer than a whole
 /// incremental run. `JSONDecoder` reads it back (`Aggregator.latest`).
+/// A snapshot's rows as the JSON of its payload, in slices of `sliceRows` rows by
+/// table: the next run writes again only the slices whose rows changed.
+public struct EncodedRows: Sendable {
+    static let sliceRows = 1024
+    var slices: [String: [[UInt8]]] = [:]
+}
+
 extension [AggregateTable] {
-    var payload: String {
+    var payload: String { payload(reusing: nil).text }
+
+    /// The stored form of the tables, and its rows as slices for the next run. A
+    /// slice whose rows equal those of `base` at the same place is `base`'s own.
+    func payload(reusing base: Snapshot?) -> (text: String, encoded: EncodedRows) {
+        let before = Dictionary(base?.tables.map { ($0.name, $0) } ?? [], uniquingKeysWith: { first, _ in first })
         // The rows are written in slices on all cores: the database is idle while a
         // run writes its payload, and on a large snapshot this is most of a refresh.
         let slices = indices.flatMap { table in
-            stride(from: 0, to: self[table].rows.count, by: 1024).map { start in
-                (table: table, rows: start..<Swift.min(start + 1024, self[table].rows.count))
+            stride(from: 0, to: self[table].rows.count, by: EncodedRows.sliceRows).map { start in
+                (table: table, rows: start..<Swift.min(start + EncodedRows.sliceRows, self[table].rows.count))
             }
         }
         let written = Mutex([[UInt8]](repeating: [], count: slices.count))
         Parallel.forEach(slices.count) { index in
+            let (table, range) = (self[slices[index].table], slices[index].rows)
+            // Equal values are written alike: `stored` gives the same form to both.
+            if let old = before[table.name], let encoded = base?.encodedRows?.slices[table.name],
+                range.upperBound <= old.rows.count, encoded.indices.contains(range.lowerBound / EncodedRows.sliceRows),
+                table.rows[range].elementsEqual(old.rows[range])
+            {
+                written.withLock { $0[index] = encoded[range.lowerBound / EncodedRows.sliceRows] }
+                return
+            }
             var json = JSONBytes(capacity: 1 << 18)
-            json.rows(self[slices[index].table].rows[slices[index].rows])
+            json.rows(table.rows[range])
             written.withLock { $0[index] = json.bytes }
         }
         let rows = written.withLock { $0 }
@@ -50,7 +71,9 @@ extension [AggregateTable] {
             json.append("]}")
         }
         json.append("]")
-        return String(decoding: json.bytes, as: UTF8.self)
+        var encoded = EncodedRows()
+        for (slice, bytes) in zip(slices, rows) { encoded.slices[self[slice.table].name, default: []].append(bytes) }
+        return (String(decoding: json.bytes, as: UTF8.self), encoded)
     }
 
     /// The tables as a reader of the payload sees them.

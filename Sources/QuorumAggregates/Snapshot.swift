@@ -13,10 +13,12 @@ public struct Snapshot: Codable, Equatable, Sendable {
     /// The partial aggregates the run left, where the next run starts from; nil
     /// when loaded for reading (the next run then loads those stored with it).
     public private(set) var eventGroups: EventGroups? = nil
+    /// Its rows as the run wrote them, where the next run's payload starts from.
+    public private(set) var encodedRows: EncodedRows? = nil
 
     public init(
         id: Int64, startedAt: Date, finishedAt: Date, dataVersion: Int64, tables: [AggregateTable],
-        eventGroups: EventGroups? = nil
+        eventGroups: EventGroups? = nil, encodedRows: EncodedRows? = nil
     ) {
         self.id = id
         self.startedAt = startedAt
@@ -24,6 +26,7 @@ public struct Snapshot: Codable, Equatable, Sendable {
         self.dataVersion = dataVersion
         self.tables = tables
         self.eventGroups = eventGroups
+        self.encodedRows = encodedRows
     }
 
     private enum CodingKeys: String, CodingKey {

@@ -361,4 +361,30 @@ import Testing
         #expect(read[0].rows[3][0] == .null)
         #expect(read[1].error == tables[1].error)
     }
+
+    /// A run writes again only the slices of rows that changed since its base, and
+    /// the payload is the one it would write from nothing.
+    @Test func aPayloadReusesTheSlicesWhoseRowsAreUnchanged() throws {
+        func table(_ changedRow: Int?) -> AggregateTable {
+            AggregateTable(
+                name: "big", description: "", columns: ["n", "label"],
+                rows: (0..<2_500).map { n in [.integer(Int64(n == changedRow ? -n : n)), .text("row \(n)")] })
+        }
+        let small = AggregateTable(name: "small", description: "", columns: ["x"], rows: [[.number(1.0)]])
+        let first = [table(nil), small].payload(reusing: nil)
+        let base = Snapshot(
+            id: 1, startedAt: Date(), finishedAt: Date(), dataVersion: 1, tables: [table(nil), small].stored, encodedRows: first.encoded)
+        let next = [table(1_500), small].payload(reusing: base)
+        #expect(next.text == [table(1_500), small].payload(reusing: nil).text)
+        let (before, after) = (first.encoded.slices["big"]!, next.encoded.slices["big"]!)
+        #expect(after.count == 3)
+        func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { a.baseAddress == $0.baseAddress } }
+        }
+        #expect(same(before[0], after[0]) && same(before[2], after[2]), "the unchanged slices are the base's own")
+        #expect(!same(before[1], after[1]) && before[1] != after[1], "the changed slice is written again")
+        // A table that grew, or rows that moved, are compared row by row: never taken on trust.
+        let grown = AggregateTable(name: "small", description: "", columns: ["x"], rows: [[.integer(0)], [.number(1.0)]])
+        #expect([table(nil), grown].payload(reusing: base).text == [table(nil), grown].payload(reusing: nil).text)
+    }
 }
