@@ -48,18 +48,29 @@ struct ExactPalette {
         let palette = rows.withUnsafeMutableBufferPointer { rows -> ExactPalette? in
             var palette = ExactPalette(below: limit)
             for y in 0..<height {
-                let source = image.pointee.tpixels[y]!
-                let start = y * (width + 1) + 1
-                // Runs of one colour are the rule (background, bars): look each run up once.
-                var previous: Int32 = -1, previousIndex: UInt8 = 0
-                for x in 0..<width {
+                let source = UnsafePointer(image.pointee.tpixels[y]!)
+                let row = rows.baseAddress! + y * (width + 1) + 1
+                // Runs of one colour are the rule (background, bars): each is looked up
+                // once, found eight pixels at a time, and filled at once.
+                var x = 0
+                while x < width {
                     let colour = source[x]
-                    if colour != previous {
-                        guard let index = palette.index(of: colour) else { return nil }
-                        previous = colour
-                        previousIndex = index
+                    guard let index = palette.index(of: colour) else { return nil }
+                    // Two pixels to a word: eight pixels match when no bit of the four words differs.
+                    let two = UInt64(UInt32(bitPattern: colour)) &* 0x1_0000_0001
+                    var end = x + 1
+                    while end + 8 <= width {
+                        let words = UnsafeRawPointer(source + end)
+                        let differ =
+                            (words.loadUnaligned(as: UInt64.self) ^ two) | (words.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ two)
+                            | (words.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ two)
+                            | (words.loadUnaligned(fromByteOffset: 24, as: UInt64.self) ^ two)
+                        if differ != 0 { break }
+                        end += 8
                     }
-                    rows[start + x] = previousIndex
+                    while end < width, source[end] == colour { end += 1 }
+                    (row + x).update(repeating: index, count: end - x)
+                    x = end
                 }
             }
             return palette
