@@ -2,9 +2,6 @@ import Foundation
 import QuorumBlocking
 import Synchronization
 
-/// The stored form of a snapshot's tables: JSON, written directly rather than
-/// through JSONEncoder, which on a large snapshot took longer than a whole
-/// incremental run. `JSONDecoder` reads it back (`Aggregator.latest`).
 /// A snapshot's rows as the JSON of its payload, in slices of `sliceRows` rows by
 /// table: the next run writes again only the slices whose rows changed.
 public struct EncodedRows: Sendable {
@@ -12,11 +9,14 @@ public struct EncodedRows: Sendable {
     var slices: [String: [[UInt8]]] = [:]
 }
 
+/// The stored form of a snapshot's tables: JSON, written directly rather than
+/// through JSONEncoder, which on a large snapshot took longer than a whole
+/// incremental run. `JSONDecoder` reads it back (`Aggregator.latest`).
 extension [AggregateTable] {
     var payload: String { payload(reusing: nil).text }
 
-    /// The stored form of the tables, and its rows as slices for the next run. A
-    /// slice whose rows equal those of `base` at the same place is `base`'s own.
+    /// The payload, and its rows in slices for the next run. A slice that holds
+    /// exactly the rows `base` held at the same place is `base`'s own.
     func payload(reusing base: Snapshot?) -> (text: String, encoded: EncodedRows) {
         let before = Dictionary(base?.tables.map { ($0.name, $0) } ?? [], uniquingKeysWith: { first, _ in first })
         // The rows are written in slices on all cores: the database is idle while a
@@ -29,9 +29,11 @@ extension [AggregateTable] {
         let written = Mutex([[UInt8]](repeating: [], count: slices.count))
         Parallel.forEach(slices.count) { index in
             let (table, range) = (self[slices[index].table], slices[index].rows)
-            // Equal values are written alike: `stored` gives the same form to both.
+            // The base's slice holds the same rows (a table may have grown or shrunk) with
+            // equal values, which are written alike: `stored` gives the same form to both.
             if let old = before[table.name], let encoded = base?.encodedRows?.slices[table.name],
-                range.upperBound <= old.rows.count, encoded.indices.contains(range.lowerBound / EncodedRows.sliceRows),
+                encoded.indices.contains(range.lowerBound / EncodedRows.sliceRows),
+                Swift.min(range.lowerBound + EncodedRows.sliceRows, old.rows.count) == range.upperBound,
                 table.rows[range].elementsEqual(old.rows[range])
             {
                 written.withLock { $0[index] = encoded[range.lowerBound / EncodedRows.sliceRows] }

@@ -386,5 +386,7 @@ import Testing
         // A table that grew, or rows that moved, are compared row by row: never taken on trust.
         let grown = AggregateTable(name: "small", description: "", columns: ["x"], rows: [[.integer(0)], [.number(1.0)]])
         #expect([table(nil), grown].payload(reusing: base).text == [table(nil), grown].payload(reusing: nil).text)
+        let shrunk = AggregateTable(name: "big", description: "", columns: ["n", "label"], rows: Array(table(nil).rows.prefix(2_100)))
+        #expect([shrunk, small].payload(reusing: base).text == [shrunk, small].payload(reusing: nil).text)
     }
 }
