@@ -41,7 +41,9 @@ extension [AggregateTable] {
             }
             var json = JSONBytes(capacity: 1 << 18)
             json.rows(table.rows[range])
-            written.withLock { $0[index] = json.bytes }
+            // Kept for the next run at its own size, not the capacity it was written in.
+            let bytes = json.bytes.withUnsafeBufferPointer { [UInt8]($0) }
+            written.withLock { $0[index] = bytes }
         }
         let rows = written.withLock { $0 }
         var slice = 0
