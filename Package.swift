@@ -183,7 +183,7 @@ let package = Package(
             resources: [.copy("References")]),
         .testTarget(
             name: "QuorumSiteTests",
-            dependencies: ["QuorumSite", "QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport"]),
+            dependencies: ["QuorumSite", "QuorumCharts", "QuorumAggregates", "QuorumModel", "QuorumStore", "QuorumTestSupport", "QuorumBlocking"]),
         .testTarget(
             name: "QuorumServerTests",
             dependencies: [

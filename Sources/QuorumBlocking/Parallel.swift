@@ -13,14 +13,28 @@ import Synchronization
 /// waits only for those already begun, so a call from inside another never waits
 /// for a helper that has not started.
 public enum Parallel {
-    private static let helpers: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: ProcessInfo.processInfo.activeProcessorCount)
+    private static let helpers = started(NIOThreadPool(numberOfThreads: ProcessInfo.processInfo.activeProcessorCount))
+    /// For work that waits on the disk rather than computes: more at once than cores.
+    private static let waiters = started(NIOThreadPool(numberOfThreads: waitingWidth - 1))
+    private static let waitingWidth = 8
+
+    private static func started(_ pool: NIOThreadPool) -> NIOThreadPool {
         pool.start()
         return pool
-    }()
+    }
 
     /// Runs `body` once for each of `0..<iterations`, on the cores, and returns when all have run.
     public static func forEach(_ iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        forEach(iterations, on: helpers, width: ProcessInfo.processInfo.activeProcessorCount, body)
+    }
+
+    /// As `forEach`, for iterations that mostly wait (an fsync each): eight at a
+    /// time whatever the cores, on threads apart from those that compute.
+    public static func forEachWaiting(_ iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        forEach(iterations, on: waiters, width: waitingWidth, body)
+    }
+
+    private static func forEach(_ iterations: Int, on pool: NIOThreadPool, width: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard iterations > 1 else {
             if iterations == 1 { body(0) }
             return
@@ -39,8 +53,8 @@ public enum Parallel {
                 running.leave()
             }
         }
-        for _ in 1..<min(iterations, ProcessInfo.processInfo.activeProcessorCount) {
-            helpers.submit { _ in work() }
+        for _ in 1..<min(iterations, width) {
+            pool.submit { _ in work() }
         }
         work()
         running.wait()

@@ -1,4 +1,5 @@
 import Foundation
+import QuorumBlocking
 import Synchronization
 
 /// Publishes a site tree atomically: the files go into a new
@@ -89,10 +90,12 @@ public struct SitePublisher: Sendable {
                 try Self.write(bytes, to: destination, over: recycled)
                 written.append(destination)
             }
-            // Synced once all are written: the first fsync commits the journal with every
-            // new file in it, and the rest find little left to do. (One fsync after each
-            // write committed once per file, a third of a render's time.)
-            for path in written { try Self.sync(path) }
+            // Synced once all are written, eight at a time: the first fsyncs commit the
+            // journal with every new file in it, and each of the rest waits on its own
+            // file's blocks, which the disk takes together. (One fsync after each write
+            // committed once per file, a third of a render's time. One after another once
+            // all were written, a render's 167 files took 15-18 ms.)
+            try Self.syncAll(written)
             for directory in directories { try Self.sync(directory) }
             try Self.rename(staging.path, release.path)
             try Self.sync(releases.path)
@@ -284,6 +287,16 @@ public struct SitePublisher: Sendable {
         if recycled, ftruncate(descriptor, off_t(bytes.count)) != 0 {
             throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Makes `paths` durable, several at once: each sync waits on the disk, which
+    /// takes the writes of several together.
+    private static func syncAll(_ paths: [String]) throws {
+        let failure = Mutex<Error?>(nil)
+        Parallel.forEachWaiting(paths.count) { index in
+            do { try sync(paths[index]) } catch { failure.withLock { $0 = $0 ?? error } }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// Makes a file or directory durable.

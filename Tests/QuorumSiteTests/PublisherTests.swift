@@ -1,4 +1,6 @@
 import Foundation
+import QuorumBlocking
+import Synchronization
 import Testing
 
 @testable import QuorumSite
@@ -148,6 +150,24 @@ import Testing
         let third = try SitePublisher(root: root).publish(["a.png": [1, 2, 3], "b.png": [4, 5, 7]])
         #expect(inode(third.appendingPathComponent("a.png")) == inode(second.appendingPathComponent("a.png")))
         #expect(FileManager.default.contents(atPath: third.appendingPathComponent("b.png").path) == Data([4, 5, 7]))
+    }
+
+    /// The files of a release are synced several at once, more than there are
+    /// cores: each iteration here waits, as an fsync does, until three are under way.
+    @Test func waitingWorkRunsMoreAtOnceThanThereAreCores() {
+        let underWay = Atomic<Int>(0)
+        let most = Mutex(0)
+        let runs = Mutex([Int](repeating: 0, count: 16))
+        Parallel.forEachWaiting(16) { index in
+            let now = underWay.add(1, ordering: .relaxed).newValue
+            most.withLock { $0 = max($0, now) }
+            let deadline = Date().addingTimeInterval(10)
+            while most.withLock({ $0 }) < 3, Date() < deadline { usleep(1000) }
+            underWay.subtract(1, ordering: .relaxed)
+            runs.withLock { $0[index] += 1 }
+        }
+        #expect(runs.withLock { $0 } == [Int](repeating: 1, count: 16), "each iteration once")
+        #expect(most.withLock { $0 } >= 3)
     }
 
     @Test func refusesPathsOutsideTheTree() {
