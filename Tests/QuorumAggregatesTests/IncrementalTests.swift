@@ -383,7 +383,7 @@ import Testing
         }
         #expect(same(before[0], after[0]) && same(before[2], after[2]), "the unchanged slices are the base's own")
         #expect(!same(before[1], after[1]) && before[1] != after[1], "the changed slice is written again")
-        // A table that grew, or rows that moved, are compared row by row: never taken on trust.
+        // A table that grew or shrank is compared row by row, slice by slice: never taken on trust.
         let grown = AggregateTable(name: "small", description: "", columns: ["x"], rows: [[.integer(0)], [.number(1.0)]])
         #expect([table(nil), grown].payload(reusing: base).text == [table(nil), grown].payload(reusing: nil).text)
         let shrunk = AggregateTable(name: "big", description: "", columns: ["n", "label"], rows: Array(table(nil).rows.prefix(2_100)))
