@@ -216,8 +216,7 @@ struct Register {
         var out = """
             <p>Every event the dataset holds\(truncated ? " (the first \(AggregateDefinition.registerLimit); the API lists all)" : ""), \
             with the document that reports it and its words. Only <strong>held</strong> events count in the charts; \
-            <strong>announced</strong> ones are listed for reference. \(HTML.escape(Qualifier.key)) \
-            \(HTML.escape(ChartMarkWords.derived)).</p>
+            <strong>announced</strong> ones are listed for reference.</p>
 
             """
         var organisation = "", year = -1
@@ -293,8 +292,7 @@ struct Register {
 
     func factsPage() -> String {
         var out = """
-            <p>The totals, membership counts and other facts of the documents, each with its source and words. \
-            \(HTML.escape(Qualifier.key)) \(HTML.escape(ChartMarkWords.derived)).</p>
+            <p>The totals, membership counts and other facts of the documents, each with its source and words.</p>
             <ul class="contents">\(sections.map { "<li><a href=\"#\($0.id)\">\(HTML.escape($0.title))</a></li>" }.joined())</ul>
 
             """
@@ -337,11 +335,6 @@ struct Register {
         }
         return out
     }
-}
-
-/// The words the register and the tables use for the marks.
-enum ChartMarkWords {
-    static let derived = "† marks a value Quorum derived rather than the document stated; the register says how"
 }
 
 /// Named access to a snapshot table's rows.

@@ -44,6 +44,18 @@ import Testing
         #expect(links > 60)
     }
 
+    /// The register's pages show marks (140+, †) and say what they mean once, under
+    /// the page's title, as every page does.
+    @Test func theRegisterExplainsTheMarksOnce() throws {
+        let site = try Self.site.get()
+        for page in ["register-events.html", "register-facts.html"] {
+            let html = try #require(site[page])
+            for words in [Wording(.en).qualifierKey, Wording(.en).derivedMark] {
+                #expect(html.components(separatedBy: HTML.escape(words)).count == 2, "\(page): \(words)")
+            }
+        }
+    }
+
     @Test func theRegisterListsEveryEventWithItsWords() throws {
         let site = try Self.site.get()
         let events = try #require(site["register-events.html"])
