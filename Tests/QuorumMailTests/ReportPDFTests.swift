@@ -140,10 +140,15 @@ import Testing
         let words = (1...60).map { "слово\($0)" }.joined(separator: " ")
         let document = PrintDocument(
             metadata: .init(title: "Wrapping", subject: "test", created: Date(timeIntervalSince1970: 0)), runningHeader: "Wrapping",
-            blocks: [.paragraph("First paragraph\nSecond paragraph"), .paragraph(words), .paragraph(long)])
+            blocks: [
+                .paragraph("First paragraph\nSecond paragraph"), .paragraph(words), .paragraph(long),
+                .paragraph("A line ended as on Windows\r\nand the next"),
+            ])
         let lines = try PopplerReading(pdf: try PDF.render(document)).text.split(separator: "\n").map(String.init)
         // A line break in the text starts a new line.
         #expect(lines.contains("First paragraph") && lines.contains("Second paragraph"), "\(lines)")
+        // So does a CR LF, which leaves nothing of itself behind.
+        #expect(lines.contains("A line ended as on Windows") && lines.contains("and the next"), "\(lines)")
         // Words wrap at spaces: every word whole, in order, on more than one line.
         let wordLines = lines.filter { $0.hasPrefix("слово") }
         #expect(wordLines.count > 1)
