@@ -8,7 +8,7 @@ each latency (from the import's exit, after its commit, to the first changed
 chart) and their median, the daemon's resident memory as the rounds go (every
 tenth round, and at the end), and the daemon's own log of what each render drew.
 
-    python3 Benchmarks/freshness.py [ROUNDS] [--figures N] [--sql] [--warmup N]   # default 10 rounds
+    python3 Benchmarks/freshness.py [ROUNDS] [--figures N] [--sql] [--warmup N] [--log PATH]   # default 10 rounds
 
 --figures N loads N synthetic figures (`quorum generate`) beside the demo data
 first, so that every aggregation reads them. --sql changes the figure with an
@@ -24,6 +24,10 @@ the publisher keeps five releases and writes a changed file over one of the
 oldest release's files once there is a release to prune, so the first four
 changes after a start create their files anew and take longer. The counted
 rounds are the daemon as it runs for months; --warmup 0 counts from the start.
+
+--log PATH keeps the daemon's whole log there (the work directory, with the
+log in it, is removed at the end): each render's building and publishing times,
+each aggregation's.
 
 QUORUM names the executable (default .build/debug/quorum; a release build gives
 the figures worth reporting).
@@ -75,6 +79,11 @@ def main():
     if "--warmup" in arguments:
         at = arguments.index("--warmup")
         warmup = int(arguments[at + 1])
+        del arguments[at:at + 2]
+    keep_log = None
+    if "--log" in arguments:
+        at = arguments.index("--log")
+        keep_log = arguments[at + 1]
         del arguments[at:at + 2]
     by_sql = "--sql" in arguments
     if by_sql:
@@ -172,6 +181,8 @@ def main():
                 server.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
+        if keep_log and os.path.exists(os.path.join(work, "serve.log")):
+            shutil.copy(os.path.join(work, "serve.log"), keep_log)
         shutil.rmtree(work, ignore_errors=True)
 
 
