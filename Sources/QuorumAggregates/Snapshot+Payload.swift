@@ -1,6 +1,5 @@
 import Foundation
 import QuorumBlocking
-import Synchronization
 
 /// A snapshot's rows as the JSON of its payload, in slices of `sliceRows` rows by
 /// table: the next run writes again only the slices whose rows changed.
@@ -26,8 +25,7 @@ extension [AggregateTable] {
                 (table: table, rows: start..<Swift.min(start + EncodedRows.sliceRows, self[table].rows.count))
             }
         }
-        let written = Mutex([[UInt8]](repeating: [], count: slices.count))
-        Parallel.forEach(slices.count) { index in
+        let rows = Parallel.map(slices.count) { index -> [UInt8] in
             let (table, range) = (self[slices[index].table], slices[index].rows)
             // The base's slice holds the same rows (a table may have grown or shrunk) with
             // equal values, which are written alike: `stored` gives the same form to both.
@@ -36,16 +34,13 @@ extension [AggregateTable] {
                 Swift.min(range.lowerBound + EncodedRows.sliceRows, old.rows.count) == range.upperBound,
                 table.rows[range].elementsEqual(old.rows[range])
             {
-                written.withLock { $0[index] = encoded[range.lowerBound / EncodedRows.sliceRows] }
-                return
+                return encoded[range.lowerBound / EncodedRows.sliceRows]
             }
             var json = JSONBytes(capacity: 1 << 18)
             json.rows(table.rows[range])
             // Kept for the next run at its own size, not the capacity it was written in.
-            let bytes = json.bytes.withUnsafeBufferPointer { [UInt8]($0) }
-            written.withLock { $0[index] = bytes }
+            return json.bytes.withUnsafeBufferPointer { [UInt8]($0) }
         }
-        let rows = written.withLock { $0 }
         var slice = 0
         var json = JSONBytes(capacity: rows.reduce(4096) { $0 + $1.count + 1 })
         json.append("[")

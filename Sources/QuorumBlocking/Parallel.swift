@@ -28,6 +28,16 @@ public enum Parallel {
         forEach(iterations, on: helpers, width: ProcessInfo.processInfo.activeProcessorCount, body)
     }
 
+    /// `body` of each of `0..<count`, made on the cores, in order.
+    public static func map<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> T) -> [T] {
+        let made = Mutex([T?](repeating: nil, count: count))
+        forEach(count) { index in
+            let value = body(index)
+            made.withLock { $0[index] = value }
+        }
+        return made.withLock { $0.map { $0! } }
+    }
+
     /// As `forEach`, for iterations that mostly wait (an fsync each): eight at a
     /// time whatever the cores, on threads apart from those that compute.
     public static func forEachWaiting(_ iterations: Int, _ body: @escaping @Sendable (Int) -> Void) {

@@ -4,7 +4,6 @@ import QuorumBlocking
 import QuorumCharts
 import QuorumModel
 import QuorumPrint
-import Synchronization
 
 /// Where a page sits in the tree, in which language, and how it reaches what the
 /// languages share. The English pages are at the root (where `/` and the
@@ -41,18 +40,13 @@ public enum Site {
         renderedAt: Date
     ) throws -> [String: [UInt8]] {
         let parts = parts(snapshot: snapshot, charts: all, languages: languages, errors: errors, renderedAt: renderedAt)
-        let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
-        Parallel.forEach(parts.count) { index in
-            let result = Result { try parts[index].make() }
-            made.withLock { $0[index] = result }
-        }
-        return try merged(made.withLock { $0 })
+        return try merged(Parallel.map(parts.count) { index in Result { try parts[index].make() } })
     }
 
     /// The files of parts made, or the first error of one that failed.
-    static func merged(_ made: [Result<[String: [UInt8]], Error>?]) throws -> [String: [UInt8]] {
+    static func merged(_ made: some Sequence<Result<[String: [UInt8]], Error>>) throws -> [String: [UInt8]] {
         var files: [String: [UInt8]] = [:]
-        for part in made { files.merge(try part!.get()) { _, new in new } }
+        for part in made { files.merge(try part.get()) { _, new in new } }
         return files
     }
 

@@ -3,7 +3,6 @@ import QuorumAggregates
 import QuorumBlocking
 import QuorumCharts
 import QuorumModel
-import Synchronization
 
 /// A site made from one snapshot: its files, and the charts that could not be drawn.
 public struct SiteBuild: Sendable {
@@ -37,17 +36,13 @@ public enum SiteBuilder {
         let previous = Dictionary(previous.map { (Key(name: $0.spec.name, language: $0.spec.language), $0) }, uniquingKeysWith: { first, _ in first })
         // First what each chart shows, on every core: all that the pages need.
         let specs = set.specs.flatMap { spec in languages.map { spec.localized($0) } }
-        let read = Mutex([Result<ChartData, ChartError>?](repeating: nil, count: specs.count))
-        Parallel.forEach(specs.count) { index in
-            let data = Result { () throws(ChartError) in try specs[index].data(from: snapshot) }
-            read.withLock { $0[index] = data }
-        }
+        let read = Parallel.map(specs.count) { index in Result { () throws(ChartError) in try specs[index].data(from: snapshot) } }
         var charts: [RenderedChart] = []
         var toDraw: [Int] = []
         var errors = set.errors
-        for (spec, data) in zip(specs, read.withLock { $0 }) {
+        for (spec, data) in zip(specs, read) {
             do throws(ChartError) {
-                let data = try data!.get()
+                let data = try data.get()
                 // The same chart file, language and figures give the same images.
                 if let before = previous[Key(name: spec.name, language: spec.language)], before.spec == spec, before.data == data {
                     charts.append(before)
@@ -64,31 +59,24 @@ public enum SiteBuilder {
         // parts need no image. The parts go first, the longest (the PDFs) before all.
         let (outlines, chartErrors, indices) = (charts, errors, toDraw)
         let parts = Site.parts(snapshot: snapshot, charts: outlines, languages: languages, errors: chartErrors, renderedAt: renderedAt)
-        let made = Mutex([Result<[String: [UInt8]], Error>?](repeating: nil, count: parts.count))
-        let drawn = Mutex([Result<RenderedChart, ChartError>?](repeating: nil, count: toDraw.count))
-        Parallel.forEach(parts.count + toDraw.count) { index in
-            if index < parts.count {
-                let result = Result { try parts[index].make() }
-                made.withLock { $0[index] = result }
-            } else {
-                let result = Result { () throws(ChartError) in try outlines[indices[index - parts.count]].drawn() }
-                drawn.withLock { $0[index - parts.count] = result }
-            }
+        typealias Made = (files: Result<[String: [UInt8]], Error>?, chart: Result<RenderedChart, ChartError>?)
+        let made = Parallel.map(parts.count + toDraw.count) { index -> Made in
+            if index < parts.count { return (Result { try parts[index].make() }, nil) }
+            return (nil, Result { () throws(ChartError) in try outlines[indices[index - parts.count]].drawn() })
         }
         var failed: Set<Int> = []
-        for (index, result) in zip(toDraw, drawn.withLock { $0 }) {
-            switch result {
-            case .success(let chart)?: charts[index] = chart
-            case .failure(let error)?:
+        for (index, made) in zip(toDraw, made.dropFirst(parts.count)) {
+            switch made.chart! {
+            case .success(let chart): charts[index] = chart
+            case .failure(let error):
                 failed.insert(index)
                 if !errors.contains(error) { errors.append(error) }
-            case nil: failed.insert(index)
             }
         }
         let names = toDraw.filter { !failed.contains($0) }.map { charts[$0].spec }
         var files: [String: [UInt8]]
         if failed.isEmpty {
-            files = try Site.merged(made.withLock { $0 })
+            files = try Site.merged(made.prefix(parts.count).map { $0.files! })
             for index in toDraw { files.merge(Site.images(of: charts[index])) { _, image in image } }
         } else {
             // Rare: a chart whose figures were read but whose images could not be drawn.
