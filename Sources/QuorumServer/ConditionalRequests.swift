@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import QuorumModel
 
 // MARK: Validators
 
@@ -17,15 +18,8 @@ enum EntityTag {
 
     static func of(_ bytes: some DataProtocol) -> String { quoted(SHA256.hash(data: bytes)) }
 
-    /// The digest's first twelve bytes in hex, quoted. (Foundation's `String(format:)`
-    /// for each byte took longer than hashing the file.)
-    private static func quoted(_ digest: SHA256.Digest) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = [UInt8(ascii: "\"")]
-        for byte in digest.prefix(12) { text += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]] }
-        text.append(UInt8(ascii: "\""))
-        return String(decoding: text, as: UTF8.self)
-    }
+    /// The digest's first twelve bytes in hex, quoted.
+    private static func quoted(_ digest: SHA256.Digest) -> String { "\"" + Hex.lowercase(digest.prefix(12)) + "\"" }
 }
 
 // MARK: Preconditions

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import QuorumModel
 import Synchronization
 
 /// Bearer tokens for the API, kept in `quorum.api_token` as SHA-256 hashes.
@@ -39,7 +40,7 @@ public enum APITokens {
         try check(name: name)
         let token = generate()
         do {
-            try connection.execute("INSERT INTO quorum.api_token (name, hash) VALUES (\(name), decode(\(hex(hash(token))), 'hex'))")
+            try connection.execute("INSERT INTO quorum.api_token (name, hash) VALUES (\(name), decode(\(Hex.lowercase(hash(token))), 'hex'))")
         } catch let error as PQError where error.sqlState == "23505" {
             throw Problem.taken(name)
         }
@@ -81,8 +82,6 @@ public enum APITokens {
         }
         return (active, revoked)
     }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
     static func bytes(hex: String) -> [UInt8] {
         var bytes: [UInt8] = []
